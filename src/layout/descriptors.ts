@@ -20,7 +20,7 @@ export class VolumeDataLayoutDescriptor {
     readonly fullResolutionDimension = 0,
   ) {}
 
-  isValid(): boolean { return this.brickSize !== 0; }
+  isValid(): boolean { return (this.brickSize as number) !== 0; }
   getBrickSize(): BrickSize { return this.brickSize; }
   getNegativeMargin(): number { return this.negativeMargin; }
   getPositiveMargin(): number { return this.positiveMargin; }
