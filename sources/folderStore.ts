@@ -1,0 +1,118 @@
+// The embedded default: a dataset as a folder, one file per object key (`Dimensions_012LOD0/17`).
+// Writes go to a temporary file that is renamed into place, so readers never see half an object.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { CanceledError, StoreError } from '../src/errors.js';
+import { throwIfAborted } from './abort.js';
+import { assertSafeKey } from './keys.js';
+import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
+
+const TEMP_SUFFIX = '.rxvds-tmp';
+
+export class FolderStore implements Store {
+  readonly description: string;
+
+  constructor(readonly root: string) {
+    this.description = root;
+  }
+
+  async get(key: string, options?: ReadOptions): Promise<Uint8Array | undefined> {
+    const path = this.path(key);
+    try {
+      const data = await readFile(path, { signal: options?.signal });
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    } catch (error) {
+      return this.missingOrThrow(error, key, options);
+    }
+  }
+
+  async getRange(key: string, range: ByteRange, options?: ReadOptions): Promise<Uint8Array | undefined> {
+    const path = this.path(key);
+    throwIfAborted(options?.signal);
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      return this.missingOrThrow(error, key, options);
+    }
+    try {
+      const size = (await handle.stat()).size;
+      const start = Math.min(range.offset, size);
+      const end = range.length === undefined ? size : Math.min(size, range.offset + range.length);
+      const buffer = new Uint8Array(end - start);
+      let done = 0;
+      while (done < buffer.length) {
+        throwIfAborted(options?.signal);
+        const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return buffer.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async head(key: string, options?: ReadOptions): Promise<ObjectInfo | undefined> {
+    throwIfAborted(options?.signal);
+    try {
+      const info = await stat(this.path(key));
+      return info.isFile() ? { size: info.size } : undefined;
+    } catch (error) {
+      return this.missingOrThrow(error, key, options);
+    }
+  }
+
+  async set(key: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
+    const path = this.path(key);
+    throwIfAborted(options?.signal);
+    const temp = `${path}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(temp, data, { signal: options?.signal });
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throwIfAborted(options?.signal);
+      throw new StoreError(`Cannot write ${key} in ${this.root}: ${(error as Error).message}`, -1, { cause: error });
+    }
+  }
+
+  async delete(key: string, options?: ReadOptions): Promise<void> {
+    throwIfAborted(options?.signal);
+    await rm(this.path(key), { force: true });
+  }
+
+  async *list(prefix = '', options?: ReadOptions): AsyncIterable<string> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.root, { recursive: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const entry of entries) {
+      throwIfAborted(options?.signal);
+      const key = entry.split(sep).join('/');
+      if (key.endsWith(TEMP_SUFFIX) || !key.startsWith(prefix)) continue;
+      const info = await stat(join(this.root, entry)).catch(() => undefined);
+      if (info?.isFile()) yield key;
+    }
+  }
+
+  private path(key: string): string {
+    assertSafeKey(key);
+    const path = join(this.root, ...key.split('/'));
+    if (relative(this.root, path).startsWith('..')) throw new TypeError(`Invalid object key "${key}"`);
+    return path;
+  }
+
+  private missingOrThrow(error: unknown, key: string, options?: ReadOptions): undefined {
+    throwIfAborted(options?.signal);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if ((error as Error).name === 'AbortError') throw new CanceledError();
+    throw new StoreError(`Cannot read ${key} in ${this.root}: ${(error as Error).message}`, -1, { cause: error });
+  }
+}

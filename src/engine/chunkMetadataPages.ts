@@ -1,0 +1,175 @@
+// Chunk-metadata pages of one layer (format sheet 1.4): read lazily, updated by writes,
+// uploaded on flush. An all-zero entry means the chunk was never written.
+import { ReadError } from '../errors.js';
+import type { VolumeDataLayer } from '../geometry/layers.js';
+import type { ChunkMetadataStatus } from '../layout/layerStatus.js';
+import type { Store } from '../../sources/store.js';
+
+export const WAVELET_ADAPTIVE_LEVELS = 16;
+const HASH_BYTES = 8;
+const WAVELET_ENTRY_BYTES = 4 + HASH_BYTES + WAVELET_ADAPTIVE_LEVELS;
+
+export interface ChunkMetadata {
+  /** VolumeDataHash: 0 = never written, all ones = no-value, `0x01010101` high word = constant. */
+  hash: bigint;
+  /** Wavelet layers only: full byte size of the chunk object. */
+  serializedSize?: number;
+  /** Wavelet layers only: prefix sizes per adaptive level. */
+  adaptiveLevels?: Uint8Array;
+}
+
+export class ChunkMetadataPages {
+  private readonly pages = new Map<number, Promise<Uint8Array>>();
+  private readonly dirty = new Set<number>();
+
+  constructor(
+    private readonly store: Store,
+    readonly layer: VolumeDataLayer,
+    /** The layer's LayerStatus counters; writes update them in place. */
+    readonly status: ChunkMetadataStatus,
+  ) {
+    const expected = Math.ceil(status.chunkCount / Math.max(1, status.chunkMetadataPageSize));
+    if (status.chunkCount !== layer.chunkCount) {
+      throw new ReadError(`LayerStatus of ${layer.name} says ${status.chunkCount} chunks, the layout gives ${layer.chunkCount}`);
+    }
+    if (status.chunkMetadataPageSize <= 0) throw new ReadError(`LayerStatus of ${layer.name} has page size ${status.chunkMetadataPageSize}`);
+    if (status.chunkMetadataByteSize !== HASH_BYTES && status.chunkMetadataByteSize !== WAVELET_ENTRY_BYTES) {
+      throw new ReadError(`LayerStatus of ${layer.name} has chunk metadata size ${status.chunkMetadataByteSize}, expected 8 or 28`);
+    }
+    if (status.pageDirectory && status.pageDirectory.length !== expected) {
+      throw new ReadError(`LayerStatus of ${layer.name}: pageDirectory has ${status.pageDirectory.length} entries, expected ${expected}`);
+    }
+  }
+
+  /** A fresh, empty layer: every page unwritten. */
+  static empty(store: Store, layer: VolumeDataLayer, isWavelet: boolean, pageSize: number): ChunkMetadataPages {
+    const pageCount = Math.ceil(layer.chunkCount / pageSize);
+    return new ChunkMetadataPages(store, layer, {
+      chunkCount: layer.chunkCount,
+      chunkMetadataPageSize: pageSize,
+      chunkMetadataByteSize: isWavelet ? WAVELET_ENTRY_BYTES : HASH_BYTES,
+      validChunkCount: 0,
+      serializedSize: 0,
+      uncompressedSize: 0,
+      pageDirectory: new Array<number>(pageCount).fill(-1),
+      adaptiveLevelSizes: new Array<number>(WAVELET_ADAPTIVE_LEVELS).fill(0),
+    });
+  }
+
+  get isWavelet(): boolean { return this.status.chunkMetadataByteSize === WAVELET_ENTRY_BYTES; }
+
+  async read(chunkIndex: number): Promise<ChunkMetadata> {
+    this.checkIndex(chunkIndex);
+    const { page, offset } = this.locate(chunkIndex);
+    return this.decodeEntry(await this.loadPage(page), offset);
+  }
+
+  /** Records a written chunk and updates the layer's counters as OpenVDS does. */
+  async write(chunkIndex: number, entry: ChunkMetadata, serializedSize: number, uncompressedSize: number): Promise<void> {
+    this.checkIndex(chunkIndex);
+    const { page, offset } = this.locate(chunkIndex);
+    const bytes = await this.loadPage(page);
+    const old = this.decodeEntry(bytes, offset);
+    this.encodeEntry(bytes, offset, entry, serializedSize);
+    this.dirty.add(page);
+    const constant = (hash: bigint) => hash === 0xFFFFFFFFFFFFFFFFn || hash >> 32n === 0x01010101n;
+    if (this.isWavelet) {
+      if (entry.hash !== 0n) this.count(+1, constant(entry.hash) ? 0 : uncompressedSize, constant(entry.hash) ? 0 : serializedSize);
+      if (old.hash !== 0n) this.count(-1, constant(old.hash) ? 0 : uncompressedSize, constant(old.hash) ? 0 : old.serializedSize ?? 0);
+    } else if (entry.hash !== 0n && old.hash === 0n) {
+      this.count(+1, constant(entry.hash) ? 0 : uncompressedSize, constant(entry.hash) ? 0 : serializedSize);
+    }
+  }
+
+  get hasDirtyPages(): boolean { return this.dirty.size > 0; }
+
+  /** Uploads every modified page and points the page directory at it. */
+  async flush(): Promise<boolean> {
+    if (this.dirty.size === 0) return false;
+    const pages = [...this.dirty].sort((a, b) => a - b);
+    await Promise.all(pages.map(async (page) => {
+      const bytes = await this.loadPage(page);
+      await this.store.set(this.pageKey(page), bytes, { contentType: 'application/octet-stream' });
+    }));
+    for (const page of pages) {
+      this.dirty.delete(page);
+      // Without a directory (older writers) pages are named by their index already.
+      if (this.status.pageDirectory) this.status.pageDirectory[page] = page;
+    }
+    return true;
+  }
+
+  private count(sign: 1 | -1, uncompressed: number, serialized: number): void {
+    const s = this.status;
+    if (s.validChunkCount !== undefined) s.validChunkCount += sign;
+    if (s.serializedSize !== undefined) s.serializedSize += sign * serialized;
+    s.uncompressedSize += sign * uncompressed;
+  }
+
+  private locate(chunkIndex: number): { page: number; offset: number } {
+    const size = this.status.chunkMetadataPageSize;
+    return { page: Math.floor(chunkIndex / size), offset: (chunkIndex % size) * this.status.chunkMetadataByteSize };
+  }
+
+  private checkIndex(chunkIndex: number): void {
+    if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= this.status.chunkCount) {
+      throw new RangeError(`Chunk index ${chunkIndex} is outside layer ${this.layer.name} (0…${this.status.chunkCount - 1})`);
+    }
+  }
+
+  private pageKey(name: number): string {
+    return `${this.layer.name}/ChunkMetadata/${name}`;
+  }
+
+  private loadPage(page: number): Promise<Uint8Array> {
+    let loading = this.pages.get(page);
+    if (!loading) {
+      loading = this.fetchPage(page);
+      this.pages.set(page, loading);
+      loading.catch(() => this.pages.delete(page));
+    }
+    return loading;
+  }
+
+  private async fetchPage(page: number): Promise<Uint8Array> {
+    const byteSize = this.status.chunkMetadataPageSize * this.status.chunkMetadataByteSize;
+    const name = this.status.pageDirectory ? this.status.pageDirectory[page]! : page;
+    if (name === -1) return new Uint8Array(byteSize);
+    const key = this.pageKey(name);
+    const bytes = await this.store.get(key);
+    if (!bytes) throw new ReadError(`Chunk metadata page ${key} is missing`, 404);
+    if (bytes.length !== byteSize) {
+      throw new ReadError(`Chunk metadata page ${key} has ${bytes.length} bytes, expected ${byteSize}`);
+    }
+    return bytes;
+  }
+
+  private decodeEntry(page: Uint8Array, offset: number): ChunkMetadata {
+    const view = new DataView(page.buffer, page.byteOffset + offset, this.status.chunkMetadataByteSize);
+    if (!this.isWavelet) return { hash: view.getBigUint64(0, true) };
+    return {
+      serializedSize: view.getUint32(0, true),
+      hash: view.getBigUint64(4, true),
+      adaptiveLevels: page.slice(offset + 12, offset + 12 + WAVELET_ADAPTIVE_LEVELS),
+    };
+  }
+
+  private encodeEntry(page: Uint8Array, offset: number, entry: ChunkMetadata, serializedSize: number): void {
+    const view = new DataView(page.buffer, page.byteOffset + offset, this.status.chunkMetadataByteSize);
+    if (!this.isWavelet) {
+      view.setBigUint64(0, entry.hash, true);
+      return;
+    }
+    view.setUint32(0, serializedSize, true);
+    view.setBigUint64(4, entry.hash, true);
+    page.set(entry.adaptiveLevels ?? new Uint8Array(WAVELET_ADAPTIVE_LEVELS), offset + 12);
+  }
+}
+
+/** The 8- or 24-byte record carried in the `vdschunkmetadata` header of a chunk object. */
+export function chunkMetadataRecord(entry: ChunkMetadata, isWavelet: boolean): Uint8Array {
+  const record = new Uint8Array(isWavelet ? HASH_BYTES + WAVELET_ADAPTIVE_LEVELS : HASH_BYTES);
+  new DataView(record.buffer).setBigUint64(0, entry.hash, true);
+  if (isWavelet) record.set(entry.adaptiveLevels ?? new Uint8Array(WAVELET_ADAPTIVE_LEVELS), HASH_BYTES);
+  return record;
+}
