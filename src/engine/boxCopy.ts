@@ -1,0 +1,103 @@
+// Copies an N-dimensional box between two dense arrays (dimension 0 fastest). Used to assemble
+// request buffers from chunks and to copy margins between pages.
+
+export interface DenseArray {
+  bytes: Uint8Array;
+  /** Elements along each dimension. */
+  size: readonly number[];
+}
+
+/**
+ * Copies `count` elements per dimension from `src` at `srcStart` to `dst` at `dstStart`.
+ * `elementBytes` is the byte size of one element (format size × components).
+ */
+export function copyBox(
+  src: DenseArray, srcStart: readonly number[], dst: DenseArray, dstStart: readonly number[],
+  count: readonly number[], elementBytes: number,
+): void {
+  const dims = Math.max(src.size.length, dst.size.length, count.length);
+  // Fold dimensions that are copied whole into the next one: longer contiguous runs.
+  const sSize: number[] = [], dSize: number[] = [], sStart: number[] = [], dStart: number[] = [], n: number[] = [];
+  for (let d = 0; d < dims; d++) {
+    const ss = src.size[d] ?? 1, ds = dst.size[d] ?? 1, c = count[d] ?? 1;
+    if (c <= 0) return;
+    const s0 = srcStart[d] ?? 0, d0 = dstStart[d] ?? 0;
+    if (s0 < 0 || d0 < 0 || s0 + c > ss || d0 + c > ds) {
+      throw new RangeError(`Box copy out of bounds in dimension ${d}`);
+    }
+    const last = sSize.length - 1;
+    if (last >= 0 && n[last] === sSize[last] && n[last] === dSize[last]) {
+      sSize[last] *= ss; dSize[last] *= ds; n[last] *= c;
+      sStart[last] += s0 * (sSize[last]! / ss); dStart[last] += d0 * (dSize[last]! / ds);
+      continue;
+    }
+    sSize.push(ss); dSize.push(ds); sStart.push(s0); dStart.push(d0); n.push(c);
+  }
+  copyFolded(src.bytes, sSize, sStart, dst.bytes, dSize, dStart, n, elementBytes);
+}
+
+function copyFolded(
+  src: Uint8Array, sSize: number[], sStart: number[], dst: Uint8Array, dSize: number[], dStart: number[],
+  n: number[], eb: number,
+): void {
+  const dims = n.length;
+  const sPitch: number[] = [], dPitch: number[] = [];
+  let sp = eb, dp = eb;
+  for (let d = 0; d < dims; d++) {
+    sPitch.push(sp); dPitch.push(dp);
+    sp *= sSize[d]!; dp *= dSize[d]!;
+  }
+  let sBase = 0, dBase = 0;
+  for (let d = 0; d < dims; d++) {
+    sBase += sStart[d]! * sPitch[d]!;
+    dBase += dStart[d]! * dPitch[d]!;
+  }
+  const rowBytes = n[0]! * eb;
+  const rows = n.slice(1).reduce((a, b) => a * b, 1);
+  const word = wordSize(src, dst, eb, sPitch, dPitch, sBase, dBase);
+  const index = new Array<number>(dims).fill(0);
+  let s = sBase, t = dBase;
+  if (rowBytes >= 64 || word === 1 && rowBytes > 8) {
+    for (let r = 0; r < rows; r++) {
+      dst.set(src.subarray(s, s + rowBytes), t);
+      [s, t] = advance(index, n, sPitch, dPitch, s, t);
+    }
+    return;
+  }
+  // Short rows (e.g. a time slice: one element per row): word-wise element copies.
+  const sw = view(src, word), dw = view(dst, word);
+  const wordsPerRow = rowBytes / word, stepS = sPitch[0]! / word, stepD = dPitch[0]! / word;
+  const ebw = eb / word;
+  for (let r = 0; r < rows; r++) {
+    let a = s / word, b = t / word;
+    for (let e = 0; e < wordsPerRow; e += ebw) {
+      for (let k = 0; k < ebw; k++) dw[b + k] = sw[a + k]!;
+      a += stepS; b += stepD;
+    }
+    [s, t] = advance(index, n, sPitch, dPitch, s, t);
+  }
+}
+
+function advance(index: number[], n: number[], sPitch: number[], dPitch: number[], s: number, t: number): [number, number] {
+  for (let d = 1; d < n.length; d++) {
+    if (++index[d]! < n[d]!) return [s + sPitch[d]!, t + dPitch[d]!];
+    index[d] = 0;
+    s -= (n[d]! - 1) * sPitch[d]!;
+    t -= (n[d]! - 1) * dPitch[d]!;
+  }
+  return [s, t];
+}
+
+function wordSize(src: Uint8Array, dst: Uint8Array, eb: number, sPitch: number[], dPitch: number[], sBase: number, dBase: number): 1 | 2 | 4 {
+  for (const w of [4, 2] as const) {
+    if (eb % w === 0 && (src.byteOffset + sBase) % w === 0 && (dst.byteOffset + dBase) % w === 0 &&
+      sPitch.every((p) => p % w === 0) && dPitch.every((p) => p % w === 0)) return w;
+  }
+  return 1;
+}
+
+function view(bytes: Uint8Array, word: 1 | 2 | 4): Uint8Array | Uint16Array | Uint32Array {
+  if (word === 1) return bytes;
+  const length = Math.floor(bytes.byteLength / word);
+  return word === 2 ? new Uint16Array(bytes.buffer, bytes.byteOffset, length) : new Uint32Array(bytes.buffer, bytes.byteOffset, length);
+}
