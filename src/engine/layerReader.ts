@@ -1,0 +1,27 @@
+// What the read pipeline needs to know about one layer of an open dataset.
+import type { ChannelValues } from '../codecs/codec.js';
+import type { CompressionMethod } from '../enums.js';
+import type { VolumeDataLayer } from '../geometry/layers.js';
+import type { Store } from '../../sources/store.js';
+import type { ChunkMetadata } from './chunkMetadataPages.js';
+
+export interface LayerReader {
+  readonly store: Store;
+  readonly layer: VolumeDataLayer;
+  readonly compressionMethod: CompressionMethod;
+  readonly channelValues: ChannelValues;
+  /** The chunk's metadata entry; hash 0 when it was never written. */
+  chunkMetadata(chunkIndex: number): Promise<ChunkMetadata>;
+}
+
+export function channelValuesOf(layer: VolumeDataLayer): ChannelValues {
+  const c = layer.channelDescriptor;
+  return {
+    valueRangeMin: c.valueRangeMin,
+    valueRangeMax: c.valueRangeMax,
+    integerScale: c.integerScale,
+    integerOffset: c.integerOffset,
+    useNoValue: c.useNoValue,
+    noValue: c.noValue,
+  };
+}

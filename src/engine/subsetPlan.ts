@@ -1,0 +1,64 @@
+// Which chunks a volume subset touches and where each chunk's interior lands in the output buffer
+// (format sheet 5.2: output element j along a decimated dimension is LOD0 voxel min + j·2^LOD).
+import type { VolumeDataLayer } from '../geometry/layers.js';
+import type { Index6 } from '../geometry/partition.js';
+
+export interface SubsetPlan {
+  layer: VolumeDataLayer;
+  min: Index6;
+  max: Index6;
+  /** Output elements per dimension. */
+  outSize: Index6;
+  /** Chunks whose interior intersects the subset, in chunk-index order. */
+  chunks: number[];
+}
+
+export interface ChunkCopy {
+  /** Elements per dimension of the decoded chunk (margins included). */
+  chunkSize: Index6;
+  chunkStart: Index6;
+  outStart: Index6;
+  count: Index6;
+}
+
+export function planSubset(layer: VolumeDataLayer, min: Index6, max: Index6): SubsetPlan {
+  const p = layer.partition;
+  const outSize = [0, 1, 2, 3, 4, 5].map((d) => p.lodSize(min[d]!, max[d]!, d)) as Index6;
+  const ranges = [0, 1, 2, 3, 4, 5].map((d) => [p.voxelToIndex(min[d]!, d), p.voxelToIndex(max[d]! - 1, d)] as const);
+  const chunks: number[] = [];
+  const index = ranges.map(([lo]) => lo);
+  for (;;) {
+    chunks.push(p.indexArrayToChunkIndex(index));
+    let d = 0;
+    for (; d < 6; d++) {
+      if (index[d]! < ranges[d]![1]) { index[d]!++; break; }
+      index[d] = ranges[d]![0];
+    }
+    if (d === 6) break;
+  }
+  return { layer, min, max, outSize, chunks };
+}
+
+/** The part of `chunkIndex` that belongs in the output, or undefined if it contributes nothing. */
+export function chunkCopy(plan: SubsetPlan, chunkIndex: number): ChunkCopy | undefined {
+  const p = plan.layer.partition;
+  const interior = p.chunkMinMax(chunkIndex, false);
+  const withMargin = p.chunkMinMax(chunkIndex, true);
+  const chunkSize = p.chunkVoxelSize(chunkIndex);
+  const chunkStart = [0, 0, 0, 0, 0, 0] as Index6;
+  const outStart = [0, 0, 0, 0, 0, 0] as Index6;
+  const count = [0, 0, 0, 0, 0, 0] as Index6;
+  for (let d = 0; d < 6; d++) {
+    const step = 1 << p.lodShift(d);
+    const lo = Math.max(interior.min[d]!, plan.min[d]!);
+    const hi = Math.min(interior.max[d]!, plan.max[d]!);
+    // Output elements j whose LOD0 position min + j·step lies in [lo, hi).
+    const j0 = Math.ceil((lo - plan.min[d]!) / step);
+    const j1 = Math.min(Math.ceil((hi - plan.min[d]!) / step), plan.outSize[d]!);
+    if (j1 <= j0) return undefined;
+    outStart[d] = j0;
+    count[d] = j1 - j0;
+    chunkStart[d] = Math.floor((plan.min[d]! + j0 * step - withMargin.min[d]!) / step);
+  }
+  return { chunkSize, chunkStart, outStart, count };
+}
