@@ -101,3 +101,46 @@ function view(bytes: Uint8Array, word: 1 | 2 | 4): Uint8Array | Uint16Array | Ui
   const length = Math.floor(bytes.byteLength / word);
   return word === 2 ? new Uint16Array(bytes.buffer, bytes.byteOffset, length) : new Uint32Array(bytes.buffer, bytes.byteOffset, length);
 }
+
+/** A dense bit array: `rowBits` bits per dimension-0 row (rows of chunks are byte aligned). */
+export interface DenseBits {
+  bytes: Uint8Array;
+  size: readonly number[];
+  rowBits: number;
+}
+
+/** `copyBox` for 1Bit data (LSB first): bit by bit, as 1Bit volumes are small and rare. */
+export function copyBitBox(
+  src: DenseBits, srcStart: readonly number[], dst: DenseBits, dstStart: readonly number[], count: readonly number[],
+): void {
+  const dims = Math.max(src.size.length, dst.size.length, count.length);
+  const n = Array.from({ length: dims }, (_, d) => count[d] ?? 1);
+  for (let d = 0; d < dims; d++) {
+    if ((srcStart[d] ?? 0) + n[d]! > (src.size[d] ?? 1) || (dstStart[d] ?? 0) + n[d]! > (dst.size[d] ?? 1)) {
+      throw new RangeError(`Bit box copy out of bounds in dimension ${d}`);
+    }
+  }
+  const rowIndex = (size: readonly number[], start: readonly number[], index: number[]) => {
+    let row = 0, pitch = 1;
+    for (let d = 1; d < dims; d++) {
+      row += ((start[d] ?? 0) + index[d]!) * pitch;
+      pitch *= size[d] ?? 1;
+    }
+    return row;
+  };
+  const index = new Array<number>(dims).fill(0);
+  const rows = n.slice(1).reduce((a, b) => a * b, 1);
+  for (let r = 0; r < rows; r++) {
+    const s = rowIndex(src.size, srcStart, index) * src.rowBits + (srcStart[0] ?? 0);
+    const t = rowIndex(dst.size, dstStart, index) * dst.rowBits + (dstStart[0] ?? 0);
+    for (let i = 0; i < n[0]!; i++) {
+      const bit = (src.bytes[(s + i) >> 3]! >> ((s + i) & 7)) & 1;
+      const at = (t + i) >> 3, mask = 1 << ((t + i) & 7);
+      dst.bytes[at] = bit ? dst.bytes[at]! | mask : dst.bytes[at]! & ~mask;
+    }
+    for (let d = 1; d < dims; d++) {
+      if (++index[d]! < n[d]!) break;
+      index[d] = 0;
+    }
+  }
+}

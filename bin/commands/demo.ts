@@ -1,0 +1,102 @@
+// `rxvds demo`: writes a synthetic survey to a local folder, then reads three slices back
+// through the reactive request API and saves them as PNG files.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import * as vds from '../../src/index.js';
+import { type Command, integerOption, UsageError } from '../lib/command.js';
+import { percentileClip, sliceToPNG } from '../lib/png.js';
+import { ProgressBar } from '../lib/progress.js';
+import { SyntheticSurvey } from '../lib/syntheticSurvey.js';
+
+const MB = 1024 * 1024;
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'create a synthetic survey in a local folder, read slices back, write PNGs',
+  usage: 'rxvds demo [--out DIR] [--size N] [--compression Zip|RLE|None]',
+  options: {
+    out: { type: 'string', short: 'o' },
+    size: { type: 'string' },
+    compression: { type: 'string' },
+  },
+  async run(_positionals, values) {
+    const outDir = resolve(String(values.out ?? 'demo-out'));
+    const size = integerOption(values, 'size', 256, 16);
+    const method = vds.CompressionMethod[String(values.compression ?? 'Zip') as keyof typeof vds.CompressionMethod];
+    if (method === undefined || vds.isWaveletCompression(method)) throw new UsageError('--compression must be Zip, RLE or None');
+    const url = join(outDir, 'survey');
+    await rm(url, { recursive: true, force: true });
+    await mkdir(outDir, { recursive: true });
+
+    const survey = new SyntheticSurvey(size, size, size);
+    const written = await writeSurvey(url, survey, method);
+    console.log(`wrote ${url}: ${size}×${size}×${size} R32 ${vds.CompressionMethod[method]}, ` +
+      `${(written.bytes / MB).toFixed(1)} MB in ${written.seconds.toFixed(2)} s (${(written.bytes / MB / written.seconds).toFixed(0)} MB/s)`);
+
+    const dataset = await vds.open(url);
+    try {
+      const manager = vds.getAccessManager(dataset);
+      const mid = Math.floor(size / 2);
+      const slices = [
+        { name: 'inline', min: [0, 0, mid], max: [size, size, mid + 1], width: size, height: size, transpose: true },
+        { name: 'crossline', min: [0, mid, 0], max: [size, mid + 1, size], width: size, height: size, transpose: true },
+        { name: 'timeslice', min: [mid, 0, 0], max: [mid + 1, size, size], width: size, height: size, transpose: false },
+      ];
+      for (const slice of slices) {
+        const start = performance.now();
+        const bar = new ProgressBar(`read ${slice.name.padEnd(9)}`);
+        const request = manager.requestVolumeSubset(slice.min, slice.max, { format: vds.VolumeDataFormat.Format_R32 });
+        request.subscribe({ next: (e) => { if (e.kind === 'progress') bar.update(e.completionFactor); }, error: () => undefined });
+        if (!(await request.waitForCompletion())) throw new Error(`reading the ${slice.name} failed: ${request.errorMessage}`);
+        bar.done();
+        const seconds = (performance.now() - start) / 1000;
+        const data = request.data as Float32Array;
+        // Slices through dimension 0 are stored sample-fastest: show samples downwards.
+        const image = slice.transpose ? transpose(data, size, size) : data;
+        const clip = percentileClip(image);
+        const file = join(outDir, `${slice.name}.png`);
+        await writeFile(file, sliceToPNG(image, slice.width, slice.height, -clip, clip));
+        console.log(`read ${slice.name.padEnd(9)} ${slice.min.join(',')}…${slice.max.join(',')}: ${data.length} samples, ` +
+          `${(data.byteLength / MB).toFixed(2)} MB in ${(seconds * 1000).toFixed(1)} ms → ${file}`);
+      }
+    } finally {
+      await vds.close(dataset);
+    }
+  },
+};
+
+async function writeSurvey(url: string, survey: SyntheticSurvey, method: vds.CompressionMethod): Promise<{ bytes: number; seconds: number }> {
+  const start = performance.now();
+  const dataset = await vds.create(url, '',
+    new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_64, 0, 0, 4, vds.LODLevels.LODLevels_None),
+    [
+      new vds.VolumeDataAxisDescriptor(survey.samples, 'Sample', 'ms', 0, 4 * (survey.samples - 1)),
+      new vds.VolumeDataAxisDescriptor(survey.crosslines, 'Crossline', 'unitless', 1000, 1000 + survey.crosslines - 1),
+      new vds.VolumeDataAxisDescriptor(survey.inlines, 'Inline', 'unitless', 2000, 2000 + survey.inlines - 1),
+    ],
+    [new vds.VolumeDataChannelDescriptor(vds.VolumeDataFormat.Format_R32, vds.VolumeDataComponents.Components_1,
+      'Amplitude', '', -1.5, 1.5)],
+    new vds.MetadataContainer(), method);
+  const accessor = vds.getAccessManager(dataset).createVolumeDataPageAccessor(vds.DimensionsND.Dimensions_012, 0, 0, 16,
+    vds.AccessMode.AccessMode_Create);
+  const bar = new ProgressBar('write survey ');
+  const chunks = accessor.getChunkCount();
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const page = accessor.createPage(chunk);
+    const [min, max] = page.getMinMax();
+    survey.fill(page.getWritableBuffer() as Float32Array, min, max);
+    await page.release();
+    bar.update((chunk + 1) / chunks);
+  }
+  await accessor.commit();
+  await vds.close(dataset);
+  bar.done();
+  return { bytes: survey.samples * survey.crosslines * survey.inlines * 4, seconds: (performance.now() - start) / 1000 };
+}
+
+/** Rows ↔ columns of a `width` × `height` image stored sample-fastest. */
+function transpose(data: Float32Array, samples: number, traces: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let t = 0; t < traces; t++) for (let s = 0; s < samples; s++) out[t + s * traces] = data[s + t * samples]!;
+  return out;
+}

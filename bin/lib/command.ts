@@ -1,0 +1,37 @@
+// The shape of one CLI command and the shared option parsing.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<void>;
+}
+
+/** Thrown for bad command lines: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const commonOptions = {
+  connection: { type: 'string', short: 'c' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseCommandLine(command: Command, argv: string[]): { positionals: string[]; values: Record<string, string | boolean | undefined> } {
+  try {
+    const { positionals, values } = parseArgs({ args: argv, options: { ...commonOptions, ...command.options }, allowPositionals: true, strict: true });
+    return { positionals, values: values as Record<string, string | boolean | undefined> };
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\nUsage: ${command.usage}`);
+  }
+}
+
+export function integerOption(values: Record<string, unknown>, name: string, fallback: number, min = 0): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${String(raw)}"`);
+  return value;
+}

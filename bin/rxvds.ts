@@ -1,0 +1,46 @@
+// rxvds command line: one binary, a sub-command per job, one-line errors and exit codes.
+import { destroyChunkPool } from '../src/index.js';
+import { demoCommand } from './commands/demo.js';
+import { infoCommand } from './commands/info.js';
+import { type Command, parseCommandLine, UsageError } from './lib/command.js';
+
+const commands: Command[] = [demoCommand, infoCommand];
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'rxvds: OpenVDS volume data stores from the command line',
+    '',
+    'Usage: rxvds <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command takes --connection STRING (OpenVDS connection string) and --help.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) throw new UsageError(`unknown command "${name}"; run rxvds --help`);
+  const { positionals, values } = parseCommandLine(command, rest);
+  if (values.help) {
+    console.log(`Usage: ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  await command.run(positionals, values);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    process.stderr.write(`rxvds: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+).finally(() => destroyChunkPool());

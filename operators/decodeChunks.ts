@@ -1,0 +1,55 @@
+// Transform operator: chunk objects in, blocks in the requested format out. Decoding and value
+// conversion run on the worker pool; the chunk bytes are moved there, never copied.
+import { mergeMap, of, type OperatorFunction } from 'rxjs';
+import type { DecodeOptions } from '../src/codecs/codec.js';
+import { CompressionMethod, type VolumeDataFormat } from '../src/enums.js';
+import { constantBlock } from '../src/engine/constantBlock.js';
+import type { LayerReader } from '../src/engine/layerReader.js';
+import { runChunkJob } from '../src/workers/pool.js';
+import type { FetchedChunk } from '../sources/chunkSource.js';
+import { fromAbortable } from './fromAbortable.js';
+
+export interface DecodedChunk {
+  chunkIndex: number;
+  /** The whole chunk (margins included) in the target format, dimension 0 fastest. */
+  bytes: Uint8Array;
+}
+
+export interface DecodeTarget {
+  format: VolumeDataFormat;
+  replacementNoValue?: number;
+  /** Wavelet adaptive level; 0 = full quality. */
+  adaptiveLevel?: number;
+}
+
+export function decodeChunks(reader: LayerReader, target: DecodeTarget): OperatorFunction<FetchedChunk, DecodedChunk> {
+  return mergeMap((fetched) => {
+    const options = decodeOptions(reader, fetched.chunkIndex, target);
+    if (!fetched.bytes) {
+      return of({ chunkIndex: fetched.chunkIndex, bytes: constantBlock(fetched.metadata.hash, options, reader.layer.chunkVoxelCount(fetched.chunkIndex)) });
+    }
+    const chunk = ownedBytes(fetched.bytes);
+    return fromAbortable(async (signal) => {
+      const bytes = await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk, options }, [chunk.buffer], signal);
+      return { chunkIndex: fetched.chunkIndex, bytes: bytes as Uint8Array };
+    });
+  });
+}
+
+export function decodeOptions(reader: LayerReader, chunkIndex: number, target: DecodeTarget): DecodeOptions {
+  return {
+    shape: reader.layer.blockShape(chunkIndex),
+    channel: reader.channelValues,
+    targetFormat: target.format,
+    replacementNoValue: target.replacementNoValue,
+    lossless: reader.compressionMethod === CompressionMethod.WaveletLossless ||
+      reader.compressionMethod === CompressionMethod.WaveletNormalizeBlockLossless,
+    adaptiveLevel: target.adaptiveLevel ?? 0,
+  };
+}
+
+/** A view that owns its whole ArrayBuffer, so it can be transferred without detaching anything else. */
+function ownedBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
+    ? bytes : bytes.slice();
+}

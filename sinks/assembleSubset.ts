@@ -1,0 +1,30 @@
+// Sink operator: copies each decoded chunk's share of a subset into the destination buffer and
+// reports progress. Runs on the main thread; chunks arrive already converted to the output format.
+import { defer, map, type OperatorFunction } from 'rxjs';
+import { VolumeDataFormat } from '../src/enums.js';
+import { copyBitBox, copyBox } from '../src/engine/boxCopy.js';
+import { chunkCopy, type SubsetPlan } from '../src/engine/subsetPlan.js';
+import { formatByteSize } from '../src/formats.js';
+import type { ProgressEvent } from '../src/request.js';
+import type { DecodedChunk } from '../operators/decodeChunks.js';
+
+export function assembleSubset(plan: SubsetPlan, out: Uint8Array, format: VolumeDataFormat): OperatorFunction<DecodedChunk, ProgressEvent> {
+  const components = plan.layer.channelDescriptor.components;
+  return (decoded) => defer(() => {
+    let chunksDone = 0;
+    return decoded.pipe(map((chunk): ProgressEvent => {
+      const copy = chunkCopy(plan, chunk.chunkIndex);
+      if (copy) {
+        if (format === VolumeDataFormat.Format_1Bit) {
+          copyBitBox({ bytes: chunk.bytes, size: copy.chunkSize, rowBits: Math.ceil(copy.chunkSize[0] / 8) * 8 }, copy.chunkStart,
+            { bytes: out, size: plan.outSize, rowBits: plan.outSize[0] }, copy.outStart, copy.count);
+        } else {
+          copyBox({ bytes: chunk.bytes, size: copy.chunkSize }, copy.chunkStart, { bytes: out, size: plan.outSize },
+            copy.outStart, copy.count, formatByteSize(format) * components);
+        }
+      }
+      chunksDone++;
+      return { kind: 'progress', completionFactor: chunksDone / plan.chunks.length, chunksDone, chunkCount: plan.chunks.length };
+    }));
+  });
+}

@@ -1,0 +1,34 @@
+// Source operator: chunk indices in, chunk objects out. Constant, no-value and never-written
+// chunks are answered from the metadata pages without touching the chunk object.
+import { mergeMap, type OperatorFunction } from 'rxjs';
+import { isConstantHash, isNoValueHash } from '../src/codecs/volumeDataHash.js';
+import type { ChunkMetadata } from '../src/engine/chunkMetadataPages.js';
+import type { LayerReader } from '../src/engine/layerReader.js';
+import { StoreError } from '../src/errors.js';
+import { fromAbortable } from '../operators/fromAbortable.js';
+import { throwIfAborted } from './abort.js';
+
+export interface FetchedChunk {
+  chunkIndex: number;
+  metadata: ChunkMetadata;
+  /** The serialized chunk; absent when the hash alone defines the data. */
+  bytes?: Uint8Array;
+}
+
+export function hashDefinesData(hash: bigint): boolean {
+  return hash === 0n || isConstantHash(hash) || isNoValueHash(hash);
+}
+
+export function fetchChunks(reader: LayerReader): OperatorFunction<number, FetchedChunk> {
+  return mergeMap((chunkIndex) => fromAbortable((signal) => fetchChunk(reader, chunkIndex, signal)));
+}
+
+export async function fetchChunk(reader: LayerReader, chunkIndex: number, signal?: AbortSignal): Promise<FetchedChunk> {
+  const metadata = await reader.chunkMetadata(chunkIndex);
+  throwIfAborted(signal);
+  if (hashDefinesData(metadata.hash)) return { chunkIndex, metadata };
+  const key = `${reader.layer.name}/${chunkIndex}`;
+  const bytes = await reader.store.get(key, { signal });
+  if (!bytes) throw new StoreError(`Chunk ${key} is missing from ${reader.store.description}`, 404);
+  return { chunkIndex, metadata, bytes };
+}

@@ -1,0 +1,32 @@
+// rxvds: the public API. Names follow the OpenVDS Python API (camelCase).
+export * from './enums.js';
+export * from './errors.js';
+export { open, create, close, getLayout, getAccessManager } from './api.js';
+export type { VDS } from './vds.js';
+export {
+  VolumeDataLayoutDescriptor, VolumeDataAxisDescriptor, VolumeDataChannelDescriptor,
+} from './layout/descriptors.js';
+export { VolumeDataLayout } from './layout/volumeDataLayout.js';
+export * from './metadata/metadataContainer.js';
+export * from './metadata/metadataKey.js';
+export { KnownMetadata } from './metadata/knownMetadata.js';
+export { VolumeDataAccessManager, type VolumeSubsetOptions, type LayerSelection } from './accessManager.js';
+export { VolumeDataRequest, type RequestEvent, type ProgressEvent, type DataEvent } from './request.js';
+export { VolumeDataPageAccessor } from './pageAccessor.js';
+export { VolumeDataPage } from './page.js';
+export type { VolumeDataTypedArray } from './formats.js';
+export { parseConnectionString } from './connectionString.js';
+export { destroyChunkPool } from './workers/pool.js';
+
+// Building blocks for custom reactive pipelines.
+export type { Store, ByteRange, ReadOptions, WriteOptions, ObjectInfo } from '../sources/store.js';
+export { FolderStore } from '../sources/folderStore.js';
+export { MemoryStore } from '../sources/memoryStore.js';
+export { openStore } from '../sources/openStore.js';
+export { fetchChunks, fetchChunk, type FetchedChunk } from '../sources/chunkSource.js';
+export { decodeChunks, type DecodedChunk, type DecodeTarget } from '../operators/decodeChunks.js';
+export { inFlight } from '../operators/inFlight.js';
+export { fromAbortable } from '../operators/fromAbortable.js';
+export { assembleSubset } from '../sinks/assembleSubset.js';
+export { writeBackPages, type ChunkWrite, type ChunkWritten } from '../sinks/pageWriteBack.js';
+export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';

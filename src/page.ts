@@ -1,0 +1,80 @@
+// VolumeDataPage: one chunk's voxels (margins included) held by a page accessor.
+import type { Index6 } from './geometry/partition.js';
+import type { VolumeDataTypedArray } from './formats.js';
+
+/** What a page needs from its accessor. */
+export interface PageOwner {
+  readonly dimensionality: number;
+  assertWritable(): void;
+  releasePage(page: VolumeDataPage): Promise<void>;
+}
+
+export class VolumeDataPage {
+  /** Set by `getWritableBuffer`: the page must be written back. */
+  isDirty = false;
+  /** Region written, in LOD0 voxels, for margin copies; empty until `updateWrittenRegion`. */
+  writtenMin: Index6 | undefined;
+  writtenMax: Index6 | undefined;
+
+  constructor(
+    private readonly owner: PageOwner,
+    readonly chunkIndex: number,
+    readonly min: Index6,
+    readonly max: Index6,
+    readonly minExcludingMargin: Index6,
+    readonly maxExcludingMargin: Index6,
+    /** Elements per dimension of the buffer (decimated at LOD > 0). */
+    readonly size: Index6,
+    private buffer: VolumeDataTypedArray,
+  ) {}
+
+  getChunkIndex(): number { return this.chunkIndex; }
+
+  /** LOD0 voxel range of the buffer, margins included: `[min, max)`. */
+  getMinMax(): [number[], number[]] {
+    return [this.min.slice(0, this.owner.dimensionality), this.max.slice(0, this.owner.dimensionality)];
+  }
+
+  getMinMaxExcludingMargin(): [number[], number[]] {
+    return [this.minExcludingMargin.slice(0, this.owner.dimensionality), this.maxExcludingMargin.slice(0, this.owner.dimensionality)];
+  }
+
+  /** Dense voxels over `getMinMax()`, dimension 0 fastest, components interleaved. */
+  getBuffer(): VolumeDataTypedArray {
+    return this.buffer;
+  }
+
+  /** The buffer, for writing; the page is written back on eviction or commit. */
+  getWritableBuffer(): VolumeDataTypedArray {
+    this.owner.assertWritable();
+    this.isDirty = true;
+    return this.buffer;
+  }
+
+  updateWrittenRegion(writtenMin: readonly number[], writtenMax: readonly number[]): void {
+    this.owner.assertWritable();
+    const lo = [0, 0, 0, 0, 0, 0] as Index6, hi = [1, 1, 1, 1, 1, 1] as Index6;
+    for (let d = 0; d < 6; d++) {
+      lo[d] = Math.min(writtenMin[d] ?? 0, this.writtenMin?.[d] ?? Infinity);
+      hi[d] = Math.max(writtenMax[d] ?? 1, this.writtenMax?.[d] ?? -Infinity);
+    }
+    this.writtenMin = lo;
+    this.writtenMax = hi;
+    this.isDirty = true;
+  }
+
+  /**
+   * Hands the page back to its accessor. The promise resolves when the accessor has room again:
+   * awaiting it bounds the memory a fast writer can fill with pages waiting to be written.
+   */
+  release(): Promise<void> {
+    return this.owner.releasePage(this);
+  }
+
+  /** Takes the buffer away (for a transfer to a worker); the page is unusable afterwards. */
+  detachBuffer(): VolumeDataTypedArray {
+    const buffer = this.buffer;
+    this.buffer = buffer.subarray(0, 0) as VolumeDataTypedArray;
+    return buffer;
+  }
+}

@@ -1,0 +1,247 @@
+// VolumeDataPageAccessor: page-level reads and writes of one layer, with at most `maxPages`
+// pages held (least recently used released pages are evicted, and written back if dirty).
+import { Subject } from 'rxjs';
+import { AccessMode } from './enums.js';
+import { InvalidArgumentError, InvalidOperationError } from './errors.js';
+import type { VolumeDataLayer } from './geometry/layers.js';
+import type { Index6 } from './geometry/partition.js';
+import type { ChunkMetadataPages } from './engine/chunkMetadataPages.js';
+import { channelValuesOf } from './engine/layerReader.js';
+import { bytesOf, formatByteSize, typedView } from './formats.js';
+import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
+import { type PageOwner, VolumeDataPage } from './page.js';
+import type { VDS } from './vds.js';
+import { runChunkJob, workerCount } from './workers/pool.js';
+import { decodeOptions } from '../operators/decodeChunks.js';
+import { type ChunkWrite, type ChunkWritten, writeBackPages } from '../sinks/pageWriteBack.js';
+import { fetchChunk } from '../sources/chunkSource.js';
+import { constantBlock } from './engine/constantBlock.js';
+import { VolumeDataFormat } from './enums.js';
+
+interface CachedPage {
+  page?: VolumeDataPage;
+  loading?: Promise<VolumeDataPage>;
+  pins: number;
+}
+
+export class VolumeDataPageAccessor implements PageOwner {
+  readonly dimensionality: number;
+  private readonly cache = new Map<number, CachedPage>();
+  private readonly writable: boolean;
+  private readonly metadata: ChunkMetadataPages | undefined;
+  private readonly writes = new Subject<ChunkWrite>();
+  private readonly pending = new Map<ChunkWrite, { resolve: () => void; reject: (e: unknown) => void }>();
+  /** The latest write of each chunk: a newer write of the same chunk waits for it. */
+  private readonly lastWrite = new Map<number, Promise<void>>();
+  private readonly writeLimit = Math.max(2, workerCount() * 2);
+  private capacityWaiters: (() => void)[] = [];
+  private writeError: unknown;
+
+  constructor(
+    private readonly vds: VDS,
+    private readonly layer: VolumeDataLayer,
+    private maxPages: number,
+    readonly accessMode: AccessMode,
+    chunkMetadataPageSize: number,
+  ) {
+    this.dimensionality = vds.layout.getDimensionality();
+    this.writable = accessMode !== AccessMode.AccessMode_ReadOnly;
+    const creating = accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_CreateWithoutLODGeneration;
+    if (this.writable && layer.lod > 0 && (accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_ReadWrite)) {
+      throw new InvalidArgumentError('AccessMode_Create and AccessMode_ReadWrite generate LODs from LOD 0; use the ...WithoutLODGeneration modes to write LOD > 0');
+    }
+    this.metadata = creating || (this.writable && !vds.metadataPages(layer))
+      ? vds.produceLayer(layer, chunkMetadataPageSize)
+      : vds.metadataPages(layer);
+    const entry = vds.layerStatusEntry(layer);
+    this.writes.pipe(writeBackPages({
+      store: vds.store,
+      layerName: layer.name,
+      compressionMethod: entry?.compressionMethod ?? vds.compressionMethod,
+      channel: channelValuesOf(layer),
+      pages: this.metadata!,
+      blockShape: (chunk) => layer.blockShape(chunk),
+    }, this.writeLimit)).subscribe((written) => this.onWritten(written));
+  }
+
+  getLayout(): VolumeDataLayout { return this.vds.layout; }
+  getLOD(): number { return this.layer.lod; }
+  getChannelIndex(): number { return this.layer.channel; }
+  getChunkCount(): number { return this.layer.chunkCount; }
+  getMaxPages(): number { return this.maxPages; }
+  setMaxPages(maxPages: number): void {
+    if (!Number.isInteger(maxPages) || maxPages < 1) throw new InvalidArgumentError(`maxPages must be a positive integer, got ${maxPages}`);
+    this.maxPages = maxPages;
+    this.evict();
+  }
+
+  /** Samples per dimension of this layer, at LOD 0 resolution. */
+  getNumSamples(): number[] {
+    return this.layer.partition.numSamples.slice(0, this.dimensionality);
+  }
+
+  getChunkMinMax(chunkIndex: number): [number[], number[]] {
+    const { min, max } = this.layer.partition.chunkMinMax(this.checkedChunk(chunkIndex), true);
+    return [min.slice(0, this.dimensionality), max.slice(0, this.dimensionality)];
+  }
+
+  getChunkMinMaxExcludingMargin(chunkIndex: number): [number[], number[]] {
+    const { min, max } = this.layer.partition.chunkMinMax(this.checkedChunk(chunkIndex), false);
+    return [min.slice(0, this.dimensionality), max.slice(0, this.dimensionality)];
+  }
+
+  getChunkIndex(position: readonly number[]): number {
+    for (let d = 0; d < this.dimensionality; d++) {
+      const v = position[d];
+      if (v === undefined || !Number.isInteger(v) || v < 0 || v >= this.layer.partition.numSamples[d]!) {
+        throw new InvalidArgumentError(`Position ${JSON.stringify(position)} is outside the volume in dimension ${d}`);
+      }
+    }
+    return this.layer.partition.chunkIndexOfVoxel(position);
+  }
+
+  /** A new page for `chunkIndex`, zero-filled, to be written (its old contents are not read). */
+  createPage(chunkIndex: number): VolumeDataPage {
+    this.assertWritable();
+    this.checkedChunk(chunkIndex);
+    const cached = this.cache.get(chunkIndex);
+    if (cached?.loading) throw new InvalidOperationError(`Chunk ${chunkIndex} is being read; await readPage instead`);
+    const format = this.layer.channelDescriptor.format;
+    const bytes = new Uint8Array(this.payloadByteSize(chunkIndex));
+    const page = this.newPage(chunkIndex, bytes, format);
+    this.touch(chunkIndex, { page, pins: (cached?.pins ?? 0) + 1 });
+    this.evict();
+    return page;
+  }
+
+  /** The page holding `chunkIndex`, read from the store (or the cache), in the stored format. */
+  readPage(chunkIndex: number): Promise<VolumeDataPage> {
+    this.checkedChunk(chunkIndex);
+    const cached = this.cache.get(chunkIndex);
+    if (cached) {
+      cached.pins++;
+      this.touch(chunkIndex, cached);
+      return cached.page ? Promise.resolve(cached.page) : cached.loading!;
+    }
+    const entry: CachedPage = { pins: 1 };
+    entry.loading = this.loadPage(chunkIndex).then((page) => {
+      entry.page = page;
+      entry.loading = undefined;
+      this.evict();
+      return page;
+    }, (error: unknown) => {
+      this.cache.delete(chunkIndex);
+      throw error;
+    });
+    this.touch(chunkIndex, entry);
+    return entry.loading;
+  }
+
+  /** Writes every dirty page and waits until all of them are stored. */
+  async commit(): Promise<void> {
+    for (const [chunkIndex, cached] of this.cache) {
+      const page = cached.page;
+      if (page?.isDirty) {
+        page.isDirty = false;
+        this.enqueueWrite(chunkIndex, bytesOf(page.getBuffer()).slice());
+      }
+    }
+    await Promise.all([...this.lastWrite.values()].map((done) => done.catch(() => undefined)));
+    const error = this.writeError;
+    this.writeError = undefined;
+    if (error) throw error;
+  }
+
+  assertWritable(): void {
+    if (!this.writable) throw new InvalidOperationError('This VolumeDataPageAccessor is read-only (AccessMode_ReadOnly)');
+    if (this.vds.isClosed) throw new InvalidOperationError(`${this.vds.url} is closed`);
+  }
+
+  async releasePage(page: VolumeDataPage): Promise<void> {
+    const cached = this.cache.get(page.chunkIndex);
+    if (cached?.page === page && cached.pins > 0) cached.pins--;
+    this.evict();
+    while (this.pending.size >= this.writeLimit * 2) {
+      await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
+    }
+  }
+
+  private async loadPage(chunkIndex: number): Promise<VolumeDataPage> {
+    const reader = this.vds.reader(this.layer);
+    const format = this.layer.channelDescriptor.format;
+    const fetched = await fetchChunk(reader, chunkIndex);
+    const options = decodeOptions(reader, chunkIndex, { format });
+    const bytes = fetched.bytes
+      ? await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk: fetched.bytes.slice(), options }, []) as Uint8Array
+      : constantBlock(fetched.metadata.hash, options, this.layer.chunkVoxelCount(chunkIndex));
+    return this.newPage(chunkIndex, bytes, format);
+  }
+
+  private newPage(chunkIndex: number, bytes: Uint8Array, format: VolumeDataFormat): VolumeDataPage {
+    const p = this.layer.partition;
+    const withMargin = p.chunkMinMax(chunkIndex, true);
+    const interior = p.chunkMinMax(chunkIndex, false);
+    const aligned = bytes.byteOffset % Math.max(1, formatByteSize(format)) === 0 ? bytes : bytes.slice();
+    const buffer = typedView(format, aligned.buffer, aligned.byteOffset, aligned.byteLength);
+    return new VolumeDataPage(this, chunkIndex, withMargin.min, withMargin.max, interior.min, interior.max,
+      p.chunkVoxelSize(chunkIndex) as Index6, buffer);
+  }
+
+  private payloadByteSize(chunkIndex: number): number {
+    const size = this.layer.partition.chunkVoxelSize(chunkIndex);
+    const c = this.layer.channelDescriptor;
+    const voxels = size.reduce((a, b) => a * b, 1);
+    if (c.format === VolumeDataFormat.Format_1Bit) return Math.ceil(size[0] / 8) * (voxels / size[0]);
+    return voxels * formatByteSize(c.format) * c.components;
+  }
+
+  private touch(chunkIndex: number, entry: CachedPage): void {
+    this.cache.delete(chunkIndex);
+    this.cache.set(chunkIndex, entry);
+  }
+
+  /** Drops least recently used, unpinned pages beyond `maxPages`, writing dirty ones back. */
+  private evict(): void {
+    for (const [chunkIndex, cached] of this.cache) {
+      if (this.cache.size <= this.maxPages) return;
+      if (cached.pins > 0 || !cached.page) continue;
+      this.cache.delete(chunkIndex);
+      if (cached.page.isDirty) this.enqueueWrite(chunkIndex, bytesOf(cached.page.detachBuffer()));
+    }
+  }
+
+  private enqueueWrite(chunkIndex: number, payload: Uint8Array): void {
+    const write: ChunkWrite = { chunkIndex, payload };
+    const previous = this.lastWrite.get(chunkIndex);
+    const done = new Promise<void>((resolve, reject) => this.pending.set(write, { resolve, reject }));
+    done.catch(() => undefined);
+    this.lastWrite.set(chunkIndex, done);
+    const forget = () => { if (this.lastWrite.get(chunkIndex) === done) this.lastWrite.delete(chunkIndex); };
+    done.then(forget, forget);
+    this.vds.trackWrite(done);
+    // Two writes of one chunk must land in order.
+    if (previous) void previous.catch(() => undefined).then(() => this.writes.next(write));
+    else this.writes.next(write);
+  }
+
+  private onWritten({ write, error }: ChunkWritten): void {
+    const pending = this.pending.get(write);
+    this.pending.delete(write);
+    if (error !== undefined) {
+      this.writeError ??= error;
+      pending?.reject(error);
+    } else {
+      pending?.resolve();
+    }
+    const waiters = this.capacityWaiters;
+    this.capacityWaiters = [];
+    waiters.forEach((wake) => wake());
+  }
+
+  private checkedChunk(chunkIndex: number): number {
+    if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= this.layer.chunkCount) {
+      throw new InvalidArgumentError(`Chunk index ${chunkIndex} is outside 0…${this.layer.chunkCount - 1} of ${this.layer.name}`);
+    }
+    return chunkIndex;
+  }
+}

@@ -1,0 +1,157 @@
+// An open dataset: its store, layout, layers and the per-layer status that reads and writes share.
+import type { ConnectionOptions } from './connectionString.js';
+import { CompressionMethod, type DimensionsND, VDSProduceStatus } from './enums.js';
+import { ReadError } from './errors.js';
+import { dimensionGroupName, dimensionGroupsInStatusOrder } from './geometry/dimensionGroup.js';
+import { effectiveCompression, type VolumeDataLayer, VolumeDataLayers } from './geometry/layers.js';
+import type { LayerStatusEntry } from './layout/layerStatus.js';
+import { serializeLayerStatusJson, serializeVolumeDataLayoutJson } from './layout/layoutJson.js';
+import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
+import { ChunkMetadataPages, type ChunkMetadata } from './engine/chunkMetadataPages.js';
+import { channelValuesOf, type LayerReader } from './engine/layerReader.js';
+import type { Store } from '../sources/store.js';
+
+interface LayerState {
+  entry: LayerStatusEntry;
+  pages?: ChunkMetadataPages;
+}
+
+const SPARSE: ChunkMetadata = { hash: 0n };
+
+export class VDS {
+  readonly layers: VolumeDataLayers;
+  private readonly states = new Map<string, LayerState>();
+  private readonly pendingWrites = new Set<Promise<unknown>>();
+  private layerStatusDirty = false;
+  private closed = false;
+  /** Set when the metadata container was changed and VolumeDataLayout must be uploaded again. */
+  layoutDirty = false;
+
+  constructor(
+    readonly url: string,
+    readonly store: Store,
+    readonly layout: VolumeDataLayout,
+    layerStatus: readonly LayerStatusEntry[],
+    readonly options: ConnectionOptions,
+    /** The dataset's compression, used for layers produced by this handle. */
+    readonly compressionMethod: CompressionMethod,
+    readonly compressionTolerance: number,
+  ) {
+    this.layers = new VolumeDataLayers({
+      layoutDescriptor: layout.getLayoutDescriptor(),
+      axisDescriptors: layout.axisDescriptors,
+      channelDescriptors: layout.channelDescriptors,
+    });
+    for (const entry of layerStatus) {
+      const layer = this.layers.byLayerName(entry.layerName);
+      if (!layer || layer.isVirtual) {
+        throw new ReadError(`LayerStatus names layer ${entry.layerName}, which the layout of ${url} does not have`);
+      }
+      const pages = entry.chunkMetadata && new ChunkMetadataPages(store, layer, entry.chunkMetadata);
+      this.states.set(layer.name, { entry, pages });
+    }
+  }
+
+  get isClosed(): boolean { return this.closed; }
+
+  /** Normal if the group's LOD 0 was produced (by any channel), else Unavailable. */
+  produceStatus(dimensionsND: DimensionsND): VDSProduceStatus {
+    for (const { entry } of this.states.values()) {
+      if (entry.lod === 0 && entry.dimensionGroup === dimensionGroupName(dimensionsND)) return entry.produceStatus;
+    }
+    return VDSProduceStatus.Unavailable;
+  }
+
+  layerStatusEntry(layer: VolumeDataLayer): LayerStatusEntry | undefined {
+    return this.states.get(layer.name)?.entry;
+  }
+
+  reader(layer: VolumeDataLayer): LayerReader {
+    const state = this.states.get(layer.name);
+    const pages = state?.pages;
+    return {
+      store: this.store,
+      layer,
+      compressionMethod: state?.entry.compressionMethod ?? CompressionMethod.None,
+      channelValues: channelValuesOf(layer),
+      chunkMetadata: (chunkIndex) => (pages ? pages.read(chunkIndex) : Promise.resolve(SPARSE)),
+    };
+  }
+
+  /** Starts (or restarts, for `AccessMode_Create`) a produced layer with empty metadata pages. */
+  produceLayer(layer: VolumeDataLayer, pageSize: number): ChunkMetadataPages {
+    const { method, tolerance } = effectiveCompression(this.compressionMethod, this.compressionTolerance,
+      layer.channelDescriptor, layer.lod);
+    const pages = ChunkMetadataPages.empty(this.store, layer, false, pageSize);
+    this.states.set(layer.name, {
+      entry: {
+        layerName: layer.name,
+        channelName: layer.channelDescriptor.name,
+        dimensionGroup: dimensionGroupName(layer.dimensionsND),
+        lod: layer.lod,
+        produceStatus: VDSProduceStatus.Normal,
+        compressionMethod: method,
+        compressionTolerance: tolerance,
+        chunkMetadata: pages.status,
+      },
+      pages,
+    });
+    this.layerStatusDirty = true;
+    return pages;
+  }
+
+  /** Metadata pages of a produced layer, for writers. */
+  metadataPages(layer: VolumeDataLayer): ChunkMetadataPages | undefined {
+    return this.states.get(layer.name)?.pages;
+  }
+
+  /** Tracks a chunk upload so that `flush` waits for it. */
+  trackWrite(write: Promise<unknown>): void {
+    this.pendingWrites.add(write);
+    write.then(() => this.pendingWrites.delete(write), () => this.pendingWrites.delete(write));
+  }
+
+  /** Waits for chunk uploads, then uploads metadata pages, LayerStatus and (if changed) the layout. */
+  async flush(): Promise<void> {
+    const results = await Promise.allSettled([...this.pendingWrites]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    // Pages before LayerStatus: a reader never sees a page directory naming a missing page.
+    for (const state of this.states.values()) {
+      if (await state.pages?.flush()) this.layerStatusDirty = true;
+    }
+    if (this.layerStatusDirty) {
+      await this.store.set('LayerStatus', utf8(serializeLayerStatusJson(this.orderedEntries())), { contentType: 'application/json' });
+      this.layerStatusDirty = false;
+    }
+    if (this.layoutDirty) {
+      await this.store.set('VolumeDataLayout', utf8(serializeVolumeDataLayoutJson(this.layout)), { contentType: 'application/json' });
+      this.layoutDirty = false;
+    }
+  }
+
+  async close(flush: boolean): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (flush) await this.flush();
+    } finally {
+      this.closed = true;
+      await this.store.close?.();
+    }
+  }
+
+  /** LayerStatus order: dimension group (2D then 3D), then channel, then LOD. */
+  private orderedEntries(): LayerStatusEntry[] {
+    const groupOrder = new Map(dimensionGroupsInStatusOrder.map((g, i) => [g, i]));
+    return [...this.states.values()]
+      .map(({ entry }) => ({ entry, layer: this.layers.byLayerName(entry.layerName)! }))
+      .filter(({ entry }) => entry.produceStatus === VDSProduceStatus.Normal)
+      .sort((a, b) => groupOrder.get(a.layer.dimensionsND)! - groupOrder.get(b.layer.dimensionsND)! ||
+        a.layer.channel - b.layer.channel || a.layer.lod - b.layer.lod)
+      .map(({ entry }) => entry);
+  }
+}
+
+export function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
