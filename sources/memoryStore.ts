@@ -1,6 +1,7 @@
 // `inmemory://name`: a process-local store, shared by every handle opened with the same name.
 import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
 import { throwIfAborted } from './abort.js';
+import { assertSafeKey } from './keys.js';
 
 interface MemoryObject {
   data: Uint8Array;
@@ -28,7 +29,8 @@ export class MemoryStore implements Store {
 
   async get(key: string, options?: ReadOptions): Promise<Uint8Array | undefined> {
     throwIfAborted(options?.signal);
-    return this.objects.get(key)?.data;
+    // A copy: callers own what they get (and may move it to a worker).
+    return this.objects.get(key)?.data.slice();
   }
 
   async getRange(key: string, range: ByteRange, options?: ReadOptions): Promise<Uint8Array | undefined> {
@@ -36,7 +38,7 @@ export class MemoryStore implements Store {
     const data = this.objects.get(key)?.data;
     if (!data) return undefined;
     const end = range.length === undefined ? data.length : Math.min(data.length, range.offset + range.length);
-    return data.subarray(Math.min(range.offset, data.length), end);
+    return data.slice(Math.min(range.offset, data.length), end);
   }
 
   async head(key: string, options?: ReadOptions): Promise<ObjectInfo | undefined> {
@@ -47,6 +49,7 @@ export class MemoryStore implements Store {
 
   async set(key: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
     throwIfAborted(options?.signal);
+    assertSafeKey(key);
     // Own the bytes: a caller reusing its buffer must not change what was stored.
     this.objects.set(key, { data: data.slice(), metadata: options?.metadata && { ...options.metadata } });
   }

@@ -25,7 +25,7 @@ export interface ObjectInfo {
 }
 
 export interface Store {
-  /** The object's bytes, or `undefined` when it does not exist. */
+  /** The object's bytes (the caller owns them), or `undefined` when it does not exist. */
   get(key: string, options?: ReadOptions): Promise<Uint8Array | undefined>;
   /** Part of an object (for prefix reads of wavelet chunks); `undefined` when it does not exist. */
   getRange?(key: string, range: ByteRange, options?: ReadOptions): Promise<Uint8Array | undefined>;
