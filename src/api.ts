@@ -2,6 +2,7 @@
 import { openStore } from '../sources/openStore.js';
 import type { Store } from '../sources/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
+import { type ConnectionOptions, parseConnectionString } from './connectionString.js';
 import { CompressionMethod, isWaveletCompression } from './enums.js';
 import { errorMessage, InvalidArgumentError, ReadError } from './errors.js';
 import type {
@@ -15,9 +16,12 @@ import { utf8, VDS } from './vds.js';
 
 const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
 
-/** Opens an existing dataset; rejects with an error naming the URL and the cause. */
-export async function open(url: string, connectionString = ''): Promise<VDS> {
-  const { store, options } = openStore(url, connectionString);
+/**
+ * Opens an existing dataset, named by URL or given as a Store (e.g. a wrapped one);
+ * rejects with an error naming the dataset and the cause.
+ */
+export async function open(dataset: string | Store, connectionString = ''): Promise<VDS> {
+  const { store, options, url } = resolveStore(dataset, connectionString);
   try {
     const [layoutBytes, statusBytes] = await Promise.all([store.get('VolumeDataLayout'), store.get('LayerStatus')]);
     if (!layoutBytes?.length) throw new ReadError('it has no VolumeDataLayout object (is it a VDS dataset?)', 404);
@@ -38,7 +42,7 @@ export async function open(url: string, connectionString = ''): Promise<VDS> {
  * can be written: OpenVDS 3.4 has no wavelet encoder either.
  */
 export async function create(
-  url: string, connectionString: string, layoutDescriptor: VolumeDataLayoutDescriptor,
+  dataset: string | Store, connectionString: string, layoutDescriptor: VolumeDataLayoutDescriptor,
   axisDescriptors: readonly VolumeDataAxisDescriptor[], channelDescriptors: readonly VolumeDataChannelDescriptor[],
   metadata: MetadataReadAccess = new MetadataContainer(), compressionMethod = CompressionMethod.None, compressionTolerance = 0,
 ): Promise<VDS> {
@@ -50,7 +54,7 @@ export async function create(
   const container = new MetadataContainer();
   container.copyMetadataFrom(metadata);
   const layout = new VolumeDataLayout(layoutDescriptor, [...axisDescriptors], [...channelDescriptors], container);
-  const { store, options } = openStore(url, connectionString);
+  const { store, options, url } = resolveStore(dataset, connectionString);
   try {
     await writeNewDataset(store, layout);
   } catch (error) {
@@ -73,6 +77,11 @@ export function getAccessManager(vds: VDS): VolumeDataAccessManager {
   let manager = accessManagers.get(vds);
   if (!manager) accessManagers.set(vds, manager = new VolumeDataAccessManager(vds));
   return manager;
+}
+
+function resolveStore(dataset: string | Store, connectionString: string): { store: Store; options: ConnectionOptions; url: string } {
+  if (typeof dataset !== 'string') return { store: dataset, options: parseConnectionString(connectionString), url: dataset.description };
+  return { ...openStore(dataset, connectionString), url: dataset };
 }
 
 async function writeNewDataset(store: Store, layout: VolumeDataLayout): Promise<void> {

@@ -10,6 +10,7 @@ const workerFile = new URL(`./chunkWorker${extname(fileURLToPath(import.meta.url
 
 let shared: Piscina | undefined;
 let poolError: Error | undefined;
+let jobsInFlight = 0;
 
 export function workerCount(): number {
   const fromEnv = Number(process.env.RXVDS_WORKERS);
@@ -35,7 +36,17 @@ function pool(): Piscina {
 /** Runs a job on the pool; `transfer` buffers are moved, not copied. Aborting drops a queued job. */
 export async function runChunkJob(job: ChunkJob, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<ChunkJobResult> {
   if (poolError) throw poolError;
-  return pool().run(job, { transferList: transfer as ArrayBuffer[], signal });
+  jobsInFlight++;
+  try {
+    return await pool().run(job, { transferList: transfer as ArrayBuffer[], signal });
+  } finally {
+    jobsInFlight--;
+  }
+}
+
+/** Jobs submitted and not yet settled (queued or running): 0 once canceled work has drained. */
+export function chunkJobsInFlight(): number {
+  return jobsInFlight;
 }
 
 /** Stops the workers (tests and CLI use it to exit promptly). */
