@@ -12,8 +12,7 @@ import { type RequestEvent, VolumeDataRequest } from './request.js';
 import type { VDS } from './vds.js';
 import { workerCount } from './workers/pool.js';
 import { assembleSubset } from '../sinks/assembleSubset.js';
-import { fetchChunks } from '../sources/chunkSource.js';
-import { decodeChunks } from '../operators/decodeChunks.js';
+import { readChunks } from '../operators/readChunks.js';
 import { inFlight } from '../operators/inFlight.js';
 
 export interface LayerSelection {
@@ -63,10 +62,7 @@ export class VolumeDataAccessManager {
       const bytes = out ?? new Uint8Array(byteSize);
       const data = (options.dataOut ?? typedView(format, bytes.buffer, 0, byteSize)) as VolumeDataTypedArray;
       return from(plan.chunks).pipe(
-        inFlight(chunksInFlight(), (chunks) => chunks.pipe(
-          fetchChunks(reader),
-          decodeChunks(reader, { format, replacementNoValue: options.replacementNoValue }),
-        )),
+        inFlight(chunksInFlight(), readChunks(reader, { format, replacementNoValue: options.replacementNoValue }, this.vds.chunkCache)),
         assembleSubset(plan, bytes, format),
         endWith<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data }),
       );

@@ -7,6 +7,7 @@ import { effectiveCompression, type VolumeDataLayer, VolumeDataLayers } from './
 import type { LayerStatusEntry } from './layout/layerStatus.js';
 import { serializeLayerStatusJson, serializeVolumeDataLayoutJson } from './layout/layoutJson.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
+import { ChunkCache } from './engine/chunkCache.js';
 import { ChunkMetadataPages, type ChunkMetadata } from './engine/chunkMetadataPages.js';
 import { channelValuesOf, type LayerReader } from './engine/layerReader.js';
 import type { Store } from '../sources/store.js';
@@ -18,8 +19,12 @@ interface LayerState {
 
 const SPARSE: ChunkMetadata = { hash: 0n };
 
+/** Decoded chunks kept per dataset unless changed with `vds.chunkCache.setMaxBytes`. */
+const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+
 export class VDS {
   readonly layers: VolumeDataLayers;
+  readonly chunkCache = new ChunkCache(DEFAULT_CACHE_BYTES);
   private readonly states = new Map<string, LayerState>();
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private layerStatusDirty = false;

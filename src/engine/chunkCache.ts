@@ -1,0 +1,60 @@
+// Decoded chunks shared between requests: a chunk wanted by several requests at once is fetched
+// and decoded once, and recently decoded chunks are kept (LRU, bounded in bytes). When every
+// request that wants an in-flight chunk unsubscribes, its fetch and decode are cancelled.
+import { finalize, type Observable, of, share, tap } from 'rxjs';
+
+export class ChunkCache {
+  private readonly inFlight = new Map<string, Observable<Uint8Array>>();
+  private readonly done = new Map<string, Uint8Array>();
+  private bytes = 0;
+
+  constructor(private maxBytes: number) {}
+
+  get cachedBytes(): number { return this.bytes; }
+
+  /** Changes the byte budget (0 disables keeping decoded chunks; sharing in-flight work remains). */
+  setMaxBytes(maxBytes: number): void {
+    this.maxBytes = maxBytes;
+    this.evict();
+  }
+
+  /** The decoded chunk for `key`: from the cache, from work already under way, or from `decode()`. */
+  get(key: string, decode: () => Observable<Uint8Array>): Observable<Uint8Array> {
+    const hit = this.done.get(key);
+    if (hit) {
+      this.done.delete(key);
+      this.done.set(key, hit);
+      return of(hit);
+    }
+    let shared = this.inFlight.get(key);
+    if (!shared) {
+      shared = decode().pipe(
+        tap((bytes) => this.keep(key, bytes)),
+        finalize(() => this.inFlight.delete(key)),
+        share({ resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
+      );
+      this.inFlight.set(key, shared);
+    }
+    return shared;
+  }
+
+  clear(): void {
+    this.done.clear();
+    this.bytes = 0;
+  }
+
+  private keep(key: string, bytes: Uint8Array): void {
+    if (bytes.byteLength > this.maxBytes) return;
+    this.done.set(key, bytes);
+    this.bytes += bytes.byteLength;
+    this.evict();
+  }
+
+  private evict(): void {
+    for (const [key, bytes] of this.done) {
+      if (this.bytes <= this.maxBytes) return;
+      this.done.delete(key);
+      this.bytes -= bytes.byteLength;
+    }
+  }
+}
