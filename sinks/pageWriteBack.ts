@@ -10,6 +10,8 @@ import { runChunkJob } from '../src/workers/pool.js';
 import type { Store } from '../sources/store.js';
 
 export interface ChunkWrite {
+  /** The layer the chunk belongs to. */
+  target: ChunkWriteTarget;
   chunkIndex: number;
   /** Dense chunk payload (margins included) in the channel format; moved to a worker. */
   payload: Uint8Array;
@@ -30,14 +32,14 @@ export interface ChunkWritten {
 }
 
 /** Writes up to `limit` chunks at a time; failures are reported per chunk, not by ending the stream. */
-export function writeBackPages(target: ChunkWriteTarget, limit: number): OperatorFunction<ChunkWrite, ChunkWritten> {
-  return mergeMap((write) => from(writeChunk(target, write)).pipe(
+export function writeBackPages(limit: number): OperatorFunction<ChunkWrite, ChunkWritten> {
+  return mergeMap((write) => from(writeChunk(write)).pipe(
     map((): ChunkWritten => ({ write })),
     catchError((error: unknown) => of({ write, error })),
   ), limit);
 }
 
-export async function writeChunk(target: ChunkWriteTarget, { chunkIndex, payload }: ChunkWrite): Promise<void> {
+export async function writeChunk({ target, chunkIndex, payload }: ChunkWrite): Promise<void> {
   const uncompressedSize = payload.byteLength;
   const transfer = payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength ? payload : payload.slice();
   const encoded = await runChunkJob({

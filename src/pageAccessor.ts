@@ -5,7 +5,7 @@ import { AccessMode } from './enums.js';
 import { InvalidArgumentError, InvalidOperationError } from './errors.js';
 import type { VolumeDataLayer } from './geometry/layers.js';
 import type { Index6 } from './geometry/partition.js';
-import type { ChunkMetadataPages } from './engine/chunkMetadataPages.js';
+import { LODPyramid } from './engine/lodPyramid.js';
 import { channelValuesOf } from './engine/layerReader.js';
 import { bytesOf, formatByteSize, typedView } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
@@ -13,7 +13,7 @@ import { type PageOwner, VolumeDataPage } from './page.js';
 import type { VDS } from './vds.js';
 import { runChunkJob, workerCount } from './workers/pool.js';
 import { decodeOptions } from '../operators/decodeChunks.js';
-import { type ChunkWrite, type ChunkWritten, writeBackPages } from '../sinks/pageWriteBack.js';
+import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPages } from '../sinks/pageWriteBack.js';
 import { fetchChunk } from '../sources/chunkSource.js';
 import { constantBlock } from './engine/constantBlock.js';
 import { VolumeDataFormat } from './enums.js';
@@ -28,11 +28,13 @@ export class VolumeDataPageAccessor implements PageOwner {
   readonly dimensionality: number;
   private readonly cache = new Map<number, CachedPage>();
   private readonly writable: boolean;
-  private readonly metadata: ChunkMetadataPages | undefined;
+  private readonly target: ChunkWriteTarget | undefined;
+  /** LOD 1…n built from the LOD 0 pages written (Create and ReadWrite modes at LOD 0). */
+  private readonly pyramid: LODPyramid | undefined;
   private readonly writes = new Subject<ChunkWrite>();
   private readonly pending = new Map<ChunkWrite, { resolve: () => void; reject: (e: unknown) => void }>();
-  /** The latest write of each chunk: a newer write of the same chunk waits for it. */
-  private readonly lastWrite = new Map<number, Promise<void>>();
+  /** The latest write of each chunk (by key): a newer write of the same chunk waits for it. */
+  private readonly lastWrite = new Map<string, Promise<void>>();
   private readonly writeLimit = Math.max(2, workerCount() * 2);
   private capacityWaiters: (() => void)[] = [];
   private writeError: unknown;
@@ -46,22 +48,32 @@ export class VolumeDataPageAccessor implements PageOwner {
   ) {
     this.dimensionality = vds.layout.getDimensionality();
     this.writable = accessMode !== AccessMode.AccessMode_ReadOnly;
-    const creating = accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_CreateWithoutLODGeneration;
-    if (this.writable && layer.lod > 0 && (accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_ReadWrite)) {
+    const generatesLODs = accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_ReadWrite;
+    if (this.writable && layer.lod > 0 && generatesLODs) {
       throw new InvalidArgumentError('AccessMode_Create and AccessMode_ReadWrite generate LODs from LOD 0; use the ...WithoutLODGeneration modes to write LOD > 0');
     }
-    this.metadata = creating || (this.writable && !vds.metadataPages(layer))
-      ? vds.produceLayer(layer, chunkMetadataPageSize)
-      : vds.metadataPages(layer);
-    const entry = vds.layerStatusEntry(layer);
-    this.writes.pipe(writeBackPages({
-      store: vds.store,
+    if (!this.writable) return;
+    const creating = accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_CreateWithoutLODGeneration;
+    this.target = this.writeTarget(layer, creating, chunkMetadataPageSize);
+    this.writes.pipe(writeBackPages(this.writeLimit)).subscribe((written) => this.onWritten(written));
+    const lodLayers = vds.layers.lodLayers(layer.dimensionsND, layer.channel);
+    if (generatesLODs && lodLayers.length > 1) {
+      const targets = new Map(lodLayers.slice(1).map((l) => [l, this.writeTarget(l, creating, chunkMetadataPageSize)]));
+      this.pyramid = new LODPyramid(lodLayers, (lodLayer, chunk, payload) => this.enqueueWrite(targets.get(lodLayer)!, chunk, payload),
+        (lodLayer, chunk) => payloadByteSize(lodLayer, chunk));
+    }
+  }
+
+  private writeTarget(layer: VolumeDataLayer, creating: boolean, pageSize: number): ChunkWriteTarget {
+    const pages = creating || !this.vds.metadataPages(layer) ? this.vds.produceLayer(layer, pageSize) : this.vds.metadataPages(layer)!;
+    return {
+      store: this.vds.store,
       layerName: layer.name,
-      compressionMethod: entry?.compressionMethod ?? vds.compressionMethod,
+      compressionMethod: this.vds.layerStatusEntry(layer)!.compressionMethod,
       channel: channelValuesOf(layer),
-      pages: this.metadata!,
+      pages,
       blockShape: (chunk) => layer.blockShape(chunk),
-    }, this.writeLimit)).subscribe((written) => this.onWritten(written));
+    };
   }
 
   getLayout(): VolumeDataLayout { return this.vds.layout; }
@@ -107,7 +119,7 @@ export class VolumeDataPageAccessor implements PageOwner {
     const cached = this.cache.get(chunkIndex);
     if (cached?.loading) throw new InvalidOperationError(`Chunk ${chunkIndex} is being read; await readPage instead`);
     const format = this.layer.channelDescriptor.format;
-    const bytes = new Uint8Array(this.payloadByteSize(chunkIndex));
+    const bytes = new Uint8Array(payloadByteSize(this.layer, chunkIndex));
     const page = this.newPage(chunkIndex, bytes, format);
     this.touch(chunkIndex, { page, pins: (cached?.pins ?? 0) + 1 });
     this.evict();
@@ -143,9 +155,10 @@ export class VolumeDataPageAccessor implements PageOwner {
       const page = cached.page;
       if (page?.isDirty) {
         page.isDirty = false;
-        this.enqueueWrite(chunkIndex, bytesOf(page.getBuffer()).slice());
+        this.writeLOD0Page(chunkIndex, bytesOf(page.getBuffer()).slice());
       }
     }
+    this.pyramid?.finish();
     await Promise.all([...this.lastWrite.values()].map((done) => done.catch(() => undefined)));
     const error = this.writeError;
     this.writeError = undefined;
@@ -187,14 +200,6 @@ export class VolumeDataPageAccessor implements PageOwner {
       p.chunkVoxelSize(chunkIndex) as Index6, buffer);
   }
 
-  private payloadByteSize(chunkIndex: number): number {
-    const size = this.layer.partition.chunkVoxelSize(chunkIndex);
-    const c = this.layer.channelDescriptor;
-    const voxels = size.reduce((a, b) => a * b, 1);
-    if (c.format === VolumeDataFormat.Format_1Bit) return Math.ceil(size[0] / 8) * (voxels / size[0]);
-    return voxels * formatByteSize(c.format) * c.components;
-  }
-
   private touch(chunkIndex: number, entry: CachedPage): void {
     this.cache.delete(chunkIndex);
     this.cache.set(chunkIndex, entry);
@@ -206,17 +211,24 @@ export class VolumeDataPageAccessor implements PageOwner {
       if (this.cache.size <= this.maxPages) return;
       if (cached.pins > 0 || !cached.page) continue;
       this.cache.delete(chunkIndex);
-      if (cached.page.isDirty) this.enqueueWrite(chunkIndex, bytesOf(cached.page.detachBuffer()));
+      if (cached.page.isDirty) this.writeLOD0Page(chunkIndex, bytesOf(cached.page.detachBuffer()));
     }
   }
 
-  private enqueueWrite(chunkIndex: number, payload: Uint8Array): void {
-    const write: ChunkWrite = { chunkIndex, payload };
-    const previous = this.lastWrite.get(chunkIndex);
+  /** Writes a page of this accessor's layer, first decimating it into the LODs above. */
+  private writeLOD0Page(chunkIndex: number, payload: Uint8Array): void {
+    this.pyramid?.addLOD0Chunk(chunkIndex, payload);
+    this.enqueueWrite(this.target!, chunkIndex, payload);
+  }
+
+  private enqueueWrite(target: ChunkWriteTarget, chunkIndex: number, payload: Uint8Array): void {
+    const write: ChunkWrite = { target, chunkIndex, payload };
+    const key = `${target.layerName}/${chunkIndex}`;
+    const previous = this.lastWrite.get(key);
     const done = new Promise<void>((resolve, reject) => this.pending.set(write, { resolve, reject }));
     done.catch(() => undefined);
-    this.lastWrite.set(chunkIndex, done);
-    const forget = () => { if (this.lastWrite.get(chunkIndex) === done) this.lastWrite.delete(chunkIndex); };
+    this.lastWrite.set(key, done);
+    const forget = () => { if (this.lastWrite.get(key) === done) this.lastWrite.delete(key); };
     done.then(forget, forget);
     this.vds.trackWrite(done);
     // Two writes of one chunk must land in order.
@@ -244,4 +256,13 @@ export class VolumeDataPageAccessor implements PageOwner {
     }
     return chunkIndex;
   }
+}
+
+/** Bytes of a chunk's dense payload (margins included; 1Bit rows packed and byte aligned). */
+function payloadByteSize(layer: VolumeDataLayer, chunkIndex: number): number {
+  const size = layer.partition.chunkVoxelSize(chunkIndex);
+  const c = layer.channelDescriptor;
+  const voxels = size.reduce((a, b) => a * b, 1);
+  if (c.format === VolumeDataFormat.Format_1Bit) return Math.ceil(size[0] / 8) * (voxels / size[0]);
+  return voxels * formatByteSize(c.format) * c.components;
 }

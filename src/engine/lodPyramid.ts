@@ -1,0 +1,118 @@
+// Builds LOD 1…n while LOD 0 is written (format sheet 5.7): every written chunk is decimated into
+// its parent; a parent is written (and decimated into its own parent) once all its children have
+// arrived, so only the parents under construction are held in memory.
+import type { VolumeDataLayer } from '../geometry/layers.js';
+import { downsampleRegion, type DownsampleRegion } from './lodDownsample.js';
+
+interface ParentUnderConstruction {
+  bytes: Uint8Array;
+  children: Set<number>;
+  expected: number;
+}
+
+export type WriteChunk = (layer: VolumeDataLayer, chunkIndex: number, payload: Uint8Array) => void;
+
+export class LODPyramid {
+  private readonly pending = new Map<number, Map<number, ParentUnderConstruction>>();
+
+  /** `layers[k]` is the layer of LOD k (LOD 0 first); `write` stores a finished parent chunk. */
+  constructor(private readonly layers: readonly VolumeDataLayer[], private readonly write: WriteChunk,
+    private readonly payloadByteSize: (layer: VolumeDataLayer, chunkIndex: number) => number) {}
+
+  /** Decimates a LOD 0 chunk into the layers above; call before the chunk's buffer is handed away. */
+  addLOD0Chunk(chunkIndex: number, payload: Uint8Array): void {
+    this.contribute(this.layers[0]!, chunkIndex, payload);
+  }
+
+  /** Writes every parent still under construction (children that were never written stay as zeros). */
+  finish(): void {
+    for (let lod = 1; lod < this.layers.length; lod++) {
+      const level = this.pending.get(lod);
+      if (!level) continue;
+      this.pending.delete(lod);
+      for (const [chunkIndex, parent] of level) this.complete(this.layers[lod]!, chunkIndex, parent.bytes);
+    }
+  }
+
+  private contribute(child: VolumeDataLayer, childChunk: number, bytes: Uint8Array): void {
+    const parentLayer = this.layers[child.lod + 1];
+    if (!parentLayer) return;
+    const parentChunk = parentIndex(child, parentLayer, childChunk);
+    let level = this.pending.get(parentLayer.lod);
+    if (!level) this.pending.set(parentLayer.lod, level = new Map());
+    let parent = level.get(parentChunk);
+    if (!parent) {
+      parent = {
+        bytes: new Uint8Array(this.payloadByteSize(parentLayer, parentChunk)),
+        children: new Set(),
+        expected: childCount(child, parentLayer, parentChunk),
+      };
+      level.set(parentChunk, parent);
+    }
+    const channel = child.channelDescriptor;
+    downsampleRegion(
+      { bytes: parent.bytes, size: parentLayer.blockShape(parentChunk).size },
+      { bytes, size: child.blockShape(childChunk).size },
+      lodRegion(child, childChunk, parentLayer, parentChunk),
+      channel.format, channel.components, channel.noValue,
+    );
+    parent.children.add(childChunk);
+    if (parent.children.size === parent.expected) {
+      level.delete(parentChunk);
+      this.complete(parentLayer, parentChunk, parent.bytes);
+    }
+  }
+
+  private complete(layer: VolumeDataLayer, chunkIndex: number, bytes: Uint8Array): void {
+    this.contribute(layer, chunkIndex, bytes);
+    this.write(layer, chunkIndex, bytes);
+  }
+}
+
+function parentIndex(child: VolumeDataLayer, parent: VolumeDataLayer, childChunk: number): number {
+  const index = child.partition.chunkIndexToIndexArray(childChunk);
+  const p = child.partition;
+  return parent.partition.indexArrayToChunkIndex(index.map((i, d) =>
+    (p.isDimensionChunked(d) && p.isDimensionLODDecimated(d) ? i >> 1 : i)));
+}
+
+function childCount(child: VolumeDataLayer, parent: VolumeDataLayer, parentChunk: number): number {
+  const index = parent.partition.chunkIndexToIndexArray(parentChunk);
+  const p = child.partition;
+  let count = 1;
+  for (let d = 0; d < 6; d++) {
+    if (!p.isDimensionChunked(d) || !p.isDimensionLODDecimated(d)) continue;
+    count *= Math.min(2, p.chunksInDimension[d]! - 2 * index[d]!);
+  }
+  return count;
+}
+
+/** Where a child chunk lands in its parent: OpenVDS's WriteIntoLOD rule, per chunk dimension. */
+function lodRegion(child: VolumeDataLayer, childChunk: number, parent: VolumeDataLayer, parentChunk: number): DownsampleRegion {
+  const c = child.partition, p = parent.partition;
+  const cAll = c.chunkMinMax(childChunk, true), cIn = c.chunkMinMax(childChunk, false);
+  const pAll = p.chunkMinMax(parentChunk, true), pIn = p.chunkMinMax(parentChunk, false);
+  const targetOffset: [number, number, number] = [0, 0, 0];
+  const targetSize: [number, number, number] = [1, 1, 1];
+  const sourceOffset: [number, number, number] = [0, 0, 0];
+  let fullResolutionDimension = -1;
+  c.chunkedDimensions.slice(0, 3).forEach((d, k) => {
+    const sourceMin = cAll.min[d]! < pIn.min[d]! ? cAll.min[d]! : cIn.min[d]!;
+    const sourceMax = cAll.max[d]! >= pIn.max[d]! ? cAll.max[d]! : cIn.max[d]!;
+    const pMin = pAll.min[d]!, cMin = cAll.min[d]!;
+    if (p.isDimensionLODDecimated(d)) {
+      const mask = (1 << parent.lod) - 1;
+      const from = pMin + (((sourceMin - pMin - 1) | mask) + 1);
+      const to = pMin + (((sourceMax - pMin - 1) | mask) + 1);
+      targetOffset[k] = (from - pMin) >> parent.lod;
+      sourceOffset[k] = (from - cMin) >> child.lod;
+      targetSize[k] = (to - from) >> parent.lod;
+    } else {
+      fullResolutionDimension = k;
+      targetOffset[k] = sourceMin - pMin;
+      sourceOffset[k] = sourceMin - cMin;
+      targetSize[k] = sourceMax - sourceMin;
+    }
+  });
+  return { targetOffset, targetSize, sourceOffset, fullResolutionDimension, dimensionality: Math.min(3, c.chunkedDimensions.length) };
+}
