@@ -2,9 +2,10 @@
 import { destroyChunkPool } from '../src/index.js';
 import { demoCommand } from './commands/demo.js';
 import { infoCommand } from './commands/info.js';
+import { sliceCommand } from './commands/slice.js';
 import { type Command, parseCommandLine, UsageError } from './lib/command.js';
 
-const commands: Command[] = [demoCommand, infoCommand];
+const commands: Command[] = [demoCommand, infoCommand, sliceCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

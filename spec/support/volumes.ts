@@ -20,6 +20,7 @@ export async function writeTestVolume(options: {
   url?: string; size: [number, number, number]; format: vds.VolumeDataFormat; value: VoxelFunction;
   method?: vds.CompressionMethod; brickSize?: vds.BrickSize; margin?: number; noValue?: number;
   valueRange?: [number, number]; integerScale?: number; integerOffset?: number; components?: vds.VolumeDataComponents;
+  lodLevels?: vds.LODLevels; maxPages?: number;
 }): Promise<TestVolume> {
   const url = options.url ?? uniqueMemoryUrl();
   const [nx, ny, nz] = options.size;
@@ -29,11 +30,11 @@ export async function writeTestVolume(options: {
     options.integerScale ?? 1, options.integerOffset ?? 0);
   const handle = await vds.create(url, '',
     new vds.VolumeDataLayoutDescriptor(options.brickSize ?? vds.BrickSize.BrickSize_32, options.margin ?? 0, options.margin ?? 0, 1,
-      vds.LODLevels.LODLevels_None),
+      options.lodLevels ?? vds.LODLevels.LODLevels_None),
     [new vds.VolumeDataAxisDescriptor(nx, 'Sample', 'ms', 0, nx - 1), new vds.VolumeDataAxisDescriptor(ny, 'Crossline', '', 0, ny - 1),
       new vds.VolumeDataAxisDescriptor(nz, 'Inline', '', 0, nz - 1)],
     [channel], new vds.MetadataContainer(), options.method ?? vds.CompressionMethod.None);
-  const accessor = vds.getAccessManager(handle).createVolumeDataPageAccessor(vds.DimensionsND.Dimensions_012, 0, 0, 8,
+  const accessor = vds.getAccessManager(handle).createVolumeDataPageAccessor(vds.DimensionsND.Dimensions_012, 0, 0, options.maxPages ?? 8,
     vds.AccessMode.AccessMode_Create);
   const components = options.components ?? 1;
   for (let chunk = 0; chunk < accessor.getChunkCount(); chunk++) {
