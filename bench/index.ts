@@ -5,7 +5,7 @@ import type { BenchRow, BenchSuite } from './bench.js';
 
 const suites: Record<string, () => Promise<{ default: BenchSuite }>> = {
   read: () => import('./read.js'),
-  wavelet: () => import('./wavelet.js'),
+
 };
 
 const selected = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);

@@ -27,7 +27,7 @@ function expectedSubset(format: vds.VolumeDataFormat, min: number[], max: number
     }
     return bits;
   }
-  const bytesPer = { [F.Format_U8]: 1, [F.Format_U16]: 2, [F.Format_R32]: 4, [F.Format_U32]: 4, [F.Format_R64]: 8, [F.Format_U64]: 8 }[format]!;
+  const bytesPer = { [F.Format_U8]: 1, [F.Format_U16]: 2, [F.Format_R32]: 4, [F.Format_U32]: 4, [F.Format_R64]: 8, [F.Format_U64]: 8 }[format as 1]!;
   const buffer = new ArrayBuffer(count * bytesPer);
   const typed = format === F.Format_U8 ? new Uint8Array(buffer) : format === F.Format_U16 ? new Uint16Array(buffer)
     : format === F.Format_R32 ? new Float32Array(buffer) : format === F.Format_U32 ? new Uint32Array(buffer)

@@ -35,7 +35,8 @@ export function executeChunkJob(job: ChunkJob): ChunkJobResult {
     const decoded = codecFor(job.method).decode(job.chunk, job.options);
     return decoded.converted ? decoded.bytes : convertBlock(decoded, job.options);
   }
-  if (isConstantPayload(job.payload, job.shape)) return { constantHash: constantPayloadHash(job.payload, job.shape, job.channel) };
+  const constantHash = isConstantPayload(job.payload, job.shape) ? constantPayloadHash(job.payload, job.shape, job.channel) : undefined;
+  if (constantHash !== undefined) return { constantHash };
   const encode = codecFor(job.method).encode;
   if (!encode) throw new Error(`Compression method ${job.method} cannot be written`);
   return encode(job.payload, job.shape);

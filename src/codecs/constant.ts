@@ -1,0 +1,54 @@
+// Constant chunks (format sheet 3.5, 3.7): a chunk whose every element is one value is stored as a
+// hash alone. A chunk only counts as constant when reading that hash back gives exactly its
+// bytes, so a value that does not survive the f32 round trip (a large U32, say) is stored as data.
+import { VolumeDataFormat } from '../enums.js';
+import { formatByteSize } from '../formats.js';
+import { constantBlock } from '../engine/constantBlock.js';
+import type { BlockShape, ChannelValues } from './codec.js';
+import { constantValueHash, NOVALUE_HASH } from './volumeDataHash.js';
+
+export function isConstantPayload(payload: Uint8Array, shape: BlockShape): boolean {
+  if (payload.byteLength === 0) return false;
+  if (shape.format === VolumeDataFormat.Format_1Bit) {
+    const first = payload[0]!;
+    return (first === 0 || first === 0xff) && payload.every((b) => b === first);
+  }
+  const unit = formatByteSize(shape.format);
+  const whole = unit * shape.components;
+  for (let c = unit; c < whole; c++) if (payload[c] !== payload[c % unit]) return false;
+  for (let i = whole; i < payload.byteLength; i++) if (payload[i] !== payload[i - whole]) return false;
+  return true;
+}
+
+/** The hash of a constant payload, or undefined when its value cannot be represented by one. */
+export function constantPayloadHash(payload: Uint8Array, shape: BlockShape, channel: ChannelValues): bigint | undefined {
+  const hash = hashOfFirstElement(payload, shape, channel);
+  const shapeOfOne: BlockShape = { ...shape, size: [1, 1, 1], components: 1 };
+  const back = constantBlock(hash, { shape: shapeOfOne, channel, targetFormat: shape.format }, 1);
+  const width = shape.format === VolumeDataFormat.Format_1Bit ? 1 : formatByteSize(shape.format);
+  for (let i = 0; i < width; i++) {
+    const expected = shape.format === VolumeDataFormat.Format_1Bit ? payload[0]! & 1 : payload[i]!;
+    if ((shape.format === VolumeDataFormat.Format_1Bit ? back[0]! & 1 : back[i]) !== expected) return undefined;
+  }
+  return hash;
+}
+
+function hashOfFirstElement(payload: Uint8Array, shape: BlockShape, channel: ChannelValues): bigint {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  switch (shape.format) {
+    case VolumeDataFormat.Format_1Bit: return constantValueHash(payload[0] ? 1 : 0);
+    case VolumeDataFormat.Format_U8: case VolumeDataFormat.Format_U16: {
+      const code = shape.format === VolumeDataFormat.Format_U8 ? payload[0]! : view.getUint16(0, true);
+      if (channel.useNoValue && code === (shape.format === VolumeDataFormat.Format_U8 ? 0xff : 0xffff)) return NOVALUE_HASH;
+      return constantValueHash(Math.fround(channel.integerOffset + Math.fround(channel.integerScale * code)));
+    }
+    default: {
+      const value = shape.format === VolumeDataFormat.Format_R32 ? view.getFloat32(0, true)
+        : shape.format === VolumeDataFormat.Format_U32 ? view.getUint32(0, true)
+          : shape.format === VolumeDataFormat.Format_R64 ? view.getFloat64(0, true) : Number(view.getBigUint64(0, true));
+      const noValue = shape.format === VolumeDataFormat.Format_R32 ? channel.noValue : Math.trunc(channel.noValue + 0.5);
+      if (channel.useNoValue && (value === noValue || (Number.isNaN(noValue) && Number.isNaN(value)))) return NOVALUE_HASH;
+      return constantValueHash(value);
+    }
+  }
+}

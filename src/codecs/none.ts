@@ -1,0 +1,23 @@
+// CompressionMethod None: descriptor + raw payload (format sheet 3.2).
+import { CompressionMethod } from '../enums.js';
+import { ChunkFormatError } from '../errors.js';
+import type { BlockShape, ChunkCodec } from './codec.js';
+import { DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, readDataBlockDescriptor, writeDataBlockDescriptor } from './dataBlock.js';
+
+export const noneCodec: ChunkCodec = {
+  method: CompressionMethod.None,
+  decode(chunk, { shape }) {
+    const stored = readDataBlockDescriptor(chunk, shape);
+    const size = payloadByteSize(stored);
+    if (chunk.byteLength !== DATA_BLOCK_DESCRIPTOR_BYTES + size) {
+      throw new ChunkFormatError(`Required size of uncompressed chunk is not present: ${chunk.byteLength - DATA_BLOCK_DESCRIPTOR_BYTES} payload bytes, expected ${size}`);
+    }
+    return { format: stored.format, bytes: chunk.subarray(DATA_BLOCK_DESCRIPTOR_BYTES), converted: false };
+  },
+  encode(payload: Uint8Array, shape: BlockShape) {
+    const out = new Uint8Array(DATA_BLOCK_DESCRIPTOR_BYTES + payload.byteLength);
+    writeDataBlockDescriptor(out, shape);
+    out.set(payload, DATA_BLOCK_DESCRIPTOR_BYTES);
+    return out;
+  },
+};

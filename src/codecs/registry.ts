@@ -1,0 +1,19 @@
+// CompressionMethod → codec. Adding a codec is one file implementing ChunkCodec plus one entry here.
+import { CompressionMethod } from '../enums.js';
+import { ChunkFormatError } from '../errors.js';
+import type { ChunkCodec } from './codec.js';
+import { noneCodec } from './none.js';
+import { rleCodec } from './rle.js';
+import { zipCodec } from './zip.js';
+
+const codecs = new Map<CompressionMethod, ChunkCodec>([
+  [CompressionMethod.None, noneCodec],
+  [CompressionMethod.RLE, rleCodec],
+  [CompressionMethod.Zip, zipCodec],
+]);
+
+export function codecFor(method: CompressionMethod): ChunkCodec {
+  const codec = codecs.get(method);
+  if (!codec) throw new ChunkFormatError(`No decoder for compression method ${CompressionMethod[method] ?? method}`);
+  return codec;
+}
