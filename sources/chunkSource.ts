@@ -24,7 +24,7 @@ export function fetchChunks(reader: LayerReader): OperatorFunction<number, Fetch
 }
 
 export async function fetchChunk(reader: LayerReader, chunkIndex: number, signal?: AbortSignal): Promise<FetchedChunk> {
-  const metadata = await reader.chunkMetadata(chunkIndex);
+  const metadata = await reader.chunkMetadata(chunkIndex, signal);
   throwIfAborted(signal);
   if (hashDefinesData(metadata.hash)) return { chunkIndex, metadata };
   const key = `${reader.layer.name}/${chunkIndex}`;

@@ -22,7 +22,8 @@ function decimated(lod: number, min: number[], max: number[]): Float32Array {
   const out = new Float32Array(n[0]! * n[1]! * n[2]!);
   let i = 0;
   for (let z = 0; z < n[2]!; z++) for (let y = 0; y < n[1]!; y++) for (let x = 0; x < n[0]!; x++) {
-    out[i++] = value(min[0]! + (x << lod), min[1]! + (y << lod), min[2]! + (z << lod));
+    // Output element j is LOD voxel floor(min / 2^lod) + j, which stands for LOD0 voxel (that) · 2^lod.
+    out[i++] = value(((min[0]! >> lod) + x) << lod, ((min[1]! >> lod) + y) << lod, ((min[2]! >> lod) + z) << lod);
   }
   return out;
 }

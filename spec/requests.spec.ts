@@ -112,6 +112,8 @@ describe('VolumeDataRequest', function () {
     const subscription = vds.getAccessManager(dataset).volumeSubset$([0, 0, 0], [100, 90, 80]).subscribe();
     await waitUntil(() => instrumented.activeReads > 0);
     subscription.unsubscribe();
+    // Aborted reads settle within one turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(instrumented.activeReads).to.equal(0);
     await waitUntil(() => chunkJobsInFlight() === 0);
     instrumented.delayMs = 0;

@@ -79,7 +79,7 @@ export class VDS {
       layer,
       compressionMethod: state?.entry.compressionMethod ?? CompressionMethod.None,
       channelValues: channelValuesOf(layer),
-      chunkMetadata: (chunkIndex) => (pages ? pages.read(chunkIndex) : Promise.resolve(SPARSE)),
+      chunkMetadata: (chunkIndex, signal) => (pages ? pages.read(chunkIndex, signal) : Promise.resolve(SPARSE)),
     };
   }
 

@@ -3,6 +3,7 @@
 import { ReadError } from '../errors.js';
 import type { VolumeDataLayer } from '../geometry/layers.js';
 import type { ChunkMetadataStatus } from '../layout/layerStatus.js';
+import { SharedLoad } from '../../sources/sharedLoad.js';
 import type { Store } from '../../sources/store.js';
 
 export const WAVELET_ADAPTIVE_LEVELS = 16;
@@ -19,7 +20,7 @@ export interface ChunkMetadata {
 }
 
 export class ChunkMetadataPages {
-  private readonly pages = new Map<number, Promise<Uint8Array>>();
+  private readonly pages = new Map<number, SharedLoad<Uint8Array>>();
   private readonly dirty = new Set<number>();
 
   constructor(
@@ -58,10 +59,11 @@ export class ChunkMetadataPages {
 
   get isWavelet(): boolean { return this.status.chunkMetadataByteSize === WAVELET_ENTRY_BYTES; }
 
-  async read(chunkIndex: number): Promise<ChunkMetadata> {
+  /** The chunk's entry; `signal` stops this caller waiting (and the page load, if nobody else waits). */
+  async read(chunkIndex: number, signal?: AbortSignal): Promise<ChunkMetadata> {
     this.checkIndex(chunkIndex);
     const { page, offset } = this.locate(chunkIndex);
-    return this.decodeEntry(await this.loadPage(page), offset);
+    return this.decodeEntry(await this.loadPage(page, signal), offset);
   }
 
   /** Records a written chunk and updates the layer's counters as OpenVDS does. */
@@ -121,22 +123,24 @@ export class ChunkMetadataPages {
     return `${this.layer.name}/ChunkMetadata/${name}`;
   }
 
-  private loadPage(page: number): Promise<Uint8Array> {
+  private loadPage(page: number, signal?: AbortSignal): Promise<Uint8Array> {
     let loading = this.pages.get(page);
-    if (!loading) {
-      loading = this.fetchPage(page);
-      this.pages.set(page, loading);
-      loading.catch(() => this.pages.delete(page));
+    if (!loading || loading.isAbandoned) {
+      const load: SharedLoad<Uint8Array> = new SharedLoad((abort) => this.fetchPage(page, abort), () => {
+        if (this.pages.get(page) === load) this.pages.delete(page);
+      });
+      loading = load;
+      this.pages.set(page, load);
     }
-    return loading;
+    return loading.wait(signal);
   }
 
-  private async fetchPage(page: number): Promise<Uint8Array> {
+  private async fetchPage(page: number, signal: AbortSignal): Promise<Uint8Array> {
     const byteSize = this.status.chunkMetadataPageSize * this.status.chunkMetadataByteSize;
     const name = this.status.pageDirectory ? this.status.pageDirectory[page]! : page;
     if (name === -1) return new Uint8Array(byteSize);
     const key = this.pageKey(name);
-    const bytes = await this.store.get(key);
+    const bytes = await this.store.get(key, { signal });
     if (!bytes) throw new ReadError(`Chunk metadata page ${key} is missing`, 404);
     if (bytes.length !== byteSize) {
       throw new ReadError(`Chunk metadata page ${key} has ${bytes.length} bytes, expected ${byteSize}`);

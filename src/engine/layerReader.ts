@@ -11,7 +11,7 @@ export interface LayerReader {
   readonly compressionMethod: CompressionMethod;
   readonly channelValues: ChannelValues;
   /** The chunk's metadata entry; hash 0 when it was never written. */
-  chunkMetadata(chunkIndex: number): Promise<ChunkMetadata>;
+  chunkMetadata(chunkIndex: number, signal?: AbortSignal): Promise<ChunkMetadata>;
 }
 
 export function channelValuesOf(layer: VolumeDataLayer): ChannelValues {
