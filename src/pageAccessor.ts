@@ -41,7 +41,7 @@ export class VolumeDataPageAccessor implements PageOwner {
 
   constructor(
     private readonly vds: VDS,
-    private readonly layer: VolumeDataLayer,
+    readonly layer: VolumeDataLayer,
     private maxPages: number,
     readonly accessMode: AccessMode,
     chunkMetadataPageSize: number,
@@ -110,6 +110,33 @@ export class VolumeDataPageAccessor implements PageOwner {
       }
     }
     return this.layer.partition.chunkIndexOfVoxel(position);
+  }
+
+  /** The chunk's VolumeDataHash (0 = never written; see `isConstantHash`). Async: it may need a metadata page. */
+  async getChunkVolumeDataHash(chunkIndex: number): Promise<bigint> {
+    this.checkedChunk(chunkIndex);
+    return (await this.vds.reader(this.layer).chunkMetadata(chunkIndex)).hash;
+  }
+
+  /** Super-chunks group chunks for parallel work; without remapping each chunk is its own super-chunk. */
+  getSuperChunkCount(): number { return this.layer.chunkCount; }
+
+  getChunkIndicesInSuperChunk(superChunk: number): number[] { return [this.checkedChunk(superChunk)]; }
+
+  /** Copies a chunk of another accessor over the same layout geometry into a new page of this one. */
+  async copyPage(chunkIndex: number, source: VolumeDataPageAccessor): Promise<void> {
+    this.assertWritable();
+    if (source.getChunkCount() !== this.getChunkCount() || source.layer.channelDescriptor.format !== this.layer.channelDescriptor.format) {
+      throw new InvalidArgumentError('copyPage needs a source accessor with the same chunks and format');
+    }
+    const from = await source.readPage(chunkIndex);
+    try {
+      const page = this.createPage(chunkIndex);
+      bytesOf(page.getWritableBuffer()).set(bytesOf(from.getBuffer()));
+      await page.release();
+    } finally {
+      await from.release();
+    }
   }
 
   /** A new page for `chunkIndex`, zero-filled, to be written (its old contents are not read). */
