@@ -49,7 +49,7 @@ export function decodeOptions(reader: LayerReader, chunkIndex: number, target: D
 }
 
 /** A view that owns its whole ArrayBuffer, so it can be transferred without detaching anything else. */
-function ownedBytes(bytes: Uint8Array): Uint8Array {
+export function ownedBytes(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
     ? bytes : bytes.slice();
 }

@@ -12,7 +12,7 @@ import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { type PageOwner, VolumeDataPage } from './page.js';
 import type { VDS } from './vds.js';
 import { runChunkJob, workerCount } from './workers/pool.js';
-import { decodeOptions } from '../operators/decodeChunks.js';
+import { decodeOptions, ownedBytes } from '../operators/decodeChunks.js';
 import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPages } from '../sinks/pageWriteBack.js';
 import { fetchChunk } from '../sources/chunkSource.js';
 import { constantBlock } from './engine/constantBlock.js';
@@ -185,7 +185,8 @@ export class VolumeDataPageAccessor implements PageOwner {
         this.writeLOD0Page(chunkIndex, bytesOf(page.getBuffer()).slice());
       }
     }
-    this.pyramid?.finish();
+    const rewriting = this.accessMode === AccessMode.AccessMode_ReadWrite;
+    await this.pyramid?.finish(rewriting ? (layer, chunk) => this.readStoredPayload(layer, chunk) : undefined);
     await Promise.all([...this.lastWrite.values()].map((done) => done.catch(() => undefined)));
     const error = this.writeError;
     this.writeError = undefined;
@@ -207,14 +208,18 @@ export class VolumeDataPageAccessor implements PageOwner {
   }
 
   private async loadPage(chunkIndex: number): Promise<VolumeDataPage> {
-    const reader = this.vds.reader(this.layer);
-    const format = this.layer.channelDescriptor.format;
+    const bytes = await this.readStoredPayload(this.layer, chunkIndex);
+    return this.newPage(chunkIndex, bytes, this.layer.channelDescriptor.format);
+  }
+
+  /** A chunk as stored (decoded to the channel format, margins included). */
+  private async readStoredPayload(layer: VolumeDataLayer, chunkIndex: number): Promise<Uint8Array> {
+    const reader = this.vds.reader(layer);
     const fetched = await fetchChunk(reader, chunkIndex);
-    const options = decodeOptions(reader, chunkIndex, { format });
-    const bytes = fetched.bytes
-      ? await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk: fetched.bytes.slice(), options }, []) as Uint8Array
-      : constantBlock(fetched.metadata.hash, options, this.layer.chunkVoxelCount(chunkIndex));
-    return this.newPage(chunkIndex, bytes, format);
+    const options = decodeOptions(reader, chunkIndex, { format: layer.channelDescriptor.format });
+    if (!fetched.bytes) return constantBlock(fetched.metadata.hash, options, layer.chunkVoxelCount(chunkIndex));
+    const chunk = ownedBytes(fetched.bytes);
+    return await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk, options }, [chunk.buffer]) as Uint8Array;
   }
 
   private newPage(chunkIndex: number, bytes: Uint8Array, format: VolumeDataFormat): VolumeDataPage {

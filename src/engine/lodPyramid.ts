@@ -24,13 +24,27 @@ export class LODPyramid {
     this.contribute(this.layers[0]!, chunkIndex, payload);
   }
 
-  /** Writes every parent still under construction (children that were never written stay as zeros). */
-  finish(): void {
+  /**
+   * Writes every parent still under construction, lowest LOD first. Children not written in this
+   * session come from `readStored` (ReadWrite: their stored data) or stay zero (Create).
+   */
+  async finish(readStored?: (layer: VolumeDataLayer, chunkIndex: number) => Promise<Uint8Array>): Promise<void> {
     for (let lod = 1; lod < this.layers.length; lod++) {
       const level = this.pending.get(lod);
       if (!level) continue;
+      const childLayer = this.layers[lod - 1]!;
+      for (const [chunkIndex, parent] of [...level]) {
+        if (readStored) {
+          for (const child of childChunks(childLayer, this.layers[lod]!, chunkIndex)) {
+            if (!parent.children.has(child)) this.contribute(childLayer, child, await readStored(childLayer, child));
+          }
+        }
+        if (level.get(chunkIndex) === parent) {
+          level.delete(chunkIndex);
+          this.complete(this.layers[lod]!, chunkIndex, parent.bytes);
+        }
+      }
       this.pending.delete(lod);
-      for (const [chunkIndex, parent] of level) this.complete(this.layers[lod]!, chunkIndex, parent.bytes);
     }
   }
 
@@ -74,6 +88,19 @@ function parentIndex(child: VolumeDataLayer, parent: VolumeDataLayer, childChunk
   const p = child.partition;
   return parent.partition.indexArrayToChunkIndex(index.map((i, d) =>
     (p.isDimensionChunked(d) && p.isDimensionLODDecimated(d) ? i >> 1 : i)));
+}
+
+/** The chunks of `child` whose parent is `parentChunk`. */
+function childChunks(child: VolumeDataLayer, parent: VolumeDataLayer, parentChunk: number): number[] {
+  const index = parent.partition.chunkIndexToIndexArray(parentChunk);
+  const p = child.partition;
+  let chunks: number[][] = [[]];
+  for (let d = 0; d < 6; d++) {
+    const decimated = p.isDimensionChunked(d) && p.isDimensionLODDecimated(d);
+    const options = decimated ? [2 * index[d]!, 2 * index[d]! + 1].filter((i) => i < p.chunksInDimension[d]!) : [index[d]!];
+    chunks = chunks.flatMap((prefix) => options.map((i) => [...prefix, i]));
+  }
+  return chunks.map((indices) => p.indexArrayToChunkIndex(indices));
 }
 
 function childCount(child: VolumeDataLayer, parent: VolumeDataLayer, parentChunk: number): number {

@@ -1,15 +1,28 @@
-// The Piscina pool that runs chunk decode and encode jobs off the main thread.
+// The Piscina pool that runs chunk decode and encode jobs off the main thread. Jobs wait in our own
+// queue and reach Piscina only when a worker can take them, so cancelling a job that has not
+// started simply drops it; a job already running finishes (a chunk takes milliseconds) and its
+// result is discarded. Piscina's own abort would terminate the worker thread instead.
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { CanceledError } from '../errors.js';
 import type { ChunkJob, ChunkJobResult } from './chunkJobs.js';
 
 // Same extension as this module: `.ts` when run through tsx, `.js` from the built package.
 const workerFile = new URL(`./chunkWorker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
+interface QueuedJob {
+  job: ChunkJob;
+  transfer: ArrayBufferLike[];
+  signal?: AbortSignal;
+  resolve(result: ChunkJobResult): void;
+  reject(error: unknown): void;
+}
+
 let shared: Piscina | undefined;
-let poolError: Error | undefined;
+const queue: QueuedJob[] = [];
+let running = 0;
 let jobsInFlight = 0;
 
 export function workerCount(): number {
@@ -17,30 +30,52 @@ export function workerCount(): number {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.max(1, availableParallelism());
 }
 
+/** Jobs handed to Piscina at once: two per worker, so a worker never waits for the main thread. */
+function runningLimit(): number {
+  return workerCount() * 2;
+}
+
 function pool(): Piscina {
   if (!shared) {
-    shared = new Piscina({
-      filename: workerFile.href,
-      minThreads: 0,
-      maxThreads: workerCount(),
-      idleTimeout: 2000,
-      // The queue is bounded by the requests' own in-flight limits.
-      maxQueue: 'auto',
+    const created = new Piscina({ filename: workerFile.href, minThreads: 0, maxThreads: workerCount(), idleTimeout: 2000 });
+    // A worker that fails to load would otherwise crash the process; its jobs reject, the next ones get a fresh pool.
+    created.on('error', () => {
+      if (shared === created) shared = undefined;
+      void created.destroy();
     });
-    // A worker that fails to load would otherwise crash the process.
-    shared.on('error', (error: Error) => { poolError = error; });
+    shared = created;
   }
   return shared;
 }
 
-/** Runs a job on the pool; `transfer` buffers are moved, not copied. Aborting drops a queued job. */
-export async function runChunkJob(job: ChunkJob, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<ChunkJobResult> {
-  if (poolError) throw poolError;
+/** Runs a job on the pool; `transfer` buffers are moved, not copied. Aborting drops a job that has not started. */
+export function runChunkJob(job: ChunkJob, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<ChunkJobResult> {
+  if (signal?.aborted) return Promise.reject(new CanceledError());
   jobsInFlight++;
-  try {
-    return await pool().run(job, { transferList: transfer as ArrayBuffer[], signal });
-  } finally {
-    jobsInFlight--;
+  return new Promise<ChunkJobResult>((resolve, reject) => {
+    const queued: QueuedJob = { job, transfer, signal, resolve, reject };
+    signal?.addEventListener('abort', () => {
+      const at = queue.indexOf(queued);
+      if (at >= 0) {
+        queue.splice(at, 1);
+        jobsInFlight--;
+      }
+      reject(new CanceledError());
+    }, { once: true });
+    queue.push(queued);
+    startQueued();
+  });
+}
+
+function startQueued(): void {
+  while (running < runningLimit() && queue.length > 0) {
+    const next = queue.shift()!;
+    running++;
+    pool().run(next.job, { transferList: next.transfer as ArrayBuffer[] }).then(next.resolve, next.reject).finally(() => {
+      running--;
+      jobsInFlight--;
+      startQueued();
+    });
   }
 }
 
