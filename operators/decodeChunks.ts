@@ -5,6 +5,7 @@ import type { DecodeOptions } from '../src/codecs/codec.js';
 import { CompressionMethod, type VolumeDataFormat } from '../src/enums.js';
 import { constantBlock } from '../src/engine/constantBlock.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
+import type { Delivery } from '../src/workers/chunkJobs.js';
 import { runChunkJob } from '../src/workers/pool.js';
 import type { FetchedChunk } from '../sources/chunkSource.js';
 import { fromAbortable } from './fromAbortable.js';
@@ -13,6 +14,8 @@ export interface DecodedChunk {
   chunkIndex: number;
   /** The whole chunk (margins included) in the target format, dimension 0 fastest. */
   bytes: Uint8Array;
+  /** Set when a worker already copied the chunk's share into this destination. */
+  deliveredTo?: SharedArrayBuffer;
 }
 
 export interface DecodeTarget {
@@ -20,6 +23,8 @@ export interface DecodeTarget {
   replacementNoValue?: number;
   /** Wavelet adaptive level; 0 = full quality. */
   adaptiveLevel?: number;
+  /** Where workers may copy each chunk's share of the request directly (shared destinations only). */
+  deliver?: (chunkIndex: number) => Delivery | undefined;
 }
 
 export function decodeChunks(reader: LayerReader, target: DecodeTarget): OperatorFunction<FetchedChunk, DecodedChunk> {
@@ -29,9 +34,10 @@ export function decodeChunks(reader: LayerReader, target: DecodeTarget): Operato
       return of({ chunkIndex: fetched.chunkIndex, bytes: constantBlock(fetched.metadata.hash, options, reader.layer.chunkVoxelCount(fetched.chunkIndex)) });
     }
     const chunk = ownedBytes(fetched.bytes);
-    return fromAbortable(async (signal) => {
-      const bytes = await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk, options }, [chunk.buffer], signal);
-      return { chunkIndex: fetched.chunkIndex, bytes: bytes as Uint8Array };
+    const deliver = target.deliver?.(fetched.chunkIndex);
+    return fromAbortable(async (signal): Promise<DecodedChunk> => {
+      const bytes = await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk, options, deliver }, [chunk.buffer], signal);
+      return { chunkIndex: fetched.chunkIndex, bytes: bytes as Uint8Array, deliveredTo: deliver?.buffer };
     });
   });
 }

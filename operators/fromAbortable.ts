@@ -5,10 +5,12 @@ import { Observable } from 'rxjs';
 export function fromAbortable<T>(work: (signal: AbortSignal) => Promise<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
     const controller = new AbortController();
+    let settled = false;
     work(controller.signal).then(
-      (value) => { subscriber.next(value); subscriber.complete(); },
-      (error: unknown) => { if (!controller.signal.aborted) subscriber.error(error); },
+      (value) => { settled = true; subscriber.next(value); subscriber.complete(); },
+      (error: unknown) => { settled = true; if (!controller.signal.aborted) subscriber.error(error); },
     );
-    return () => controller.abort();
+    // Aborting settled work would only cost an AbortError's stack trace.
+    return () => { if (!settled) controller.abort(); };
   });
 }

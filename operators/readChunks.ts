@@ -13,8 +13,9 @@ export function readChunks(reader: LayerReader, target: DecodeTarget, cache?: Ch
   if (!cache) return mergeMap(decode);
   const variant = `${target.format}/${target.replacementNoValue ?? ''}/${target.adaptiveLevel ?? 0}`;
   return mergeMap((chunkIndex) => fromAbortable((signal) => reader.chunkMetadata(chunkIndex, signal)).pipe(
-    mergeMap(({ hash }) => cache.get(`${reader.layer.name}/${chunkIndex}/${hash}/${variant}`,
-      () => decode(chunkIndex).pipe(map((chunk) => chunk.bytes)))),
-    map((bytes) => ({ chunkIndex, bytes })),
+    mergeMap(({ hash }) => cache.get(`${reader.layer.name}/${chunkIndex}/${hash}/${variant}`, () => decode(chunkIndex))),
+    // A request that joined another's decode, or hit the cache, copies the chunk itself.
+    map(({ bytes, deliveredTo }): DecodedChunk => (deliveredTo && deliveredTo === target.deliver?.(chunkIndex)?.buffer
+      ? { chunkIndex, bytes, deliveredTo } : { chunkIndex, bytes })),
   ));
 }

@@ -14,7 +14,7 @@ export function assembleSubset(plan: SubsetPlan, out: Uint8Array, format: Volume
     let chunksDone = 0;
     return decoded.pipe(map((chunk): ProgressEvent => {
       const copy = chunkCopy(plan, chunk.chunkIndex);
-      if (copy) {
+      if (copy && chunk.deliveredTo !== out.buffer) {
         if (format === VolumeDataFormat.Format_1Bit) {
           copyBitBox({ bytes: chunk.bytes, size: copy.chunkSize, rowBits: Math.ceil(copy.chunkSize[0] / 8) * 8 }, copy.chunkStart,
             { bytes: out, size: plan.outSize, rowBits: plan.outSize[0] }, copy.outStart, copy.count);

@@ -1,10 +1,11 @@
 // VolumeDataAccessManager: validates requests synchronously, then runs them as reactive pipelines.
-import { defer, endWith, from, type Observable } from 'rxjs';
+import { defer, endWith, finalize, from, type Observable } from 'rxjs';
 import { AccessMode, DimensionsND, VDSProduceStatus, VolumeDataFormat } from './enums.js';
 import { InvalidArgumentError, InvalidOperationError } from './errors.js';
 import type { VolumeDataLayer } from './geometry/layers.js';
 import type { Index6 } from './geometry/partition.js';
-import { planSubset } from './engine/subsetPlan.js';
+import { chunkCopy, planSubset } from './engine/subsetPlan.js';
+import { closeGate, createDeliveryGate } from './engine/deliveryGate.js';
 import { bufferByteSize, checkedOutputBytes, typedView, type VolumeDataTypedArray } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
@@ -59,12 +60,20 @@ export class VolumeDataAccessManager {
     const out = options.dataOut ? checkedOutputBytes(options.dataOut, format, byteSize) : undefined;
     const reader = this.vds.reader(layer);
     return defer(() => {
-      const bytes = out ?? new Uint8Array(byteSize);
+      // A shared buffer lets workers copy decoded chunks into it directly, off the main thread.
+      const bytes = out ?? new Uint8Array(new SharedArrayBuffer(byteSize));
       const data = (options.dataOut ?? typedView(format, bytes.buffer, 0, byteSize)) as VolumeDataTypedArray;
+      const gate = createDeliveryGate();
+      const shared = bytes.buffer instanceof SharedArrayBuffer ? bytes.buffer : undefined;
+      const deliver = shared && ((chunkIndex: number) => {
+        const copy = chunkCopy(plan, chunkIndex);
+        return copy && { buffer: shared, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, copy, outSize: plan.outSize, gate };
+      });
       return from(plan.chunks).pipe(
-        inFlight(chunksInFlight(), readChunks(reader, { format, replacementNoValue: options.replacementNoValue }, this.vds.chunkCache)),
+        inFlight(chunksInFlight(), readChunks(reader, { format, replacementNoValue: options.replacementNoValue, deliver }, this.vds.chunkCache)),
         assembleSubset(plan, bytes, format),
         endWith<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data }),
+        finalize(() => closeGate(gate)),
       );
     });
   }

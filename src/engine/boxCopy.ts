@@ -55,37 +55,34 @@ function copyFolded(
   const rowBytes = n[0]! * eb;
   const rows = n.slice(1).reduce((a, b) => a * b, 1);
   const word = wordSize(src, dst, eb, sPitch, dPitch, sBase, dBase);
+  const sw = view(src, word), dw = view(dst, word);
+  // Contiguous rows of many words copy fastest natively; shorter ones (a 64-sample brick row, a
+  // time slice's single element) in a word loop, which allocates nothing.
+  const contiguous = sPitch[0] === eb && dPitch[0] === eb;
+  const native = contiguous && rowBytes >= 4096;
+  const wordsPerElement = eb / word, stepS = sPitch[0]! / word, stepD = dPitch[0]! / word;
   const index = new Array<number>(dims).fill(0);
   let s = sBase, t = dBase;
-  if (rowBytes >= 64 || word === 1 && rowBytes > 8) {
-    for (let r = 0; r < rows; r++) {
-      dst.set(src.subarray(s, s + rowBytes), t);
-      [s, t] = advance(index, n, sPitch, dPitch, s, t);
-    }
-    return;
-  }
-  // Short rows (e.g. a time slice: one element per row): word-wise element copies.
-  const sw = view(src, word), dw = view(dst, word);
-  const wordsPerRow = rowBytes / word, stepS = sPitch[0]! / word, stepD = dPitch[0]! / word;
-  const ebw = eb / word;
   for (let r = 0; r < rows; r++) {
-    let a = s / word, b = t / word;
-    for (let e = 0; e < wordsPerRow; e += ebw) {
-      for (let k = 0; k < ebw; k++) dw[b + k] = sw[a + k]!;
-      a += stepS; b += stepD;
+    if (native) {
+      dst.set(src.subarray(s, s + rowBytes), t);
+    } else if (contiguous) {
+      const a = s / word, b = t / word, words = rowBytes / word;
+      for (let k = 0; k < words; k++) dw[b + k] = sw[a + k]!;
+    } else {
+      let a = s / word, b = t / word;
+      for (let e = 0; e < n[0]!; e++) {
+        for (let k = 0; k < wordsPerElement; k++) dw[b + k] = sw[a + k]!;
+        a += stepS; b += stepD;
+      }
     }
-    [s, t] = advance(index, n, sPitch, dPitch, s, t);
+    for (let d = 1; d < dims; d++) {
+      if (++index[d]! < n[d]!) { s += sPitch[d]!; t += dPitch[d]!; break; }
+      index[d] = 0;
+      s -= (n[d]! - 1) * sPitch[d]!;
+      t -= (n[d]! - 1) * dPitch[d]!;
+    }
   }
-}
-
-function advance(index: number[], n: number[], sPitch: number[], dPitch: number[], s: number, t: number): [number, number] {
-  for (let d = 1; d < n.length; d++) {
-    if (++index[d]! < n[d]!) return [s + sPitch[d]!, t + dPitch[d]!];
-    index[d] = 0;
-    s -= (n[d]! - 1) * sPitch[d]!;
-    t -= (n[d]! - 1) * dPitch[d]!;
-  }
-  return [s, t];
 }
 
 function wordSize(src: Uint8Array, dst: Uint8Array, eb: number, sPitch: number[], dPitch: number[], sBase: number, dBase: number): 1 | 2 | 4 {

@@ -3,8 +3,14 @@
 // request that wants an in-flight chunk unsubscribes, its fetch and decode are cancelled.
 import { finalize, type Observable, of, share, tap } from 'rxjs';
 
+/** A decoded chunk's bytes and, for the request whose decode made them, where a worker delivered them. */
+export interface CachedChunk {
+  bytes: Uint8Array;
+  deliveredTo?: SharedArrayBuffer;
+}
+
 export class ChunkCache {
-  private readonly inFlight = new Map<string, Observable<Uint8Array>>();
+  private readonly inFlight = new Map<string, Observable<CachedChunk>>();
   private readonly done = new Map<string, Uint8Array>();
   private bytes = 0;
 
@@ -19,17 +25,17 @@ export class ChunkCache {
   }
 
   /** The decoded chunk for `key`: from the cache, from work already under way, or from `decode()`. */
-  get(key: string, decode: () => Observable<Uint8Array>): Observable<Uint8Array> {
+  get(key: string, decode: () => Observable<CachedChunk>): Observable<CachedChunk> {
     const hit = this.done.get(key);
     if (hit) {
       this.done.delete(key);
       this.done.set(key, hit);
-      return of(hit);
+      return of({ bytes: hit });
     }
     let shared = this.inFlight.get(key);
     if (!shared) {
       shared = decode().pipe(
-        tap((bytes) => this.keep(key, bytes)),
+        tap((chunk) => this.keep(key, chunk.bytes)),
         finalize(() => this.inFlight.delete(key)),
         share({ resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
       );

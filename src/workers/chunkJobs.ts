@@ -1,15 +1,32 @@
 // The jobs the worker pool runs, as plain functions (so tests can run them in-process too).
 import type { BlockShape, ChannelValues, DecodeOptions } from '../codecs/codec.js';
+import type { ChunkCopy } from '../engine/subsetPlan.js';
 import { isConstantPayload, constantPayloadHash } from '../codecs/constant.js';
 import { codecFor } from '../codecs/registry.js';
 import { convertBlock } from '../convert.js';
-import type { CompressionMethod } from '../enums.js';
+import { type CompressionMethod, VolumeDataFormat } from '../enums.js';
+import { copyBitBox, copyBox } from '../engine/boxCopy.js';
+import { throughGate } from '../engine/deliveryGate.js';
+import { formatByteSize } from '../formats.js';
 
 export interface DecodeJob {
   kind: 'decode';
   method: CompressionMethod;
   chunk: Uint8Array;
   options: DecodeOptions;
+  /** Also copy the decoded chunk's share of a subset straight into a shared destination. */
+  deliver?: Delivery;
+}
+
+/** Where a decoded chunk lands in a request buffer that workers can write (a SharedArrayBuffer). */
+export interface Delivery {
+  buffer: SharedArrayBuffer;
+  byteOffset: number;
+  byteLength: number;
+  copy: ChunkCopy;
+  outSize: readonly number[];
+  /** Closed by the request when it ends: no copy may start after that. */
+  gate: Int32Array;
 }
 
 export interface EncodeJob {
@@ -33,11 +50,27 @@ export type ChunkJobResult = Uint8Array | ConstantChunk;
 export function executeChunkJob(job: ChunkJob): ChunkJobResult {
   if (job.kind === 'decode') {
     const decoded = codecFor(job.method).decode(job.chunk, job.options);
-    return decoded.converted ? decoded.bytes : convertBlock(decoded, job.options);
+    const bytes = decoded.converted ? decoded.bytes : convertBlock(decoded, job.options);
+    const deliver = job.deliver;
+    if (deliver) throughGate(deliver.gate, () => deliverChunk(bytes, deliver, job.options.targetFormat, job.options.shape.components));
+    return bytes;
   }
   const constantHash = isConstantPayload(job.payload, job.shape) ? constantPayloadHash(job.payload, job.shape, job.channel) : undefined;
   if (constantHash !== undefined) return { constantHash };
   const encode = codecFor(job.method).encode;
   if (!encode) throw new Error(`Compression method ${job.method} cannot be written`);
   return encode(job.payload, job.shape);
+}
+
+/** Copies a decoded chunk's share of a subset into the destination (format sheet 5.2). */
+export function deliverChunk(bytes: Uint8Array, delivery: Delivery, format: VolumeDataFormat, components: number): void {
+  const { copy, outSize } = delivery;
+  const out = new Uint8Array(delivery.buffer, delivery.byteOffset, delivery.byteLength);
+  if (format === VolumeDataFormat.Format_1Bit) {
+    copyBitBox({ bytes, size: copy.chunkSize, rowBits: Math.ceil(copy.chunkSize[0] / 8) * 8 }, copy.chunkStart,
+      { bytes: out, size: outSize, rowBits: outSize[0]! }, copy.outStart, copy.count);
+  } else {
+    copyBox({ bytes, size: copy.chunkSize }, copy.chunkStart, { bytes: out, size: outSize }, copy.outStart, copy.count,
+      formatByteSize(format) * components);
+  }
 }
