@@ -64,7 +64,8 @@ export class VolumeDataAccessManager {
       const bytes = out ?? new Uint8Array(new SharedArrayBuffer(byteSize));
       const data = (options.dataOut ?? typedView(format, bytes.buffer, 0, byteSize)) as VolumeDataTypedArray;
       const gate = createDeliveryGate();
-      const shared = bytes.buffer instanceof SharedArrayBuffer ? bytes.buffer : undefined;
+      // Not 1Bit: neighbouring chunks share output bytes there, so only one thread may write them.
+      const shared = bytes.buffer instanceof SharedArrayBuffer && format !== VolumeDataFormat.Format_1Bit ? bytes.buffer : undefined;
       const deliver = shared && ((chunkIndex: number) => {
         const copy = chunkCopy(plan, chunkIndex);
         return copy && { buffer: shared, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, copy, outSize: plan.outSize, gate };
