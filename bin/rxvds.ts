@@ -1,11 +1,12 @@
 // rxvds command line: one binary, a sub-command per job, one-line errors and exit codes.
 import { destroyChunkPool } from '../src/index.js';
+import { copyCommand } from './commands/copy.js';
 import { demoCommand } from './commands/demo.js';
 import { infoCommand } from './commands/info.js';
 import { sliceCommand } from './commands/slice.js';
 import { type Command, parseCommandLine, UsageError } from './lib/command.js';
 
-const commands: Command[] = [demoCommand, infoCommand, sliceCommand];
+const commands: Command[] = [demoCommand, infoCommand, sliceCommand, copyCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

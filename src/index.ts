@@ -30,3 +30,4 @@ export { fromAbortable } from '../operators/fromAbortable.js';
 export { assembleSubset } from '../sinks/assembleSubset.js';
 export { writeBackPages, type ChunkWrite, type ChunkWritten } from '../sinks/pageWriteBack.js';
 export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
+export { copyDataset, copyDataset$, type CopyOptions, type CopyProgress } from './copyDataset.js';

@@ -85,7 +85,7 @@ function formatInfo(info: ReturnType<typeof describe>): string {
   for (const layer of info.layers) {
     lines.push(`  ${layer.name.padEnd(36)} ${layer.produceStatus.padEnd(11)} ${String(layer.chunkCount).padStart(7)} chunks` +
       `${layer.validChunkCount !== undefined ? ` (${layer.validChunkCount} written)` : ''}  ${layer.compression}` +
-      `${layer.tolerance ? ` tolerance ${layer.tolerance}` : ''}`);
+      `${layer.tolerance && layer.compression.startsWith('Wavelet') ? ` tolerance ${layer.tolerance}` : ''}`);
   }
   if (info.metadata.length) {
     lines.push('', 'Metadata:');
