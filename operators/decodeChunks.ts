@@ -5,6 +5,7 @@ import type { DecodeOptions } from '../src/codecs/codec.js';
 import { CompressionMethod, type VolumeDataFormat } from '../src/enums.js';
 import { constantBlock } from '../src/engine/constantBlock.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
+import { BEST_QUALITY } from '../src/engine/adaptiveLevel.js';
 import type { Delivery } from '../src/workers/chunkJobs.js';
 import { runChunkJob } from '../src/workers/pool.js';
 import type { FetchedChunk } from '../sources/chunkSource.js';
@@ -21,8 +22,6 @@ export interface DecodedChunk {
 export interface DecodeTarget {
   format: VolumeDataFormat;
   replacementNoValue?: number;
-  /** Wavelet adaptive level; 0 = full quality. */
-  adaptiveLevel?: number;
   /** Where workers may copy each chunk's share of the request directly (shared destinations only). */
   deliver?: (chunkIndex: number) => Delivery | undefined;
 }
@@ -48,9 +47,10 @@ export function decodeOptions(reader: LayerReader, chunkIndex: number, target: D
     channel: reader.channelValues,
     targetFormat: target.format,
     replacementNoValue: target.replacementNoValue,
-    lossless: reader.compressionMethod === CompressionMethod.WaveletLossless ||
-      reader.compressionMethod === CompressionMethod.WaveletNormalizeBlockLossless,
-    adaptiveLevel: target.adaptiveLevel ?? 0,
+    // A coarser adaptive level reads a prefix of the chunk, which never holds the lossless block.
+    lossless: reader.adaptiveLevel === BEST_QUALITY && (reader.compressionMethod === CompressionMethod.WaveletLossless ||
+      reader.compressionMethod === CompressionMethod.WaveletNormalizeBlockLossless),
+    adaptiveLevel: Math.max(0, reader.adaptiveLevel),
   };
 }
 

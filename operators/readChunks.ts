@@ -11,7 +11,7 @@ import { fromAbortable } from './fromAbortable.js';
 export function readChunks(reader: LayerReader, target: DecodeTarget, cache?: ChunkCache): OperatorFunction<number, DecodedChunk> {
   const decode = (chunkIndex: number) => of(chunkIndex).pipe(fetchChunks(reader), decodeChunks(reader, target));
   if (!cache) return mergeMap(decode);
-  const variant = `${target.format}/${target.replacementNoValue ?? ''}/${target.adaptiveLevel ?? 0}`;
+  const variant = `${target.format}/${target.replacementNoValue ?? ''}/${reader.adaptiveLevel}`;
   return mergeMap((chunkIndex) => fromAbortable((signal) => reader.chunkMetadata(chunkIndex, signal)).pipe(
     mergeMap(({ hash }) => cache.get(`${reader.layer.name}/${chunkIndex}/${hash}/${variant}`, () => decode(chunkIndex))),
     // A request that joined another's decode, or hit the cache, copies the chunk itself.

@@ -4,6 +4,7 @@ import { mergeMap, type OperatorFunction } from 'rxjs';
 import { isConstantHash, isNoValueHash } from '../src/codecs/volumeDataHash.js';
 import type { ChunkMetadata } from '../src/engine/chunkMetadataPages.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
+import { adaptivePrefixSize, BEST_QUALITY } from '../src/engine/adaptiveLevel.js';
 import { StoreError } from '../src/errors.js';
 import { fromAbortable } from '../operators/fromAbortable.js';
 import { throwIfAborted } from './abort.js';
@@ -28,7 +29,11 @@ export async function fetchChunk(reader: LayerReader, chunkIndex: number, signal
   throwIfAborted(signal);
   if (hashDefinesData(metadata.hash)) return { chunkIndex, metadata };
   const key = `${reader.layer.name}/${chunkIndex}`;
-  const bytes = await reader.store.get(key, { signal });
+  const prefix = reader.adaptiveLevel !== BEST_QUALITY && metadata.adaptiveLevels && metadata.serializedSize && reader.store.getRange
+    ? adaptivePrefixSize(metadata.serializedSize, reader.adaptiveLevel, metadata.adaptiveLevels) : undefined;
+  const bytes = prefix !== undefined && prefix < metadata.serializedSize!
+    ? await reader.store.getRange!(key, { offset: 0, length: prefix }, { signal })
+    : await reader.store.get(key, { signal });
   if (!bytes) throw new StoreError(`Chunk ${key} is missing from ${reader.store.description}`, 404);
   return { chunkIndex, metadata, bytes };
 }

@@ -13,6 +13,7 @@ import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeVolumeDataLay
 import { validateLayout, VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { MetadataContainer, type MetadataReadAccess } from './metadata/metadataContainer.js';
 import { utf8, VDS } from './vds.js';
+import type { WaveletAdaptiveMode } from './engine/adaptiveLevel.js';
 
 const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
 
@@ -21,7 +22,24 @@ const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
  * rejects with an error naming the dataset and the cause.
  */
 export async function open(dataset: string | Store, connectionString = ''): Promise<VDS> {
+  return openDataset(dataset, connectionString);
+}
+
+/** Opens a dataset whose wavelet layers are read at the adaptive level that meets `tolerance`. */
+export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number): Promise<VDS> {
+  if (!(tolerance > 0)) throw new InvalidArgumentError(`tolerance must be positive, got ${tolerance}`);
+  return openDataset(dataset, connectionString, { mode: 'tolerance', tolerance });
+}
+
+/** Opens a dataset whose wavelet layers are read at the adaptive level that meets the compression `ratio`. */
+export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number): Promise<VDS> {
+  if (!(ratio > 0)) throw new InvalidArgumentError(`ratio must be positive, got ${ratio}`);
+  return openDataset(dataset, connectionString, { mode: 'ratio', ratio });
+}
+
+async function openDataset(dataset: string | Store, connectionString: string, adaptive?: WaveletAdaptiveMode): Promise<VDS> {
   const { store, options, url } = resolveStore(dataset, connectionString);
+  adaptive ??= adaptiveFromConnection(options);
   try {
     const [layoutBytes, statusBytes] = await Promise.all([store.get('VolumeDataLayout'), store.get('LayerStatus')]);
     if (!layoutBytes?.length) throw new ReadError('it has no VolumeDataLayout object (is it a VDS dataset?)', 404);
@@ -30,7 +48,7 @@ export async function open(dataset: string | Store, connectionString = ''): Prom
     const layerStatus = parseLayerStatusJson(decodeText(statusBytes, 'LayerStatus'));
     const layout = new VolumeDataLayout(parsed.layoutDescriptor, parsed.axisDescriptors, parsed.channelDescriptors, parsed.metadata);
     const { method, tolerance } = datasetCompression(layerStatus);
-    return new VDS(url, store, layout, layerStatus, options, method, tolerance);
+    return new VDS(url, store, layout, layerStatus, options, method, tolerance, adaptive);
   } catch (error) {
     await store.close?.();
     throw new ReadError(`Cannot open ${url}: ${errorMessage(error)}`, (error as { code?: number }).code ?? -1, { cause: error });
@@ -102,4 +120,16 @@ function decodeText(bytes: Uint8Array, what: string): string {
   } catch {
     throw new ReadError(`${what} is not UTF-8 text`);
   }
+}
+
+/** The `WaveletAdaptiveTolerance` / `WaveletAdaptiveRatio` connection-string keys. */
+function adaptiveFromConnection(options: ConnectionOptions): WaveletAdaptiveMode | undefined {
+  for (const [key, mode] of [['waveletadaptivetolerance', 'tolerance'], ['waveletadaptiveratio', 'ratio']] as const) {
+    const text = options.get(key);
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!(value > 0)) throw new InvalidArgumentError(`${key === 'waveletadaptivetolerance' ? 'WaveletAdaptiveTolerance' : 'WaveletAdaptiveRatio'} must be a positive number, got "${text}"`);
+    return mode === 'tolerance' ? { mode, tolerance: value } : { mode, ratio: value };
+  }
+  return undefined;
 }

@@ -1,7 +1,9 @@
 // rxvds: the public API. Names follow the OpenVDS Python API (camelCase).
 export * from './enums.js';
 export * from './errors.js';
-export { open, create, close, getLayout, getAccessManager } from './api.js';
+export {
+  open, openWithAdaptiveCompressionTolerance, openWithAdaptiveCompressionRatio, create, close, getLayout, getAccessManager,
+} from './api.js';
 export type { VDS } from './vds.js';
 export {
   VolumeDataLayoutDescriptor, VolumeDataAxisDescriptor, VolumeDataChannelDescriptor,

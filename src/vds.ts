@@ -10,6 +10,7 @@ import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { ChunkCache } from './engine/chunkCache.js';
 import { ChunkMetadataPages, type ChunkMetadata } from './engine/chunkMetadataPages.js';
 import { channelValuesOf, type LayerReader } from './engine/layerReader.js';
+import { effectiveAdaptiveLevel, type WaveletAdaptiveMode } from './engine/adaptiveLevel.js';
 import type { Store } from '../sources/store.js';
 
 interface LayerState {
@@ -41,6 +42,8 @@ export class VDS {
     /** The dataset's compression, used for layers produced by this handle. */
     readonly compressionMethod: CompressionMethod,
     readonly compressionTolerance: number,
+    /** Read wavelet layers at a coarser adaptive level (openWithAdaptiveCompression…). */
+    readonly adaptive?: WaveletAdaptiveMode,
   ) {
     this.layers = new VolumeDataLayers({
       layoutDescriptor: layout.getLayoutDescriptor(),
@@ -79,6 +82,7 @@ export class VDS {
       layer,
       compressionMethod: state?.entry.compressionMethod ?? CompressionMethod.None,
       channelValues: channelValuesOf(layer),
+      adaptiveLevel: effectiveAdaptiveLevel(this.adaptive, state?.entry),
       chunkMetadata: (chunkIndex, signal) => (pages ? pages.read(chunkIndex, signal) : Promise.resolve(SPARSE)),
     };
   }

@@ -10,6 +10,8 @@ export interface LayerReader {
   readonly layer: VolumeDataLayer;
   readonly compressionMethod: CompressionMethod;
   readonly channelValues: ChannelValues;
+  /** Wavelet adaptive level to read at; BEST_QUALITY (-1) reads whole objects. */
+  readonly adaptiveLevel: number;
   /** The chunk's metadata entry; hash 0 when it was never written. */
   chunkMetadata(chunkIndex: number, signal?: AbortSignal): Promise<ChunkMetadata>;
 }
