@@ -5,6 +5,7 @@ import type { BenchRow, BenchSuite } from './bench.js';
 
 const suites: Record<string, () => Promise<{ default: BenchSuite }>> = {
   read: () => import('./read.js'),
+  write: () => import('./write.js'),
 
 };
 
