@@ -83,3 +83,37 @@ describe('page accessor write modes', function () {
     await vds.close(dataset);
   });
 });
+
+describe('2D dimension groups', function () {
+  this.timeout(60_000);
+
+  it('writes a Dimensions_01 layer beside the 3D one and reads slices from it', async () => {
+    const size: [number, number, number] = [70, 45, 12];
+    const volume = await writeTestVolume({ size, format: F.Format_R32, value, method: vds.CompressionMethod.RLE });
+    const dataset = await vds.open(volume.url);
+    const manager = vds.getAccessManager(dataset);
+    const accessor = manager.createVolumeDataPageAccessor(vds.DimensionsND.Dimensions_01, 0, 0, 4, vds.AccessMode.AccessMode_Create);
+    expect(accessor.getChunkCount()).to.equal(3 * 2 * 12);  // 2D brick 32 × multiplier 1
+    for (let c = 0; c < accessor.getChunkCount(); c++) {
+      const page = accessor.createPage(c);
+      const [min, max] = page.getMinMax();
+      expect(max[2]! - min[2]!).to.equal(1);
+      const buffer = page.getWritableBuffer() as Float32Array;
+      let i = 0;
+      for (let y = min[1]!; y < max[1]!; y++) for (let x = min[0]!; x < max[0]!; x++) buffer[i++] = -value(x, y, min[2]!);
+      await page.release();
+    }
+    await accessor.commit();
+    await vds.close(dataset);
+    const reopened = await vds.open(volume.url);
+    const m = vds.getAccessManager(reopened);
+    expect(m.getVDSProduceStatus(vds.DimensionsND.Dimensions_01)).to.equal(vds.VDSProduceStatus.Normal);
+    const slice = m.requestVolumeSubset([0, 0, 5], [70, 45, 6], { dimensionsND: vds.DimensionsND.Dimensions_01 });
+    expect(await slice.waitForCompletion(), slice.errorMessage).to.equal(true);
+    expect((slice.data as Float32Array)[3 + 70 * 4]).to.equal(-value(3, 4, 5));
+    const fromCube = m.requestVolumeSubset([0, 0, 5], [70, 45, 6]);
+    expect(await fromCube.waitForCompletion()).to.equal(true);
+    expect((fromCube.data as Float32Array)[3 + 70 * 4]).to.equal(value(3, 4, 5));
+    await vds.close(reopened);
+  });
+});
