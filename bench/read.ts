@@ -1,50 +1,28 @@
-// Read throughput of a 512³ R32 Zip dataset in the local folder, next to plain zlib inflate of the
-// same chunk objects (async node zlib on all cores: the limit of this machine).
-import { readdir, readFile } from 'node:fs/promises';
+// Read benchmarks on a 512³ R32 dataset in the local folder, Zip and None: the two workloads of
+// OpenVDS's own benchmark (OneLargeRequest, RandomRequests), slice latency and random samples.
+// Baseline: inflating (Zip) or copying (None) the chunk objects the workload touches, all cores,
+// objects already in memory — the limit of this machine for that work.
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { inflate } from 'node:zlib';
 import * as vds from '../src/index.js';
-import { SyntheticSurvey } from '../bin/lib/syntheticSurvey.js';
-import { type BenchRow, medianMs } from './bench.js';
+import { SyntheticSurvey, writeSyntheticSurvey } from '../bin/lib/syntheticSurvey.js';
+import { type BenchRow, median, medianMs } from './bench.js';
 
 const MB = 1024 * 1024;
 const size = Number(process.env.RXVDS_BENCH_SIZE ?? 512);
-const url = resolve('bench-out', `zip${size}`);
+const brick = 64;
 
-async function ensureDataset(): Promise<void> {
+async function ensureDataset(method: vds.CompressionMethod): Promise<string> {
+  const url = resolve('bench-out', `${vds.CompressionMethod[method].toLowerCase()}${size}`);
   try {
     const existing = await vds.open(url);
-    const complete = existing.layers.all[0] && vds.getLayout(existing).getDimensionNumSamples(0) === size;
+    const complete = vds.getLayout(existing).getDimensionNumSamples(0) === size;
     await vds.close(existing, false);
-    if (complete) return;
+    if (complete) return url;
   } catch { /* not there yet */ }
-  const survey = new SyntheticSurvey(size, size, size);
-  const dataset = await vds.create(url, '',
-    new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_64, 0, 0, 4, vds.LODLevels.LODLevels_None),
-    ['Sample', 'Crossline', 'Inline'].map((name) => new vds.VolumeDataAxisDescriptor(size, name, '', 0, size - 1)),
-    [new vds.VolumeDataChannelDescriptor(vds.VolumeDataFormat.Format_R32, vds.VolumeDataComponents.Components_1, 'Amplitude', '', -1.5, 1.5)],
-    new vds.MetadataContainer(), vds.CompressionMethod.Zip);
-  const accessor = vds.getAccessManager(dataset).createVolumeDataPageAccessor(vds.DimensionsND.Dimensions_012, 0, 0, 16, vds.AccessMode.AccessMode_Create);
-  for (let chunk = 0; chunk < accessor.getChunkCount(); chunk++) {
-    const page = accessor.createPage(chunk);
-    const [min, max] = page.getMinMax();
-    survey.fill(page.getWritableBuffer() as Float32Array, min, max);
-    await page.release();
-  }
-  await accessor.commit();
-  await vds.close(dataset);
-}
-
-/** Inflates every chunk object (already in memory) with async zlib, 16 at a time. */
-async function inflateAll(objects: Uint8Array[], payloadBytes: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < objects.length) {
-      const object = objects[next++]!;
-      await new Promise<void>((ok, fail) => inflate(object.subarray(24), { chunkSize: payloadBytes }, (e) => (e ? fail(e) : ok())));
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  await writeSyntheticSurvey(url, new SyntheticSurvey(size, size, size), method);
+  return url;
 }
 
 function seededRandom(seed: number): () => number {
@@ -52,54 +30,101 @@ function seededRandom(seed: number): () => number {
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
-export default async function readBench(): Promise<BenchRow[]> {
-  await ensureDataset();
-  const layerDir = join(url, 'Dimensions_012LOD0');
-  const names = (await readdir(layerDir)).filter((n) => /^\d+$/.test(n));
-  const objects = await Promise.all(names.map(async (n) => new Uint8Array(await readFile(join(layerDir, n)))));
-  const payloadBytes = 64 * 64 * 64 * 4;
-  const volumeBytes = size ** 3 * 4;
-  const inflateMs = await medianMs(3, () => inflateAll(objects, payloadBytes));
-  const inflateMBs = (objects.length * payloadBytes) / MB / (inflateMs / 1000);
+interface Box { min: number[]; max: number[] }
 
-  const dataset = await vds.open(url);
-  // Every read below decodes: the figures are not cache hits.
-  dataset.chunkCache.setMaxBytes(0);
-  const manager = vds.getAccessManager(dataset);
-  const out = new Float32Array(new SharedArrayBuffer(volumeBytes));
-  const wholeMs = await medianMs(3, async () => {
-    const request = manager.requestVolumeSubset([0, 0, 0], [size, size, size], { dataOut: out });
-    if (!(await request.waitForCompletion())) throw new Error(request.errorMessage);
-  });
-
-  const random = seededRandom(42);
-  const boxes = Array.from({ length: 100 }, () => {
-    const min = [0, 1, 2].map(() => Math.floor(random() * (size - 64)));
-    return { min, max: min.map((m) => m + 64) };
-  });
-  const randomMs = await medianMs(3, async () => {
-    let next = 0;
-    const lane = async () => {
-      while (next < boxes.length) {
-        const { min, max } = boxes[next++]!;
-        const request = manager.requestVolumeSubset(min, max);
-        if (!(await request.waitForCompletion())) throw new Error(request.errorMessage);
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, lane));
-  });
-  await vds.close(dataset, false);
-
-  const baseline = { name: 'zlib inflate of the chunk objects, all cores', value: inflateMBs };
-  return [
-    { name: `whole-volume subset ${size}³ R32 Zip`, value: volumeBytes / MB / (wholeMs / 1000), unit: 'MB/s', baseline,
-      notes: `${objects.length} chunks, median of 3` },
-    { name: '100 random 64³ subsets, 8 in flight', value: (100 * 64 ** 3 * 4) / MB / (randomMs / 1000), unit: 'MB/s', baseline,
-      notes: 'fixed seed, median of 3' },
-  ];
+/** Chunk indices a box touches (brick 64, no margins). */
+function chunksOf({ min, max }: Box): number[] {
+  const n = size / brick;
+  const out: number[] = [];
+  for (let z = Math.floor(min[2]! / brick); z <= Math.floor((max[2]! - 1) / brick); z++) {
+    for (let y = Math.floor(min[1]! / brick); y <= Math.floor((max[1]! - 1) / brick); y++) {
+      for (let x = Math.floor(min[0]! / brick); x <= Math.floor((max[0]! - 1) / brick); x++) out.push(x + n * (y + n * z));
+    }
+  }
+  return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  console.table(await readBench());
-  await vds.destroyChunkPool();
+/** The baseline: decode (inflate or copy) every touched chunk object, 16 at a time, objects in memory. */
+async function decodeObjects(objects: Uint8Array[], zip: boolean): Promise<void> {
+  let next = 0;
+  const payload = brick ** 3 * 4;
+  const lane = async () => {
+    while (next < objects.length) {
+      const object = objects[next++]!;
+      if (zip) await new Promise<void>((ok, fail) => inflate(object.subarray(24), { chunkSize: payload }, (e) => (e ? fail(e) : ok())));
+      else object.slice(24);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, lane));
+}
+
+async function runRequests(manager: vds.VolumeDataAccessManager, boxes: Box[], lanes: number): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < boxes.length) {
+      const { min, max } = boxes[next++]!;
+      const request = manager.requestVolumeSubset(min, max);
+      if (!(await request.waitForCompletion())) throw new Error(request.errorMessage);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+}
+
+const voxels = (boxes: Box[]) => boxes.reduce((n, { min, max }) => n + max.reduce((v, m, d) => v * (m - min[d]!), 1), 0);
+
+export default async function readBench(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const random = seededRandom(42);
+  const extent = [Math.min(400, 0.2 * size), Math.min(500, 0.3 * size), Math.min(600, 0.4 * size)].map(Math.floor);
+  const randomBoxes: Box[] = Array.from({ length: 100 }, () => {
+    const min = extent.map((e) => Math.floor(random() * (size - e)));
+    return { min, max: min.map((m, d) => m + extent[d]!) };
+  });
+  const oneLarge: Box[] = [{ min: [0, 0, 0], max: [size, size, Math.min(100, size)] }];
+  for (const method of [vds.CompressionMethod.Zip, vds.CompressionMethod.None]) {
+    const url = await ensureDataset(method);
+    const name = vds.CompressionMethod[method];
+    const layerDir = join(url, 'Dimensions_012LOD0');
+    const load = (boxes: Box[]) => Promise.all(boxes.flatMap(chunksOf).map(async (c) => new Uint8Array(await readFile(join(layerDir, String(c))))));
+    const dataset = await vds.open(url);
+    // Every read below decodes: the figures are not cache hits.
+    dataset.chunkCache.setMaxBytes(0);
+    const manager = vds.getAccessManager(dataset);
+    for (const [label, boxes, lanes] of [['OneLargeRequest', oneLarge, 1], ['RandomRequests (100, 8 in flight)', randomBoxes, 8]] as const) {
+      const objects = await load([...boxes]);
+      const baselineMs = await medianMs(3, () => decodeObjects(objects, method === vds.CompressionMethod.Zip));
+      const ms = await medianMs(3, () => runRequests(manager, [...boxes], lanes));
+      const touched = objects.length * brick ** 3 * 4;
+      rows.push({
+        name: `${label} ${size}³ ${name}`, value: (voxels([...boxes]) * 4) / MB / (ms / 1000), unit: 'MB/s',
+        baseline: { name: `${method === vds.CompressionMethod.Zip ? 'inflate' : 'copy'} of the touched chunks, scaled`, value: (voxels([...boxes]) * 4) / MB / (baselineMs / 1000) },
+        notes: `${objects.length} chunk reads (${(touched / MB).toFixed(0)} MB decoded), median of 3`,
+      });
+    }
+    if (method === vds.CompressionMethod.Zip) {
+      const slices = (dim: number) => {
+        const times: number[] = [];
+        return async () => {
+          for (let i = 0; i < 7; i++) {
+            const index = Math.floor(random() * size);
+            const min = [0, 0, 0], max = [size, size, size];
+            min[dim] = index; max[dim] = index + 1;
+            const start = performance.now();
+            const request = manager.requestVolumeSubset(min, max);
+            if (!(await request.waitForCompletion())) throw new Error(request.errorMessage);
+            times.push(performance.now() - start);
+          }
+          return median(times);
+        };
+      };
+      const sliceObjects = await load([{ min: [0, 0, 0], max: [size, size, 1] }]);
+      const sliceBaseline = await medianMs(5, () => decodeObjects(sliceObjects, true));
+      for (const [dim, label] of [[2, 'inline'], [1, 'crossline'], [0, 'time']] as const) {
+        rows.push({ name: `random ${label} slice latency ${size}² Zip`, value: await slices(dim)(), unit: 'ms',
+          baseline: { name: 'inflate of one slice of chunks', value: sliceBaseline }, notes: 'median of 7, lower is better' });
+      }
+    }
+    await vds.close(dataset, false);
+  }
+  return rows;
 }

@@ -1,21 +1,17 @@
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { concatMap, lastValueFrom, map, range, timer, toArray } from 'rxjs';
 import * as vds from '../src/index.js';
+import { useTempFolder } from './support/tempFolder.js';
 import { writeTestVolume } from './support/volumes.js';
 
 const MB = 1024 * 1024;
 
 describe('backpressure', function () {
   this.timeout(180_000);
-  let folder: string;
-  before(async () => { folder = await mkdtemp(join(tmpdir(), 'rxvds-stream-')); });
-  after(async () => { await rm(folder, { recursive: true, force: true }); });
+  const inFolder = useTempFolder('stream');
 
   it('streams a 128 MB volume through a slow consumer within a 32 MB memory cap', async () => {
-    const url = join(folder, 'big');
+    const url = inFolder('big');
     const size: [number, number, number] = [256, 256, 512];
     await writeTestVolume({ url, size, format: vds.VolumeDataFormat.Format_R32, brickSize: vds.BrickSize.BrickSize_64,
       value: (x, y, z) => x + y + z, maxPages: 4 });

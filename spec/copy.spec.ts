@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as vds from '../src/index.js';
+import { useTempFolder } from './support/tempFolder.js';
 import { MemoryStore } from '../sources/memoryStore.js';
 import { InstrumentedStore } from './support/slowStore.js';
 import { writeTestVolume } from './support/volumes.js';
@@ -15,16 +13,14 @@ async function allObjects(store: vds.Store): Promise<Map<string, string>> {
 
 describe('copyDataset', function () {
   this.timeout(60_000);
-  let folder: string;
-  before(async () => { folder = await mkdtemp(join(tmpdir(), 'rxvds-copy-')); });
-  after(async () => { await rm(folder, { recursive: true, force: true }); });
+  const inFolder = useTempFolder('copy');
 
   it('copies every object byte for byte, and the copy reads the same', async () => {
     const value = (x: number, y: number, z: number) => (z > 40 ? 3 : Math.fround(x * 0.5 - y + z));
     const volume = await writeTestVolume({ size: [70, 50, 60], format: vds.VolumeDataFormat.Format_R32, method: vds.CompressionMethod.Zip,
       value, lodLevels: vds.LODLevels.LODLevels_1 });
     const source = new MemoryStore(volume.url.slice('inmemory://'.length));
-    const target = join(folder, 'a');
+    const target = inFolder('a');
     const progress: number[] = [];
     const result = await vds.copyDataset(source, new vds.FolderStore(target), { onProgress: (p) => progress.push(p.objectsDone) });
     expect(result.objectsDone).to.equal(result.objectCount);
@@ -40,7 +36,7 @@ describe('copyDataset', function () {
   it('resumes an interrupted copy, skipping what is already there', async () => {
     const volume = await writeTestVolume({ size: [64, 64, 64], format: vds.VolumeDataFormat.Format_U8, value: (x, y, z) => (x + y + z) % 200 });
     const source = new InstrumentedStore(new MemoryStore(volume.url.slice('inmemory://'.length)));
-    const target = join(folder, 'b');
+    const target = inFolder('b');
     const controller = new AbortController();
     let error: unknown;
     await vds.copyDataset(source, new vds.FolderStore(target), {

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vds from '../src/index.js';
+import { useTempFolder } from './support/tempFolder.js';
 import { writeTestVolume } from './support/volumes.js';
 
 const size: [number, number, number] = [64, 64, 96];
@@ -26,12 +25,10 @@ function rewriteAndKill(url: string, value: number, delayMs: number): Promise<bo
 
 describe('crash safety', function () {
   this.timeout(300_000);
-  let folder: string;
-  before(async () => { folder = await mkdtemp(join(tmpdir(), 'rxvds-crash-')); });
-  after(async () => { await rm(folder, { recursive: true, force: true }); });
+  const inFolder = useTempFolder('crash');
 
   it('a writer killed at random points (20 runs) leaves every chunk old or new, and the dataset readable', async () => {
-    const url = join(folder, 'survey');
+    const url = inFolder('survey');
     await writeTestVolume({ url, size, format: vds.VolumeDataFormat.Format_R32, method: vds.CompressionMethod.Zip,
       brickSize: vds.BrickSize.BrickSize_32, value: () => -1 });
     let random = 12345;

@@ -1,21 +1,17 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { useTempFolder } from './support/tempFolder.js';
 
 const run = promisify(execFile);
 const node = (args: string[]) => run(process.execPath, ['--import=tsx', ...args], { env: { ...process.env, NODE_V8_COVERAGE: '' } });
 
 describe('examples and CLI run as documented', function () {
   this.timeout(120_000);
-  let folder: string;
-  before(async () => { folder = await mkdtemp(join(tmpdir(), 'rxvds-examples-')); });
-  after(async () => { await rm(folder, { recursive: true, force: true }); });
+  const inFolder = useTempFolder('examples');
 
   it('quickstart writes a survey that rms-per-inline, rxvds info and rxvds copy then read', async () => {
-    const survey = join(folder, 'survey');
+    const survey = inFolder('survey');
     const quick = await node(['examples/quickstart.ts', survey]);
     expect(quick.stdout).to.match(/Sample 256 × Crossline 200 × Inline 100/);
     expect(quick.stdout).to.match(/LOD 1: 640000 samples/);
@@ -24,12 +20,12 @@ describe('examples and CLI run as documented', function () {
     const info = JSON.parse((await node(['bin/rxvds.ts', 'info', survey, '--json'])).stdout);
     expect(info.axes.map((a: { numSamples: number }) => a.numSamples)).to.deep.equal([256, 200, 100]);
     expect(info.layers.find((l: { name: string }) => l.name === 'Dimensions_012LOD1').produceStatus).to.equal('Normal');
-    const copy = await node(['bin/rxvds.ts', 'copy', survey, join(folder, 'copy')]);
+    const copy = await node(['bin/rxvds.ts', 'copy', survey, inFolder('copy')]);
     expect(copy.stdout).to.match(/copied .* objects/);
   });
 
   it('fails with one line and exit code 1 (2 for usage errors)', async () => {
-    const missing = await node(['bin/rxvds.ts', 'info', join(folder, 'nothing')]).catch((e: { code: number; stderr: string }) => e);
+    const missing = await node(['bin/rxvds.ts', 'info', inFolder('nothing')]).catch((e: { code: number; stderr: string }) => e);
     expect((missing as { code: number }).code).to.equal(1);
     expect((missing as { stderr: string }).stderr.trim().split('\n')).to.have.length(1);
     expect((missing as { stderr: string }).stderr).to.match(/Cannot open .*nothing: it has no VolumeDataLayout/);

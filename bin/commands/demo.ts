@@ -6,7 +6,7 @@ import * as vds from '../../src/index.js';
 import { type Command, integerOption, UsageError } from '../lib/command.js';
 import { percentileClip, sliceToPNG } from '../lib/png.js';
 import { ProgressBar } from '../lib/progress.js';
-import { SyntheticSurvey } from '../lib/syntheticSurvey.js';
+import { SyntheticSurvey, writeSyntheticSurvey } from '../lib/syntheticSurvey.js';
 
 const MB = 1024 * 1024;
 
@@ -67,29 +67,8 @@ export const demoCommand: Command = {
 
 async function writeSurvey(url: string, survey: SyntheticSurvey, method: vds.CompressionMethod): Promise<{ bytes: number; seconds: number }> {
   const start = performance.now();
-  const dataset = await vds.create(url, '',
-    new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_64, 0, 0, 4, vds.LODLevels.LODLevels_None),
-    [
-      new vds.VolumeDataAxisDescriptor(survey.samples, 'Sample', 'ms', 0, 4 * (survey.samples - 1)),
-      new vds.VolumeDataAxisDescriptor(survey.crosslines, 'Crossline', 'unitless', 1000, 1000 + survey.crosslines - 1),
-      new vds.VolumeDataAxisDescriptor(survey.inlines, 'Inline', 'unitless', 2000, 2000 + survey.inlines - 1),
-    ],
-    [new vds.VolumeDataChannelDescriptor(vds.VolumeDataFormat.Format_R32, vds.VolumeDataComponents.Components_1,
-      'Amplitude', '', -1.5, 1.5)],
-    new vds.MetadataContainer(), method);
-  const accessor = vds.getAccessManager(dataset).createVolumeDataPageAccessor(vds.DimensionsND.Dimensions_012, 0, 0, 16,
-    vds.AccessMode.AccessMode_Create);
   const bar = new ProgressBar('write survey ');
-  const chunks = accessor.getChunkCount();
-  for (let chunk = 0; chunk < chunks; chunk++) {
-    const page = accessor.createPage(chunk);
-    const [min, max] = page.getMinMax();
-    survey.fill(page.getWritableBuffer() as Float32Array, min, max);
-    await page.release();
-    bar.update((chunk + 1) / chunks);
-  }
-  await accessor.commit();
-  await vds.close(dataset);
+  await writeSyntheticSurvey(url, survey, method, (fraction) => bar.update(fraction));
   bar.done();
   return { bytes: survey.samples * survey.crosslines * survey.inlines * 4, seconds: (performance.now() - start) / 1000 };
 }

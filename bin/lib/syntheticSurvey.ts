@@ -1,5 +1,6 @@
 // A deterministic synthetic seismic survey: smooth dipping reflectors (Ricker wavelets) plus noise.
 // Values depend only on the voxel position, so chunks (and their margins) agree wherever they overlap.
+import * as vds from '../../src/index.js';
 
 const LAYERS = 14;
 const FREQUENCY = 0.06; // cycles per sample
@@ -57,4 +58,33 @@ export class SyntheticSurvey {
       for (let i = from; i < to; i++) out[i] = out[i]! + layer.amplitude * ricker(s0 + i - depth);
     }
   }
+}
+
+/**
+ * Writes `survey` as a new R32 dataset (brick 64, Sample × Crossline × Inline) through a page
+ * accessor; `onProgress` gets the fraction of chunks written.
+ */
+export async function writeSyntheticSurvey(url: string, survey: SyntheticSurvey, method: vds.CompressionMethod,
+  onProgress?: (fraction: number) => void): Promise<void> {
+  const dataset = await vds.create(url, '',
+    new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_64, 0, 0, 4, vds.LODLevels.LODLevels_None),
+    [
+      new vds.VolumeDataAxisDescriptor(survey.samples, 'Sample', 'ms', 0, 4 * (survey.samples - 1)),
+      new vds.VolumeDataAxisDescriptor(survey.crosslines, 'Crossline', 'unitless', 1000, 1000 + survey.crosslines - 1),
+      new vds.VolumeDataAxisDescriptor(survey.inlines, 'Inline', 'unitless', 2000, 2000 + survey.inlines - 1),
+    ],
+    [new vds.VolumeDataChannelDescriptor(vds.VolumeDataFormat.Format_R32, vds.VolumeDataComponents.Components_1, 'Amplitude', '', -1.5, 1.5)],
+    new vds.MetadataContainer(), method);
+  const accessor = vds.getAccessManager(dataset).createVolumeDataPageAccessor(vds.DimensionsND.Dimensions_012, 0, 0, 16,
+    vds.AccessMode.AccessMode_Create);
+  const chunks = accessor.getChunkCount();
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const page = accessor.createPage(chunk);
+    const [min, max] = page.getMinMax();
+    survey.fill(page.getWritableBuffer() as Float32Array, min, max);
+    await page.release();
+    onProgress?.((chunk + 1) / chunks);
+  }
+  await accessor.commit();
+  await vds.close(dataset);
 }
