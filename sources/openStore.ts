@@ -5,6 +5,7 @@ import { parseConnectionString } from '../src/connectionString.js';
 import { InvalidArgumentError } from '../src/errors.js';
 import { FolderStore } from './folderStore.js';
 import { MemoryStore } from './memoryStore.js';
+import { VdsFileStore } from './vdsFileStore.js';
 import type { Store } from './store.js';
 
 export interface OpenedStore {
@@ -13,15 +14,18 @@ export interface OpenedStore {
   options: ReadonlyMap<string, string>;
 }
 
-export function openStore(url: string, connectionString = ''): OpenedStore {
+/** `create` opens a store for a new dataset (a new `.vds` file, say); `open` one that exists. */
+export type StoreIntent = 'open' | 'create';
+
+export function openStore(url: string, connectionString = '', intent: StoreIntent = 'open'): OpenedStore {
   if (typeof url !== 'string' || url.trim() === '') throw new InvalidArgumentError('The dataset URL is empty');
   const options = parseConnectionString(connectionString);
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
     case undefined:
-      return { store: localStore(resolve(url), url), options };
+      return { store: localStore(resolve(url), intent), options };
     case 'file':
-      return { store: localStore(fileURLToPath(url), url), options };
+      return { store: localStore(fileURLToPath(url), intent), options };
     case 'inmemory':
       return { store: new MemoryStore(url.slice('inmemory://'.length)), options };
     case 's3': case 'azure': case 'az': case 'azuresas': case 'gs': case 'http': case 'https':
@@ -31,9 +35,7 @@ export function openStore(url: string, connectionString = ''): OpenedStore {
   }
 }
 
-function localStore(path: string, url: string): Store {
-  if (path.toLowerCase().endsWith('.vds')) {
-    throw new InvalidArgumentError(`Single-file .vds datasets are not supported yet (${url})`);
-  }
+function localStore(path: string, intent: StoreIntent): Store {
+  if (path.toLowerCase().endsWith('.vds')) return new VdsFileStore(path, intent === 'create' ? 'create' : 'read');
   return new FolderStore(path);
 }

@@ -1,5 +1,5 @@
 // The OpenVDS entry points: open, create, close, getLayout, getAccessManager.
-import { openStore } from '../sources/openStore.js';
+import { openStore, type StoreIntent } from '../sources/openStore.js';
 import type { Store } from '../sources/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from './connectionString.js';
@@ -72,7 +72,7 @@ export async function create(
   const container = new MetadataContainer();
   container.copyMetadataFrom(metadata);
   const layout = new VolumeDataLayout(layoutDescriptor, [...axisDescriptors], [...channelDescriptors], container);
-  const { store, options, url } = resolveStore(dataset, connectionString);
+  const { store, options, url } = resolveStore(dataset, connectionString, 'create');
   try {
     await writeNewDataset(store, layout);
   } catch (error) {
@@ -97,9 +97,9 @@ export function getAccessManager(vds: VDS): VolumeDataAccessManager {
   return manager;
 }
 
-function resolveStore(dataset: string | Store, connectionString: string): { store: Store; options: ConnectionOptions; url: string } {
+function resolveStore(dataset: string | Store, connectionString: string, intent: StoreIntent = 'open'): { store: Store; options: ConnectionOptions; url: string } {
   if (typeof dataset !== 'string') return { store: dataset, options: parseConnectionString(connectionString), url: dataset.description };
-  return { ...openStore(dataset, connectionString), url: dataset };
+  return { ...openStore(dataset, connectionString, intent), url: dataset };
 }
 
 async function writeNewDataset(store: Store, layout: VolumeDataLayout): Promise<void> {
