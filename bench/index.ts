@@ -6,6 +6,7 @@ import type { BenchRow, BenchSuite } from './bench.js';
 const suites: Record<string, () => Promise<{ default: BenchSuite }>> = {
   read: () => import('./read.js'),
   write: () => import('./write.js'),
+  wavelet: () => import('./wavelet.js'),
 
 };
 

@@ -2,11 +2,13 @@
 import { destroyChunkPool } from '../src/index.js';
 import { copyCommand } from './commands/copy.js';
 import { demoCommand } from './commands/demo.js';
+import { exportSegyCommand } from './commands/exportSegy.js';
+import { importSegyCommand } from './commands/importSegy.js';
 import { infoCommand } from './commands/info.js';
 import { sliceCommand } from './commands/slice.js';
 import { type Command, parseCommandLine, UsageError } from './lib/command.js';
 
-const commands: Command[] = [demoCommand, infoCommand, sliceCommand, copyCommand];
+const commands: Command[] = [demoCommand, infoCommand, sliceCommand, copyCommand, importSegyCommand, exportSegyCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

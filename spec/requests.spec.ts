@@ -56,8 +56,10 @@ describe('VolumeDataRequest', function () {
     expect(() => manager.requestVolumeSubset([0, 0], [1, 1])).to.throw(vds.InvalidArgumentError, /3 values/);
     expect(() => manager.requestVolumeSubset([0, 0, 0], [1, 1, 1], { lod: 3 })).to.throw(vds.InvalidArgumentError, /LOD doesn't exist/);
     expect(() => manager.requestVolumeSubset([0, 0, 0], [1, 1, 1], { channel: 1 })).to.throw(vds.InvalidArgumentError, /Channel 1/);
-    expect(() => manager.requestVolumeSubset([0, 0, 0], [1, 1, 1], { dimensionsND: vds.DimensionsND.Dimensions_01 }))
-      .to.throw(vds.InvalidOperationError, /unavailable/);
+    const empty = await vds.create(uniqueMemoryUrl('empty'), '', vds.getLayout(dataset).getLayoutDescriptor(),
+      vds.getLayout(dataset).axisDescriptors, vds.getLayout(dataset).channelDescriptors);
+    expect(() => vds.getAccessManager(empty).requestVolumeSubset([0, 0, 0], [1, 1, 1])).to.throw(vds.InvalidOperationError, /unavailable/);
+    await vds.close(empty);
     expect(() => manager.requestVolumeSubset([0, 0, 0], [2, 2, 2], { dataOut: new Float32Array(7) })).to.throw(RangeError, /dataOut/);
     await vds.close(dataset);
   });

@@ -32,4 +32,6 @@ export { fromAbortable } from '../operators/fromAbortable.js';
 export { assembleSubset } from '../sinks/assembleSubset.js';
 export { writeBackPages, type ChunkWrite, type ChunkWritten } from '../sinks/pageWriteBack.js';
 export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
+export * as segy from './segy/index.js';
+export { IJKCoordinateTransformer, getVDSIJKGridDefinitionFromMetadata, type VDSIJKGridDefinition } from './coordinates.js';
 export { copyDataset, copyDataset$, type CopyOptions, type CopyProgress } from './copyDataset.js';

@@ -1,12 +1,15 @@
 // The shape of one CLI command and the shared option parsing.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/** Parsed options; repeatable ones arrive as arrays. */
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
 export interface Command {
   name: string;
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<void>;
+  run(positionals: string[], values: OptionValues): Promise<void>;
 }
 
 /** Thrown for bad command lines: printed as one line, exit code 2. */
@@ -19,10 +22,10 @@ export const commonOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export function parseCommandLine(command: Command, argv: string[]): { positionals: string[]; values: Record<string, string | boolean | undefined> } {
+export function parseCommandLine(command: Command, argv: string[]): { positionals: string[]; values: OptionValues } {
   try {
     const { positionals, values } = parseArgs({ args: argv, options: { ...commonOptions, ...command.options }, allowPositionals: true, strict: true });
-    return { positionals, values: values as Record<string, string | boolean | undefined> };
+    return { positionals, values: values as OptionValues };
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\nUsage: ${command.usage}`);
   }

@@ -5,11 +5,16 @@ import type { ChunkCodec } from './codec.js';
 import { noneCodec } from './none.js';
 import { rleCodec } from './rle.js';
 import { zipCodec } from './zip.js';
+import { waveletCodec, waveletLosslessCodec, waveletNormalizeBlockCodec, waveletNormalizeBlockLosslessCodec } from './wavelet.js';
 
 const codecs = new Map<CompressionMethod, ChunkCodec>([
   [CompressionMethod.None, noneCodec],
   [CompressionMethod.RLE, rleCodec],
   [CompressionMethod.Zip, zipCodec],
+  [CompressionMethod.Wavelet, waveletCodec],
+  [CompressionMethod.WaveletLossless, waveletLosslessCodec],
+  [CompressionMethod.WaveletNormalizeBlock, waveletNormalizeBlockCodec],
+  [CompressionMethod.WaveletNormalizeBlockLossless, waveletNormalizeBlockLosslessCodec],
 ]);
 
 export function codecFor(method: CompressionMethod): ChunkCodec {

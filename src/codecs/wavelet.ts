@@ -1,0 +1,158 @@
+// Wavelet chunk decoder (format sheet 3.6), bit-exact with OpenVDS 3.4. Decode only: OpenVDS
+// cannot write wavelet chunks either. One codec per method, because the NormalizeBlock methods
+// carry a section the stream itself does not announce.
+import { quantizeWithReciprocalScale } from '../convert.js';
+import { CompressionMethod, VolumeDataFormat } from '../enums.js';
+import { ChunkFormatError, InvalidArgumentError } from '../errors.js';
+import type { ChunkCodec, DecodedBlock, DecodeOptions } from './codec.js';
+import { ADAPTIVE_LEVELS, countDecodeBits, decodeTreeStructure } from './wavelet/adaptiveStream.js';
+import { coarsestDetail, createBandStructure, lowPassBox, volume, type BandStructure } from './wavelet/bandStructure.js';
+import { writeStartValues, writeValues } from './wavelet/coefficients.js';
+import { IntegerInfo, readWaveletHeader, readWaveletSections, WAVELET_HEADER_BYTES, WAVELET_VERSION_1_6, type WaveletHeader } from './wavelet/header.js';
+import { inverseTransform } from './wavelet/inverseTransform.js';
+import { applyLosslessResidual, applyNoValues, applyNormalization, applyZeroRuns, decodeNoValueMask } from './wavelet/postprocess.js';
+import { waveletError } from './wavelet/streamError.js';
+import { compileTransformData, createTransformData, hasStreamEncodingBug } from './wavelet/transformData.js';
+
+const F = VolumeDataFormat;
+const f32 = Math.fround;
+
+interface MethodTraits {
+  isNormalize: boolean;
+  /** R32 streams of this method carry the lossless residual (section E). */
+  hasLosslessBlock: boolean;
+}
+
+const traits: Partial<Record<CompressionMethod, MethodTraits>> = {
+  [CompressionMethod.Wavelet]: { isNormalize: false, hasLosslessBlock: false },
+  [CompressionMethod.WaveletLossless]: { isNormalize: false, hasLosslessBlock: true },
+  [CompressionMethod.WaveletNormalizeBlock]: { isNormalize: true, hasLosslessBlock: false },
+  [CompressionMethod.WaveletNormalizeBlockLossless]: { isNormalize: true, hasLosslessBlock: true },
+};
+
+function checkShape(header: WaveletHeader, options: DecodeOptions): void {
+  const { shape } = options;
+  if (shape.components !== 1) throw new ChunkFormatError(`Invalid header: wavelet chunks have 1 component, the layer has ${shape.components}`);
+  const same = header.dimensionality === shape.dimensionality && header.size.every((n, i) => n === shape.size[i]);
+  if (!same) {
+    throw new ChunkFormatError(`Invalid header: wavelet chunk is ${header.dimensionality}D ${header.size.join(' x ')}, the layer expects ${shape.dimensionality}D ${shape.size.join(' x ')}`);
+  }
+}
+
+/** Decode level and whether the residual applies; level -1 means "best quality" like OpenVDS. */
+function decodeLevel(options: DecodeOptions): { level: number; wantsLossless: boolean } {
+  const requested = options.adaptiveLevel ?? 0;
+  if (!Number.isInteger(requested) || requested < -1 || requested >= ADAPTIVE_LEVELS) {
+    throw new InvalidArgumentError(`adaptiveLevel ${requested} is outside -1..${ADAPTIVE_LEVELS - 1}`);
+  }
+  return { level: Math.max(0, requested), wantsLossless: requested <= 0 && (options.lossless === true || requested === -1) };
+}
+
+/** Runs the decoder into the padded f32 working buffer. */
+function decodePicture(chunk: Uint8Array, view: DataView, header: WaveletHeader, bands: BandStructure, method: MethodTraits, options: DecodeOptions): Float32Array {
+  const picture = new Float32Array(bands.allocated[0] * bands.allocated[1] * bands.allocated[2]);
+  if (header.compressedSize < WAVELET_HEADER_BYTES) throw waveletError(`compressed size ${header.compressedSize} is below the header size`);
+  if (header.compressedSize === WAVELET_HEADER_BYTES) return picture;
+
+  const { level, wantsLossless } = decodeLevel(options);
+  const isInteger = (header.integerInfo & IntegerInfo.IsInteger) !== 0;
+  const lossless = wantsLossless && (isInteger ? (header.integerInfo & IntegerInfo.CompressedWithDiffPass) !== 0 : method.hasLosslessBlock);
+  const sections = readWaveletSections(view, header, method.isNormalize);
+  const levels = createTransformData(bands);
+  const compiled = compileTransformData(bands, levels, header.version >= WAVELET_VERSION_1_6);
+  const preventOverwrite = header.version < WAVELET_VERSION_1_6 && !lossless && hasStreamEncodingBug(bands, levels);
+  const decodeBits = countDecodeBits(sections.threshold, sections.startThreshold);
+  const coarsest = coarsestDetail(bands);
+  const tree = decodeTreeStructure({
+    chunk, view, offset: sections.adaptiveOffset, declaredSize: sections.adaptiveSize, bands, compiled,
+    initialNodes: coarsest.positions, initialSectors: coarsest.sectors,
+    startValueCount: volume(lowPassBox(bands)) + coarsest.positions.length, decodeBits, level,
+  });
+  writeStartValues(picture, view, sections.adaptiveOffset + (compiled.allNormal ? 1 : 2) * ADAPTIVE_LEVELS * 4, bands, coarsest.positions);
+  writeValues(picture, bands, tree, { chunk, threshold: sections.threshold, decodeBits, level, isInteger, preventOverwrite }, compiled.allNormal);
+  if (lossless && tree.streamEnd !== sections.adaptiveSize) {
+    throw waveletError(`adaptive stream decodes to ${tree.streamEnd} bytes but declares ${sections.adaptiveSize}`);
+  }
+
+  inverseTransform(picture, bands, header.integerInfo);
+  if (sections.noValues) {
+    const replacement = f32(options.replacementNoValue ?? options.channel.noValue);
+    applyNoValues(picture, decodeNoValueMask(chunk, sections.noValues, bands), bands, replacement);
+  }
+  if (sections.normalizeField !== null) applyNormalization(picture, view, sections.normalizeField, bands);
+  if (sections.zeroRuns) applyZeroRuns(picture, chunk, view, sections.zeroRuns, bands);
+  if (lossless) applyLosslessResidual(picture, chunk, view, sections.losslessOffset, bands);
+  return picture;
+}
+
+/** The format the decoder delivers: its own, or U8/U16 directly when that was asked for (sheet 3.6.10). */
+function outputFormat(header: WaveletHeader, target: VolumeDataFormat): VolumeDataFormat {
+  const own = header.integerInfo & IntegerInfo.IsInteger ? (header.integerInfo & IntegerInfo.Is16Bit ? F.Format_U16 : F.Format_U8) : F.Format_R32;
+  if (target === F.Format_U8 && own !== F.Format_U8) return F.Format_U8;
+  if (target === F.Format_U16 && own === F.Format_R32) return F.Format_U16;
+  return own;
+}
+
+function quantizationRange(header: WaveletHeader, format: VolumeDataFormat, options: DecodeOptions): [number, number] {
+  const { valueRangeMin, valueRangeMax, integerScale, integerOffset, useNoValue } = options.channel;
+  if (!(header.integerInfo & IntegerInfo.IsInteger)) return [valueRangeMin, valueRangeMax];
+  if (!(header.integerInfo & IntegerInfo.Is16Bit)) return [0, useNoValue ? 254 : 255];
+  if (format !== F.Format_U8) return [0, useNoValue ? 65534 : 65535];
+  const min = f32(f32(valueRangeMin - integerOffset) / integerScale);
+  return [min, f32(min + f32(f32(valueRangeMax - valueRangeMin) / integerScale))];
+}
+
+/** Crops the padded buffer to the block: R32 bit for bit, or quantised to U8/U16 codes. */
+function deliver(picture: Float32Array, bands: BandStructure, header: WaveletHeader, format: VolumeDataFormat, options: DecodeOptions): Uint8Array {
+  const [sx, sy, sz] = bands.size;
+  const { pitchY, pitchZ } = bands;
+  if (format === F.Format_R32) {
+    const source = new Uint32Array(picture.buffer);
+    const out = new Uint32Array(sx * sy * sz);
+    let o = 0;
+    for (let z = 0; z < sz; z++) for (let y = 0; y < sy; y++, o += sx) out.set(source.subarray(y * pitchY + z * pitchZ, y * pitchY + z * pitchZ + sx), o);
+    return new Uint8Array(out.buffer);
+  }
+  const { useNoValue } = options.channel;
+  const isU8 = format === F.Format_U8;
+  const buckets = (isU8 ? 256 : 65536) - (useNoValue ? 1 : 0);
+  const noValueCode = isU8 ? 0xff : 0xffff;
+  const [vmin, vmax] = quantizationRange(header, format, options);
+  const reciprocal = f32((buckets - 1) / f32(vmax - vmin));
+  const noValue = f32(options.replacementNoValue ?? options.channel.noValue);
+  const noValueIsNaN = Number.isNaN(noValue);
+  const out = isU8 ? new Uint8Array(sx * sy * sz) : new Uint16Array(sx * sy * sz);
+  let o = 0;
+  for (let z = 0; z < sz; z++) {
+    for (let y = 0; y < sy; y++) {
+      const row = y * pitchY + z * pitchZ;
+      for (let x = 0; x < sx; x++) {
+        const v = picture[row + x]!;
+        out[o++] = useNoValue && (v === noValue || (noValueIsNaN && v !== v)) ? noValueCode : quantizeWithReciprocalScale(v, vmin, reciprocal, buckets);
+      }
+    }
+  }
+  return new Uint8Array(out.buffer);
+}
+
+export function waveletCodecFor(method: CompressionMethod): ChunkCodec {
+  const methodTraits = traits[method];
+  if (!methodTraits) throw new InvalidArgumentError(`${CompressionMethod[method] ?? method} is not a wavelet compression method`);
+  return {
+    method,
+    decode(chunk: Uint8Array, options: DecodeOptions): DecodedBlock {
+      const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const header = readWaveletHeader(view);
+      checkShape(header, options);
+      const bands = createBandStructure(header.dimensionality, header.size);
+      const picture = decodePicture(chunk, view, header, bands, methodTraits, options);
+      const format = outputFormat(header, options.targetFormat);
+      return { format, bytes: deliver(picture, bands, header, format, options), converted: format === options.targetFormat };
+    },
+  };
+}
+
+export const waveletCodec = waveletCodecFor(CompressionMethod.Wavelet);
+export const waveletLosslessCodec = waveletCodecFor(CompressionMethod.WaveletLossless);
+export const waveletNormalizeBlockCodec = waveletCodecFor(CompressionMethod.WaveletNormalizeBlock);
+export const waveletNormalizeBlockLosslessCodec = waveletCodecFor(CompressionMethod.WaveletNormalizeBlockLossless);
