@@ -1,0 +1,120 @@
+// Dataset → SEG-Y from the stored SEGY metadata, Trace flags and SEGYTraceHeader channel, as OpenVDS's
+// SEGYExport does: traces in the original primary-key order, samples re-encoded in the original format.
+import { open as openFile } from 'node:fs/promises';
+import { close, getAccessManager, getLayout, open } from '../api.js';
+import { DimensionsND, VolumeDataFormat } from '../enums.js';
+import type { VolumeDataLayout } from '../layout/volumeDataLayout.js';
+import { KnownMetadata } from '../metadata/knownMetadata.js';
+import { MetadataType } from '../metadata/metadataKey.js';
+import { BINARY_HEADER_SIZE, BinaryHeaderFields, Endianness, readHeaderField, TEXTUAL_HEADER_SIZE, TRACE_HEADER_SIZE } from './headerField.js';
+import { encodeSamples, formatName, formatSize, isDecodableFormat } from './sampleFormat.js';
+
+export interface ExportSegyOptions {
+  connectionString?: string;
+  /** Bytes of traces requested at once for 2D lines (3D data goes one line at a time). */
+  maxBatchBytes?: number;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface ExportSegyResult {
+  readonly tracesWritten: number;
+  readonly bytesWritten: number;
+}
+
+function blob(layout: VolumeDataLayout, category: string, name: string): Uint8Array | undefined {
+  return layout.isMetadataAvailable(MetadataType.BLOB, category, name) ? layout.getMetadataBLOB(category, name) : undefined;
+}
+
+function integer(layout: VolumeDataLayout, category: string, name: string): number | undefined {
+  return layout.isMetadataAvailable(MetadataType.Int, category, name) ? layout.getMetadataInt(category, name) : undefined;
+}
+
+function channelIndex(layout: VolumeDataLayout, name: string, url: string): number {
+  for (let c = 0; c < layout.getChannelCount(); c++) if (layout.getChannelName(c) === name) return c;
+  throw new Error(`${url} has no "${name}" channel; only datasets imported from SEG-Y can be exported`);
+}
+
+export async function exportSegy(url: string, outputPath: string, options: ExportSegyOptions = {}): Promise<ExportSegyResult> {
+  const dataset = await open(url, options.connectionString ?? '');
+  try {
+    const layout = getLayout(dataset);
+    const segy = KnownMetadata.categorySEGY();
+    const textHeader = blob(layout, segy, 'TextHeader');
+    const binaryHeader = blob(layout, segy, 'BinaryHeader');
+    if (!textHeader || !binaryHeader) throw new Error(`${url} has no SEG-Y textual/binary header metadata (SEGY TextHeader, BinaryHeader)`);
+    if (textHeader.length !== TEXTUAL_HEADER_SIZE || binaryHeader.length !== BINARY_HEADER_SIZE) {
+      throw new Error(`${url}: the stored SEG-Y headers are ${textHeader.length} and ${binaryHeader.length} bytes, not ${TEXTUAL_HEADER_SIZE} and ${BINARY_HEADER_SIZE}`);
+    }
+    const headerEndianness: Endianness = integer(layout, segy, 'Endianness') === 1 ? Endianness.LittleEndian : Endianness.BigEndian;
+    const storedDataEndianness = integer(layout, segy, 'DataEndianness');
+    const dataEndianness: Endianness = storedDataEndianness === undefined ? headerEndianness : storedDataEndianness === 1 ? Endianness.LittleEndian : Endianness.BigEndian;
+    const code = integer(layout, segy, 'DataSampleFormatCode') ?? readHeaderField(binaryHeader, BinaryHeaderFields.dataSampleFormatCode, headerEndianness);
+    if (!isDecodableFormat(code)) throw new Error(`${url}: cannot write SEG-Y data sample format ${formatName(code)}`);
+    const flagChannel = channelIndex(layout, 'Trace', url);
+    const headerChannel = channelIndex(layout, 'SEGYTraceHeader', url);
+
+    const dims = layout.getDimensionality();
+    const primaryName = layout.isMetadataAvailable(MetadataType.String, segy, 'PrimaryKey') ? layout.getMetadataString(segy, 'PrimaryKey') : '';
+    let outer = dims - 1;
+    for (let d = 1; d < dims; d++) if (layout.getAxisDescriptor(d).getName() === primaryName) outer = d;
+    const sampleCount = layout.getDimensionNumSamples(0);
+    const traceDataSize = sampleCount * formatSize(code);
+    const numSamples = Array.from({ length: dims }, (_, d) => layout.getDimensionNumSamples(d));
+    const outerCount = numSamples[outer]!;
+    // A 2D line has no dimension besides the outer one: request it in bounded runs of traces.
+    const width = dims === 2 ? Math.max(1, Math.floor((options.maxBatchBytes ?? 16 * 1024 * 1024) / (sampleCount * 4 + TRACE_HEADER_SIZE))) : 1;
+    const dimensionsND = dims === 2 ? DimensionsND.Dimensions_01 : DimensionsND.Dimensions_012;
+    const manager = getAccessManager(dataset);
+
+    const file = await openFile(outputPath, 'w');
+    let position = 0;
+    let traces = 0;
+    try {
+      const write = async (bytes: Uint8Array): Promise<void> => {
+        await file.write(bytes, 0, bytes.length, position);
+        position += bytes.length;
+      };
+      await write(textHeader);
+      await write(binaryHeader);
+      const extended = blob(layout, segy, 'ExtendedTextHeader');
+      if (extended) await write(extended);
+
+      for (let line = 0; line < outerCount; line += width) {
+        const min = new Array<number>(dims).fill(0);
+        const max = [...numSamples];
+        min[outer] = line;
+        max[outer] = Math.min(outerCount, line + width);
+        const request = (channel: number, samples: number, format: VolumeDataFormat) => {
+          const r = manager.requestVolumeSubset(min, [samples, ...max.slice(1)], { channel, format, dimensionsND });
+          return r.waitForCompletion().then((ok) => {
+            if (!ok) throw new Error(`reading ${layout.getChannelName(channel)} of ${url} for line ${line} failed: ${r.errorMessage}`);
+            return r.data;
+          });
+        };
+        const [amplitude, flags, headers] = await Promise.all([
+          request(0, sampleCount, VolumeDataFormat.Format_R32) as Promise<Float32Array>,
+          request(flagChannel, 1, VolumeDataFormat.Format_U8) as Promise<Uint8Array>,
+          request(headerChannel, TRACE_HEADER_SIZE, VolumeDataFormat.Format_U8) as Promise<Uint8Array>,
+        ]);
+        const count = flags.length;
+        const active = flags.reduce((n, f) => n + (f ? 1 : 0), 0);
+        const out = new Uint8Array(active * (TRACE_HEADER_SIZE + traceDataSize));
+        let at = 0;
+        for (let t = 0; t < count; t++) {
+          if (!flags[t]) continue;
+          out.set(headers.subarray(t * TRACE_HEADER_SIZE, (t + 1) * TRACE_HEADER_SIZE), at);
+          encodeSamples(amplitude.subarray(t * sampleCount, (t + 1) * sampleCount), code, dataEndianness, out.subarray(at + TRACE_HEADER_SIZE));
+          at += TRACE_HEADER_SIZE + traceDataSize;
+        }
+        await write(out);
+        traces += active;
+        options.onProgress?.(Math.min(1, (line + width) / outerCount));
+      }
+    } finally {
+      await file.close();
+    }
+    return { tracesWritten: traces, bytesWritten: position };
+  } finally {
+    await close(dataset, false);
+  }
+}

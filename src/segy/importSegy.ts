@@ -1,0 +1,428 @@
+// SEG-Y → dataset, as OpenVDS's SEGYImport writes it: Amplitude (R32), Trace (PerTrace flag) and
+// SEGYTraceHeader (PerTrace, 240 bytes) channels, SEGY/SurveyCoordinateSystem/ImportInformation metadata.
+// The volume is written one column of chunks (all sample chunks over one lateral chunk) at a time, so
+// memory holds one column's pages and one bounded read of traces, whatever the size of the file.
+import {
+  AccessMode, BrickSize, ChannelFlags, CompressionMethod, DimensionsND, LayoutOptions, LODLevels, VolumeDataComponents, VolumeDataFormat,
+} from '../enums.js';
+import { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from '../layout/descriptors.js';
+import { KnownMetadata } from '../metadata/knownMetadata.js';
+import { MetadataContainer } from '../metadata/metadataContainer.js';
+import type { VolumeDataPage } from '../page.js';
+import type { VolumeDataPageAccessor } from '../pageAccessor.js';
+import { close, create, getAccessManager } from '../api.js';
+import { MeasurementSystem } from './binaryHeader.js';
+import { type GeometryOptions, type SurveyGeometry, surveyGeometry } from './geometry.js';
+import { readHeaderField, TRACE_HEADER_SIZE } from './headerField.js';
+import { decodeSamples } from './sampleFormat.js';
+import { hasGatherOffset, is2D, isUnbinned, type SEGYScan, type SEGYScanOptions, type SEGYSegment, SEGYType, scanSegy } from './scan.js';
+import { SEGYFile, type SEGYOpenOptions } from './segyFile.js';
+import { distanceConverter, surveyLattice } from './surveyCoordinates.js';
+
+export interface ImportSegyOptions extends SEGYOpenOptions, SEGYScanOptions, GeometryOptions {
+  connectionString?: string;
+  compressionMethod?: CompressionMethod;
+  brickSize?: BrickSize;
+  margin?: number;
+  /** Default as OpenVDS: 4 for 3D post-stack, 2 otherwise. */
+  lodLevels?: LODLevels;
+  /** Name of the primary channel (OpenVDS: --attribute-name). */
+  attributeName?: string;
+  attributeUnit?: string;
+  /** Unit of the dataset's survey coordinates; distances in feet or meters are converted. Default meters. */
+  surveyUnit?: MeasurementSystem;
+  /** Import even when the geometry looks wrong (one segment, more than half the grid empty). */
+  ignoreWarnings?: boolean;
+  /** Bytes of traces per read (default 8 MiB). */
+  maxReadBytes?: number;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface ImportSegyResult {
+  readonly geometry: SurveyGeometry;
+  readonly tracesWritten: number;
+  /** Traces whose keys fall off the grid (e.g. an irregular step) and were left out. */
+  readonly tracesIgnored: number;
+  readonly chunksWritten: number;
+}
+
+/** Where the keys of a trace go among the dimensions (dimension 0 is always the sample). */
+interface DimensionRoles {
+  fold?: number;
+  secondary: number;
+  primary?: number;
+}
+
+function dimensionRoles(type: SEGYType, crosslineSorted: boolean): DimensionRoles {
+  switch (type) {
+    case SEGYType.Poststack: return crosslineSorted ? { primary: 1, secondary: 2 } : { secondary: 1, primary: 2 };
+    case SEGYType.Prestack: return crosslineSorted ? { fold: 1, primary: 2, secondary: 3 } : { fold: 1, secondary: 2, primary: 3 };
+    case SEGYType.Poststack2D: return { secondary: 1 };
+    case SEGYType.Prestack2D: return { fold: 1, secondary: 2 };
+    default: return { secondary: 1, primary: 2 };
+  }
+}
+
+/** Per-dimension voxel range and dense strides of a page, including margins. */
+class PageBox {
+  readonly min: number[];
+  readonly max: number[];
+  readonly strides: number[];
+  constructor(page: VolumeDataPage) {
+    [this.min, this.max] = page.getMinMax();
+    this.strides = [];
+    let stride = 1;
+    for (let d = 0; d < this.min.length; d++) {
+      this.strides.push(stride);
+      stride *= this.max[d]! - this.min[d]!;
+    }
+  }
+
+  /** Element offset of lateral position `lateral` (dimensions ≥ 1) with dimension 0 at the page start. */
+  traceOffset(lateral: readonly number[]): number {
+    let offset = 0;
+    for (let d = 1; d < this.min.length; d++) offset += (lateral[d]! - this.min[d]!) * this.strides[d]!;
+    return offset;
+  }
+}
+
+interface Column {
+  amplitude: { page: VolumeDataPage; box: PageBox }[];
+  flag: { page: VolumeDataPage; box: PageBox };
+  header: { page: VolumeDataPage; box: PageBox };
+  offset?: { page: VolumeDataPage; box: PageBox };
+  /** Lateral voxel range covered by the column (margins included). */
+  min: number[];
+  max: number[];
+}
+
+export async function importSegy(inputPath: string, url: string, options: ImportSegyOptions = {}): Promise<ImportSegyResult> {
+  const file = await SEGYFile.open(inputPath, options);
+  try {
+    if (file.traceCount === 0) throw new Error(`${file.name} has no traces to import`);
+    const scan = await scanSegy(file, options);
+    const geometry = await surveyGeometry(file, scan, options);
+    checkGeometry(file, scan, geometry, options);
+    const toDatasetDistance = distanceConverter(file.binaryHeaderInfo.measurementSystem, options.surveyUnit ?? MeasurementSystem.Meters);
+    const dataset = await create(url, options.connectionString ?? '', layoutDescriptor(scan.segyType, options), axisDescriptors(geometry),
+      channelDescriptors(geometry, scan, options, toDatasetDistance), importMetadata(file, scan, geometry, options, toDatasetDistance),
+      options.compressionMethod ?? CompressionMethod.None);
+    let closed = false;
+    try {
+      const result = await writeTraces(file, scan, geometry, dataset, options, toDatasetDistance);
+      closed = true;
+      await close(dataset);
+      return result;
+    } finally {
+      if (!closed) await close(dataset, false).catch(() => undefined);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+function checkGeometry(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, options: ImportSegyOptions): void {
+  if (options.ignoreWarnings) return;
+  if (!is2D(scan.segyType) && scan.segments.length === 1) {
+    throw new Error(`${file.name}: there is only one ${scan.primaryKeyName} segment: this is 2D data (import it as 2D) or the header byte ` +
+      'locations are wrong; set ignoreWarnings to import it anyway');
+  }
+  if (geometry.gridTraceCount >= 2 * geometry.traceCount) {
+    const percent = ((geometry.gridTraceCount - geometry.traceCount) * 100 / geometry.gridTraceCount).toFixed(1);
+    throw new Error(`${file.name}: ${percent} % of the ${geometry.gridTraceCount} traces of the grid would be empty: the header byte locations ` +
+      'or primary key are probably wrong; set ignoreWarnings to import it anyway');
+  }
+}
+
+function layoutDescriptor(type: SEGYType, options: ImportSegyOptions): VolumeDataLayoutDescriptor {
+  const lodLevels = options.lodLevels ?? (type === SEGYType.Poststack ? LODLevels.LODLevels_4 : LODLevels.LODLevels_2);
+  const layoutOptions = type === SEGYType.Poststack2D ? LayoutOptions.Options_Create2DLODs : LayoutOptions.Options_None;
+  const margin = options.margin ?? 0;
+  return new VolumeDataLayoutDescriptor(options.brickSize ?? BrickSize.BrickSize_64, margin, margin, 4, lodLevels, layoutOptions);
+}
+
+function axisDescriptors(geometry: SurveyGeometry): VolumeDataAxisDescriptor[] {
+  return geometry.axes.map((a) => new VolumeDataAxisDescriptor(a.numSamples, a.name, a.unit, a.coordinateMin, a.coordinateMax));
+}
+
+function channelDescriptors(geometry: SurveyGeometry, scan: SEGYScan, options: ImportSegyOptions,
+  convert: (distance: number) => number): VolumeDataChannelDescriptor[] {
+  const U8 = VolumeDataFormat.Format_U8;
+  const one = VolumeDataComponents.Components_1;
+  const [min, max] = geometry.valueRange;
+  const channels = [
+    new VolumeDataChannelDescriptor(VolumeDataFormat.Format_R32, one, options.attributeName ?? 'Amplitude', options.attributeUnit ?? '', min, max),
+    VolumeDataChannelDescriptor.traceMappedVolumeDataChannelDescriptor(U8, one, 'Trace', '', 0, 1, 1, ChannelFlags.DiscreteData),
+    VolumeDataChannelDescriptor.traceMappedVolumeDataChannelDescriptor(U8, one, 'SEGYTraceHeader', '', 0, 255, TRACE_HEADER_SIZE,
+      ChannelFlags.DiscreteData | ChannelFlags.NoLossyCompressionUseZip | ChannelFlags.NotRenderable),
+  ];
+  if (hasGatherOffset(scan.segyType)) {
+    const offsets = geometry.offsets.length ? geometry.offsets : [0];
+    channels.push(VolumeDataChannelDescriptor.traceMappedVolumeDataChannelDescriptor(VolumeDataFormat.Format_R32, one, 'Offset', 'm',
+      convert(Math.min(...offsets)), convert(Math.max(...offsets)), 1, ChannelFlags.NoLossyCompression));
+  }
+  return channels;
+}
+
+function primaryKeyAxisName(scan: SEGYScan, geometry: SurveyGeometry): string {
+  if (isUnbinned(scan.segyType)) return 'Gather';
+  return geometry.primaryKey;
+}
+
+function importMetadata(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, options: ImportSegyOptions,
+  convert: (distance: number) => number): MetadataContainer {
+  const metadata = new MetadataContainer();
+  const K = KnownMetadata;
+  const name = file.name;
+  metadata.setMetadataString(K.categoryImportInformation(), 'DisplayName', name);
+  metadata.setMetadataString(K.categoryImportInformation(), 'InputFileName', name);
+  metadata.setMetadataDouble(K.categoryImportInformation(), 'InputFileSize', file.fileSize);
+  metadata.setMetadataString(K.categoryImportInformation(), 'InputTimeStamp', file.lastWriteTime.toISOString());
+  metadata.setMetadataString(K.categoryImportInformation(), 'ImportTimeStamp', new Date().toISOString());
+
+  const segy = K.categorySEGY();
+  metadata.setMetadataBLOB(segy, 'TextHeader', file.textHeader);
+  metadata.setMetadataBLOB(segy, 'BinaryHeader', file.binaryHeader);
+  metadata.setMetadataInt(segy, 'Endianness', file.headerEndianness);
+  metadata.setMetadataInt(segy, 'DataEndianness', file.dataEndianness);
+  metadata.setMetadataInt(segy, 'DataSampleFormatCode', file.dataSampleFormatCode);
+  metadata.setMetadataString(segy, 'PrimaryKey', primaryKeyAxisName(scan, geometry));
+  // Not an OpenVDS key: keeps the extended textual headers so that an export can write them back.
+  if (file.extendedTextHeaders.length) {
+    const all = new Uint8Array(file.extendedTextHeaders.length * 3200);
+    file.extendedTextHeaders.forEach((h, i) => all.set(h, i * 3200));
+    metadata.setMetadataBLOB(segy, 'ExtendedTextHeader', all);
+  }
+
+  const survey = K.categorySurveyCoordinateSystem();
+  const unit = options.surveyUnit ?? MeasurementSystem.Meters;
+  if (unit === MeasurementSystem.Meters) metadata.setMetadataString(survey, 'Unit', K.unitMeter());
+  else if (unit === MeasurementSystem.Feet) metadata.setMetadataString(survey, 'Unit', K.unitFoot());
+  const binned = scan.primaryKeyName === 'inlinenumber' || scan.primaryKeyName === 'crosslinenumber';
+  if (binned && !is2D(scan.segyType)) {
+    const lattice = surveyLattice(scan.segments, scan.primaryKeyName === 'crosslinenumber', convert);
+    metadata.setMetadataDoubleVector2(survey, 'Origin', lattice.origin);
+    metadata.setMetadataDoubleVector2(survey, 'InlineSpacing', lattice.inlineSpacing);
+    metadata.setMetadataDoubleVector2(survey, 'CrosslineSpacing', lattice.crosslineSpacing);
+  }
+  return metadata;
+}
+
+/** Distinct chunk starts (margins excluded) of every dimension, from the accessor's chunk grid. */
+function chunkStarts(accessor: VolumeDataPageAccessor): number[][] {
+  const starts = accessor.getNumSamples().map(() => new Set<number>());
+  for (let chunk = 0; chunk < accessor.getChunkCount(); chunk++) {
+    accessor.getChunkMinMaxExcludingMargin(chunk)[0].forEach((v, d) => starts[d]!.add(v));
+  }
+  return starts.map((s) => [...s].sort((a, b) => a - b));
+}
+
+/** Every combination of the lateral chunk starts, the primary dimension outermost (the file's order). */
+function lateralColumns(starts: number[][], roles: DimensionRoles): number[][] {
+  const dims = starts.length;
+  const order = [...Array(dims).keys()].slice(1).sort((a, b) => (a === roles.primary ? 1 : b === roles.primary ? -1 : b - a));
+  let columns: number[][] = [new Array<number>(dims).fill(0)];
+  for (const d of order) columns = columns.flatMap((c) => starts[d]!.map((s) => { const n = [...c]; n[d] = s; return n; }));
+  return columns;
+}
+
+async function writeTraces(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, dataset: Awaited<ReturnType<typeof create>>,
+  options: ImportSegyOptions, convert: (distance: number) => number): Promise<ImportSegyResult> {
+  const dims = geometry.axes.length;
+  const group = dims === 2 ? DimensionsND.Dimensions_01 : DimensionsND.Dimensions_012;
+  const manager = getAccessManager(dataset);
+  const mode = AccessMode.AccessMode_Create;
+  const amplitude = manager.createVolumeDataPageAccessor(group, 0, 0, 1, mode);
+  const flags = manager.createVolumeDataPageAccessor(group, 0, 1, 2, mode);
+  const headers = manager.createVolumeDataPageAccessor(group, 0, 2, 2, mode);
+  const offsets = hasGatherOffset(scan.segyType) ? manager.createVolumeDataPageAccessor(group, 0, 3, 2, mode) : undefined;
+
+  const roles = dimensionRoles(scan.segyType, scan.primaryKeyName === 'crosslinenumber');
+  const starts = chunkStarts(amplitude);
+  amplitude.setMaxPages(starts[0]!.length);
+  const columns = lateralColumns(starts, roles);
+  const locator = new TraceLocator(file, scan, geometry, roles, options.maxReadBytes);
+  const samples = new Float32Array(file.sampleCount);
+  let tracesWritten = 0;
+  let chunksWritten = 0;
+
+  for (let c = 0; c < columns.length; c++) {
+    const start = columns[c]!;
+    const column = openColumn(start, starts[0]!, amplitude, flags, headers, offsets);
+    for await (const trace of locator.tracesIn(column.min, column.max)) {
+      decodeSamples(trace.bytes.subarray(TRACE_HEADER_SIZE), file.dataSampleFormatCode, file.dataEndianness, samples);
+      for (const { page, box } of column.amplitude) {
+        const lo = Math.max(0, box.min[0]!);
+        const hi = Math.min(samples.length, box.max[0]!);
+        (page.getWritableBuffer() as Float32Array).set(samples.subarray(lo, hi), box.traceOffset(trace.position) + lo - box.min[0]!);
+      }
+      (column.flag.page.getWritableBuffer() as Uint8Array)[column.flag.box.traceOffset(trace.position)] = 1;
+      (column.header.page.getWritableBuffer() as Uint8Array).set(trace.bytes.subarray(0, TRACE_HEADER_SIZE), column.header.box.traceOffset(trace.position));
+      if (column.offset) {
+        (column.offset.page.getWritableBuffer() as Float32Array)[column.offset.box.traceOffset(trace.position)] =
+          convert(readHeaderField(trace.bytes, scan.fields.offset, file.headerEndianness));
+      }
+      if (trace.inChunkInterior) tracesWritten++;
+    }
+    const pages = [...column.amplitude.map((a) => a.page), column.flag.page, column.header.page, ...(column.offset ? [column.offset.page] : [])];
+    for (const page of pages) await page.release();
+    chunksWritten += column.amplitude.length;
+    options.onProgress?.((c + 1) / columns.length);
+  }
+  await Promise.all([amplitude, flags, headers, ...(offsets ? [offsets] : [])].map((a) => a.commit()));
+  return { geometry, tracesWritten, tracesIgnored: locator.ignored, chunksWritten };
+}
+
+function openColumn(start: number[], sampleStarts: number[], amplitude: VolumeDataPageAccessor, flags: VolumeDataPageAccessor,
+  headers: VolumeDataPageAccessor, offsets: VolumeDataPageAccessor | undefined): Column {
+  const paged = (accessor: VolumeDataPageAccessor, position: number[]) => {
+    const page = accessor.createPage(accessor.getChunkIndex(position));
+    return { page, box: new PageBox(page) };
+  };
+  const amplitudePages = sampleStarts.map((s0) => paged(amplitude, [s0, ...start.slice(1)]));
+  const lateral = [0, ...start.slice(1)];
+  const { min, max } = amplitudePages[0]!.box;
+  return {
+    amplitude: amplitudePages,
+    flag: paged(flags, lateral),
+    header: paged(headers, lateral),
+    offset: offsets ? paged(offsets, lateral) : undefined,
+    min: [...min],
+    max: [...max],
+  };
+}
+
+interface LocatedTrace {
+  /** Voxel position; entry 0 unused. */
+  position: number[];
+  bytes: Uint8Array;
+  /** False for copies written into a neighbouring chunk's margin. */
+  inChunkInterior: boolean;
+}
+
+/** Finds the traces of a lateral voxel box through the segments: a bisection per segment, then one bounded read per run. */
+class TraceLocator {
+  ignored = 0;
+  private readonly segmentByKey = new Map<number, SEGYSegment>();
+  private readonly seen = new Set<number>();
+  private readonly endianness;
+
+  constructor(private readonly file: SEGYFile, private readonly scan: SEGYScan, private readonly geometry: SurveyGeometry,
+    private readonly roles: DimensionRoles, private readonly maxReadBytes = 8 * 1024 * 1024) {
+    for (const s of scan.segments) this.segmentByKey.set(s.primaryKey, s);
+    this.endianness = file.headerEndianness;
+  }
+
+  private get primaryRange() {
+    return this.scan.primaryKeyName === 'crosslinenumber' ? this.geometry.crossline : this.geometry.inline;
+  }
+
+  private get secondaryRange() {
+    return this.scan.primaryKeyName === 'crosslinenumber' ? this.geometry.inline : this.geometry.crossline;
+  }
+
+  private segmentAt(primaryIndex: number): SEGYSegment | undefined {
+    if (is2D(this.scan.segyType)) return this.scan.segments[0];
+    if (isUnbinned(this.scan.segyType)) return this.scan.segments[primaryIndex];
+    const range = this.primaryRange;
+    return this.segmentByKey.get(range.min + primaryIndex * range.step);
+  }
+
+  private secondaryKeyOf(header: Uint8Array, trace: number, segment: SEGYSegment): number {
+    return isUnbinned(this.scan.segyType) ? trace - segment.traceStart + 1 : readHeaderField(header, this.scan.fields.secondaryKey, this.endianness);
+  }
+
+  /** Secondary index of a key, or undefined off the grid. */
+  private secondaryIndex(key: number): number | undefined {
+    if (isUnbinned(this.scan.segyType)) return key - 1;
+    const range = this.secondaryRange;
+    const index = (key - range.min) / range.step;
+    return Number.isInteger(index) && index >= 0 && index < range.count ? index : undefined;
+  }
+
+  async *tracesIn(min: readonly number[], max: readonly number[]): AsyncGenerator<LocatedTrace> {
+    const { primary, secondary, fold } = this.roles;
+    const [p0, p1] = primary === undefined ? [0, 1] : [min[primary]!, max[primary]!];
+    for (let p = p0; p < p1; p++) {
+      const segment = this.segmentAt(p);
+      if (!segment) continue;
+      yield* this.segmentTraces(segment, p, min, max, primary, secondary, fold);
+    }
+  }
+
+  private async *segmentTraces(segment: SEGYSegment, p: number, min: readonly number[], max: readonly number[],
+    primary: number | undefined, secondary: number, fold: number | undefined): AsyncGenerator<LocatedTrace> {
+    const s0 = min[secondary]!;
+    const s1 = max[secondary]!;
+    const first = await this.firstTraceAtOrAfter(segment, s0, s1);
+    const traceBytes = this.file.traceByteSize;
+    const perRead = Math.max(1, Math.floor(this.maxReadBytes / traceBytes));
+    let previousKey: number | undefined;
+    let foldIndex = 0;
+    for (let trace = first; trace <= segment.traceStop;) {
+      const count = Math.min(perRead, segment.traceStop - trace + 1);
+      const bytes = await this.file.readTraces(trace, count);
+      for (let t = 0; t < count; t++, trace++) {
+        const traceData = bytes.subarray(t * traceBytes, (t + 1) * traceBytes);
+        const key = this.secondaryKeyOf(traceData, trace, segment);
+        foldIndex = key === previousKey ? foldIndex + 1 : 0;
+        previousKey = key;
+        const s = this.secondaryIndex(key);
+        if (s === undefined) {
+          this.countIgnored(trace);
+          continue;
+        }
+        if (this.pastRange(segment, s, s1, s0)) return;
+        if (s < s0 || s >= s1) continue;
+        if (fold !== undefined && (foldIndex < min[fold]! || foldIndex >= max[fold]!)) {
+          if (foldIndex >= this.geometry.fold) this.countIgnored(trace);
+          continue;
+        }
+        const position = new Array<number>(min.length).fill(0);
+        position[secondary] = s;
+        if (primary !== undefined) position[primary] = p;
+        if (fold !== undefined) position[fold] = foldIndex;
+        yield { position, bytes: traceData, inChunkInterior: this.firstVisit(trace) };
+      }
+    }
+  }
+
+  private countIgnored(trace: number): void {
+    if (this.firstVisit(trace)) this.ignored++;
+  }
+
+  /** Each trace counts once, though margins make neighbouring columns read it again. */
+  private firstVisit(trace: number): boolean {
+    if (this.seen.has(trace)) return false;
+    this.seen.add(trace);
+    return true;
+  }
+
+  /** Whether secondary indices run past the box in the segment's direction. */
+  private pastRange(segment: SEGYSegment, s: number, s1: number, s0: number): boolean {
+    return this.ascending(segment) ? s >= s1 : s < s0;
+  }
+
+  private ascending(segment: SEGYSegment): boolean {
+    if (isUnbinned(this.scan.segyType)) return true;
+    const secondaryOf = this.scan.primaryKeyName === 'crosslinenumber' ? (b: typeof segment.start) => b.inline : (b: typeof segment.start) => b.crossline;
+    return secondaryOf(segment.stop) >= secondaryOf(segment.start);
+  }
+
+  /** The first trace of `segment` whose secondary index is inside or past `[s0, s1)` in the segment's direction (bisection on headers). */
+  private async firstTraceAtOrAfter(segment: SEGYSegment, s0: number, s1: number): Promise<number> {
+    if (isUnbinned(this.scan.segyType)) return Math.min(segment.traceStop + 1, segment.traceStart + s0);
+    const ascending = this.ascending(segment);
+    const range = this.secondaryRange;
+    const bound = range.min + (ascending ? s0 : s1 - 1) * range.step;
+    let lo = segment.traceStart;
+    let hi = segment.traceStop + 1;
+    while (lo < hi) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      const key = this.secondaryKeyOf(await this.file.readTraceHeader(mid), mid, segment);
+      if (ascending ? key < bound : key > bound) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

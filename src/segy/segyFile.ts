@@ -1,0 +1,183 @@
+// A SEG-Y file opened for reading: its headers, trace layout, and bounded positional reads of traces.
+import { type FileHandle, open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { type BinaryHeaderInfo, parseBinaryHeader } from './binaryHeader.js';
+import {
+  BINARY_HEADER_SIZE, Endianness, readHeaderField, readUnsignedHeaderField, scaleFactor, TEXTUAL_HEADER_SIZE,
+  TRACE_HEADER_SIZE, TraceHeaderFields,
+} from './headerField.js';
+import { DataSampleFormatCode, formatSize } from './sampleFormat.js';
+import { isEndTextStanza } from './textHeader.js';
+
+export interface SEGYOpenOptions {
+  /** Byte order of the headers; detected from the binary header when omitted. */
+  headerEndianness?: Endianness;
+  /** Byte order of the samples when it differs from the headers (a non-standard variant). */
+  dataEndianness?: Endianness;
+  /** Overrides the format code of the binary header. */
+  dataSampleFormatCode?: DataSampleFormatCode;
+}
+
+/** A variable-count extended textual header list ends within this many headers or the file is refused. */
+const MAX_EXTENDED_HEADERS = 10000;
+/** Upper bound on one positional read, so that callers never hold more than this per call. */
+export const MAX_READ_BYTES = 64 * 1024 * 1024;
+
+export class SEGYFile {
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+    readonly fileSize: number,
+    readonly lastWriteTime: Date,
+    readonly textHeader: Uint8Array,
+    readonly extendedTextHeaders: readonly Uint8Array[],
+    readonly binaryHeader: Uint8Array,
+    readonly binaryHeaderInfo: BinaryHeaderInfo,
+    readonly dataEndianness: Endianness,
+    readonly dataSampleFormatCode: DataSampleFormatCode,
+    readonly sampleCount: number,
+    /** Microseconds (or depth units ×1000) between samples. */
+    readonly sampleInterval: number,
+    /** Time (or depth) of the first sample in milliseconds, from the first trace's delay and time scalar. */
+    readonly startTime: number,
+    readonly dataOffset: number,
+    readonly traceByteSize: number,
+    readonly traceCount: number,
+  ) {}
+
+  get headerEndianness(): Endianness { return this.binaryHeaderInfo.endianness; }
+  get name(): string { return basename(this.path); }
+  get sampleIntervalMilliseconds(): number { return this.sampleInterval / 1000; }
+
+  static async open(path: string, options: SEGYOpenOptions = {}): Promise<SEGYFile> {
+    const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`cannot open SEG-Y file ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+    });
+    try {
+      return await SEGYFile.read(path, handle, options);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  private static async read(path: string, handle: FileHandle, options: SEGYOpenOptions): Promise<SEGYFile> {
+    const stats = await handle.stat();
+    const fileSize = stats.size;
+    const name = basename(path);
+    const fileHeaderSize = TEXTUAL_HEADER_SIZE + BINARY_HEADER_SIZE;
+    if (fileSize < fileHeaderSize) {
+      throw new Error(`${name}: ${fileSize} bytes is shorter than the ${fileHeaderSize}-byte SEG-Y textual and binary headers`);
+    }
+    const head = await readExactly(handle, 0, fileHeaderSize, name);
+    const textHeader = head.slice(0, TEXTUAL_HEADER_SIZE);
+    const binaryHeader = head.slice(TEXTUAL_HEADER_SIZE);
+    let info: BinaryHeaderInfo;
+    try {
+      info = parseBinaryHeader(binaryHeader, options.headerEndianness);
+    } catch (error) {
+      throw new Error(`${name}: ${(error as Error).message}`);
+    }
+    const extendedTextHeaders = await readExtendedHeaders(handle, info.extendedTextualHeaderCount, fileSize, name);
+    const dataOffset = fileHeaderSize + extendedTextHeaders.length * TEXTUAL_HEADER_SIZE;
+    const dataSampleFormatCode = options.dataSampleFormatCode ?? info.dataSampleFormatCode;
+    const sampleSize = formatSize(dataSampleFormatCode);
+    const dataEndianness = options.dataEndianness ?? info.endianness;
+
+    const firstTrace = fileSize > dataOffset ? await readExactly(handle, dataOffset, Math.min(TRACE_HEADER_SIZE, fileSize - dataOffset), name) : undefined;
+    if (firstTrace && firstTrace.length < TRACE_HEADER_SIZE) {
+      throw new Error(`${name}: truncated: ${firstTrace.length} bytes after the file headers cannot hold a ${TRACE_HEADER_SIZE}-byte trace header`);
+    }
+    const traceHeaderCount = firstTrace ? readUnsignedHeaderField(firstTrace, TraceHeaderFields.numsamples, info.endianness) : 0;
+    const sampleCount = info.sampleCount || traceHeaderCount;
+    const traceHeaderInterval = firstTrace ? readUnsignedHeaderField(firstTrace, TraceHeaderFields.sampleinterval, info.endianness) : 0;
+    const sampleInterval = info.sampleInterval || traceHeaderInterval;
+    const startTime = firstTrace
+      ? readHeaderField(firstTrace, TraceHeaderFields.starttime, info.endianness) *
+        scaleFactor(readHeaderField(firstTrace, TraceHeaderFields.timescalar, info.endianness))
+      : 0;
+
+    const traceByteSize = TRACE_HEADER_SIZE + sampleCount * sampleSize;
+    const dataBytes = fileSize - dataOffset;
+    if (dataBytes > 0 && sampleCount === 0) {
+      throw new Error(`${name}: the sample count is 0 in both the binary header (bytes 3221-3222) and the first trace header (bytes 115-116)`);
+    }
+    if (dataBytes % traceByteSize !== 0) {
+      const whole = Math.floor(dataBytes / traceByteSize);
+      throw new Error(`${name}: truncated or inconsistent: ${dataBytes} bytes of traces after byte ${dataOffset} are ${whole} traces of ` +
+        `${traceByteSize} bytes (240-byte header + ${sampleCount} samples × ${sampleSize} bytes) and ${dataBytes - whole * traceByteSize} bytes over`);
+    }
+    return new SEGYFile(path, handle, fileSize, stats.mtime, textHeader, extendedTextHeaders, binaryHeader, info, dataEndianness,
+      dataSampleFormatCode, sampleCount, sampleInterval, startTime, dataOffset, traceByteSize, dataBytes / traceByteSize);
+  }
+
+  traceOffset(trace: number): number {
+    this.checkTraceRange(trace, 1);
+    return this.dataOffset + trace * this.traceByteSize;
+  }
+
+  async readTraceHeader(trace: number): Promise<Uint8Array> {
+    return readExactly(this.handle, this.traceOffset(trace), TRACE_HEADER_SIZE, this.name);
+  }
+
+  /** `count` whole traces (header + samples each) from `first`, in one read of at most MAX_READ_BYTES. */
+  async readTraces(first: number, count: number, target?: Uint8Array): Promise<Uint8Array> {
+    this.checkTraceRange(first, count);
+    const length = count * this.traceByteSize;
+    if (length > MAX_READ_BYTES) throw new Error(`reading ${count} traces (${length} bytes) at once exceeds the ${MAX_READ_BYTES}-byte read limit`);
+    return readExactly(this.handle, this.dataOffset + first * this.traceByteSize, length, this.name, target);
+  }
+
+  /** Traces `[first, end)` in batches of at most `maxBatchBytes` (at least one trace per batch). */
+  async *traceBatches(first = 0, end = this.traceCount, maxBatchBytes = 8 * 1024 * 1024): AsyncGenerator<{ first: number; count: number; bytes: Uint8Array }> {
+    const perBatch = Math.max(1, Math.floor(Math.min(maxBatchBytes, MAX_READ_BYTES) / this.traceByteSize));
+    for (let trace = first; trace < end; trace += perBatch) {
+      const count = Math.min(perBatch, end - trace);
+      yield { first: trace, count, bytes: await this.readTraces(trace, count) };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+
+  private checkTraceRange(first: number, count: number): void {
+    if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > this.traceCount) {
+      throw new RangeError(`${this.name}: traces ${first}..${first + count - 1} are outside the file's ${this.traceCount} traces`);
+    }
+  }
+}
+
+async function readExactly(handle: FileHandle, position: number, length: number, name: string, target?: Uint8Array): Promise<Uint8Array> {
+  const buffer = target && target.length >= length ? target.subarray(0, length) : new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
+    if (bytesRead === 0) throw new Error(`${name}: unexpected end of file reading ${length} bytes at byte ${position}`);
+    done += bytesRead;
+  }
+  return buffer;
+}
+
+async function readExtendedHeaders(handle: FileHandle, declared: number, fileSize: number, name: string): Promise<Uint8Array[]> {
+  const first = TEXTUAL_HEADER_SIZE + BINARY_HEADER_SIZE;
+  if (declared < -1) throw new Error(`${name}: the extended textual header count (bytes 3505-3506) is ${declared}; it must be -1 or ≥ 0`);
+  if (declared >= 0) {
+    const end = first + declared * TEXTUAL_HEADER_SIZE;
+    if (end > fileSize) {
+      throw new Error(`${name}: truncated: the binary header declares ${declared} extended textual headers (${declared * TEXTUAL_HEADER_SIZE} bytes) ` +
+        `but the file ends at byte ${fileSize}`);
+    }
+    const headers: Uint8Array[] = [];
+    for (let i = 0; i < declared; i++) headers.push(await readExactly(handle, first + i * TEXTUAL_HEADER_SIZE, TEXTUAL_HEADER_SIZE, name));
+    return headers;
+  }
+  const headers: Uint8Array[] = [];
+  for (let position = first; headers.length < MAX_EXTENDED_HEADERS; position += TEXTUAL_HEADER_SIZE) {
+    if (position + TEXTUAL_HEADER_SIZE > fileSize) break;
+    const header = await readExactly(handle, position, TEXTUAL_HEADER_SIZE, name);
+    headers.push(header);
+    if (isEndTextStanza(header)) return headers;
+  }
+  throw new Error(`${name}: the binary header declares a variable number of extended textual headers but no ((SEG: EndText)) stanza was found`);
+}
