@@ -32,9 +32,12 @@ export function assembleSamples(plan: SamplePlan, out: Float32Array, target: Sam
         valueRangeMin: channel.valueRangeMin, valueRangeMax: channel.valueRangeMax,
       });
       const origin = p.chunkMinMax(chunk.chunkIndex, true).min;
-      const local = [0, 0, 0];
+      // OpenVDS takes positions as f32 and scales them in f32; a 2D layer's third coordinate is fixed.
+      const local = [0, 0, plan.unusedCoordinate];
       for (const i of plan.byChunk.get(chunk.chunkIndex) ?? []) {
-        axes.forEach((d, k) => { local[k] = (plan.positions[i * 6 + d]! - origin[d]!) / (1 << p.lodShift(d)); });
+        axes.forEach((d, k) => {
+          local[k] = Math.fround(Math.fround(Math.fround(plan.positions[i * 6 + d]!) - origin[d]!) * Math.fround(1 / (1 << p.lodShift(d))));
+        });
         out[i] = sample(local[0]!, local[1]!, local[2]!);
       }
       done++;

@@ -123,7 +123,7 @@ export class VolumeDataAccessManager {
     const layer = this.readableLayer(options);
     this.checkedTraceDimension(layer, traceDimension);
     const { positions } = tracePositions(layer, this.checkedPositions(traces, 'tracePositions'), traceDimension);
-    return this.sampled$(layer, positions, positions.length / 6, options);
+    return this.sampled$(layer, positions, positions.length / 6, options, 0.5);
   }
 
   /** A surface through a 3D layer sampled onto the 2D grid of `projectedDimensions` (format sheet 5.3). */
@@ -208,13 +208,14 @@ export class VolumeDataAccessManager {
     ));
   }
 
-  private sampled$(layer: VolumeDataLayer, positions: Float64Array, count: number, options: SampleOptions): Observable<RequestEvent<Float32Array>> {
+  private sampled$(layer: VolumeDataLayer, positions: Float64Array, count: number, options: SampleOptions,
+    unusedCoordinate = 0): Observable<RequestEvent<Float32Array>> {
     if (options.dataOut && (!(options.dataOut instanceof Float32Array) || options.dataOut.length < count)) {
       throw new RangeError(`dataOut must be a Float32Array of at least ${count} elements`);
     }
     const method = options.interpolationMethod ?? InterpolationMethod.Linear;
     if (InterpolationMethod[method] === undefined) throw new InvalidArgumentError(`Invalid interpolation method ${method}`);
-    const plan = planSamples(layer, positions);
+    const plan = planSamples(layer, positions, unusedCoordinate);
     const reader = this.vds.reader(layer);
     const replacementNoValue = options.replacementNoValue ?? layer.channelDescriptor.noValue;
     return defer(() => {

@@ -9,9 +9,11 @@ export interface SamplePlan {
   /** Sample indices grouped by chunk. */
   byChunk: Map<number, number[]>;
   count: number;
+  /** Third sampler coordinate for 2D layers: OpenVDS uses 0 for samples, 0.5 for traces. */
+  unusedCoordinate: number;
 }
 
-export function planSamples(layer: VolumeDataLayer, positions: Float64Array): SamplePlan {
+export function planSamples(layer: VolumeDataLayer, positions: Float64Array, unusedCoordinate = 0): SamplePlan {
   const p = layer.partition;
   const count = positions.length / 6;
   const byChunk = new Map<number, number[]>();
@@ -26,7 +28,7 @@ export function planSamples(layer: VolumeDataLayer, positions: Float64Array): Sa
     if (!list) byChunk.set(chunk, list = []);
     list.push(i);
   }
-  return { layer, positions, byChunk, count };
+  return { layer, positions, byChunk, count, unusedCoordinate };
 }
 
 /**

@@ -31,8 +31,8 @@ interface Kernel {
   sizeX: number;
   sizeY: number;
   sizeZ: number;
-  /** Rounding of the accumulator type: f32 for Float32Array data, none for Float64Array. */
-  real: (x: number) => number;
+  /** Accumulate in f32 (Float32Array data) rather than double (Float64Array). */
+  f32: boolean;
   useNoValue: boolean;
   /** OpenVDS holds both as float, whatever the data type. */
   noValue: number;
@@ -42,9 +42,9 @@ interface Kernel {
 }
 
 const fround = Math.fround;
-const keepDouble = (x: number): number => x;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** floorf then C's (int) as x86 does it: NaN and out-of-range values become INT32_MIN (then clamp to 0). */
 function floorToInt(x: number): number {
@@ -70,9 +70,9 @@ export function createVolumeSampler(block: SamplerBlock, options: SamplerOptions
   const kernel = resolveKernel(block, options);
   switch (options.method) {
     case InterpolationMethod.Nearest: return nearestSampler(kernel);
-    case InterpolationMethod.Linear: return linearSampler(kernel, false);
-    case InterpolationMethod.Angular: return linearSampler(kernel, true);
-    case InterpolationMethod.Cubic: return cubicSampler(kernel);
+    case InterpolationMethod.Linear: return separableSampler(kernel, false, false);
+    case InterpolationMethod.Angular: return separableSampler(kernel, false, true);
+    case InterpolationMethod.Cubic: return separableSampler(kernel, true, false);
     case InterpolationMethod.Triangular: return triangularSampler(kernel);
     default: throw new Error(`Unknown interpolation method ${String(options.method)}`);
   }
@@ -102,7 +102,7 @@ function resolveKernel(block: SamplerBlock, options: SamplerOptions): Kernel {
   const noValue = options.noValue;
   return {
     data, sizeX, sizeY, sizeZ,
-    real: data instanceof Float32Array ? fround : keepDouble,
+    f32: data instanceof Float32Array,
     useNoValue: noValue !== undefined,
     noValue: noValue ? fround(noValue.noValue) : NaN,
     // Only reachable without a no-value for NaN coordinates (Triangular), where OpenVDS returns its float replacement.
@@ -120,54 +120,41 @@ function nearestSampler(k: Kernel): VolumeSample {
   };
 }
 
-/** Trilinear (Angular: on angles wrapped towards the nearest voxel, result wrapped into the range). */
-function linearSampler(k: Kernel, angular: boolean): VolumeSample {
-  const { data, sizeX, sizeY, sizeZ, real, useNoValue, noValue, replacementNoValue, rangeMin, rangeSize } = k;
-  const pitchZ = sizeX * sizeY;
-  const weightU = new Float64Array(2), weightV = new Float64Array(2), weightW = new Float64Array(2);
-  const offsetU = new Int32Array(2), offsetV = new Int32Array(2), offsetW = new Int32Array(2);
+/**
+ * The taps of one axis for one sample: voxel offsets (already times the axis stride), f32
+ * weights, and the offset of the tap's guard (Cubic drops a tap whose guard, the nearer central
+ * tap, is no-value; Linear taps guard themselves).
+ */
+class AxisTaps {
+  readonly offset = new Int32Array(4);
+  readonly weight = new Float64Array(4);
+  readonly guard = new Int32Array(4);
+  count = 0;
+  /** Index of the tap at weight 1 when the coordinate is a voxel centre (fraction 0), else −1. */
+  centre = -1;
 
-  // The float-floor reading of OpenVDS's unqualified floor(); identical to the double one while
-  // n·period is exact in f32, which holds for any sane angle range.
-  const wrapToClosest = (value: number, fixed: number): number =>
-    real(value - real(Math.floor(real(real(real(value - fixed) / rangeSize) + 0.5)) * rangeSize));
-  const wrapToRange = (value: number): number =>
-    real(value - real(Math.floor(real(real(value - rangeMin) / rangeSize)) * rangeSize));
+  constructor(readonly size: number, readonly stride: number) {}
 
-  return (u, v, w) => {
-    u = fround(u); v = fround(v); w = fround(w);
-    const nearest = data[nearestOffset(k, u, v, w)]!;
-    if (useNoValue && nearest === noValue) return replacementNoValue;
+  /** Leaves only the centre tap: its neighbours have weight 0 and add nothing to a tame sum. */
+  keepCentre(): void {
+    const c = this.centre;
+    this.offset[0] = this.offset[c]!;
+    this.weight[0] = this.weight[c]!;
+    this.guard[0] = this.guard[c]!;
+    this.count = 1;
+  }
+}
 
-    const nU = floorToInt(fround(u - 0.5)), nV = floorToInt(fround(v - 0.5)), nW = floorToInt(fround(w - 0.5));
-    const fU = fractionPastCentre(u, nU), fV = fractionPastCentre(v, nV), fW = fractionPastCentre(w, nW);
-    weightU[0] = fround(1 - fU); weightU[1] = fU;
-    weightV[0] = fround(1 - fV); weightV[1] = fV;
-    weightW[0] = fround(1 - fW); weightW[1] = fW;
-    offsetU[0] = clampIndex(nU, sizeX); offsetU[1] = clampIndex(nU + 1, sizeX);
-    offsetV[0] = clampIndex(nV, sizeY) * sizeX; offsetV[1] = clampIndex(nV + 1, sizeY) * sizeX;
-    offsetW[0] = clampIndex(nW, sizeZ) * pitchZ; offsetW[1] = clampIndex(nW + 1, sizeZ) * pitchZ;
-
-    let sum = 0;
-    let weightSum = 0;
-    for (let z = 0; z < 2; z++) {
-      for (let y = 0; y < 2; y++) {
-        const row = offsetW[z]! + offsetV[y]!;
-        const weightYZ = weightV[y]!;
-        for (let x = 0; x < 2; x++) {
-          let value = data[row + offsetU[x]!]!;
-          if (useNoValue && value === noValue) continue;
-          const weight = fround(fround(weightU[x]! * weightYZ) * weightW[z]!);
-          if (angular) value = wrapToClosest(value, nearest);
-          sum = real(sum + real(real(value - nearest) * weight));
-          weightSum = fround(weightSum + weight);
-        }
-      }
-    }
-    if (useNoValue) sum = real(sum / weightSum);
-    sum = real(sum + nearest);
-    return angular ? wrapToRange(sum) : sum;
-  };
+function fillLinearTaps(axis: AxisTaps, c: number): void {
+  const n = floorToInt(fround(c - 0.5));
+  const f = fractionPastCentre(c, n);
+  const { offset, weight, guard, size, stride } = axis;
+  guard[0] = offset[0] = clampIndex(n, size) * stride;
+  guard[1] = offset[1] = clampIndex(n + 1, size) * stride;
+  weight[0] = fround(1 - f);
+  weight[1] = f;
+  axis.count = 2;
+  axis.centre = f === 0 ? 0 : -1;
 }
 
 /** Catmull-Rom weights of taps n−1 … n+2 at fraction t, in f32 with OpenVDS's grouping. */
@@ -180,68 +167,91 @@ function cubicWeights(t: number, out: Float64Array): void {
   out[3] = fround(0.5 * fround(t3 - t2));
 }
 
-/** Central tap (1 or 2) guarding each of the four taps: a tap is dropped when it or its guard is no-value. */
-const CUBIC_GUARD = [1, 1, 2, 2] as const;
+function fillCubicTaps(axis: AxisTaps, c: number): void {
+  const n = floorToInt(fround(c - 0.5));
+  const f = fractionPastCentre(c, n);
+  const { offset, guard, size, stride } = axis;
+  const low = clampIndex(n, size) * stride, high = clampIndex(n + 1, size) * stride;
+  offset[0] = clampIndex(n - 1, size) * stride; offset[1] = low; offset[2] = high; offset[3] = clampIndex(n + 2, size) * stride;
+  guard[0] = guard[1] = low;
+  guard[2] = guard[3] = high;
+  cubicWeights(f, axis.weight);
+  axis.count = 4;
+  axis.centre = f === 0 ? 1 : -1;
+}
 
-function cubicSampler(k: Kernel): VolumeSample {
-  const { data, sizeX, sizeY, sizeZ, real, useNoValue, noValue, replacementNoValue } = k;
-  const pitchZ = sizeX * sizeY;
-  const weightU = new Float64Array(4), weightV = new Float64Array(4), weightW = new Float64Array(4);
-  const offsetU = new Int32Array(4), offsetV = new Int32Array(4), offsetW = new Int32Array(4);
-  const taps = new Float64Array(64); // [z][y][x], only needed for the no-value guards
+/**
+ * Whether no value of the block can turn (v − near)·0 into NaN, so that zero-weight taps may be
+ * left out without changing a bit (the sums start at +0 and never become −0, so adding ±0 is a
+ * no-op). Voxels that are no-value are never summed and do not count.
+ */
+function isTame(k: Kernel): boolean {
+  const { data, useNoValue, noValue } = k;
+  const limit = (k.f32 ? FLOAT32_MAX : Number.MAX_VALUE) / 4;
+  for (let i = 0, n = k.sizeX * k.sizeY * k.sizeZ; i < n; i++) {
+    const value = data[i]!;
+    if (!(Math.abs(value) <= limit) && !(useNoValue && value === noValue)) return false;
+  }
+  return true;
+}
+
+/**
+ * Linear, Angular and Cubic: near + Σ w·(v − near) over the tensor product of the axis taps,
+ * z outer, x inner, w = wx·wy·wz; with no-value, skipped taps and division by the used weights.
+ * Angular wraps every tap towards the nearest value and the result into the value range.
+ */
+function separableSampler(k: Kernel, cubic: boolean, angular: boolean): VolumeSample {
+  const { data, sizeX, sizeY, sizeZ, f32, useNoValue, noValue, replacementNoValue, rangeMin, rangeSize } = k;
+  const real = (x: number): number => (f32 ? fround(x) : x);
+  const tapsU = new AxisTaps(sizeX, 1), tapsV = new AxisTaps(sizeY, sizeX), tapsW = new AxisTaps(sizeZ, sizeX * sizeY);
+  const axes = [tapsU, tapsV, tapsW] as const;
+  const coordinates = new Float64Array(3);
+  // Wrapped angles need not be tame, so Angular always sums every tap.
+  let tame: boolean | undefined = angular ? false : undefined;
 
   return (u, v, w) => {
     u = fround(u); v = fround(v); w = fround(w);
     const nearest = data[nearestOffset(k, u, v, w)]!;
     if (useNoValue && nearest === noValue) return replacementNoValue;
 
-    const nU = floorToInt(fround(u - 0.5)), nV = floorToInt(fround(v - 0.5)), nW = floorToInt(fround(w - 0.5));
-    cubicWeights(fractionPastCentre(u, nU), weightU);
-    cubicWeights(fractionPastCentre(v, nV), weightV);
-    cubicWeights(fractionPastCentre(w, nW), weightW);
-    for (let i = 0; i < 4; i++) {
-      offsetU[i] = clampIndex(nU + i - 1, sizeX);
-      offsetV[i] = clampIndex(nV + i - 1, sizeY) * sizeX;
-      offsetW[i] = clampIndex(nW + i - 1, sizeZ) * pitchZ;
+    // One call site per fill keeps V8 inlining it (three would exhaust its inlining budget).
+    coordinates[0] = u; coordinates[1] = v; coordinates[2] = w;
+    let centred = false;
+    for (let a = 0; a < 3; a++) {
+      const axis = axes[a]!;
+      if (cubic) fillCubicTaps(axis, coordinates[a]!);
+      else fillLinearTaps(axis, coordinates[a]!);
+      if (axis.centre >= 0) centred = true;
+    }
+    if (centred && (tame ??= isTame(k))) {
+      for (let a = 0; a < 3; a++) if (axes[a]!.centre >= 0) axes[a]!.keepCentre();
     }
 
+    const { offset: offsetU, weight: weightU, guard: guardU, count: countU } = tapsU;
     let sum = 0;
-    if (!useNoValue) {
-      for (let z = 0; z < 4; z++) {
-        for (let y = 0; y < 4; y++) {
-          const row = offsetW[z]! + offsetV[y]!;
-          const weightY = weightV[y]!;
-          for (let x = 0; x < 4; x++) {
-            const weight = fround(fround(weightU[x]! * weightY) * weightW[z]!);
-            sum = real(sum + real(real(data[row + offsetU[x]!]! - nearest) * weight));
-          }
-        }
-      }
-      return real(sum + nearest);
-    }
-
-    for (let z = 0, t = 0; z < 4; z++) {
-      for (let y = 0; y < 4; y++) {
-        const row = offsetW[z]! + offsetV[y]!;
-        for (let x = 0; x < 4; x++) taps[t++] = data[row + offsetU[x]!]!;
-      }
-    }
     let weightSum = 0;
-    for (let z = 0; z < 4; z++) {
-      const guardZ = CUBIC_GUARD[z]! * 16;
-      for (let y = 0; y < 4; y++) {
-        const guardZY = guardZ + CUBIC_GUARD[y]! * 4;
-        const weightY = weightV[y]!;
-        for (let x = 0; x < 4; x++) {
-          const value = taps[z * 16 + y * 4 + x]!;
-          if (value === noValue || taps[guardZY + CUBIC_GUARD[x]!] === noValue) continue;
-          const weight = fround(fround(weightU[x]! * weightY) * weightW[z]!);
+    for (let z = 0; z < tapsW.count; z++) {
+      const weightZ = tapsW.weight[z]!;
+      for (let y = 0; y < tapsV.count; y++) {
+        const row = tapsW.offset[z]! + tapsV.offset[y]!;
+        const guardRow = tapsW.guard[z]! + tapsV.guard[y]!;
+        const weightY = tapsV.weight[y]!;
+        for (let x = 0; x < countU; x++) {
+          let value = data[row + offsetU[x]!]!;
+          if (useNoValue && (value === noValue || data[guardRow + guardU[x]!] === noValue)) continue;
+          const weight = fround(fround(weightU[x]! * weightY) * weightZ);
+          // Angular wraps inline: a call never made would turn `value` into a boxed number. The
+          // float-floor reading of OpenVDS's unqualified floor(); the same as the double one while
+          // n·period is exact in f32, true for any sane angle range.
+          if (angular) value = real(value - real(Math.floor(real(real(real(value - nearest) / rangeSize) + 0.5)) * rangeSize));
           sum = real(sum + real(real(value - nearest) * weight));
           weightSum = fround(weightSum + weight);
         }
       }
     }
-    return real(real(sum / weightSum) + nearest);
+    if (useNoValue) sum = real(sum / weightSum);
+    sum = real(sum + nearest);
+    return angular ? real(sum - real(Math.floor(real(real(sum - rangeMin) / rangeSize)) * rangeSize)) : sum;
   };
 }
 
@@ -251,7 +261,8 @@ function cubicSampler(k: Kernel): VolumeSample {
  * the lower corner, as OpenVDS tries them.
  */
 function triangularSampler(k: Kernel): VolumeSample {
-  const { data, sizeX, sizeY, sizeZ, real, useNoValue, noValue, replacementNoValue } = k;
+  const { data, sizeX, sizeY, sizeZ, f32, useNoValue, noValue, replacementNoValue } = k;
+  const real = (x: number): number => (f32 ? fround(x) : x);
   const pitchZ = sizeX * sizeY;
   const valid = (value: number): boolean => !useNoValue || value !== noValue;
 
