@@ -146,18 +146,20 @@ export function fseDecode(src: Uint8Array, out: Uint8Array): void {
   let state1 = read(tableLog);
   let state2 = read(tableLog);
   const checkAt = symbolCount - 2;
-  // Fast loop while every read stays inside the stream; the tail goes through `read`.
+  // Fast loop, two symbols (one per state) per round, while every read stays inside the stream;
+  // the tail goes through `read`.
   let i = 0;
-  for (; i < checkAt; i++) {
-    const state = i & 1 ? state2 : state1;
-    const n = nbBits[state]!;
-    const low = bitPos - n;
-    if (low < 0) break;
-    const byte = low >> 3;
-    const next = newState[state]! + (((bytes[byte]! | (bytes[byte + 1]! << 8) | (bytes[byte + 2]! << 16)) >>> (low & 7)) & ((1 << n) - 1));
-    bitPos = low;
-    out[i] = symbol[state]!;
-    if (i & 1) state2 = next; else state1 = next;
+  for (; i + 1 < checkAt; i += 2) {
+    const n1 = nbBits[state1]!, n2 = nbBits[state2]!;
+    const low2 = bitPos - n1 - n2;
+    if (low2 < 0) break;
+    const low1 = bitPos - n1;
+    const byte1 = low1 >> 3, byte2 = low2 >> 3;
+    out[i] = symbol[state1]!;
+    out[i + 1] = symbol[state2]!;
+    state1 = newState[state1]! + (((bytes[byte1]! | (bytes[byte1 + 1]! << 8) | (bytes[byte1 + 2]! << 16)) >>> (low1 & 7)) & ((1 << n1) - 1));
+    state2 = newState[state2]! + (((bytes[byte2]! | (bytes[byte2 + 1]! << 8) | (bytes[byte2 + 2]! << 16)) >>> (low2 & 7)) & ((1 << n2) - 1));
+    bitPos = low2;
   }
   for (; i < symbolCount; i++) {
     if (i === checkAt && bitPos !== 0) throw waveletError(`FSE bit stream does not decode to ${symbolCount} symbols`);

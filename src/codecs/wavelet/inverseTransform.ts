@@ -35,17 +35,14 @@ const predictSseInt = (h: number, x0: number, x1: number, x2: number, x3: number
 const predictScalarInt = (h: number, x0: number, x1: number, x2: number, x3: number) => f32(h - rint(f32(-0.0625 * scalarTerm(x0, x1, x2, x3))));
 
 /**
- * The hot loops compute the SSE form. The scalar form can only differ in the sign of a zero
- * result, and only when the value it adds to is -0; those cells are recomputed with the form
- * OpenVDS used at that lane.
+ * The scalar form, used where OpenVDS has no SSE lane. It differs from the SSE form only in the
+ * sign of a zero result, which the lossless XOR would expose.
  */
-function exactZeroUpdate(sse: boolean, integer: boolean, l: number, a: number, x0: number, x1: number, x2: number, x3: number): number {
-  if (integer) return sse ? updateSseInt(l, a, x0, x1, x2, x3) : updateScalarInt(l, a, x0, x1, x2, x3);
-  return sse ? updateSse(l, a, x0, x1, x2, x3) : updateScalar(l, a, x0, x1, x2, x3);
+function scalarUpdate(integer: boolean, l: number, a: number, x0: number, x1: number, x2: number, x3: number): number {
+  return integer ? updateScalarInt(l, a, x0, x1, x2, x3) : updateScalar(l, a, x0, x1, x2, x3);
 }
-function exactZeroPredict(sse: boolean, integer: boolean, h: number, x0: number, x1: number, x2: number, x3: number): number {
-  if (integer) return sse ? predictSseInt(h, x0, x1, x2, x3) : predictScalarInt(h, x0, x1, x2, x3);
-  return sse ? predictSse(h, x0, x1, x2, x3) : predictScalar(h, x0, x1, x2, x3);
+function scalarPredict(integer: boolean, h: number, x0: number, x1: number, x2: number, x3: number): number {
+  return integer ? predictScalarInt(h, x0, x1, x2, x3) : predictScalar(h, x0, x1, x2, x3);
 }
 
 interface LineMaps {
@@ -81,72 +78,151 @@ function lineMaps(n: number): LineMaps {
   return maps;
 }
 
-/**
- * Inverse step along an axis with rows of `width` contiguous samples (z or y): `n` rows at
- * `base + r * stride`, low half first. The first `width & ~3` columns are OpenVDS's SSE lanes.
- */
-function inverseSlice(buf: Float32Array, base: number, stride: number, n: number, width: number, temp: Float32Array, a: number, integer: boolean): void {
-  const { low, high, update, predict } = lineMaps(n);
-  const sse = width & ~3;
-  for (let r = 0; r < low; r++) {
-    const lo = base + r * stride;
-    const h0 = base + (low + update[4 * r]!) * stride, h1 = base + (low + update[4 * r + 1]!) * stride;
-    const h2 = base + (low + update[4 * r + 2]!) * stride, h3 = base + (low + update[4 * r + 3]!) * stride;
-    const out = 2 * r * width;
-    for (let i = 0; i < width; i++) {
-      const l = buf[lo + i]!, x0 = buf[h0 + i]!, x1 = buf[h1 + i]!, x2 = buf[h2 + i]!, x3 = buf[h3 + i]!;
-      const t = f32(sseTerm(x0, x1, x2, x3) * 0.03125);
-      const scaled = f32(l * a);
-      let o = integer ? f32(rint(t) + awayFromZero(scaled)) : f32(t + scaled);
-      if (o === 0 && Object.is(scaled, -0)) o = exactZeroUpdate(i < sse, integer, l, a, x0, x1, x2, x3);
-      temp[out + i] = o;
+// Row kernels over `count` contiguous lanes. Kept apart from the loops that pick the rows so that
+// each stays within V8's inlining budget.
+function updateRow(buf: Float32Array, lo: number, h0: number, h1: number, h2: number, h3: number, out: Float32Array, at: number, count: number, a: number, integer: boolean): void {
+  if (integer) {
+    for (let i = 0; i < count; i++) {
+      const t = f32(sseTerm(buf[h0 + i]!, buf[h1 + i]!, buf[h2 + i]!, buf[h3 + i]!) * 0.03125);
+      out[at + i] = f32(rint(t) + awayFromZero(f32(buf[lo + i]! * a)));
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const t = f32(sseTerm(buf[h0 + i]!, buf[h1 + i]!, buf[h2 + i]!, buf[h3 + i]!) * 0.03125);
+      out[at + i] = f32(t + f32(buf[lo + i]! * a));
     }
   }
-  for (let r = 0; r < high; r++) {
-    const hi = base + (low + r) * stride;
-    const l0 = 2 * predict[4 * r]! * width, l1 = 2 * predict[4 * r + 1]! * width;
-    const l2 = 2 * predict[4 * r + 2]! * width, l3 = 2 * predict[4 * r + 3]! * width;
-    const out = (2 * r + 1) * width;
-    for (let i = 0; i < width; i++) {
-      const h = buf[hi + i]!, x0 = temp[l0 + i]!, x1 = temp[l1 + i]!, x2 = temp[l2 + i]!, x3 = temp[l3 + i]!;
-      const t = f32(sseTerm(x0, x1, x2, x3) * -0.0625);
-      let o = integer ? f32(rint(t) + h) : f32(t + h);
-      if (o === 0 && Object.is(h, -0)) o = exactZeroPredict(i < sse, integer, h, x0, x1, x2, x3);
-      temp[out + i] = o;
+}
+function updateRowScalar(buf: Float32Array, lo: number, h0: number, h1: number, h2: number, h3: number, out: Float32Array, at: number, from: number, to: number, a: number, integer: boolean): void {
+  for (let i = from; i < to; i++) out[at + i] = scalarUpdate(integer, buf[lo + i]!, a, buf[h0 + i]!, buf[h1 + i]!, buf[h2 + i]!, buf[h3 + i]!);
+}
+/** Predicts row `hi` from four rows of `lows` and writes it to `odd`, and the low row `own` to `even`. */
+function predictRow(buf: Float32Array, hi: number, lows: Float32Array, l0: number, l1: number, l2: number, l3: number, own: number, even: number, odd: number, count: number, integer: boolean): void {
+  if (integer) {
+    for (let i = 0; i < count; i++) {
+      const h = buf[hi + i]!, t = f32(sseTerm(lows[l0 + i]!, lows[l1 + i]!, lows[l2 + i]!, lows[l3 + i]!) * -0.0625);
+      buf[even + i] = lows[own + i]!;
+      buf[odd + i] = f32(rint(t) + h);
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const h = buf[hi + i]!, t = f32(sseTerm(lows[l0 + i]!, lows[l1 + i]!, lows[l2 + i]!, lows[l3 + i]!) * -0.0625);
+      buf[even + i] = lows[own + i]!;
+      buf[odd + i] = f32(t + h);
     }
   }
-  for (let r = 0; r < n; r++) {
-    const to = base + r * stride, from = r * width;
-    for (let i = 0; i < width; i++) buf[to + i] = temp[from + i]!;
+}
+function predictRowScalar(buf: Float32Array, hi: number, lows: Float32Array, l0: number, l1: number, l2: number, l3: number, own: number, even: number, odd: number, from: number, to: number, integer: boolean): void {
+  for (let i = from; i < to; i++) {
+    const o = scalarPredict(integer, buf[hi + i]!, lows[l0 + i]!, lows[l1 + i]!, lows[l2 + i]!, lows[l3 + i]!);
+    buf[even + i] = lows[own + i]!;
+    buf[odd + i] = o;
   }
 }
 
-/** Inverse step along x of one contiguous line, interleaving low and high results in place. */
-function inverseLine(buf: Float32Array, base: number, n: number, lowOut: Float32Array, highOut: Float32Array, a: number, integer: boolean): void {
-  const { low, high, update, predict, lineSseUpdate, lineSsePredict } = lineMaps(n);
-  const hb = base + low;
+/**
+ * Inverse step along an axis with rows of `width` contiguous samples (z or y): `n` rows at
+ * `base + r * stride`, low half first. The first `width & ~3` columns are OpenVDS's SSE lanes.
+ * Low results go to `lows`; the predict pass then writes output rows 2r and 2r+1 in place, which
+ * only ever overwrites high rows it has already consumed.
+ */
+function inverseSlice(buf: Float32Array, base: number, stride: number, n: number, width: number, lows: Float32Array, a: number, integer: boolean): void {
+  const maps = lineMaps(n);
+  const { low, high } = maps;
+  const um = maps.update, pm = maps.predict;
+  const sse = width & ~3;
   for (let r = 0; r < low; r++) {
-    const m = 4 * r;
-    const l = buf[base + r]!, x0 = buf[hb + update[m]!]!, x1 = buf[hb + update[m + 1]!]!, x2 = buf[hb + update[m + 2]!]!, x3 = buf[hb + update[m + 3]!]!;
-    const t = f32(sseTerm(x0, x1, x2, x3) * 0.03125);
-    const scaled = f32(l * a);
-    let o = integer ? f32(rint(t) + awayFromZero(scaled)) : f32(t + scaled);
-    if (o === 0 && Object.is(scaled, -0)) o = exactZeroUpdate(r < lineSseUpdate, integer, l, a, x0, x1, x2, x3);
-    lowOut[r] = o;
+    const lo = base + r * stride, m = 4 * r;
+    const h0 = base + (low + um[m]!) * stride, h1 = base + (low + um[m + 1]!) * stride;
+    const h2 = base + (low + um[m + 2]!) * stride, h3 = base + (low + um[m + 3]!) * stride;
+    updateRow(buf, lo, h0, h1, h2, h3, lows, r * width, sse, a, integer);
+    if (sse < width) updateRowScalar(buf, lo, h0, h1, h2, h3, lows, r * width, sse, width, a, integer);
   }
   for (let r = 0; r < high; r++) {
-    const m = 4 * r;
-    const h = buf[hb + r]!, x0 = lowOut[predict[m]!]!, x1 = lowOut[predict[m + 1]!]!, x2 = lowOut[predict[m + 2]!]!, x3 = lowOut[predict[m + 3]!]!;
-    const t = f32(sseTerm(x0, x1, x2, x3) * -0.0625);
-    let o = integer ? f32(rint(t) + h) : f32(t + h);
-    if (o === 0 && Object.is(h, -0)) o = exactZeroPredict(r < lineSsePredict, integer, h, x0, x1, x2, x3);
-    highOut[r] = o;
+    const hi = base + (low + r) * stride, m = 4 * r;
+    const l0 = pm[m]! * width, l1 = pm[m + 1]! * width, l2 = pm[m + 2]! * width, l3 = pm[m + 3]! * width;
+    const even = base + 2 * r * stride, odd = even + stride, own = r * width;
+    predictRow(buf, hi, lows, l0, l1, l2, l3, own, even, odd, sse, integer);
+    if (sse < width) predictRowScalar(buf, hi, lows, l0, l1, l2, l3, own, even, odd, sse, width, integer);
   }
-  for (let r = 0; r < high; r++) {
-    buf[base + 2 * r] = lowOut[r]!;
-    buf[base + 2 * r + 1] = highOut[r]!;
+  if (low > high) {
+    const to = base + 2 * high * stride, from = high * width;
+    for (let i = 0; i < width; i++) buf[to + i] = lows[from + i]!;
   }
-  if (low > high) buf[base + 2 * high] = lowOut[high]!;
+}
+
+/** Update value `k` of an x line through the index maps (its ends). */
+function mappedUpdate(buf: Float32Array, base: number, hb: number, k: number, maps: LineMaps, a: number, integer: boolean): number {
+  const um = maps.update, m = 4 * k, l = buf[base + k]!;
+  const x0 = buf[hb + um[m]!]!, x1 = buf[hb + um[m + 1]!]!, x2 = buf[hb + um[m + 2]!]!, x3 = buf[hb + um[m + 3]!]!;
+  if (k >= maps.lineSseUpdate) return scalarUpdate(integer, l, a, x0, x1, x2, x3);
+  return integer ? updateSseInt(l, a, x0, x1, x2, x3) : updateSse(l, a, x0, x1, x2, x3);
+}
+function mappedPredict(buf: Float32Array, lows: Float32Array, hb: number, r: number, maps: LineMaps, integer: boolean): number {
+  const pm = maps.predict, m = 4 * r, h = buf[hb + r]!;
+  const x0 = lows[pm[m]!]!, x1 = lows[pm[m + 1]!]!, x2 = lows[pm[m + 2]!]!, x3 = lows[pm[m + 3]!]!;
+  if (r >= maps.lineSsePredict) return scalarPredict(integer, h, x0, x1, x2, x3);
+  return integer ? predictSseInt(h, x0, x1, x2, x3) : predictSse(h, x0, x1, x2, x3);
+}
+
+/** The SSE lanes [from, to) of an x line's update, with the plain neighbours k-2..k+1. */
+function updateLineLanes(buf: Float32Array, base: number, hb: number, lows: Float32Array, from: number, to: number, a: number, integer: boolean): void {
+  if (integer) {
+    for (let k = from; k < to; k++) {
+      const t = f32(sseTerm(buf[hb + k - 2]!, buf[hb + k - 1]!, buf[hb + k]!, buf[hb + k + 1]!) * 0.03125);
+      lows[k] = f32(rint(t) + awayFromZero(f32(buf[base + k]! * a)));
+    }
+  } else {
+    for (let k = from; k < to; k++) {
+      const t = f32(sseTerm(buf[hb + k - 2]!, buf[hb + k - 1]!, buf[hb + k]!, buf[hb + k + 1]!) * 0.03125);
+      lows[k] = f32(t + f32(buf[base + k]! * a));
+    }
+  }
+}
+/** The SSE lanes [from, to) of an x line's predict, with the plain neighbours r-1..r+2, interleaved in place. */
+function predictLineLanes(buf: Float32Array, base: number, hb: number, lows: Float32Array, from: number, to: number, integer: boolean): void {
+  if (integer) {
+    for (let r = from; r < to; r++) {
+      const h = buf[hb + r]!, t = f32(sseTerm(lows[r - 1]!, lows[r]!, lows[r + 1]!, lows[r + 2]!) * -0.0625);
+      buf[base + 2 * r] = lows[r]!;
+      buf[base + 2 * r + 1] = f32(rint(t) + h);
+    }
+  } else {
+    for (let r = from; r < to; r++) {
+      const h = buf[hb + r]!, t = f32(sseTerm(lows[r - 1]!, lows[r]!, lows[r + 1]!, lows[r + 2]!) * -0.0625);
+      buf[base + 2 * r] = lows[r]!;
+      buf[base + 2 * r + 1] = f32(t + h);
+    }
+  }
+}
+
+/**
+ * Inverse step along x of one contiguous line, in place like the slices. The SSE lanes
+ * [2, lineSseUpdate) and [1, lineSsePredict) have the plain neighbours k-2..k+1 and k-1..k+2.
+ */
+function inverseLine(buf: Float32Array, base: number, n: number, lows: Float32Array, a: number, integer: boolean): void {
+  const maps = lineMaps(n);
+  const { low, high, lineSseUpdate, lineSsePredict } = maps;
+  const hb = base + low;
+  let k = 0;
+  for (; k < low && k < 2; k++) lows[k] = mappedUpdate(buf, base, hb, k, maps, a, integer);
+  if (k < lineSseUpdate) updateLineLanes(buf, base, hb, lows, k, lineSseUpdate, a, integer);
+  k = Math.max(k, lineSseUpdate);
+  for (; k < low; k++) lows[k] = mappedUpdate(buf, base, hb, k, maps, a, integer);
+  let r = 0;
+  for (; r < high && r < 1; r++) {
+    const o = mappedPredict(buf, lows, hb, r, maps, integer);
+    buf[base + 2 * r] = lows[r]!;
+    buf[base + 2 * r + 1] = o;
+  }
+  if (r < lineSsePredict) predictLineLanes(buf, base, hb, lows, r, lineSsePredict, integer);
+  r = Math.max(r, lineSsePredict);
+  for (; r < high; r++) {
+    const o = mappedPredict(buf, lows, hb, r, maps, integer);
+    buf[base + 2 * r] = lows[r]!;
+    buf[base + 2 * r + 1] = o;
+  }
+  if (low > high) buf[base + 2 * high] = lows[high]!;
 }
 
 export function inverseTransform(picture: Float32Array, bands: BandStructure, integerInfo: number): void {
@@ -154,15 +230,14 @@ export function inverseTransform(picture: Float32Array, bands: BandStructure, in
   const a = integerInfo & IntegerInfo.LosslessOptimized ? 1 : INV_SQRT2;
   const { pitchY, pitchZ } = bands;
   const [sx, sy, sz] = bands.bands[0]!;
-  const temp = new Float32Array(sx * Math.max(sy, sz));
-  const lowOut = new Float32Array((sx + 1) >> 1), highOut = new Float32Array(sx >> 1);
+  const lows = new Float32Array(sx * ((Math.max(sx, sy, sz) + 1) >> 1));
   for (let i = bands.iterations - 1; i >= 0; i--) {
     const mask = bands.masks[i]!;
     const [bx, by, bz] = bands.bands[i]!;
-    if (mask & 4) for (let y = 0; y < by; y++) inverseSlice(picture, y * pitchY, pitchZ, bz, bx, temp, a, integer);
-    if (mask & 2) for (let z = 0; z < bz; z++) inverseSlice(picture, z * pitchZ, pitchY, by, bx, temp, a, integer);
+    if (mask & 4) for (let y = 0; y < by; y++) inverseSlice(picture, y * pitchY, pitchZ, bz, bx, lows, a, integer);
+    if (mask & 2) for (let z = 0; z < bz; z++) inverseSlice(picture, z * pitchZ, pitchY, by, bx, lows, a, integer);
     if (mask & 1) {
-      for (let z = 0; z < bz; z++) for (let y = 0; y < by; y++) inverseLine(picture, y * pitchY + z * pitchZ, bx, lowOut, highOut, a, integer);
+      for (let z = 0; z < bz; z++) for (let y = 0; y < by; y++) inverseLine(picture, y * pitchY + z * pitchZ, bx, lows, a, integer);
     }
   }
 }
