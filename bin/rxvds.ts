@@ -8,6 +8,9 @@ import { infoCommand } from './commands/info.js';
 import { sliceCommand } from './commands/slice.js';
 import { type Command, parseCommandLine, UsageError } from './lib/command.js';
 
+// The AWS SDK warns about Node 20 on every S3 client it creates; rxvds pins a version that supports it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const commands: Command[] = [demoCommand, infoCommand, sliceCommand, copyCommand, importSegyCommand, exportSegyCommand];
 
 function usage(): string {

@@ -99,7 +99,8 @@ export function getAccessManager(vds: VDS): VolumeDataAccessManager {
 
 function resolveStore(dataset: string | Store, connectionString: string, intent: StoreIntent = 'open'): { store: Store; options: ConnectionOptions; url: string } {
   if (typeof dataset !== 'string') return { store: dataset, options: parseConnectionString(connectionString), url: dataset.description };
-  return { ...openStore(dataset, connectionString, intent), url: dataset };
+  // Signed URLs carry their token in the query: keep it out of messages.
+  return { ...openStore(dataset, connectionString, intent), url: dataset.replace(/\?.*$/s, '?…') };
 }
 
 async function writeNewDataset(store: Store, layout: VolumeDataLayout): Promise<void> {
