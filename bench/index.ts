@@ -8,6 +8,7 @@ const suites: Record<string, () => Promise<{ default: BenchSuite }>> = {
   write: () => import('./write.js'),
   wavelet: () => import('./wavelet.js'),
   segy: () => import('./segy.js'),
+  s3: () => import('./s3.js'),
 
 };
 
