@@ -16,6 +16,7 @@ import { surveyLattice } from '../src/segy/surveyCoordinates.js';
 import { detectTextEncoding, TextEncoding, textHeaderFromString, textHeaderToString } from '../src/segy/textHeader.js';
 import { ValueRangeEstimator } from '../src/segy/valueRange.js';
 import { segyFile } from './support/testdata.js';
+import { rejection } from './support/rejection.js';
 
 const BE = Endianness.BigEndian;
 const LE = Endianness.LittleEndian;
@@ -29,14 +30,6 @@ async function withFile<T>(name: string, use: (file: SEGYFile) => Promise<T>, pa
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A SEG-Y file made of small.sgy's file headers and the given traces of it, in the given order. */
 function rewriteSmall(dir: string, name: string, traces: number[]): string {

@@ -3,7 +3,8 @@ import type { ObjectInfo, ReadOptions, Store, WriteOptions } from '../sources/st
 import { withConcurrencyLimit } from '../sources/withConcurrencyLimit.js';
 import { isTransientStoreError, withRetry, type RetryEvent } from '../sources/withRetry.js';
 import { CanceledError, StoreError } from '../src/errors.js';
-import { collect, rejection } from './support/storeConformance.js';
+import { rejection } from './support/rejection.js';
+import { collect } from './support/storeConformance.js';
 
 /** What a call to the scripted store does before it answers normally. */
 type Step = Error | 'stall' | 'deaf';

@@ -20,7 +20,8 @@ import * as vds from '../src/index.js';
 import {
   AZURITE_ACCOUNT, AZURITE_KEY, FaultProxy, startAzurite, startS3Server, startStaticServer, type AzuriteServer, type RunningServer,
 } from './support/servers.js';
-import { collect, rejection, storeConformance } from './support/storeConformance.js';
+import { rejection } from './support/rejection.js';
+import { collect, storeConformance } from './support/storeConformance.js';
 import { sha256 } from './support/testdata.js';
 
 const BUCKET = 'rxvds-spec';

@@ -15,20 +15,13 @@ import { parseLayerStatusJson, parseVolumeDataLayoutJson } from '../src/layout/l
 import * as vds from '../src/index.js';
 import { openvdsVector, readVector, sha256 } from './support/testdata.js';
 import { fillBox, type VoxelFunction } from './support/volumes.js';
+import { rejection } from './support/rejection.js';
 
 const SUBSET = openvdsVector('subset.vds');
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 const u64 = (bytes: Uint8Array, at = 0) => new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(at, true);
 const i32s = (bytes: Uint8Array, count: number) => Array.from({ length: count }, (_, i) => new DataView(bytes.buffer, bytes.byteOffset).getInt32(4 * i, true));
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Every object of a store, read through the Store interface. */
 async function readEverything(store: Store): Promise<Map<string, Uint8Array | undefined>> {

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import type { Store } from '../../sources/store.js';
 import { CanceledError, StoreError } from '../../src/errors.js';
+import { rejection } from './rejection.js';
 
 export interface StoreFixture {
   store: Store;
@@ -30,14 +31,6 @@ export async function collect(iterable: AsyncIterable<string>): Promise<string[]
   return keys.sort();
 }
 
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const CHUNK = 'Dimensions_012LOD0/17';
 
