@@ -51,6 +51,21 @@ describe('page accessor write modes', function () {
     expect(after1[lodAt]).to.equal(-5);
   });
 
+  it('ReadWriteWithoutLODGeneration edits LOD 0 and leaves LOD 1 alone', async () => {
+    const volume = await writeTestVolume({ size, format: F.Format_R32, method: vds.CompressionMethod.RLE, value, lodLevels: vds.LODLevels.LODLevels_1 });
+    const before1 = await readAll(volume.url, size, 1);
+    const dataset = await vds.open(volume.url);
+    const accessor = vds.getAccessManager(dataset).createVolumeDataPageAccessor(vds.DimensionsND.Dimensions_012, 0, 0, 8,
+      vds.AccessMode.AccessMode_ReadWriteWithoutLODGeneration);
+    const page = await accessor.readPage(0);
+    (page.getWritableBuffer() as Float32Array)[0] = -7;
+    await page.release();
+    await accessor.commit();
+    await vds.close(dataset);
+    expect((await readAll(volume.url, size))[0]).to.equal(-7);
+    expect([...(await readAll(volume.url, size, 1))]).to.deep.equal([...before1]);
+  });
+
   it('CreateWithoutLODGeneration writes LOD 1 by hand', async () => {
     const volume = await writeTestVolume({ size, format: F.Format_R32, value, lodLevels: vds.LODLevels.LODLevels_1 });
     const dataset = await vds.open(volume.url);
