@@ -14,8 +14,7 @@ export function readChunks(reader: LayerReader, target: DecodeTarget, cache?: Ch
   const variant = `${target.format}/${target.replacementNoValue ?? ''}/${reader.adaptiveLevel}`;
   return mergeMap((chunkIndex) => fromAbortable((signal) => reader.chunkMetadata(chunkIndex, signal)).pipe(
     mergeMap(({ hash }) => cache.get(`${reader.layer.name}/${chunkIndex}/${hash}/${variant}`, () => decode(chunkIndex))),
-    // A request that joined another's decode, or hit the cache, copies the chunk itself.
-    map(({ bytes, deliveredTo }): DecodedChunk => (deliveredTo && deliveredTo === target.deliver?.(chunkIndex)?.buffer
-      ? { chunkIndex, bytes, deliveredTo } : { chunkIndex, bytes })),
+    // `deliveredTo` may name another request's buffer (a shared decode): sinks copy unless it is theirs.
+    map(({ bytes, deliveredTo }): DecodedChunk => ({ chunkIndex, bytes, deliveredTo })),
   ));
 }
