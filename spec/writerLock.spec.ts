@@ -125,6 +125,17 @@ describe('.vds writer lock', function () {
     await (await WriterLock.acquire(file)).release();
   });
 
+  it('a writer that exits without closing removes its lock', async () => {
+    const file = inFolder('exits.vds');
+    const child = spawnChild('lockContender.ts', [file, '--exit']);
+    await lineFrom(child, /^ready$/);
+    child.stdin.write('go\n');
+    expect(await lineFrom(child, /^(won|lost: .*)$/)).to.equal('won');
+    const [code] = await once(child, 'exit') as [number];
+    expect(code).to.equal(0);
+    expect(await exists(`${file}.lock`)).to.equal(false);
+  });
+
   it('refuses a lock held from another host, naming it and how to remove it, and leaves it alone', async () => {
     const content = lockRecord(4242, 'build-07.example');
     const file = await lockedFile(content, 3_600_000);
