@@ -143,6 +143,8 @@ describe('decode errors across the worker boundary', function () {
     }
     const custom = Object.assign(new vds.ReadError('custom', 7), { name: 'VdsFileError' });
     expect(fromErrorRecord(structuredClone(toErrorRecord(custom)))).to.be.instanceOf(vds.ReadError).and.deep.include({ name: 'VdsFileError', code: 7 });
+    const oddName = Object.assign(new Error('odd'), { name: 'constructor' });
+    expect(fromErrorRecord(structuredClone(toErrorRecord(oddName)))).to.be.instanceOf(Error).and.deep.include({ name: 'constructor', message: 'odd' });
     expect(fromErrorRecord(structuredClone(toErrorRecord('a string')))).to.be.instanceOf(Error).and.have.property('message', 'a string');
     const workerDied = new Error('Worker terminated');
     expect(fromErrorRecord(workerDied)).to.equal(workerDied);

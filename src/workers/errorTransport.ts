@@ -12,16 +12,16 @@ export interface ErrorRecord {
   stack?: string;
 }
 
-const rebuild: Readonly<Record<string, (record: ErrorRecord) => Error>> = {
-  ReadError: (r) => new ReadError(r.message, r.code),
-  StoreError: (r) => new StoreError(r.message, r.code),
-  ChunkFormatError: (r) => new ChunkFormatError(r.message, r.code),
-  InvalidArgumentError: (r) => new InvalidArgumentError(r.message),
-  InvalidOperationError: (r) => new InvalidOperationError(r.message),
-  CanceledError: (r) => new CanceledError(r.message),
-  TypeError: (r) => new TypeError(r.message),
-  RangeError: (r) => new RangeError(r.message),
-};
+const rebuild = new Map<string, (record: ErrorRecord) => Error>([
+  ['ReadError', (r) => new ReadError(r.message, r.code)],
+  ['StoreError', (r) => new StoreError(r.message, r.code)],
+  ['ChunkFormatError', (r) => new ChunkFormatError(r.message, r.code)],
+  ['InvalidArgumentError', (r) => new InvalidArgumentError(r.message)],
+  ['InvalidOperationError', (r) => new InvalidOperationError(r.message)],
+  ['CanceledError', (r) => new CanceledError(r.message)],
+  ['TypeError', (r) => new TypeError(r.message)],
+  ['RangeError', (r) => new RangeError(r.message)],
+]);
 
 export function toErrorRecord(error: unknown): ErrorRecord {
   if (!(error instanceof Error)) return { failedJob: true, name: 'Error', message: String(error) };
@@ -32,7 +32,7 @@ export function toErrorRecord(error: unknown): ErrorRecord {
 /** The error a worker threw, as its own class again; anything else (a worker that died) unchanged. */
 export function fromErrorRecord(value: unknown): unknown {
   if (!isErrorRecord(value)) return value;
-  const error = rebuild[value.name]?.(value) ??
+  const error = rebuild.get(value.name)?.(value) ??
     Object.assign(value.code === undefined ? new Error(value.message) : new ReadError(value.message, value.code), { name: value.name });
   // The worker's stack says where decoding failed; the main thread's would only show the pool.
   if (value.stack) error.stack = value.stack;
