@@ -1,11 +1,12 @@
 // Transform operator: chunk objects in, blocks in the requested format out. Decoding and value
 // conversion run on the worker pool; the chunk bytes are moved there, never copied.
-import { mergeMap, of, type OperatorFunction } from 'rxjs';
+import { mergeMap, type OperatorFunction } from 'rxjs';
 import type { DecodeOptions } from '../src/codecs/codec.js';
 import { CompressionMethod, type VolumeDataFormat } from '../src/enums.js';
 import { constantBlock } from '../src/engine/constantBlock.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
 import { BEST_QUALITY } from '../src/engine/adaptiveLevel.js';
+import { CanceledError, ChunkFormatError, errorMessage, ReadError, StoreError } from '../src/errors.js';
 import type { Delivery } from '../src/workers/chunkJobs.js';
 import { runChunkJob } from '../src/workers/pool.js';
 import type { FetchedChunk } from '../sources/chunkSource.js';
@@ -27,18 +28,37 @@ export interface DecodeTarget {
 }
 
 export function decodeChunks(reader: LayerReader, target: DecodeTarget): OperatorFunction<FetchedChunk, DecodedChunk> {
-  return mergeMap((fetched) => {
-    const options = decodeOptions(reader, fetched.chunkIndex, target);
-    if (!fetched.bytes) {
-      return of({ chunkIndex: fetched.chunkIndex, bytes: constantBlock(fetched.metadata.hash, options, reader.layer.chunkVoxelCount(fetched.chunkIndex)) });
-    }
-    const chunk = ownedBytes(fetched.bytes);
-    const deliver = target.deliver?.(fetched.chunkIndex);
-    return fromAbortable(async (signal): Promise<DecodedChunk> => {
-      const bytes = await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk, options, deliver }, [chunk.buffer], signal);
-      return { chunkIndex: fetched.chunkIndex, bytes: bytes as Uint8Array, deliveredTo: deliver?.buffer };
-    });
-  });
+  return mergeMap((fetched) => fromAbortable((signal) => decodeChunk(reader, fetched, target, signal)));
+}
+
+/**
+ * Decodes one fetched chunk: on the worker pool, or from its hash alone. Every path that reads a
+ * chunk decodes it here, so a failing chunk gives the same error class, code and message on each.
+ */
+export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, target: DecodeTarget, signal?: AbortSignal): Promise<DecodedChunk> {
+  const { chunkIndex } = fetched;
+  const options = decodeOptions(reader, chunkIndex, target);
+  if (!fetched.bytes) return { chunkIndex, bytes: constantBlock(fetched.metadata.hash, options, reader.layer.chunkVoxelCount(chunkIndex)) };
+  const chunk = ownedBytes(fetched.bytes);
+  const deliver = target.deliver?.(chunkIndex);
+  try {
+    const bytes = await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk, options, deliver }, [chunk.buffer], signal);
+    return { chunkIndex, bytes: bytes as Uint8Array, deliveredTo: deliver?.buffer };
+  } catch (error) {
+    throw chunkDecodeError(error, reader, chunkIndex);
+  }
+}
+
+/**
+ * A decode failure named after its chunk object. A ReadError keeps its class and code (100 for an
+ * invalid wavelet header); anything else a decoder throws on bad bytes is a ChunkFormatError.
+ */
+export function chunkDecodeError(error: unknown, reader: LayerReader, chunkIndex: number): Error {
+  if (error instanceof CanceledError) return error;
+  const message = `Cannot decode chunk ${reader.layer.name}/${chunkIndex} of ${reader.store.description}: ${errorMessage(error)}`;
+  const ErrorClass = error instanceof StoreError ? StoreError
+    : error instanceof ReadError && !(error instanceof ChunkFormatError) ? ReadError : ChunkFormatError;
+  return new ErrorClass(message, error instanceof ReadError ? error.code : -1, { cause: error });
 }
 
 export function decodeOptions(reader: LayerReader, chunkIndex: number, target: DecodeTarget): DecodeOptions {

@@ -58,6 +58,7 @@ describe('copyDataset', function () {
     source.corrupt = (key, bytes) => (key === 'Dimensions_012LOD0/1' ? bytes.subarray(0, 100) : bytes);
     let error: Error | undefined;
     await vds.copyDataset(source, new MemoryStore(`copy-corrupt-${process.pid}`)).catch((e: Error) => { error = e; });
-    expect(error?.message).to.match(/Chunk Dimensions_012LOD0\/1 of .* is corrupt/);
+    expect(error).to.be.instanceOf(vds.ChunkFormatError);
+    expect(error?.message).to.match(/^Cannot decode chunk Dimensions_012LOD0\/1 of instrumented .*: Zip chunk does not inflate/);
   });
 });

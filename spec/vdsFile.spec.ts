@@ -153,7 +153,7 @@ describe('.vds file store: subset.vds (OpenVDS-written, legacy VDSObject layout)
       const reader = await VdsFileStore.open(path, 'read');
       expect((await reader.head('Dimensions_012LOD0/0'))!.size).to.equal(1_360_968);
       const error = await rejection(reader.set('Dimensions_012LOD0/0', new Uint8Array(1), { metadata: { vdschunkmetadata: 'AAAAAAAAAAA=' } }));
-      expect(error.message).to.equal(`Cannot write ${path}: another writer has it open (${path}.lock exists; delete it if no writer is running)`);
+      expect(error.message).to.equal(`Cannot write ${path}: another writer has it open (process ${process.pid} on this host holds ${path}.lock)`);
       expect((await rejection(VdsFileStore.open(path, 'create'))).message).to.contain(`Cannot write ${path}: another writer has it open`);
       await writer.close();
       await reader.close();

@@ -6,12 +6,12 @@ import { from, lastValueFrom, mergeMap, Observable, scan, tap } from 'rxjs';
 import type { Store } from '../sources/store.js';
 import { codecFor } from './codecs/registry.js';
 import { isWaveletCompression } from './enums.js';
-import { ReadError, StoreError } from './errors.js';
+import { StoreError } from './errors.js';
 import { chunkMetadataRecord } from './engine/chunkMetadataPages.js';
 import { open } from './api.js';
 import type { VDS } from './vds.js';
 import { fromAbortable } from '../operators/fromAbortable.js';
-import { decodeOptions } from '../operators/decodeChunks.js';
+import { chunkDecodeError, decodeOptions } from '../operators/decodeChunks.js';
 
 export interface CopyProgress {
   objectsDone: number;
@@ -89,7 +89,7 @@ async function chunkItems(dataset: VDS, verify: boolean): Promise<CopyItem[]> {
         try {
           codecFor(entry.compressionMethod).decode(bytes, decodeOptions(reader, chunkIndex, { format: layer.channelDescriptor.format }));
         } catch (error) {
-          throw new ReadError(`Chunk ${layer.name}/${chunkIndex} of ${dataset.url} is corrupt: ${(error as Error).message}`);
+          throw chunkDecodeError(error, reader, chunkIndex);
         }
       } : undefined;
       items.push({ key: `${layer.name}/${chunkIndex}`, chunk: { record: chunkMetadataRecord(metadata, wavelet), verify: check } });

@@ -11,11 +11,10 @@ import { bytesOf, formatByteSize, typedView } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { type PageOwner, VolumeDataPage } from './page.js';
 import type { VDS } from './vds.js';
-import { runChunkJob, workerCount } from './workers/pool.js';
-import { decodeOptions, ownedBytes } from '../operators/decodeChunks.js';
+import { workerCount } from './workers/pool.js';
+import { decodeChunk } from '../operators/decodeChunks.js';
 import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPages } from '../sinks/pageWriteBack.js';
 import { fetchChunk } from '../sources/chunkSource.js';
-import { constantBlock } from './engine/constantBlock.js';
 import { VolumeDataFormat } from './enums.js';
 
 interface CachedPage {
@@ -216,10 +215,7 @@ export class VolumeDataPageAccessor implements PageOwner {
   private async readStoredPayload(layer: VolumeDataLayer, chunkIndex: number): Promise<Uint8Array> {
     const reader = this.vds.reader(layer);
     const fetched = await fetchChunk(reader, chunkIndex);
-    const options = decodeOptions(reader, chunkIndex, { format: layer.channelDescriptor.format });
-    if (!fetched.bytes) return constantBlock(fetched.metadata.hash, options, layer.chunkVoxelCount(chunkIndex));
-    const chunk = ownedBytes(fetched.bytes);
-    return await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk, options }, [chunk.buffer]) as Uint8Array;
+    return (await decodeChunk(reader, fetched, { format: layer.channelDescriptor.format })).bytes;
   }
 
   private newPage(chunkIndex: number, bytes: Uint8Array, format: VolumeDataFormat): VolumeDataPage {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { CanceledError } from '../errors.js';
 import type { ChunkJob, ChunkJobResult } from './chunkJobs.js';
+import { fromErrorRecord } from './errorTransport.js';
 
 // Same extension as this module: `.ts` when run through tsx, `.js` from the built package.
 const workerFile = new URL(`./chunkWorker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
@@ -71,7 +72,7 @@ function startQueued(): void {
   while (running < runningLimit() && queue.length > 0) {
     const next = queue.shift()!;
     running++;
-    pool().run(next.job, { transferList: next.transfer as ArrayBuffer[] }).then(next.resolve, next.reject).finally(() => {
+    pool().run(next.job, { transferList: next.transfer as ArrayBuffer[] }).then(next.resolve, (error: unknown) => next.reject(fromErrorRecord(error))).finally(() => {
       running--;
       jobsInFlight--;
       startQueued();
