@@ -356,6 +356,11 @@ describe('SEG-Y scan and geometry', () => {
     const constant = new ValueRangeEstimator(3);
     constant.update([2, 2, 2]);
     expect(constant.valueRange()).to.deep.equal([2, 3]);
+    // OpenVDS sizes the heaps in single precision: ⌊f32(f32(0.1 / 100) · 68001) / 2⌋ + 1 = 34, where
+    // double precision gives 35; the 34th smallest of 0…68000 is 33.
+    const fine = new ValueRangeEstimator(68001, 99.9);
+    fine.update(Float64Array.from({ length: 68001 }, (_, i) => i));
+    expect(fine.valueRange()).to.deep.equal([33, 68000 - 33]);
   });
 });
 

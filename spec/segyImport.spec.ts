@@ -83,8 +83,10 @@ describe('SEG-Y import and export', function () {
       const original = readFileSync(segyFile('small.sgy'));
       expect(sha256(layout.getMetadataBLOB('SEGY', 'TextHeader'))).to.equal(sha256(original.subarray(0, 3200)));
       expect(sha256(layout.getMetadataBLOB('SEGY', 'BinaryHeader'))).to.equal(sha256(original.subarray(3200, 3600)));
-      expect([layout.getMetadataInt('SEGY', 'Endianness'), layout.getMetadataInt('SEGY', 'DataEndianness'),
-        layout.getMetadataInt('SEGY', 'DataSampleFormatCode'), layout.getMetadataString('SEGY', 'PrimaryKey')]).to.deep.equal([0, 0, 1, 'Inline']);
+      expect([layout.getMetadataInt('SEGY', 'Endianness'), layout.getMetadataInt('SEGY', 'DataSampleFormatCode')]).to.deep.equal([0, 1]);
+      // Inline is the last dimension and the samples share the headers' byte order: nothing for SEGYExport to be told.
+      expect(['DataEndianness', 'PrimaryKey'].map((name) => layout.getMetadataKeys().some((k) => k.category === 'SEGY' && k.name === name)))
+        .to.deep.equal([false, false]);
       expect(layout.getMetadataString('ImportInformation', 'InputFileName')).to.equal('small.sgy');
       expect(layout.getMetadataDouble('ImportInformation', 'InputFileSize')).to.equal(14600);
       expect(layout.getMetadataString('ImportInformation', 'ImportTimeStamp')).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -106,11 +108,10 @@ describe('SEG-Y import and export', function () {
     }
   });
 
-  it('exports byte for byte what it imported, in every sample format and byte order', async function () {
+  // Every file of multiformats/ (each sample format, both byte orders) is round-tripped in segyFormats.spec.ts.
+  it('exports byte for byte what it imported, in both byte orders and with extended headers, gathers and shots', async function () {
     this.timeout(60_000);
-    const exact = ['small.sgy', 'small-lsb.sgy', 'f3.sgy', 'f3-lsb.sgy', 'multi-text.sgy', ...[1, 2, 3, 5, 6, 7, 8, 9, 11, 15, 16]
-      .flatMap((code) => [`multiformats/Format${code}msb.sgy`, `multiformats/Format${code}lsb.sgy`])];
-    for (const name of exact) {
+    for (const name of ['small.sgy', 'small-lsb.sgy', 'f3.sgy', 'f3-lsb.sgy', 'multi-text.sgy']) {
       const { original, exported } = await roundTrip(name, dir, { ignoreWarnings: name === 'multi-text.sgy' });
       expect(sha256(exported), name).to.equal(sha256(original));
     }
@@ -118,11 +119,6 @@ describe('SEG-Y import and export', function () {
       const { original, exported } = await roundTrip(name, dir, options);
       expect(sha256(exported), name).to.equal(sha256(original));
     }
-    // UInt32/UInt64 values above 2^24 pass through R32 and come back rounded, as in OpenVDS.
-    const { original, exported } = await roundTrip('multiformats/Format10msb.sgy', dir);
-    expect(exported.length).to.equal(original.length);
-    expect(exported.subarray(0, 3600 + 240).equals(original.subarray(0, 3600 + 240))).to.equal(true);
-    expect(exported.readUInt32BE(3600 + 240 + 4 * 31 + 540 * 413)).to.equal(Math.fround(4294967016));
   });
 
   it('imports crossline-sorted and sparse files and exports them in their own order', async () => {

@@ -62,7 +62,7 @@ export async function exportSegy(url: string, outputPath: string, options: Expor
     const numSamples = Array.from({ length: dims }, (_, d) => layout.getDimensionNumSamples(d));
     const outerCount = numSamples[outer]!;
     // A 2D line has no dimension besides the outer one: request it in bounded runs of traces.
-    const width = dims === 2 ? Math.max(1, Math.floor((options.maxBatchBytes ?? 16 * 1024 * 1024) / (sampleCount * 4 + TRACE_HEADER_SIZE))) : 1;
+    const width = dims === 2 ? Math.max(1, Math.floor((options.maxBatchBytes ?? 16 * 1024 * 1024) / (sampleCount * 8 + TRACE_HEADER_SIZE))) : 1;
     const dimensionsND = dims === 2 ? DimensionsND.Dimensions_01 : DimensionsND.Dimensions_012;
     const manager = getAccessManager(dataset);
 
@@ -92,7 +92,9 @@ export async function exportSegy(url: string, outputPath: string, options: Expor
           });
         };
         const [amplitude, flags, headers] = await Promise.all([
-          request(0, sampleCount, VolumeDataFormat.Format_R32) as Promise<Float32Array>,
+          // As values, not stored codes: exact for every Amplitude format (U8/U16 codes with their integer
+          // offset, R32, R64), so integer samples come back as the original integers.
+          request(0, sampleCount, VolumeDataFormat.Format_R64) as Promise<Float64Array>,
           request(flagChannel, 1, VolumeDataFormat.Format_U8) as Promise<Uint8Array>,
           request(headerChannel, TRACE_HEADER_SIZE, VolumeDataFormat.Format_U8) as Promise<Uint8Array>,
         ]);

@@ -1,9 +1,11 @@
-// SEG-Y → dataset, as OpenVDS's SEGYImport writes it: Amplitude (R32), Trace (PerTrace flag) and
-// SEGYTraceHeader (PerTrace, 240 bytes) channels, SEGY/SurveyCoordinateSystem/ImportInformation metadata.
+// SEG-Y → dataset, as OpenVDS's SEGYImport writes it: Amplitude (in the format of amplitudeFormat.ts),
+// Trace (PerTrace flag) and SEGYTraceHeader (PerTrace, 240 bytes) channels, SEGY/SurveyCoordinateSystem/
+// ImportInformation metadata.
 // The volume is written one column of chunks (all sample chunks over one lateral chunk) at a time, so
 // memory holds one column's pages and one bounded read of traces, whatever the size of the file.
 import {
   AccessMode, BrickSize, ChannelFlags, CompressionMethod, DimensionsND, LayoutOptions, LODLevels, VolumeDataComponents, VolumeDataFormat,
+  VolumeDataMapping,
 } from '../enums.js';
 import { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from '../layout/descriptors.js';
 import { KnownMetadata } from '../metadata/knownMetadata.js';
@@ -11,10 +13,10 @@ import { MetadataContainer } from '../metadata/metadataContainer.js';
 import type { VolumeDataPage } from '../page.js';
 import type { VolumeDataPageAccessor } from '../pageAccessor.js';
 import { close, create, getAccessManager } from '../api.js';
+import { AmplitudeDecoder, type AmplitudeElements, amplitudeElements, amplitudeFormat } from './amplitudeFormat.js';
 import { MeasurementSystem } from './binaryHeader.js';
 import { type GeometryOptions, type SurveyGeometry, surveyGeometry } from './geometry.js';
 import { readHeaderField, TRACE_HEADER_SIZE } from './headerField.js';
-import { decodeSamples } from './sampleFormat.js';
 import { hasGatherOffset, is2D, isUnbinned, type SEGYScan, type SEGYScanOptions, type SEGYSegment, SEGYType, scanSegy } from './scan.js';
 import { SEGYFile, type SEGYOpenOptions } from './segyFile.js';
 import { distanceConverter, surveyLattice } from './surveyCoordinates.js';
@@ -105,7 +107,7 @@ export async function importSegy(inputPath: string, url: string, options: Import
     checkGeometry(file, scan, geometry, options);
     const toDatasetDistance = distanceConverter(file.binaryHeaderInfo.measurementSystem, options.surveyUnit ?? MeasurementSystem.Meters);
     const dataset = await create(url, options.connectionString ?? '', layoutDescriptor(scan.segyType, options), axisDescriptors(geometry),
-      channelDescriptors(geometry, scan, options, toDatasetDistance), importMetadata(file, scan, geometry, options, toDatasetDistance),
+      channelDescriptors(file, geometry, scan, options, toDatasetDistance), importMetadata(file, scan, geometry, options, toDatasetDistance),
       options.compressionMethod ?? CompressionMethod.None);
     let closed = false;
     try {
@@ -145,13 +147,16 @@ function axisDescriptors(geometry: SurveyGeometry): VolumeDataAxisDescriptor[] {
   return geometry.axes.map((a) => new VolumeDataAxisDescriptor(a.numSamples, a.name, a.unit, a.coordinateMin, a.coordinateMax));
 }
 
-function channelDescriptors(geometry: SurveyGeometry, scan: SEGYScan, options: ImportSegyOptions,
+function channelDescriptors(file: SEGYFile, geometry: SurveyGeometry, scan: SEGYScan, options: ImportSegyOptions,
   convert: (distance: number) => number): VolumeDataChannelDescriptor[] {
   const U8 = VolumeDataFormat.Format_U8;
   const one = VolumeDataComponents.Components_1;
   const [min, max] = geometry.valueRange;
+  const { format, integerOffset } = amplitudeFormat(file.dataSampleFormatCode);
   const channels = [
-    new VolumeDataChannelDescriptor(VolumeDataFormat.Format_R32, one, options.attributeName ?? 'Amplitude', options.attributeUnit ?? '', min, max),
+    // No no-value, as SEGYImport: the value range is that of the SEG-Y values, not of the stored codes.
+    new VolumeDataChannelDescriptor(format, one, options.attributeName ?? 'Amplitude', options.attributeUnit ?? '', min, max,
+      VolumeDataMapping.Direct, 1, ChannelFlags.Default, undefined, 1, integerOffset),
     VolumeDataChannelDescriptor.traceMappedVolumeDataChannelDescriptor(U8, one, 'Trace', '', 0, 1, 1, ChannelFlags.DiscreteData),
     VolumeDataChannelDescriptor.traceMappedVolumeDataChannelDescriptor(U8, one, 'SEGYTraceHeader', '', 0, 255, TRACE_HEADER_SIZE,
       ChannelFlags.DiscreteData | ChannelFlags.NoLossyCompressionUseZip | ChannelFlags.NotRenderable),
@@ -177,17 +182,21 @@ function importMetadata(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry
   metadata.setMetadataString(K.categoryImportInformation(), 'DisplayName', name);
   metadata.setMetadataString(K.categoryImportInformation(), 'InputFileName', name);
   metadata.setMetadataDouble(K.categoryImportInformation(), 'InputFileSize', file.fileSize);
-  metadata.setMetadataString(K.categoryImportInformation(), 'InputTimeStamp', file.lastWriteTime.toISOString());
+  metadata.setMetadataString(K.categoryImportInformation(), 'InputTimeStamp', wholeSecondTimeStamp(file.lastWriteTime));
   metadata.setMetadataString(K.categoryImportInformation(), 'ImportTimeStamp', new Date().toISOString());
 
   const segy = K.categorySEGY();
   metadata.setMetadataBLOB(segy, 'TextHeader', file.textHeader);
   metadata.setMetadataBLOB(segy, 'BinaryHeader', file.binaryHeader);
   metadata.setMetadataInt(segy, 'Endianness', file.headerEndianness);
-  metadata.setMetadataInt(segy, 'DataEndianness', file.dataEndianness);
   metadata.setMetadataInt(segy, 'DataSampleFormatCode', file.dataSampleFormatCode);
-  metadata.setMetadataString(segy, 'PrimaryKey', primaryKeyAxisName(scan, geometry));
-  // Not an OpenVDS key: keeps the extended textual headers so that an export can write them back.
+  // SEGYImport writes only the four keys above. The next two are keys OpenVDS's SEGYExport reads,
+  // written only when its defaults (samples in the headers' byte order, traces in the order of the
+  // last dimension) would not give the original file back.
+  if (file.dataEndianness !== file.headerEndianness) metadata.setMetadataInt(segy, 'DataEndianness', file.dataEndianness);
+  const primaryKey = primaryKeyAxisName(scan, geometry);
+  if (geometry.axes.slice(1, -1).some((axis) => axis.name === primaryKey)) metadata.setMetadataString(segy, 'PrimaryKey', primaryKey);
+  // Not an OpenVDS key at all: keeps the extended textual headers so that an export can write them back.
   if (file.extendedTextHeaders.length) {
     const all = new Uint8Array(file.extendedTextHeaders.length * 3200);
     file.extendedTextHeaders.forEach((h, i) => all.set(h, i * 3200));
@@ -206,6 +215,11 @@ function importMetadata(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry
     metadata.setMetadataDoubleVector2(survey, 'CrosslineSpacing', lattice.crosslineSpacing);
   }
   return metadata;
+}
+
+/** ISO 8601 with milliseconds, always .000 as SEGYImport writes a file's time on Linux (it drops the fraction). */
+function wholeSecondTimeStamp(time: Date): string {
+  return new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString();
 }
 
 /** Distinct chunk starts (margins excluded) of every dimension, from the accessor's chunk grid. */
@@ -242,7 +256,8 @@ async function writeTraces(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeome
   amplitude.setMaxPages(starts[0]!.length);
   const columns = lateralColumns(starts, roles);
   const locator = new TraceLocator(file, scan, geometry, roles, options.maxReadBytes);
-  const samples = new Float32Array(file.sampleCount);
+  const decoder = new AmplitudeDecoder(file.dataSampleFormatCode, file.dataEndianness, file.sampleCount);
+  const samples = amplitudeElements(decoder.format, file.sampleCount);
   let tracesWritten = 0;
   let chunksWritten = 0;
 
@@ -250,11 +265,11 @@ async function writeTraces(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeome
     const start = columns[c]!;
     const column = openColumn(start, starts[0]!, amplitude, flags, headers, offsets);
     for await (const trace of locator.tracesIn(column.min, column.max)) {
-      decodeSamples(trace.bytes.subarray(TRACE_HEADER_SIZE), file.dataSampleFormatCode, file.dataEndianness, samples);
+      decoder.decode(trace.bytes.subarray(TRACE_HEADER_SIZE), samples);
       for (const { page, box } of column.amplitude) {
         const lo = Math.max(0, box.min[0]!);
         const hi = Math.min(samples.length, box.max[0]!);
-        (page.getWritableBuffer() as Float32Array).set(samples.subarray(lo, hi), box.traceOffset(trace.position) + lo - box.min[0]!);
+        (page.getWritableBuffer() as AmplitudeElements).set(samples.subarray(lo, hi), box.traceOffset(trace.position) + lo - box.min[0]!);
       }
       (column.flag.page.getWritableBuffer() as Uint8Array)[column.flag.box.traceOffset(trace.position)] = 1;
       (column.header.page.getWritableBuffer() as Uint8Array).set(trace.bytes.subarray(0, TRACE_HEADER_SIZE), column.header.box.traceOffset(trace.position));

@@ -1,4 +1,5 @@
 // SEG-Y support: reading, scanning, geometry, import to and export from datasets.
+export * from './amplitudeFormat.js';
 export * from './binaryHeader.js';
 export * from './exportSegy.js';
 export * from './geometry.js';

@@ -113,7 +113,7 @@ function checkDecodable(code: number): DataSampleFormatCode {
 
 /**
  * Decodes `count` samples of `code` from `source` (starting at its first byte) into `target`
- * (Float32Array: values rounded to single precision, as OpenVDS stores them).
+ * (a Float32Array rounds them to single precision, as OpenVDS does for R32 channels).
  */
 export function decodeSamples(source: Uint8Array, code: number, endianness: Endianness, target: Float32Array | Float64Array,
   count = target.length, targetOffset = 0): void {

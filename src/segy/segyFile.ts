@@ -38,7 +38,10 @@ export class SEGYFile {
     readonly sampleCount: number,
     /** Microseconds (or depth units ×1000) between samples. */
     readonly sampleInterval: number,
-    /** Time (or depth) of the first sample in milliseconds, from the first trace's delay and time scalar. */
+    /**
+     * Time (or depth) of the first sample in milliseconds, from the first trace's delay and time scalar
+     * (bytes 215-216, which SEG-Y rev 1 applies to the delay; SEGYImport ignores the scalar).
+     */
     readonly startTime: number,
     readonly dataOffset: number,
     readonly traceByteSize: number,

@@ -56,7 +56,9 @@ export class ValueRangeEstimator {
   nanCount = 0;
 
   constructor(expectedSampleCount: number, percentile = 99.5) {
-    const capacity = Math.floor(((100 - percentile) / 100) * expectedSampleCount / 2) + 1;
+    // In single precision, as OpenVDS computes it: in double the count can come out one different.
+    const f = Math.fround;
+    const capacity = Math.trunc(f(f(f(f(100 - f(percentile)) / 100) * f(expectedSampleCount)) / 2)) + 1;
     this.low = new BoundedHeap(capacity, (a, b) => a > b);
     this.high = new BoundedHeap(capacity, (a, b) => a < b);
   }
