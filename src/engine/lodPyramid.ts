@@ -15,9 +15,12 @@ export type WriteChunk = (layer: VolumeDataLayer, chunkIndex: number, payload: U
 export class LODPyramid {
   private readonly pending = new Map<number, Map<number, ParentUnderConstruction>>();
 
-  /** `layers[k]` is the layer of LOD k (LOD 0 first); `write` stores a finished parent chunk. */
+  /**
+   * `layers[k]` is the layer of LOD k (LOD 0 first); `write` stores a finished parent chunk;
+   * `unwritten` is the payload of a chunk nobody wrote, which a parent starts from.
+   */
   constructor(private readonly layers: readonly VolumeDataLayer[], private readonly write: WriteChunk,
-    private readonly payloadByteSize: (layer: VolumeDataLayer, chunkIndex: number) => number) {}
+    private readonly unwritten: (layer: VolumeDataLayer, chunkIndex: number) => Uint8Array) {}
 
   /** Decimates a LOD 0 chunk into the layers above; call before the chunk's buffer is handed away. */
   addLOD0Chunk(chunkIndex: number, payload: Uint8Array): void {
@@ -26,7 +29,8 @@ export class LODPyramid {
 
   /**
    * Writes every parent still under construction, lowest LOD first. Children not written in this
-   * session come from `readStored` (ReadWrite: their stored data) or stay zero (Create).
+   * session come from `readStored` (ReadWrite: their stored data); in Create mode their part of the
+   * parent keeps the never-written fill (the no-value, or 0), as OpenVDS leaves it.
    */
   async finish(readStored?: (layer: VolumeDataLayer, chunkIndex: number) => Promise<Uint8Array>): Promise<void> {
     for (let lod = 1; lod < this.layers.length; lod++) {
@@ -56,8 +60,9 @@ export class LODPyramid {
     if (!level) this.pending.set(parentLayer.lod, level = new Map());
     let parent = level.get(parentChunk);
     if (!parent) {
+      // OpenVDS reads the parent page first; a parent never written reads as the no-value (or 0).
       parent = {
-        bytes: new Uint8Array(this.payloadByteSize(parentLayer, parentChunk)),
+        bytes: this.unwritten(parentLayer, parentChunk),
         children: new Set(),
         expected: childCount(child, parentLayer, parentChunk),
       };
