@@ -110,4 +110,29 @@ describe('LOD generation over never-written chunks (issue 11.3)', function () {
       }
     }
   });
+
+  it('a chunk written again after its parent was finished keeps its siblings in the parent (Create, maxPages 1)', async () => {
+    const channel = new vds.VolumeDataChannelDescriptor(F.Format_R32, vds.VolumeDataComponents.Components_1, 'Value', '', 0, 1,
+      vds.VolumeDataMapping.Direct, 1, vds.ChannelFlags.Default, NO_VALUE);
+    const handle = await vds.create('inmemory://lod-chunk-written-twice', '',
+      new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_32, 0, 0, 1, vds.LODLevels.LODLevels_1, vds.LayoutOptions.Options_Create2DLODs),
+      [new vds.VolumeDataAxisDescriptor(64, 'X', '', 0, 63), new vds.VolumeDataAxisDescriptor(32, 'Y', '', 0, 31)], [channel]);
+    try {
+      const manager = vds.getAccessManager(handle);
+      const accessor = manager.createVolumeDataPageAccessor(vds.DimensionsND.Dimensions_01, 0, 0, 1, vds.AccessMode.AccessMode_Create);
+      for (const [chunk, value] of [[0, 1], [1, 2], [0, 3]] as const) {
+        const page = accessor.createPage(chunk);
+        (page.getWritableBuffer() as Float32Array).fill(value);
+        await page.release();
+      }
+      await accessor.commit();
+      const request = manager.requestVolumeSubset([0, 0], [64, 32], { lod: 1, dimensionsND: vds.DimensionsND.Dimensions_01 });
+      expect(await request.waitForCompletion(), request.errorMessage).to.equal(true);
+      // OpenVDS keeps the parent page and overwrites chunk 0's quarter: 3 in x < 16, chunk 1's 2 beyond.
+      const row = (y: number) => [...(request.data as Float32Array).subarray(y * 32, y * 32 + 32)];
+      for (const y of [0, 15]) expect(row(y)).to.deep.equal([...new Array(16).fill(3), ...new Array(16).fill(2)]);
+    } finally {
+      await vds.close(handle);
+    }
+  });
 });

@@ -189,7 +189,7 @@ export class VolumeDataPageAccessor implements PageOwner {
       }
     }
     const rewriting = this.accessMode === AccessMode.AccessMode_ReadWrite;
-    await this.pyramid?.finish(rewriting ? (layer, chunk) => this.readStoredPayload(layer, chunk) : undefined);
+    await this.pyramid?.finish((layer, chunk) => this.readStoredPayload(layer, chunk), rewriting);
     await Promise.all([...this.lastWrite.values()].map((done) => done.catch(() => undefined)));
     const error = this.writeError;
     this.writeError = undefined;
@@ -215,8 +215,9 @@ export class VolumeDataPageAccessor implements PageOwner {
     return this.newPage(chunkIndex, bytes, this.layer.channelDescriptor.format);
   }
 
-  /** A chunk as stored (decoded to the channel format, margins included). */
+  /** A chunk as stored (decoded to the channel format, margins included), after any write of it in flight. */
   private async readStoredPayload(layer: VolumeDataLayer, chunkIndex: number): Promise<Uint8Array> {
+    await this.lastWrite.get(`${layer.name}/${chunkIndex}`)?.catch(() => undefined);
     const reader = this.vds.reader(layer);
     const fetched = await fetchChunk(reader, chunkIndex);
     const options = decodeOptions(reader, chunkIndex, { format: layer.channelDescriptor.format });
