@@ -258,7 +258,7 @@ export class VolumeDataAccessManager {
     const [lo, hi] = this.checkedBox(layer, min, max);
     const resolved = this.outputFormat(layer, format);
     let elements = layer.channelDescriptor.components;
-    for (let d = 0; d < 6; d++) elements *= layer.partition.lodSize(lo[d]!, hi[d]!, d);
+    for (let d = 0; d < 6; d++) elements *= layer.partition.requestLODSize(lo[d]!, hi[d]!, d);
     return bufferByteSize(resolved, resolved === VolumeDataFormat.Format_1Bit ? elements / layer.channelDescriptor.components : elements);
   }
 

@@ -15,6 +15,8 @@ import { workerCount } from './workers/pool.js';
 import { decodeChunk } from '../operators/decodeChunks.js';
 import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPages } from '../sinks/pageWriteBack.js';
 import { fetchChunk } from '../sources/chunkSource.js';
+import { constantBlock } from './engine/constantBlock.js';
+import { UNKNOWN_HASH } from './codecs/volumeDataHash.js';
 import { VolumeDataFormat } from './enums.js';
 
 interface CachedPage {
@@ -59,7 +61,7 @@ export class VolumeDataPageAccessor implements PageOwner {
     if (generatesLODs && lodLayers.length > 1) {
       const targets = new Map(lodLayers.slice(1).map((l) => [l, this.writeTarget(l, creating, chunkMetadataPageSize)]));
       this.pyramid = new LODPyramid(lodLayers, (lodLayer, chunk, payload) => this.enqueueWrite(targets.get(lodLayer)!, chunk, payload),
-        (lodLayer, chunk) => payloadByteSize(lodLayer, chunk));
+        unwrittenPayload);
     }
   }
 
@@ -138,15 +140,17 @@ export class VolumeDataPageAccessor implements PageOwner {
     }
   }
 
-  /** A new page for `chunkIndex`, zero-filled, to be written (its old contents are not read). */
+  /**
+   * A new page for `chunkIndex`, to be written (its old contents are not read). Like OpenVDS's
+   * CreatePage it starts as a never-written chunk reads: the no-value if the channel uses one, else 0.
+   */
   createPage(chunkIndex: number): VolumeDataPage {
     this.assertWritable();
     this.checkedChunk(chunkIndex);
     const cached = this.cache.get(chunkIndex);
     if (cached?.loading) throw new InvalidOperationError(`Chunk ${chunkIndex} is being read; await readPage instead`);
     const format = this.layer.channelDescriptor.format;
-    const bytes = new Uint8Array(payloadByteSize(this.layer, chunkIndex));
-    const page = this.newPage(chunkIndex, bytes, format);
+    const page = this.newPage(chunkIndex, unwrittenPayload(this.layer, chunkIndex), format);
     this.touch(chunkIndex, { page, pins: (cached?.pins ?? 0) + 1 });
     this.evict();
     return page;
@@ -185,7 +189,7 @@ export class VolumeDataPageAccessor implements PageOwner {
       }
     }
     const rewriting = this.accessMode === AccessMode.AccessMode_ReadWrite;
-    await this.pyramid?.finish(rewriting ? (layer, chunk) => this.readStoredPayload(layer, chunk) : undefined);
+    await this.pyramid?.finish((layer, chunk) => this.readStoredPayload(layer, chunk), rewriting);
     await Promise.all([...this.lastWrite.values()].map((done) => done.catch(() => undefined)));
     const error = this.writeError;
     this.writeError = undefined;
@@ -211,8 +215,9 @@ export class VolumeDataPageAccessor implements PageOwner {
     return this.newPage(chunkIndex, bytes, this.layer.channelDescriptor.format);
   }
 
-  /** A chunk as stored (decoded to the channel format, margins included). */
+  /** A chunk as stored (decoded to the channel format, margins included), after any write of it in flight. */
   private async readStoredPayload(layer: VolumeDataLayer, chunkIndex: number): Promise<Uint8Array> {
+    await this.lastWrite.get(`${layer.name}/${chunkIndex}`)?.catch(() => undefined);
     const reader = this.vds.reader(layer);
     const fetched = await fetchChunk(reader, chunkIndex);
     return (await decodeChunk(reader, fetched, { format: layer.channelDescriptor.format })).bytes;
@@ -286,11 +291,9 @@ export class VolumeDataPageAccessor implements PageOwner {
   }
 }
 
-/** Bytes of a chunk's dense payload (margins included; 1Bit rows packed and byte aligned). */
-function payloadByteSize(layer: VolumeDataLayer, chunkIndex: number): number {
-  const size = layer.partition.chunkVoxelSize(chunkIndex);
-  const c = layer.channelDescriptor;
-  const voxels = size.reduce((a, b) => a * b, 1);
-  if (c.format === VolumeDataFormat.Format_1Bit) return Math.ceil(size[0] / 8) * (voxels / size[0]);
-  return voxels * formatByteSize(c.format) * c.components;
+/** The payload (channel format, margins included) of a chunk whose hash says it was never written. */
+function unwrittenPayload(layer: VolumeDataLayer, chunkIndex: number): Uint8Array {
+  const format = layer.channelDescriptor.format;
+  const options = { shape: layer.blockShape(chunkIndex), channel: channelValuesOf(layer), targetFormat: format };
+  return constantBlock(UNKNOWN_HASH, options, layer.chunkVoxelCount(chunkIndex));
 }

@@ -141,7 +141,7 @@ function createGroupLayers(input: LayoutGeometryInput, group: DimensionsND): Vol
         : new VolumeDataPartition({
           lod, numSamples, chunkedDimensions: groupDims, brickSize,
           negativeMargin: desc.negativeMargin, positiveMargin: desc.positiveMargin,
-          decimatedDimensions: groupDims.filter((d) => d !== fullRes),
+          decimatedDimensions: groupDims.filter((d) => d !== fullRes), fullResolutionDimension: fullRes,
         });
       if (!partition) return;
       const name = c === 0 ? primaryName : `${channel.name}${primaryName}`;
@@ -168,6 +168,6 @@ function traceMappedPartition(
   return new VolumeDataPartition({
     lod, numSamples: mappedSamples, chunkedDimensions: dims, brickSize: mappedBrick,
     negativeMargin: desc.negativeMargin, positiveMargin: desc.positiveMargin,
-    decimatedDimensions: dims.filter((d) => d !== fullRes),
+    decimatedDimensions: dims.filter((d) => d !== fullRes), fullResolutionDimension: fullRes,
   });
 }
