@@ -60,7 +60,7 @@ describe('VolumeDataRequest', function () {
       vds.getLayout(dataset).axisDescriptors, vds.getLayout(dataset).channelDescriptors);
     expect(() => vds.getAccessManager(empty).requestVolumeSubset([0, 0, 0], [1, 1, 1])).to.throw(vds.InvalidOperationError, /unavailable/);
     await vds.close(empty);
-    expect(() => manager.requestVolumeSubset([0, 0, 0], [2, 2, 2], { dataOut: new Float32Array(7) })).to.throw(RangeError, /dataOut/);
+    expect(() => manager.requestVolumeSubset([0, 0, 0], [2, 2, 2], { dataOut: new Float32Array(7) })).to.throw(vds.InvalidArgumentError, /dataOut must be a Float32Array of at least 8 elements/);
     await vds.close(dataset);
   });
 

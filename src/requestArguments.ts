@@ -79,7 +79,7 @@ export function enumArgument<E extends number>(enumObject: Record<string | numbe
   value: unknown, name: string): E {
   if (typeof value !== 'number' || typeof enumObject[value] !== 'string') {
     const values = Object.values(enumObject).filter((v): v is number => typeof v === 'number');
-    throw new InvalidArgumentError(`${name} must be a ${enumName} (${Math.min(...values)}…${Math.max(...values)}), got ${describe(value)}`);
+    throw new InvalidArgumentError(`${name} must be one of ${enumName} (${Math.min(...values)}…${Math.max(...values)}), got ${describe(value)}`);
   }
   return value as E;
 }
@@ -136,7 +136,7 @@ export function positionsArgument(input: unknown, dimensionality: number, name: 
     input.forEach((position: unknown, i) => {
       const length = (position as ArrayLike<number> | null)?.length;
       if (typeof length !== 'number' || length < dimensionality || length > Dimensionality_Max) {
-        throw new InvalidArgumentError(`${name}[${i}] must have ${dimensionality} to ${Dimensionality_Max} coordinates, got ${describe(position)}`);
+        throw new InvalidArgumentError(`${name}[${i}] needs ${dimensionality} to ${Dimensionality_Max} coordinates, got ${describe(position)}`);
       }
       for (let d = 0; d < length; d++) positions[i * Dimensionality_Max + d] = (position as ArrayLike<number>)[d]!;
     });
@@ -145,9 +145,11 @@ export function positionsArgument(input: unknown, dimensionality: number, name: 
   }
   for (let i = 0; i < positions.length; i++) {
     const v = positions[i]!, d = i % Dimensionality_Max;
-    if (!Number.isFinite(v) || (d >= dimensionality && (v < 0 || v >= 1))) {
-      const rule = d < dimensionality ? 'must be finite' : `must be in [0, 1): the layout has ${dimensionality} dimensions`;
-      throw new InvalidArgumentError(`${name}[${(i - d) / Dimensionality_Max}] coordinate ${d} is ${v}; it ${rule}`);
+    const at = `${name}[${(i - d) / Dimensionality_Max}]`;
+    if (!Number.isFinite(v)) throw new InvalidArgumentError(`${at} has a non-finite coordinate ${v} in dimension ${d}`);
+    if (d >= dimensionality && (v < 0 || v >= 1)) {
+      throw new InvalidArgumentError(`${at} has coordinate ${v} in dimension ${d}, which the layout (${dimensionality} dimensions) ` +
+        'does not have: it must be in [0, 1)');
     }
   }
   return positions;

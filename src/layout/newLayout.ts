@@ -14,6 +14,12 @@ const LONE_SURROGATE = /\p{Cs}/u;
 /** Throws an InvalidArgumentError naming the first descriptor whose names or size `create` refuses. */
 export function validateNewLayout(layout: VolumeDataLayoutDescriptor, axes: readonly VolumeDataAxisDescriptor[],
   channels: readonly VolumeDataChannelDescriptor[]): void {
+  // First: it costs the same for any channel count.
+  const layersPerChannel = new VolumeDataLayers({ layoutDescriptor: layout, axisDescriptors: axes, channelDescriptors: channels.slice(0, 1) }).all.length;
+  if (layersPerChannel * channels.length > MAX_LAYERS) {
+    throw new InvalidArgumentError(`The layout would have ${(layersPerChannel * channels.length).toLocaleString('en-US')} layers ` +
+      `(${channels.length} channels × ${layersPerChannel} per channel); the limit is ${MAX_LAYERS.toLocaleString('en-US')}`);
+  }
   axes.forEach((axis, d) => {
     checkText(axis.name, `Axis ${d} name`);
     checkText(axis.unit, `Axis ${d} unit`);
@@ -26,11 +32,6 @@ export function validateNewLayout(layout: VolumeDataLayoutDescriptor, axes: read
         'part of object keys, so they may not contain "/", "\\", control characters or unpaired surrogates');
     }
   });
-  const layersPerChannel = new VolumeDataLayers({ layoutDescriptor: layout, axisDescriptors: axes, channelDescriptors: channels.slice(0, 1) }).all.length;
-  if (layersPerChannel * channels.length > MAX_LAYERS) {
-    throw new InvalidArgumentError(`The layout would have ${(layersPerChannel * channels.length).toLocaleString('en-US')} layers ` +
-      `(${channels.length} channels × ${layersPerChannel} per channel); the limit is ${MAX_LAYERS.toLocaleString('en-US')}`);
-  }
 }
 
 function checkText(text: unknown, what: string): void {
