@@ -106,6 +106,18 @@ describe('API arguments and limits (issue 12 items 3 and 9, issue 11 item 6)', f
       await vds.close(giant, false);
     });
 
+    it('refuses a page accessor whose pages would exceed the buffer limit', async () => {
+      // A 4096³ brick of R32 is 256 GiB.
+      const bricks = await vds.create(uniqueMemoryUrl('bricks'), '', new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_4096, 0, 0, 1,
+        vds.LODLevels.LODLevels_None), axes([5000, 5000, 5000]), [channel('Amplitude')]);
+      expect(() => vds.getAccessManager(bricks).createVolumeDataPageAccessor(D.Dimensions_012, 0, 0, 1, vds.AccessMode.AccessMode_ReadOnly))
+        .to.throw(vds.InvalidArgumentError, 'A page of Dimensions_012LOD0 would need 274,877,906,944 bytes; the limit is 4,294,967,296 bytes');
+      // A 2D chunk of the same layout (4096 × 4096 × 1) fits.
+      expect(vds.getAccessManager(bricks).createVolumeDataPageAccessor(D.Dimensions_01, 0, 0, 1, vds.AccessMode.AccessMode_ReadOnly)
+        .getChunkCount()).to.equal(2 * 2 * 5000);
+      await vds.close(bricks);
+    });
+
     it('refuses 1e5 and 1e6 channels at create with the layer count and the limit', async () => {
       for (const count of [1e5, 1e6]) {
         const channels = Array.from({ length: count }, (_, c) => channel(c ? `Attribute${c}` : 'Amplitude'));
@@ -160,6 +172,8 @@ describe('API arguments and limits (issue 12 items 3 and 9, issue 11 item 6)', f
       expect(() => manager.requestVolumeSubset([0, 0, 0, 2], [1, 1, 1, 3])).to.throw(vds.InvalidArgumentError, /dimension 3: \[2, 3\)/);
       expect(() => manager.requestVolumeSubset([0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1])).to.throw(vds.InvalidArgumentError,
         'min must be an array of 3 to 6 integers, got [0, 0, 0, 0, 0, 0, 0]');
+      expect(() => manager.requestVolumeSubset(new Int32Array(3) as unknown as number[], [1, 1, 1])).to.throw(vds.InvalidArgumentError,
+        'min must be an array of 3 to 6 integers, got an Int32Array');
       expect(() => manager.requestVolumeSubset([0, 0, 0.5], [1, 1, 1])).to.throw(vds.InvalidArgumentError, 'Invalid subset in dimension 2: [0.5, 1)');
       const padded = manager.requestVolumeSubset([0, 0, 3, 0, 0, 0], [2, 2, 4, 1, 1, 1]);
       expect(await padded.waitForCompletion(), padded.errorMessage).to.equal(true);

@@ -176,7 +176,7 @@ export function dataOutArgument(dataOut: unknown, format: VolumeDataFormat, byte
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (Array.isArray(value)) return value.length > 8 ? `an array of ${value.length} values` : `[${value.map(describe).join(', ')}]`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   if (value === null || typeof value !== 'object') return String(value);
-  return `a ${value.constructor?.name ?? 'object'}`;
+  const name = (value as { constructor?: { name?: string } }).constructor?.name || 'object';
+  return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
