@@ -62,10 +62,10 @@ describe('API arguments and limits (issue 12 items 3 and 9, issue 11 item 6)', f
       expect(vds.getRequestLimits().maxBufferBytes).to.equal(2 ** 32);
       const cost = measured(() => {
         expect(() => hugeManager.requestVolumeSubset([0, 0, 0], [1e5, 1e5, 1e5])).to.throw(vds.InvalidArgumentError,
-          'The Format_R32 subset [0, 0, 0, 0, 0, 0]…[100000, 100000, 100000, 1, 1, 1] would need 4,000,000,000,000,000 bytes; ' +
+          'The Format_R32 subset [0, 0, 0]…[100000, 100000, 100000] would need 4,000,000,000,000,000 bytes; ' +
           'the limit is 4,294,967,296 bytes (maxBufferBytes, see setRequestLimits)');
         expect(() => hugeManager.requestVolumeSubset([0, 0, 0], [2048, 2048, 1024])).to.throw(vds.InvalidArgumentError,
-          /subset \[0, 0, 0, 0, 0, 0\]…\[2048, 2048, 1024, 1, 1, 1\] would need 17,179,869,184 bytes; the limit is 4,294,967,296 bytes/);
+          /subset \[0, 0, 0\]…\[2048, 2048, 1024\] would need 17,179,869,184 bytes; the limit is 4,294,967,296 bytes/);
         expect(() => hugeManager.requestVolumeSubset([0, 0, 0], [1e5, 1e5, 1e5], { format: F.Format_1Bit })).to.throw(vds.InvalidArgumentError,
           /Format_1Bit subset .* would need 125,000,000,000,000 bytes/);
       });

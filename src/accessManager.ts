@@ -86,7 +86,7 @@ export class VolumeDataAccessManager {
     replacementNoValueArgument(options.replacementNoValue);
     const byteSize = this.getVolumeSubsetBufferSize(min, max, format, options.lod, options.channel, options.dimensionsND);
     const out = options.dataOut !== undefined ? dataOutArgument(options.dataOut, format, byteSize) : undefined;
-    if (!out) checkAllocation(`The ${VolumeDataFormat[format]} subset ${boxText(lo, hi)}`, byteSize);
+    if (!out) checkAllocation(`The ${VolumeDataFormat[format]} subset ${this.boxText(lo, hi)}`, byteSize);
     checkRequestChunks(subsetChunkCount(layer, lo, hi));
     const plan = planSubset(layer, lo, hi);
     const reader = this.vds.reader(layer);
@@ -160,11 +160,11 @@ export class VolumeDataAccessManager {
     replacementNoValueArgument(options.replacementNoValue);
     const byteSize = this.getProjectedVolumeSubsetBufferSize(min, max, options.projectedDimensions, format, options.lod, options.channel);
     const out = options.dataOut !== undefined ? dataOutArgument(options.dataOut, format, byteSize) : undefined;
-    if (!out) checkAllocation(`The ${VolumeDataFormat[format]} projected subset ${boxText(lo, hi)}`, byteSize);
+    if (!out) checkAllocation(`The ${VolumeDataFormat[format]} projected subset ${this.boxText(lo, hi)}`, byteSize);
     const p = layer.partition;
     const [a, b] = projected as [number, number];
     const na = p.lodSize(lo[a]!, hi[a]!, a), nb = p.lodSize(lo[b]!, hi[b]!, b);
-    checkAllocation(`The sample positions of the projected subset ${boxText(lo, hi)}`, na * nb * POSITION_BYTES);
+    checkAllocation(`The sample positions of the projected subset ${this.boxText(lo, hi)}`, na * nb * POSITION_BYTES);
     const positions = new Float64Array(na * nb * 6);
     const n = p.numSamples[projection]!;
     for (let jb = 0; jb < nb; jb++) {
@@ -340,6 +340,12 @@ export class VolumeDataAccessManager {
   private checkedBox(layer: VolumeDataLayer, min: readonly number[], max: readonly number[]): [Index6, Index6] {
     return boxArgument(min, max, this.vds.layout.getDimensionality(), layer.partition.numSamples);
   }
+
+  /** `[0, 0, 0]…[10, 20, 30]`: a checked box for messages, without the padding to 6 dimensions. */
+  private boxText(min: Index6, max: Index6): string {
+    const dims = this.vds.layout.getDimensionality();
+    return `[${min.slice(0, dims).join(', ')}]…[${max.slice(0, dims).join(', ')}]`;
+  }
 }
 
 /** Writes R32 samples into the requested format; U8/U16 quantise with integer scale and offset, as OpenVDS does here. */
@@ -368,8 +374,4 @@ function projectedConverter(layer: VolumeDataLayer, format: VolumeDataFormat, re
       target[i] = big ? BigInt(x) : x;
     });
   };
-}
-
-function boxText(min: Index6, max: Index6): string {
-  return `[${min.join(', ')}]…[${max.join(', ')}]`;
 }
