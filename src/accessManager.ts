@@ -4,16 +4,20 @@ import { AccessMode, DimensionsND, InterpolationMethod, VDSProduceStatus, Volume
 import { InvalidArgumentError, InvalidOperationError } from './errors.js';
 import type { VolumeDataLayer } from './geometry/layers.js';
 import type { Index6 } from './geometry/partition.js';
-import { chunkCopy, planSubset } from './engine/subsetPlan.js';
+import { chunkCopy, planSubset, subsetChunkCount } from './engine/subsetPlan.js';
 import { closeGate, createDeliveryGate } from './engine/deliveryGate.js';
-import { planSamples, positionsOf, tracePositions } from './engine/samplePlan.js';
+import { planSamples, tracePositions } from './engine/samplePlan.js';
 import { dimensionsOf } from './geometry/dimensionGroup.js';
 import { isQuantizedFormat, quantizeWithReciprocalScale, bucketCount, targetNoValue, targetValueConverter } from './convert.js';
 import { channelValuesOf } from './engine/layerReader.js';
-import { bufferByteSize, checkedOutputBytes, typedView, type VolumeDataTypedArray } from './formats.js';
+import { bufferByteSize, typedView, type VolumeDataTypedArray } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
 import { type RequestEvent, VolumeDataRequest } from './request.js';
+import {
+  boxArgument, checkAllocation, checkRequestChunks, dataOutArgument, enumArgument, integerArgument, positionsArgument,
+  replacementNoValueArgument,
+} from './requestArguments.js';
 import type { VDS } from './vds.js';
 import { workerCount } from './workers/pool.js';
 import { assembleSubset } from '../sinks/assembleSubset.js';
@@ -52,6 +56,9 @@ export interface ProjectedSubsetOptions extends VolumeSubsetOptions {
   interpolationMethod?: InterpolationMethod;
 }
 
+/** Bytes of one sample position in the sampler's plans: 6 doubles. */
+const POSITION_BYTES = 6 * 8;
+
 /** Chunks in flight per request: enough to keep every worker and the IO busy. */
 function chunksInFlight(): number {
   return Math.max(8, workerCount() * 4);
@@ -76,9 +83,12 @@ export class VolumeDataAccessManager {
     const layer = this.readableLayer(options);
     const [lo, hi] = this.checkedBox(layer, min, max);
     const format = this.outputFormat(layer, options.format);
-    const plan = planSubset(layer, lo, hi);
+    replacementNoValueArgument(options.replacementNoValue);
     const byteSize = this.getVolumeSubsetBufferSize(min, max, format, options.lod, options.channel, options.dimensionsND);
-    const out = options.dataOut ? checkedOutputBytes(options.dataOut, format, byteSize) : undefined;
+    const out = options.dataOut !== undefined ? dataOutArgument(options.dataOut, format, byteSize) : undefined;
+    if (!out) checkAllocation(`The ${VolumeDataFormat[format]} subset ${this.boxText(lo, hi)}`, byteSize);
+    checkRequestChunks(subsetChunkCount(layer, lo, hi));
+    const plan = planSubset(layer, lo, hi);
     const reader = this.vds.reader(layer);
     return defer(() => {
       // A shared buffer lets workers copy decoded chunks into it directly, off the main thread.
@@ -110,7 +120,7 @@ export class VolumeDataAccessManager {
 
   volumeSamples$(samplePositions: ArrayLike<number>[] | Float32Array | Float64Array, options: SampleOptions = {}): Observable<RequestEvent<Float32Array>> {
     const layer = this.readableLayer(options);
-    const positions = this.checkedPositions(samplePositions, 'samplePositions');
+    const positions = positionsArgument(samplePositions, this.vds.layout.getDimensionality(), 'samplePositions');
     return this.sampled$(layer, positions, positions.length / 6, options);
   }
 
@@ -122,7 +132,11 @@ export class VolumeDataAccessManager {
   volumeTraces$(traces: ArrayLike<number>[] | Float32Array | Float64Array, traceDimension: number, options: SampleOptions = {}): Observable<RequestEvent<Float32Array>> {
     const layer = this.readableLayer(options);
     this.checkedTraceDimension(layer, traceDimension);
-    const { positions } = tracePositions(layer, this.checkedPositions(traces, 'tracePositions'), traceDimension);
+    const traceStarts = positionsArgument(traces, this.vds.layout.getDimensionality(), 'tracePositions');
+    const traceCount = traceStarts.length / 6;
+    const traceLength = layer.partition.lodSize(0, layer.partition.numSamples[traceDimension]!, traceDimension);
+    checkAllocation(`The sample positions of ${traceCount} traces of ${traceLength} samples`, traceCount * traceLength * POSITION_BYTES);
+    const { positions } = tracePositions(layer, traceStarts, traceDimension);
     return this.sampled$(layer, positions, positions.length / 6, options, 0.5);
   }
 
@@ -143,11 +157,14 @@ export class VolumeDataAccessManager {
     const coefficient = (d: number) => plane[groupDims.indexOf(d)]!;
     if (coefficient(projection) === 0) throw new InvalidArgumentError(`voxelPlane has no component along the projected dimension ${projection}`);
     const format = this.outputFormat(layer, options.format);
+    replacementNoValueArgument(options.replacementNoValue);
     const byteSize = this.getProjectedVolumeSubsetBufferSize(min, max, options.projectedDimensions, format, options.lod, options.channel);
-    const out = options.dataOut ? checkedOutputBytes(options.dataOut, format, byteSize) : undefined;
+    const out = options.dataOut !== undefined ? dataOutArgument(options.dataOut, format, byteSize) : undefined;
+    if (!out) checkAllocation(`The ${VolumeDataFormat[format]} projected subset ${this.boxText(lo, hi)}`, byteSize);
     const p = layer.partition;
     const [a, b] = projected as [number, number];
     const na = p.lodSize(lo[a]!, hi[a]!, a), nb = p.lodSize(lo[b]!, hi[b]!, b);
+    checkAllocation(`The sample positions of the projected subset ${this.boxText(lo, hi)}`, na * nb * POSITION_BYTES);
     const positions = new Float64Array(na * nb * 6);
     const n = p.numSamples[projection]!;
     for (let jb = 0; jb < nb; jb++) {
@@ -210,11 +227,10 @@ export class VolumeDataAccessManager {
 
   private sampled$(layer: VolumeDataLayer, positions: Float64Array, count: number, options: SampleOptions,
     unusedCoordinate = 0): Observable<RequestEvent<Float32Array>> {
-    if (options.dataOut && (!(options.dataOut instanceof Float32Array) || options.dataOut.length < count)) {
-      throw new RangeError(`dataOut must be a Float32Array of at least ${count} elements`);
-    }
-    const method = options.interpolationMethod ?? InterpolationMethod.Linear;
-    if (InterpolationMethod[method] === undefined) throw new InvalidArgumentError(`Invalid interpolation method ${method}`);
+    if (options.dataOut !== undefined) dataOutArgument(options.dataOut, VolumeDataFormat.Format_R32, count * 4);
+    const method = enumArgument<InterpolationMethod>(InterpolationMethod, 'InterpolationMethod',
+      options.interpolationMethod ?? InterpolationMethod.Linear, 'interpolationMethod');
+    replacementNoValueArgument(options.replacementNoValue);
     const plan = planSamples(layer, positions, unusedCoordinate);
     const reader = this.vds.reader(layer);
     const replacementNoValue = options.replacementNoValue ?? layer.channelDescriptor.noValue;
@@ -228,14 +244,6 @@ export class VolumeDataAccessManager {
     });
   }
 
-  private checkedPositions(input: ArrayLike<number>[] | Float32Array | Float64Array, what: string): Float64Array {
-    try {
-      return positionsOf(input, this.vds.layout.getDimensionality(), what);
-    } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
-    }
-  }
-
   private checkedTraceDimension(layer: VolumeDataLayer, traceDimension: number): void {
     if (!Number.isInteger(traceDimension) || !layer.partition.isDimensionChunked(traceDimension)) {
       throw new InvalidArgumentError(`traceDimension ${traceDimension} is not a dimension of ${DimensionsND[layer.dimensionsND]}`);
@@ -244,7 +252,7 @@ export class VolumeDataAccessManager {
 
   private projectedAxes(layer: VolumeDataLayer, projectedDimensions: DimensionsND): { projected: number[]; projection: number } {
     const group = dimensionsOf(layer.dimensionsND);
-    if (DimensionsND[projectedDimensions] === undefined) throw new InvalidArgumentError(`Invalid projectedDimensions ${projectedDimensions}`);
+    enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', projectedDimensions, 'projectedDimensions');
     const projected = [...dimensionsOf(projectedDimensions)];
     if (group.length !== 3 || projected.length !== 2 || !projected.every((d) => group.includes(d))) {
       throw new InvalidArgumentError(`projectedDimensions ${DimensionsND[projectedDimensions]} must be a 2D group inside the 3D group ${DimensionsND[layer.dimensionsND]}`);
@@ -262,36 +270,32 @@ export class VolumeDataAccessManager {
     return bufferByteSize(resolved, resolved === VolumeDataFormat.Format_1Bit ? elements / layer.channelDescriptor.components : elements);
   }
 
+  /** Chunks of the layer, virtual ones included; 0 for a layer the layout does not have (as OpenVDS answers). */
   getVDSChunkCount(dimensionsND: DimensionsND, lod = 0, channel = 0): number {
-    return this.layer({ dimensionsND, lod, channel }).chunkCount;
+    return this.anyLayer(dimensionsND, lod, channel)?.chunkCount ?? 0;
   }
 
+  /** Unavailable also for a layer the layout does not have (as OpenVDS answers). */
   getVDSProduceStatus(dimensionsND: DimensionsND, lod = 0, channel = 0): VDSProduceStatus {
-    const layer = this.vds.layers.get(dimensionsND, lod, channel);
-    if (!layer || layer.isVirtual) return VDSProduceStatus.Unavailable;
-    const status = this.vds.produceStatus(dimensionsND);
-    if (status !== VDSProduceStatus.Unavailable) return status;
-    return this.remapSource(layer) ? VDSProduceStatus.Remapped : VDSProduceStatus.Unavailable;
+    const layer = this.anyLayer(dimensionsND, lod, channel);
+    return layer ? this.vds.layerProduceStatus(layer) : VDSProduceStatus.Unavailable;
   }
 
-  /**
-   * A produced layer that can serve box reads of an unproduced one: at LOD 0 any produced group of
-   * the same channel (a voxel box reads the same from every chunking).
-   */
-  private remapSource(layer: VolumeDataLayer): VolumeDataLayer | undefined {
-    if (layer.lod !== 0) return undefined;
-    return this.vds.layers.all.find((l) => l.lod === 0 && l.channel === layer.channel && !l.isVirtual &&
-      this.vds.produceStatus(l.dimensionsND) === VDSProduceStatus.Normal);
+  /** The layer, virtual or not, if the layout has it; only malformed arguments throw. */
+  private anyLayer(dimensionsND: DimensionsND, lod: number, channel: number): VolumeDataLayer | undefined {
+    enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', dimensionsND, 'dimensionsND');
+    integerArgument(lod, 'lod', 0);
+    integerArgument(channel, 'channel', 0);
+    return this.vds.layers.get(dimensionsND, lod, channel);
   }
 
   createVolumeDataPageAccessor(dimensionsND: DimensionsND, lod: number, channel: number, maxPages: number,
     accessMode: AccessMode, chunkMetadataPageSize = 1024): VolumeDataPageAccessor {
     const layer = this.layer({ dimensionsND, lod, channel });
-    if (!Number.isInteger(maxPages) || maxPages < 1) throw new InvalidArgumentError(`maxPages must be a positive integer, got ${maxPages}`);
-    if (!Number.isInteger(chunkMetadataPageSize) || chunkMetadataPageSize < 1) {
-      throw new InvalidArgumentError(`chunkMetadataPageSize must be a positive integer, got ${chunkMetadataPageSize}`);
-    }
-    if (this.vds.isClosed) throw new InvalidOperationError(`${this.vds.url} is closed`);
+    integerArgument(maxPages, 'maxPages', 1);
+    enumArgument<AccessMode>(AccessMode, 'AccessMode', accessMode, 'accessMode');
+    integerArgument(chunkMetadataPageSize, 'chunkMetadataPageSize', 1);
+    this.vds.assertOpen();
     return new VolumeDataPageAccessor(this.vds, layer, maxPages, accessMode, chunkMetadataPageSize);
   }
 
@@ -301,7 +305,8 @@ export class VolumeDataAccessManager {
   }
 
   private layer({ dimensionsND = DimensionsND.Dimensions_012, lod = 0, channel = 0 }: LayerSelection): VolumeDataLayer {
-    if (DimensionsND[dimensionsND] === undefined) throw new InvalidArgumentError(`Invalid dimensionsND ${dimensionsND}`);
+    enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', dimensionsND, 'dimensionsND');
+    integerArgument(lod, 'lod', 0);
     const channelCount = this.vds.layout.getChannelCount();
     if (!Number.isInteger(channel) || channel < 0 || channel >= channelCount) {
       throw new InvalidArgumentError(`Channel ${channel} does not exist (the layout has ${channelCount})`);
@@ -316,9 +321,9 @@ export class VolumeDataAccessManager {
   /** The layer a read is served from: the requested one, or the produced layer it is remapped from. */
   private readableLayer(selection: LayerSelection): VolumeDataLayer {
     const layer = this.layer(selection);
-    if (this.vds.isClosed) throw new InvalidOperationError(`${this.vds.url} is closed`);
+    this.vds.assertOpen();
     if (this.vds.produceStatus(layer.dimensionsND) !== VDSProduceStatus.Unavailable) return layer;
-    const source = this.remapSource(layer);
+    const source = this.vds.remapSource(layer);
     if (!source) {
       throw new InvalidOperationError('The requested dimension group or channel is unavailable (check VDS produce status before requesting data)');
     }
@@ -328,29 +333,18 @@ export class VolumeDataAccessManager {
   private outputFormat(layer: VolumeDataLayer, format: VolumeDataFormat | undefined): VolumeDataFormat {
     if (format === undefined) return VolumeDataFormat.Format_R32;
     if (format === VolumeDataFormat.Format_Any) return layer.channelDescriptor.format;
-    if (VolumeDataFormat[format] === undefined) throw new InvalidArgumentError(`Invalid format ${format}`);
-    return format;
+    return enumArgument<VolumeDataFormat>(VolumeDataFormat, 'VolumeDataFormat', format, 'format');
   }
 
-  /**
-   * `[min, max)` per dimension, padded to 6 dimensions; throws on anything outside the layer
-   * (whose dimension 0 is the mapped value count for PerTrace channels).
-   */
+  /** `[min, max)` padded to 6 dimensions, inside the layer (whose dimension 0 is the mapped value count for PerTrace channels). */
   private checkedBox(layer: VolumeDataLayer, min: readonly number[], max: readonly number[]): [Index6, Index6] {
+    return boxArgument(min, max, this.vds.layout.getDimensionality(), layer.partition.numSamples);
+  }
+
+  /** `[0, 0, 0]…[10, 20, 30]`: a checked box for messages, without the padding to 6 dimensions. */
+  private boxText(min: Index6, max: Index6): string {
     const dims = this.vds.layout.getDimensionality();
-    if (!Array.isArray(min) || !Array.isArray(max) || min.length < dims || max.length < dims) {
-      throw new InvalidArgumentError(`min and max need ${dims} values each`);
-    }
-    const lo = [0, 0, 0, 0, 0, 0] as Index6, hi = [1, 1, 1, 1, 1, 1] as Index6;
-    for (let d = 0; d < dims; d++) {
-      const n = layer.partition.numSamples[d]!;
-      const a = min[d]!, b = max[d]!;
-      if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || a >= n || b <= a || b > n) {
-        throw new InvalidArgumentError(`Invalid subset in dimension ${d}: [${a}, ${b}) must lie within [0, ${n}) and not be empty`);
-      }
-      lo[d] = a; hi[d] = b;
-    }
-    return [lo, hi];
+    return `[${min.slice(0, dims).join(', ')}]…[${max.slice(0, dims).join(', ')}]`;
   }
 }
 

@@ -11,6 +11,7 @@ import type {
 import type { LayerStatusEntry } from './layout/layerStatus.js';
 import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeVolumeDataLayoutJson } from './layout/layoutJson.js';
 import { validateLayout, VolumeDataLayout } from './layout/volumeDataLayout.js';
+import { validateNewLayout } from './layout/newLayout.js';
 import { MetadataContainer, type MetadataReadAccess } from './metadata/metadataContainer.js';
 import { utf8, VDS } from './vds.js';
 import type { WaveletAdaptiveMode } from './engine/adaptiveLevel.js';
@@ -69,6 +70,7 @@ export async function create(
   }
   if (CompressionMethod[compressionMethod] === undefined) throw new InvalidArgumentError(`Invalid compression method ${compressionMethod}`);
   validateLayout(layoutDescriptor, axisDescriptors, channelDescriptors);
+  validateNewLayout(layoutDescriptor, axisDescriptors, channelDescriptors);
   const container = new MetadataContainer();
   container.copyMetadataFrom(metadata);
   const layout = new VolumeDataLayout(layoutDescriptor, [...axisDescriptors], [...channelDescriptors], container);

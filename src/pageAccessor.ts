@@ -1,7 +1,7 @@
 // VolumeDataPageAccessor: page-level reads and writes of one layer, with at most `maxPages`
 // pages held (least recently used released pages are evicted, and written back if dirty).
 import { Subject } from 'rxjs';
-import { AccessMode } from './enums.js';
+import { AccessMode, VDSProduceStatus } from './enums.js';
 import { InvalidArgumentError, InvalidOperationError } from './errors.js';
 import type { VolumeDataLayer } from './geometry/layers.js';
 import type { Index6 } from './geometry/partition.js';
@@ -10,6 +10,7 @@ import { channelValuesOf } from './engine/layerReader.js';
 import { bytesOf, formatByteSize, typedView } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { type PageOwner, VolumeDataPage } from './page.js';
+import { checkAllocation, checkMetadataPageCount } from './requestArguments.js';
 import type { VDS } from './vds.js';
 import { workerCount } from './workers/pool.js';
 import { decodeChunk } from '../operators/decodeChunks.js';
@@ -17,6 +18,7 @@ import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPag
 import { fetchChunk } from '../sources/chunkSource.js';
 import { constantBlock } from './engine/constantBlock.js';
 import { UNKNOWN_HASH } from './codecs/volumeDataHash.js';
+import { payloadByteSize } from './codecs/dataBlock.js';
 import { VolumeDataFormat } from './enums.js';
 
 interface CachedPage {
@@ -53,11 +55,17 @@ export class VolumeDataPageAccessor implements PageOwner {
     if (this.writable && layer.lod > 0 && generatesLODs) {
       throw new InvalidArgumentError('AccessMode_Create and AccessMode_ReadWrite generate LODs from LOD 0; use the ...WithoutLODGeneration modes to write LOD > 0');
     }
+    // Chunk 0 is the largest: every chunk has the brick plus both margins, clipped at the volume's end.
+    checkAllocation(`A page of ${layer.name}`, payloadByteSize(layer.blockShape(0)));
     if (!this.writable) return;
     const creating = accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_CreateWithoutLODGeneration;
+    const lodLayers = vds.layers.lodLayers(layer.dimensionsND, layer.channel);
+    // Checked before any layer is produced, so a refusal leaves the dataset as it was.
+    for (const produced of generatesLODs ? lodLayers : [layer]) {
+      if (creating || !vds.metadataPages(produced)) checkMetadataPageCount(produced.name, produced.chunkCount, chunkMetadataPageSize);
+    }
     this.target = this.writeTarget(layer, creating, chunkMetadataPageSize);
     this.writes.pipe(writeBackPages(this.writeLimit)).subscribe((written) => this.onWritten(written));
-    const lodLayers = vds.layers.lodLayers(layer.dimensionsND, layer.channel);
     if (generatesLODs && lodLayers.length > 1) {
       const targets = new Map(lodLayers.slice(1).map((l) => [l, this.writeTarget(l, creating, chunkMetadataPageSize)]));
       this.pyramid = new LODPyramid(lodLayers, (lodLayer, chunk, payload) => this.enqueueWrite(targets.get(lodLayer)!, chunk, payload),
@@ -116,6 +124,7 @@ export class VolumeDataPageAccessor implements PageOwner {
   /** The chunk's VolumeDataHash (0 = never written; see `isConstantHash`). Async: it may need a metadata page. */
   async getChunkVolumeDataHash(chunkIndex: number): Promise<bigint> {
     this.checkedChunk(chunkIndex);
+    this.vds.assertOpen();
     return (await this.vds.reader(this.layer).chunkMetadata(chunkIndex)).hash;
   }
 
@@ -159,6 +168,14 @@ export class VolumeDataPageAccessor implements PageOwner {
   /** The page holding `chunkIndex`, read from the store (or the cache), in the stored format. */
   readPage(chunkIndex: number): Promise<VolumeDataPage> {
     this.checkedChunk(chunkIndex);
+    this.vds.assertOpen();
+    // A group nobody wrote has no chunks to read; OpenVDS refuses Unavailable layers and fails on
+    // the missing chunk objects of Remapped ones (those are for volume requests).
+    const status = this.vds.layerProduceStatus(this.layer);
+    if (!this.writable && status !== VDSProduceStatus.Normal) {
+      throw new InvalidOperationError(`${this.layer.name} is ${VDSProduceStatus[status]}: nothing was written to its dimension ` +
+        'group, so it has no pages (check getVDSProduceStatus; requestVolumeSubset reads Remapped groups)');
+    }
     const cached = this.cache.get(chunkIndex);
     if (cached) {
       cached.pins++;
@@ -181,6 +198,7 @@ export class VolumeDataPageAccessor implements PageOwner {
 
   /** Writes every dirty page and waits until all of them are stored. */
   async commit(): Promise<void> {
+    this.vds.assertOpen();
     for (const [chunkIndex, cached] of this.cache) {
       const page = cached.page;
       if (page?.isDirty) {
@@ -198,7 +216,7 @@ export class VolumeDataPageAccessor implements PageOwner {
 
   assertWritable(): void {
     if (!this.writable) throw new InvalidOperationError('This VolumeDataPageAccessor is read-only (AccessMode_ReadOnly)');
-    if (this.vds.isClosed) throw new InvalidOperationError(`${this.vds.url} is closed`);
+    this.vds.assertOpen();
   }
 
   async releasePage(page: VolumeDataPage): Promise<void> {

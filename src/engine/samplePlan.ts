@@ -50,22 +50,3 @@ export function tracePositions(layer: VolumeDataLayer, traces: Float64Array, tra
   }
   return { positions, traceLength };
 }
-
-/** Sample positions as 6 doubles each, from arrays of 1…6 coordinates or a flat array of stride 6. */
-export function positionsOf(input: ArrayLike<number>[] | Float32Array | Float64Array, dimensionality: number, what: string): Float64Array {
-  if (input instanceof Float32Array || input instanceof Float64Array) {
-    if (input.length % 6 !== 0) throw new RangeError(`${what}: a flat position array holds 6 values per position, got ${input.length} values`);
-    return Float64Array.from(input);
-  }
-  if (!Array.isArray(input)) throw new RangeError(`${what} must be an array of positions`);
-  const out = new Float64Array(input.length * 6);
-  input.forEach((position, i) => {
-    if (!position || position.length < dimensionality) throw new RangeError(`${what}[${i}] needs ${dimensionality} coordinates`);
-    for (let d = 0; d < Math.min(6, position.length); d++) {
-      const v = position[d]!;
-      if (!Number.isFinite(v)) throw new RangeError(`${what}[${i}] has a non-finite coordinate ${v}`);
-      out[i * 6 + d] = v;
-    }
-  });
-  return out;
-}

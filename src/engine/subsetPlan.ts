@@ -22,11 +22,22 @@ export interface ChunkCopy {
   count: Index6;
 }
 
+/** Per dimension, the first and last chunk index whose interior intersects `[min, max)`. */
+function chunkRanges(layer: VolumeDataLayer, min: Index6, max: Index6): (readonly [number, number])[] {
+  const p = layer.partition;
+  return [0, 1, 2, 3, 4, 5].map((d) => [p.voxelToIndex(min[d]!, d), p.voxelToIndex(max[d]! - 1, d)] as const);
+}
+
+/** How many chunks `planSubset` would list, without listing them. */
+export function subsetChunkCount(layer: VolumeDataLayer, min: Index6, max: Index6): number {
+  return chunkRanges(layer, min, max).reduce((n, [lo, hi]) => n * (hi - lo + 1), 1);
+}
+
 export function planSubset(layer: VolumeDataLayer, min: Index6, max: Index6): SubsetPlan {
   const p = layer.partition;
   const outSize = [0, 1, 2, 3, 4, 5].map((d) => p.requestLODSize(min[d]!, max[d]!, d)) as Index6;
   const plan: SubsetPlan = { layer, min, max, outSize, chunks: [] };
-  const ranges = [0, 1, 2, 3, 4, 5].map((d) => [p.voxelToIndex(min[d]!, d), p.voxelToIndex(max[d]! - 1, d)] as const);
+  const ranges = chunkRanges(layer, min, max);
   const index = ranges.map(([lo]) => lo);
   for (;;) {
     const chunkIndex = p.indexArrayToChunkIndex(index);

@@ -87,12 +87,9 @@ export class VolumeDataLayers {
   private readonly byName = new Map<string, VolumeDataLayer>();
 
   constructor(input: LayoutGeometryInput) {
-    const layers: VolumeDataLayer[] = [];
-    for (const group of dimensionGroupsOfVolume(input.axisDescriptors.length)) {
-      layers.push(...createGroupLayers(input, group));
-    }
-    this.all = layers;
-    for (const layer of layers) {
+    // flatMap, not push(...spread): a spread of many channels' layers overflows the call stack.
+    this.all = dimensionGroupsOfVolume(input.axisDescriptors.length).flatMap((group) => createGroupLayers(input, group));
+    for (const layer of this.all) {
       this.byKey.set(key(layer.dimensionsND, layer.lod, layer.channel), layer);
       this.byName.set(layer.name, layer);
     }
