@@ -164,7 +164,7 @@ function channelDescriptors(file: SEGYFile, geometry: SurveyGeometry, scan: SEGY
   if (hasGatherOffset(scan.segyType)) {
     const offsets = geometry.offsets.length ? geometry.offsets : [0];
     channels.push(VolumeDataChannelDescriptor.traceMappedVolumeDataChannelDescriptor(VolumeDataFormat.Format_R32, one, 'Offset', 'm',
-      convert(Math.min(...offsets)), convert(Math.max(...offsets)), 1, ChannelFlags.NoLossyCompression));
+      convert(offsets.reduce((a, b) => Math.min(a, b))), convert(offsets.reduce((a, b) => Math.max(a, b))), 1, ChannelFlags.NoLossyCompression));
   }
   return channels;
 }
