@@ -3,8 +3,6 @@ import * as vds from '../../src/index.js';
 import { type Command, UsageError } from '../lib/command.js';
 
 export const infoCommand: Command = {
-  name: 'info',
-  summary: 'print the layout, layers and metadata of a dataset',
   usage: 'rxvds info URL [--connection STRING] [--json]',
   options: { json: { type: 'boolean' } },
   async run(positionals, values) {
