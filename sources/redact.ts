@@ -23,8 +23,8 @@ const PUBLIC_CONNECTION_KEYS = new Set([
 /** `scheme://` `userinfo@` rest: the userinfo runs to the last `@` before the path. */
 const URL_PARTS = /^([a-z][a-z0-9+.-]*:\/\/)(?:([^/?#]*)@)?([^?#]*)(\?[^#]*)?(#.*)?$/is;
 
-/** URLs inside free text: a scheme, `://`, then everything up to white space or a quote. */
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+/** URLs inside free text: a scheme, `://`, then everything up to white space or a quote, less trailing punctuation. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]*[^\s"'<>`:.,;)]/gi;
 
 /** `Name=value` pairs inside free text whose name says the value is a credential. */
 const SECRET_PAIR_IN_TEXT = /\b([a-z_-]*(?:key|secret|token|signature|sig|passw|pwd|credential|suffix)[a-z_-]*\s*=\s*)[^;\s"'&]+/gi;
