@@ -26,8 +26,8 @@ const URL_PARTS = /^([a-z][a-z0-9+.-]*:\/\/)(?:([^/?#]*)@)?([^?#]*)(\?[^#]*)?(#.
 /** URLs inside free text: a scheme, `://`, then everything up to white space or a quote, less trailing punctuation. */
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]*[^\s"'<>`:.,;)]/gi;
 
-/** `Name=value` pairs inside free text whose name says the value is a credential. */
-const SECRET_PAIR_IN_TEXT = /\b([a-z_-]*(?:key|secret|token|signature|sig|passw|pwd|credential|suffix)[a-z_-]*\s*=\s*)[^;\s"'&]+/gi;
+/** `Name=value` pairs inside free text whose name says the value is a credential (and not yet redacted). */
+const SECRET_PAIR_IN_TEXT = /\b([a-z_-]*(?:key|secret|token|signature|sig|passw|pwd|credential|suffix)[a-z_-]*\s*=\s*)(?!\*\*\*)[^;\s"'&]+/gi;
 
 /** A URL without its userinfo and with its credential parameters' values replaced by `***`. */
 export function redactUrl(url: string): string {
