@@ -163,18 +163,35 @@ describe('rxvds CLI, compiled, run from another folder', function () {
 
   describe('secrets on the command line never reach the output', () => {
     const SECRETS = ['PASSw0rd-9f3', 'SIGsecret-77a', 'AMZsig-4c1d', 'AMZcred-8e2', 'AMZtoken-51b', 'wJalrSecret-3d', 'AccountKeySecret-0c', 'SasSecret-6b'];
+    const QUERY = 'sv=2024-01-01&sig=SIGsecret-77a&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AMZcred-8e2&X-Amz-Signature=AMZsig-4c1d' +
+      '&X-Amz-Security-Token=AMZtoken-51b';
     let server: RunningServer;
     before(async () => {
-      // Every request without this exact query gets 403 at once: no retries, no waiting.
-      server = await startStaticServer(new FolderStore(join(cwd, 'f3')), { requiredQuery: 'never=1' });
+      expect((await rxvds(['import-segy', F3, 'served'], cwd)).code).to.equal(0);
+      // Only requests with exactly this query get data; any other gets 403 at once (no retries, no waiting).
+      server = await startStaticServer(new FolderStore(join(cwd, 'served')), { requiredQuery: QUERY, basePath: '/ds' });
     });
     after(async () => { await server.stop(); });
 
-    it('in URLs (userinfo, SAS, presigned) and connection strings, for every command', async () => {
+    it('in URLs that work: every command succeeds and prints the URL without them', async () => {
+      const url = `http://reader:PASSw0rd-9f3@${server.url.replace('http://', '')}/ds?${QUERY}`;
+      const redacted = `http://***@${server.url.replace('http://', '')}/ds?sv=2024-01-01&sig=***&X-Amz-Algorithm=AWS4-HMAC-SHA256` +
+        '&X-Amz-Credential=***&X-Amz-Signature=***&X-Amz-Security-Token=***';
+      const runs = [['info', url], ['info', url, '--json'], ['slice', url, '--dim', '1', '--index', '2', '--out', 'served.png'],
+        ['copy', url, 'served-copy'], ['export-segy', url, 'served.sgy']];
+      const results = await Promise.all(runs.map((args) => rxvds(args, cwd)));
+      results.forEach((result, i) => {
+        expect(result.code, `${runs[i]!.join(' ')}: ${result.stderr}`).to.equal(0);
+        expect(result.stdout, runs[i]!.join(' ')).to.contain(redacted);
+        for (const secret of SECRETS) expect(result.stdout + result.stderr, runs[i]!.join(' ')).not.to.contain(secret);
+      });
+      expect(Buffer.compare(readFileSync(join(cwd, 'served.sgy')), readFileSync(F3))).to.equal(0);
+    });
+
+    it('in URLs and connection strings that fail: every command fails with a message without them', async () => {
       const host = server.url.replace('http://', '');
-      // One URL with every kind of credential, through every command that takes a URL.
-      const url = (path: string) => `http://reader:PASSw0rd-9f3@${host}/${path}?sv=2024-01-01&sig=SIGsecret-77a` +
-        '&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AMZcred-8e2&X-Amz-Signature=AMZsig-4c1d&X-Amz-Security-Token=AMZtoken-51b';
+      // One URL with every kind of credential, through every command that takes a URL; 403 for a missing `x=1`.
+      const url = (path: string) => `http://reader:PASSw0rd-9f3@${host}/${path}?${QUERY}&x=1`;
       const runs: string[][] = [
         ['info', `http://reader:PASSw0rd-9f3@${host}/ds`], ['info', `http://${host}/ds?sv=2024-01-01&sig=SIGsecret-77a`],
         ['info', url('ds'), '--json'], ['slice', url('ds'), '--dim', '0', '--index', '0', '--out', 'secret.png'],

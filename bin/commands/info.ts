@@ -1,4 +1,5 @@
 // `rxvds info URL`: the layout of a dataset (axes, channels, bricks, LODs, compression, chunk counts, metadata).
+import { redactUrl } from '../../sources/redact.js';
 import * as vds from '../../src/index.js';
 import { type Command, UsageError } from '../lib/command.js';
 
@@ -10,7 +11,7 @@ export const infoCommand: Command = {
     if (!url || positionals.length > 1) throw new UsageError(`expected one URL\nUsage: ${this.usage}`);
     const dataset = await vds.open(url, String(values.connection ?? ''));
     try {
-      const info = describe(url, dataset);
+      const info = describe(redactUrl(url), dataset);
       console.log(values.json ? JSON.stringify(info, null, 2) : formatInfo(info));
     } finally {
       await vds.close(dataset, false);

@@ -12,7 +12,7 @@ let built: Promise<unknown> | undefined;
 
 /** `npm run build` once per mocha run: a no-op rebuild takes a few seconds. */
 export function buildCli(): Promise<unknown> {
-  return (built ??= run('npm', ['run', 'build'], { cwd: REPO }));
+  return (built ??= run('npm', ['run', 'build'], { cwd: REPO, env: cliEnv() }));
 }
 
 export interface CliResult {
