@@ -1,5 +1,6 @@
 // The OpenVDS entry points: open, create, close, getLayout, getAccessManager.
 import { openStore, type StoreIntent } from '../sources/openStore.js';
+import { redactUrl } from '../sources/redact.js';
 import type { Store } from '../sources/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from './connectionString.js';
@@ -101,8 +102,8 @@ export function getAccessManager(vds: VDS): VolumeDataAccessManager {
 
 function resolveStore(dataset: string | Store, connectionString: string, intent: StoreIntent = 'open'): { store: Store; options: ConnectionOptions; url: string } {
   if (typeof dataset !== 'string') return { store: dataset, options: parseConnectionString(connectionString), url: dataset.description };
-  // Signed URLs carry their token in the query: keep it out of messages.
-  return { ...openStore(dataset, connectionString, intent), url: dataset.replace(/\?.*$/s, '?…') };
+  // URLs carry passwords and signed-query tokens: keep them out of messages.
+  return { ...openStore(dataset, connectionString, intent), url: redactUrl(dataset) };
 }
 
 async function writeNewDataset(store: Store, layout: VolumeDataLayout): Promise<void> {
