@@ -1,19 +1,18 @@
 // VolumeDataAccessManager: validates requests synchronously, then runs them as reactive pipelines.
-import { defer, endWith, finalize, from, map, type Observable } from 'rxjs';
+import { concat, defer, endWith, finalize, from, map, type Observable, of } from 'rxjs';
 import { AccessMode, DimensionsND, InterpolationMethod, VDSProduceStatus, VolumeDataFormat } from './enums.js';
 import { InvalidArgumentError, InvalidOperationError } from './errors.js';
 import type { VolumeDataLayer } from './geometry/layers.js';
 import type { Index6 } from './geometry/partition.js';
 import { chunkCopy, planSubset } from './engine/subsetPlan.js';
 import { closeGate, createDeliveryGate } from './engine/deliveryGate.js';
-import { planSamples, positionsOf, tracePositions } from './engine/samplePlan.js';
+import { planProjection, planSamples, positionsOf, type SamplePlan, tracePositions } from './engine/samplePlan.js';
+import { projectedValueConverter, type SampleRequestKind, samplingRules, type SamplingRules } from './engine/sampleRules.js';
 import { dimensionsOf } from './geometry/dimensionGroup.js';
-import { isQuantizedFormat, quantizeWithReciprocalScale, bucketCount, targetNoValue, targetValueConverter } from './convert.js';
-import { channelValuesOf } from './engine/layerReader.js';
 import { bufferByteSize, checkedOutputBytes, typedView, type VolumeDataTypedArray } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
-import { type RequestEvent, VolumeDataRequest } from './request.js';
+import { type ProgressEvent, type RequestEvent, VolumeDataRequest } from './request.js';
 import type { VDS } from './vds.js';
 import { workerCount } from './workers/pool.js';
 import { assembleSubset } from '../sinks/assembleSubset.js';
@@ -111,7 +110,7 @@ export class VolumeDataAccessManager {
   volumeSamples$(samplePositions: ArrayLike<number>[] | Float32Array | Float64Array, options: SampleOptions = {}): Observable<RequestEvent<Float32Array>> {
     const layer = this.readableLayer(options);
     const positions = this.checkedPositions(samplePositions, 'samplePositions');
-    return this.sampled$(layer, positions, positions.length / 6, options);
+    return this.sampled$('samples', layer, positions, positions.length / 6, options);
   }
 
   /** Traces along `traceDimension` through each position (its coordinate in that dimension is ignored); R32. */
@@ -123,7 +122,7 @@ export class VolumeDataAccessManager {
     const layer = this.readableLayer(options);
     this.checkedTraceDimension(layer, traceDimension);
     const { positions } = tracePositions(layer, this.checkedPositions(traces, 'tracePositions'), traceDimension);
-    return this.sampled$(layer, positions, positions.length / 6, options, 0.5);
+    return this.sampled$('traces', layer, positions, positions.length / 6, options, 0.5);
   }
 
   /** A surface through a 3D layer sampled onto the 2D grid of `projectedDimensions` (format sheet 5.3). */
@@ -145,31 +144,23 @@ export class VolumeDataAccessManager {
     const format = this.outputFormat(layer, options.format);
     const byteSize = this.getProjectedVolumeSubsetBufferSize(min, max, options.projectedDimensions, format, options.lod, options.channel);
     const out = options.dataOut ? checkedOutputBytes(options.dataOut, format, byteSize) : undefined;
-    const p = layer.partition;
     const [a, b] = projected as [number, number];
-    const na = p.lodSize(lo[a]!, hi[a]!, a), nb = p.lodSize(lo[b]!, hi[b]!, b);
-    const positions = new Float64Array(na * nb * 6);
-    const n = p.numSamples[projection]!;
-    for (let jb = 0; jb < nb; jb++) {
-      for (let ja = 0; ja < na; ja++) {
-        const at = (ja + jb * na) * 6;
-        for (let d = 0; d < 6; d++) positions[at + d] = lo[d]! + 0.5;
-        const pa = lo[a]! + ja * (1 << p.lodShift(a)) + (1 << p.lodShift(a)) / 2;
-        const pb = lo[b]! + jb * (1 << p.lodShift(b)) + (1 << p.lodShift(b)) / 2;
-        const z = -(plane[3] + coefficient(a) * pa + coefficient(b) * pb) / coefficient(projection);
-        positions[at + a] = pa;
-        positions[at + b] = pb;
-        positions[at + projection] = Math.min(Math.max(z, 0.5), n - 0.5);
-      }
-    }
-    const convert = projectedConverter(layer, format, options.replacementNoValue);
-    return this.sampled$(layer, positions, na * nb, { ...options, dataOut: undefined }).pipe(map((event): RequestEvent<VolumeDataTypedArray> => {
-      if (event.kind === 'progress') return event;
+    const plan = planProjection(layer, {
+      min: lo, max: hi, projected: [a, b], projection,
+      plane: [coefficient(a), coefficient(b), coefficient(projection), plane[3]],
+    });
+    const rules = samplingRules('projected', layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
+    const convert = projectedValueConverter(format, layer.channelDescriptor, options.replacementNoValue !== undefined, rules.f32);
+    return defer(() => {
+      // Doubles: R64/U32 channels interpolate in double, and R64 output keeps it.
+      const values = new Float64Array(plan.count);
       const bytes = out ?? new Uint8Array(byteSize);
       const data = (options.dataOut ?? typedView(format, bytes.buffer, bytes.byteOffset, byteSize)) as VolumeDataTypedArray;
-      convert(event.data, data);
-      return { kind: 'data', data };
-    }));
+      return concat(this.interpolated$(plan, rules, values), defer(() => {
+        writeProjected(plan, values, data, format, convert);
+        return of<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data });
+      }));
+    });
   }
 
   getProjectedVolumeSubsetBufferSize(min: readonly number[], max: readonly number[], projectedDimensions: DimensionsND,
@@ -208,24 +199,31 @@ export class VolumeDataAccessManager {
     ));
   }
 
-  private sampled$(layer: VolumeDataLayer, positions: Float64Array, count: number, options: SampleOptions,
+  private sampled$(kind: SampleRequestKind, layer: VolumeDataLayer, positions: Float64Array, count: number, options: SampleOptions,
     unusedCoordinate = 0): Observable<RequestEvent<Float32Array>> {
     if (options.dataOut && (!(options.dataOut instanceof Float32Array) || options.dataOut.length < count)) {
       throw new RangeError(`dataOut must be a Float32Array of at least ${count} elements`);
     }
-    const method = options.interpolationMethod ?? InterpolationMethod.Linear;
-    if (InterpolationMethod[method] === undefined) throw new InvalidArgumentError(`Invalid interpolation method ${method}`);
+    const rules = samplingRules(kind, layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
     const plan = planSamples(layer, positions, unusedCoordinate);
-    const reader = this.vds.reader(layer);
-    const replacementNoValue = options.replacementNoValue ?? layer.channelDescriptor.noValue;
     return defer(() => {
       const out = options.dataOut ?? new Float32Array(count);
-      return from(plan.byChunk.keys()).pipe(
-        inFlight(chunksInFlight(), readChunks(reader, { format: VolumeDataFormat.Format_R32 }, this.vds.chunkCache)),
-        assembleSamples(plan, out, { method, replacementNoValue }),
-        endWith<RequestEvent<Float32Array>>({ kind: 'data', data: out }),
-      );
+      return this.interpolated$(plan, rules, out).pipe(endWith<RequestEvent<Float32Array>>({ kind: 'data', data: out }));
     });
+  }
+
+  /** Reads the planned chunks as the rules say and interpolates every planned sample into `out`. */
+  private interpolated$(plan: SamplePlan, rules: SamplingRules, out: Float32Array | Float64Array): Observable<ProgressEvent> {
+    const reader = this.vds.reader(plan.layer);
+    return from(plan.byChunk.keys()).pipe(
+      inFlight(chunksInFlight(), readChunks(reader, { format: rules.decodeFormat, replacementNoValue: rules.decodeReplacement }, this.vds.chunkCache)),
+      assembleSamples(plan, out, rules),
+    );
+  }
+
+  private checkedMethod(method = InterpolationMethod.Linear): InterpolationMethod {
+    if (InterpolationMethod[method] === undefined) throw new InvalidArgumentError(`Invalid interpolation method ${method}`);
+    return method;
   }
 
   private checkedPositions(input: ArrayLike<number>[] | Float32Array | Float64Array, what: string): Float64Array {
@@ -354,30 +352,19 @@ export class VolumeDataAccessManager {
   }
 }
 
-/** Writes R32 samples into the requested format; U8/U16 quantise with integer scale and offset, as OpenVDS does here. */
-function projectedConverter(layer: VolumeDataLayer, format: VolumeDataFormat, replacementNoValue: number | undefined): (from: Float32Array, to: VolumeDataTypedArray) => void {
-  const channel = channelValuesOf(layer);
-  const noValue = targetNoValue(format, channel, replacementNoValue);
-  const isNoValue = (v: number) => channel.useNoValue && v === (replacementNoValue ?? channel.noValue);
-  let convert: (v: number) => number;
-  if (isQuantizedFormat(format)) {
-    const reciprocal = Math.fround(1 / channel.integerScale);
-    const buckets = bucketCount(format, channel.useNoValue);
-    convert = (v) => quantizeWithReciprocalScale(v, channel.integerOffset, reciprocal, buckets);
-  } else {
-    convert = targetValueConverter(format, format, channel);
-  }
-  return (from, to) => {
-    if (format === VolumeDataFormat.Format_1Bit) {
-      const bits = to as Uint8Array;
-      from.forEach((v, i) => { if (!isNoValue(v) && v !== 0) bits[i >> 3] = bits[i >> 3]! | (1 << (i & 7)); });
-      return;
+/** Writes the interpolated values of a projected subset into the output buffer (voxels no chunk served stay untouched). */
+function writeProjected(plan: SamplePlan, values: Float64Array, data: VolumeDataTypedArray, format: VolumeDataFormat,
+  convert: (value: number) => number): void {
+  const target = data as unknown as { [i: number]: number | bigint };
+  for (const samples of plan.byChunk.values()) {
+    for (const i of samples) {
+      const element = convert(values[i]!);
+      if (format === VolumeDataFormat.Format_1Bit) {
+        const bits = data as Uint8Array;
+        bits[i >> 3] = element ? bits[i >> 3]! | (1 << (i & 7)) : bits[i >> 3]! & ~(1 << (i & 7));
+      } else {
+        target[i] = format === VolumeDataFormat.Format_U64 ? BigInt(element) : element;
+      }
     }
-    const target = to as unknown as { [i: number]: number | bigint };
-    const big = format === VolumeDataFormat.Format_U64;
-    from.forEach((v, i) => {
-      const x = isNoValue(v) ? noValue : convert(v);
-      target[i] = big ? BigInt(x) : x;
-    });
-  };
+  }
 }
