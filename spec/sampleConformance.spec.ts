@@ -215,6 +215,30 @@ describe('interpolation conformance per request kind (issue 11 items 4, 5, 8)', 
     });
   });
 
+  describe('projected subsets at LOD 1', () => {
+    const lodSize: [number, number, number] = [20, 9, 7];
+    const value = (x: number, y: number, z: number) => ((x * x) % 17) + 3 * y + 0.5 * z * z;
+    let dataset: vds.VDS, manager: vds.VolumeDataAccessManager;
+    before(async () => ({ dataset, manager } = await open({ size: lodSize, format: Format.Format_R32, value, lodLevels: vds.LODLevels.LODLevels_1 })));
+    after(() => vds.close(dataset));
+
+    it('sample the centre of the LOD voxel holding each output voxel, even from an odd min (5.3)', async () => {
+      const lod1 = await completed(manager.requestVolumeSubset([0, 0, 0], lodSize, { lod: 1 })) as Float32Array;
+      const plane = [1, -0.6, -0.9, -1.7];
+      const data = await completed(manager.requestProjectedVolumeSubset([0, 1, 1], lodSize, {
+        lod: 1, voxelPlane: plane as [number, number, number, number], projectedDimensions: vds.DimensionsND.Dimensions_12, interpolationMethod: I.Linear,
+      })) as Float32Array;
+      expect(data.length).to.equal(4 * 3);
+      for (let jc = 0; jc < 3; jc++) for (let jb = 0; jb < 4; jb++) {
+        const b = 1 + 2 * jb, c = 1 + 2 * jc;
+        // The plane is evaluated at the LOD0 position + 2^LOD / 2, then halved into LOD 1 voxels along dimension 0.
+        const position = planePosition(plane, b + 0.5, c + 0.5, lodSize[0]);
+        const line = Array.from({ length: 10 }, (_, x) => lod1[x + 10 * (Math.floor(b / 2) + 5 * Math.floor(c / 2))]!);
+        expect(data[jb + 4 * jc], `(${jb}, ${jc})`).to.equal(interpolate(line, F(position / 2), false, { real: F }));
+      }
+    });
+  });
+
   describe('item 8: U8 channels with no-value in projected subsets', () => {
     const code = (x: number, y: number, z: number) => (x === 5 ? 255 : Math.min(254, 18 * x + 3 * y + z));
     const [scale, offset] = [0.5, -10];

@@ -92,12 +92,22 @@ export function createVolumeSampler(block: SamplerBlock, options: SamplerOptions
   }
 }
 
+/** Recent code tables: every chunk of a channel shares one (a U16 table is 256 KiB). */
+const codeTables = new Map<string, Float32Array>();
+
 /** The physical value of each code, f32(offset + f32(scale · code)) as QuantizedTypesToFloatConverter computes it. */
 function codeTable(data: Uint8Array | Uint16Array, codes: SamplerBlock['codes']): Float32Array {
   if (!codes) throw new Error('SamplerBlock with U8/U16 codes needs their integerScale and integerOffset');
   const scale = fround(codes.integerScale), offset = fround(codes.integerOffset);
-  const table = new Float32Array(data instanceof Uint8Array ? 0x100 : 0x10000);
-  for (let code = 0; code < table.length; code++) table[code] = offset + fround(scale * code);
+  const length = data instanceof Uint8Array ? 0x100 : 0x10000;
+  const key = `${length}/${scale}/${offset}`;
+  let table = codeTables.get(key);
+  if (!table) {
+    table = new Float32Array(length);
+    for (let code = 0; code < length; code++) table[code] = offset + fround(scale * code);
+    if (codeTables.size >= 8) codeTables.clear();
+    codeTables.set(key, table);
+  }
   return table;
 }
 
