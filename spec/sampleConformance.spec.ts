@@ -148,6 +148,15 @@ describe('interpolation conformance per request kind (issue 11 items 4, 5, 8)', 
       });
     }
 
+    it('a replacement is taken as f32, as OpenVDS takes it, so replaced R64 voxels are still found', async () => {
+      const us = [9.2, 8.8, 10.3, 4.2];
+      const data = await completed(manager.requestVolumeSamples(us.map((u) => [u, 1.5, 2.5]), { interpolationMethod: I.Linear, replacementNoValue: 0.1 }));
+      const replaced = { real: (x: number) => x, isNoValue: (e: number) => e === F(0.1), replacement: F(0.1) };
+      const elements = along(value, 1, 2).map((e) => (e === F(1e30) ? F(0.1) : e));
+      expect([...data]).to.deep.equal(us.map((u) => F(interpolate(elements, u, false, replaced))));
+      expect(data.slice(0, 3)).to.deep.equal(new Float32Array([F(0.1), value(8, 1, 2), value(10, 1, 2)]));
+    });
+
     it('traces too (interpolated across dimension 0, along dimension 1)', async () => {
       const data = await completed(manager.requestVolumeTraces([[4.3, 0, 2.5]], 1, { interpolationMethod: I.Linear }));
       const expected = Array.from({ length: size[1] }, (_, y) => F(interpolate(along(value, y, 2), 4.3, false, model)));

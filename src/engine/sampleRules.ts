@@ -40,8 +40,10 @@ export interface SamplingRules {
 const PROJECTED_NO_VALUE = 1;
 
 export function samplingRules(kind: SampleRequestKind, channel: VolumeDataChannelDescriptor, method: InterpolationMethod,
-  replacementNoValue: number | undefined): SamplingRules {
+  requestedReplacement: number | undefined): SamplingRules {
   const format = channel.format;
+  // OpenVDS takes the replacement as a float: R64 pages hold f32(replacement), U32 ones its f32 rounding.
+  const replacementNoValue = requestedReplacement === undefined ? undefined : f32(requestedReplacement);
   const rules = {
     decodeFormat: format === F.Format_1Bit ? F.Format_R32 : format,
     decodeReplacement: replacementNoValue,
