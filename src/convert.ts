@@ -62,12 +62,28 @@ export function targetValueConverter(channelFormat: VolumeDataFormat, target: Vo
   }
 }
 
+/**
+ * OpenVDS's ConvertNoValue<T>(float): the element of `format` a no-value becomes. OpenVDS holds
+ * no-values as float, so R32/R64 get f32(noValue) and U32/U64 add 0.5 in f32 before truncating
+ * (an odd no-value above 2^23 becomes the next even number); U8/U16 the top code, 1Bit a 0 bit.
+ */
+export function convertNoValue(format: VolumeDataFormat, noValue: number): number {
+  const value = f32(noValue);
+  switch (format) {
+    case F.Format_1Bit: return 0;
+    case F.Format_U8: case F.Format_U16: return noValueCode(format);
+    case F.Format_U32: case F.Format_U64: {
+      const max = format === F.Format_U32 ? 0xffffffff : LARGEST_U64_DOUBLE;
+      if (!(value >= 0)) return 0;
+      return value > max ? max : Math.min(Math.trunc(f32(value + 0.5)), max);
+    }
+    default: return value;
+  }
+}
+
 /** The element written for a no-value sample in `target`. */
 export function targetNoValue(target: VolumeDataFormat, channel: ChannelValues, replacementNoValue: number | undefined): number {
-  if (isQuantizedFormat(target)) return noValueCode(target);
-  if (target === F.Format_1Bit) return 0;
-  const replacement = replacementNoValue ?? channel.noValue;
-  return target === F.Format_R32 ? f32(replacement) : targetValueConverter(target, target, channel)(replacement);
+  return convertNoValue(target, replacementNoValue ?? channel.noValue);
 }
 
 interface ElementAccess {
@@ -124,8 +140,7 @@ export function convertBlock(decoded: DecodedBlock, options: DecodeOptions): Uin
   const toPhysical = isQuantizedFormat(source)
     ? (code: number) => f32(channel.integerOffset + f32(channel.integerScale * code)) : (v: number) => v;
   const convert = source === F.Format_1Bit ? (bit: number) => bit : targetValueConverter(options.shape.format, target, channel);
-  const sourceNoValue = isQuantizedFormat(source) ? noValueCode(source) : source === F.Format_R32 ? channel.noValue
-    : targetValueConverter(source, source, channel)(channel.noValue);
+  const sourceNoValue = convertNoValue(source, channel.noValue);
   const noValueOut = targetNoValue(target, channel, replacement);
   const checkNoValue = channel.useNoValue && source !== F.Format_1Bit;
   const nanNoValue = Number.isNaN(sourceNoValue);

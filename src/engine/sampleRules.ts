@@ -16,7 +16,7 @@
 // them (R64 in double, U8/U16 by code); 1Bit is decoded as 0/1 R32 and U64 as doubles.
 import type { VolumeDataChannelDescriptor } from '../layout/descriptors.js';
 import { InterpolationMethod, VolumeDataFormat } from '../enums.js';
-import { bucketCount, isQuantizedFormat, noValueCode, quantizeWithReciprocalScale } from '../convert.js';
+import { bucketCount, convertNoValue, isQuantizedFormat, noValueCode, quantizeWithReciprocalScale } from '../convert.js';
 import type { SamplerBlock, SamplerData, SamplerOptions } from './volumeSampler.js';
 
 const F = VolumeDataFormat;
@@ -51,33 +51,15 @@ export function samplingRules(kind: SampleRequestKind, channel: VolumeDataChanne
   };
   if (kind === 'projected') {
     const noValue = replacementNoValue === undefined ? undefined
-      : { noValue: samplerNoValue(format, PROJECTED_NO_VALUE), replacementNoValue: PROJECTED_NO_VALUE };
+      : { noValue: convertNoValue(format, PROJECTED_NO_VALUE), replacementNoValue: PROJECTED_NO_VALUE };
     return { ...rules, method, noValue };
   }
   const lookFor = replacementNoValue ?? channel.noValue;
   return {
     ...rules,
     method: channel.isDiscrete() ? InterpolationMethod.Nearest : method,
-    noValue: channel.useNoValue ? { noValue: samplerNoValue(format, lookFor), replacementNoValue: lookFor } : undefined,
+    noValue: channel.useNoValue ? { noValue: convertNoValue(format, lookFor), replacementNoValue: lookFor } : undefined,
   };
-}
-
-/**
- * OpenVDS's ConvertNoValue<T>(float): the element of the channel's format that marks no-value
- * (U8/U16: the top code; 1Bit: a 0 bit; integers: clamped, then truncated after adding 0.5 in f32).
- */
-export function samplerNoValue(format: VolumeDataFormat, noValue: number): number {
-  const value = f32(noValue);
-  switch (format) {
-    case F.Format_1Bit: return 0;
-    case F.Format_U8: case F.Format_U16: return noValueCode(format);
-    case F.Format_U32: case F.Format_U64: {
-      const max = format === F.Format_U32 ? 0xffffffff : 18446744073709551615;
-      if (!(value >= 0)) return 0;
-      return value > f32(max) ? max : Math.trunc(f32(value + 0.5));
-    }
-    default: return value;
-  }
 }
 
 /** A decoded chunk (bytes in `rules.decodeFormat`, margins included) as the sampler's block. */
