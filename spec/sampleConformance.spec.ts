@@ -224,6 +224,43 @@ describe('interpolation conformance per request kind (issue 11 items 4, 5, 8)', 
     });
   });
 
+  describe('no-value elements of integer channels (ConvertNoValue in f32)', () => {
+    // OpenVDS adds 0.5 to the f32 no-value in f32 before truncating: 8388609 + 0.5 rounds to 8388610.
+    const value = (x: number) => (x === 2 ? 8388609 : x === 5 ? 8388610 : 16777216 + 2 * x);
+    let dataset: vds.VDS, manager: vds.VolumeDataAccessManager;
+    before(async () => ({ dataset, manager } = await open({ size, format: Format.Format_U32, value, noValue: 8388609, valueRange: [0, 2e7] })));
+    after(() => vds.close(dataset));
+
+    it('a U32 channel whose no-value is 8388609 treats 8388610 as no-value and 8388609 as data', async () => {
+      const positions = [2.5, 5.5, 7.5].map((u) => [u, 0.5, 0.5]);
+      const nearest = await completed(manager.requestVolumeSamples(positions, { interpolationMethod: I.Nearest, replacementNoValue: -3 }));
+      expect([...nearest]).to.deep.equal([8388609, -3, F(16777230)]);
+      // Between 16777224 (x = 4) and the no-value at x = 5 only x = 4 counts; U32 accumulates in double.
+      const [linear] = await completed(manager.requestVolumeSamples([[4.9, 0.5, 0.5]], { interpolationMethod: I.Linear }));
+      expect(linear).to.equal(16777224);
+      const subset = await completed(manager.requestVolumeSubset([0, 0, 0], [8, 1, 1], { format: Format.Format_U32, replacementNoValue: 9 })) as Uint32Array;
+      expect([...subset]).to.deep.equal([16777216, 16777218, 8388609, 16777222, 16777224, 9, 16777228, 16777230]);
+    });
+  });
+
+  describe('U64 channels in projected subsets', () => {
+    const value = (x: number, y: number, z: number) => 1000 * x + 10 * y + z;
+    let dataset: vds.VDS, manager: vds.VolumeDataAccessManager;
+    before(async () => ({ dataset, manager } = await open({ size, format: Format.Format_U64, value, valueRange: [0, 2e4] })));
+    after(() => vds.close(dataset));
+
+    it('are sampled as 64-bit values and written as 64-bit elements (OpenVDS reads and writes 32-bit words here)', async () => {
+      const plane = [1, 0, 0, -6.4];
+      const [r32, u64] = await Promise.all([Format.Format_R32, Format.Format_U64].map((format) => completed(manager.requestProjectedVolumeSubset([0, 0, 0], size, {
+        voxelPlane: plane as [number, number, number, number], projectedDimensions: vds.DimensionsND.Dimensions_12, interpolationMethod: I.Nearest, format,
+      })))) as [Float32Array, BigUint64Array];
+      for (let c = 0; c < size[2]; c++) for (let b = 0; b < size[1]; b++) {
+        expect(r32[b + size[1] * c]).to.equal(value(6, b, c));
+        expect(u64[b + size[1] * c]).to.equal(BigInt(value(6, b, c)));
+      }
+    });
+  });
+
   describe('projected subsets at LOD 1', () => {
     const lodSize: [number, number, number] = [20, 9, 7];
     const value = (x: number, y: number, z: number) => ((x * x) % 17) + 3 * y + 0.5 * z * z;
