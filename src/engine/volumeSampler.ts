@@ -1,11 +1,12 @@
 // Interpolation inside one decoded chunk (with margins) for requestVolumeSamples,
 // requestVolumeTraces and requestProjectedVolumeSubset: OpenVDS 3.4 VolumeSampler::Sample3D
 // (format sheet 5.4), reproduced operation by operation so that the results have the same bits.
-// Like OpenVDS's VolumeSampler<T>, it reads the chunk's own elements: no-value voxels are found by
-// comparing elements (U8/U16 codes, not their physical values), and U8/U16 codes become physical
-// values only when they are summed. Coordinates and weights are f32 for every element type
-// (OpenVDS passes a FloatVector3 and keeps weights in float); the accumulation is f32 for R32,
-// U8 and U16 elements and double for R64 and U32 ones (OpenVDS's InterpolatedRealType).
+// Like OpenVDS's VolumeSampler<T>, it works on the chunk's own elements: no-value voxels are found
+// by comparing elements (U8/U16 codes, not their physical values); U8/U16 codes are summed as
+// their physical values (converted once per block, keeping the inner loops free of branches).
+// Coordinates and weights are f32 for every element type (OpenVDS passes a FloatVector3 and keeps
+// weights in float); the accumulation is f32 for R32, U8 and U16 elements and double for R64 and
+// U32 ones (OpenVDS's InterpolatedRealType).
 import { InterpolationMethod } from '../enums.js';
 
 /** Chunk elements: R32 (and 1Bit as 0/1), R64 (and U64 as doubles), U8/U16 codes, U32. */
@@ -38,9 +39,10 @@ export type VolumeSample = (u: number, v: number, w: number) => number;
 
 /** Everything a kernel needs, resolved once per block. */
 interface Kernel {
+  /** The elements, compared with the no-value. */
   data: SamplerData;
-  /** Physical value of every U8/U16 code; undefined when the elements are the values. */
-  physical: Float32Array | undefined;
+  /** The values summed: `data` itself, or the physical values of U8/U16 codes. */
+  values: Float32Array | Float64Array | Uint32Array;
   sizeX: number;
   sizeY: number;
   sizeZ: number;
@@ -92,23 +94,18 @@ export function createVolumeSampler(block: SamplerBlock, options: SamplerOptions
   }
 }
 
-/** Recent code tables: every chunk of a channel shares one (a U16 table is 256 KiB). */
-const codeTables = new Map<string, Float32Array>();
-
-/** The physical value of each code, f32(offset + f32(scale · code)) as QuantizedTypesToFloatConverter computes it. */
-function codeTable(data: Uint8Array | Uint16Array, codes: SamplerBlock['codes']): Float32Array {
+/**
+ * The physical value of each code, f32(offset + f32(scale · code)) as QuantizedTypesToFloatConverter
+ * computes it. Converted once per block so that the kernels' inner loops read plain values.
+ */
+function physicalValues(data: Uint8Array | Uint16Array, codes: SamplerBlock['codes']): Float32Array {
   if (!codes) throw new Error('SamplerBlock with U8/U16 codes needs their integerScale and integerOffset');
   const scale = fround(codes.integerScale), offset = fround(codes.integerOffset);
-  const length = data instanceof Uint8Array ? 0x100 : 0x10000;
-  const key = `${length}/${scale}/${offset}`;
-  let table = codeTables.get(key);
-  if (!table) {
-    table = new Float32Array(length);
-    for (let code = 0; code < length; code++) table[code] = offset + fround(scale * code);
-    if (codeTables.size >= 8) codeTables.clear();
-    codeTables.set(key, table);
-  }
-  return table;
+  const table = new Float32Array(data instanceof Uint8Array ? 0x100 : 0x10000);
+  for (let code = 0; code < table.length; code++) table[code] = offset + fround(scale * code);
+  const values = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) values[i] = table[data[i]!]!;
+  return values;
 }
 
 function resolveKernel(block: SamplerBlock, options: SamplerOptions): Kernel {
@@ -136,7 +133,7 @@ function resolveKernel(block: SamplerBlock, options: SamplerOptions): Kernel {
   const noValue = options.noValue;
   return {
     data, sizeX, sizeY, sizeZ,
-    physical: quantized ? codeTable(data, block.codes) : undefined,
+    values: quantized ? physicalValues(data, block.codes) : data,
     f32: !(data instanceof Float64Array) && !(data instanceof Uint32Array),
     useNoValue: noValue !== undefined,
     noValue: noValue ? noValue.noValue : NaN,
@@ -148,11 +145,10 @@ function resolveKernel(block: SamplerBlock, options: SamplerOptions): Kernel {
 }
 
 function nearestSampler(k: Kernel): VolumeSample {
-  const { data, physical, useNoValue, noValue, replacementNoValue } = k;
+  const { data, values, useNoValue, noValue, replacementNoValue } = k;
   return (u, v, w) => {
-    const element = data[nearestOffset(k, fround(u), fround(v), fround(w))]!;
-    if (useNoValue && element === noValue) return replacementNoValue;
-    return physical ? physical[element]! : element;
+    const at = nearestOffset(k, fround(u), fround(v), fround(w));
+    return useNoValue && data[at] === noValue ? replacementNoValue : values[at]!;
   };
 }
 
@@ -222,12 +218,10 @@ function fillCubicTaps(axis: AxisTaps, c: number): void {
  * no-op). Voxels that are no-value are never summed and do not count.
  */
 function isTame(k: Kernel): boolean {
-  const { data, physical, useNoValue, noValue } = k;
+  const { data, values, useNoValue, noValue } = k;
   const limit = (k.f32 ? FLOAT32_MAX : Number.MAX_VALUE) / 4;
   for (let i = 0, n = k.sizeX * k.sizeY * k.sizeZ; i < n; i++) {
-    const element = data[i]!;
-    const value = physical ? physical[element]! : element;
-    if (!(Math.abs(value) <= limit) && !(useNoValue && element === noValue)) return false;
+    if (!(Math.abs(values[i]!) <= limit) && !(useNoValue && data[i] === noValue)) return false;
   }
   return true;
 }
@@ -238,7 +232,7 @@ function isTame(k: Kernel): boolean {
  * Angular wraps every tap towards the nearest value and the result into the value range.
  */
 function separableSampler(k: Kernel, cubic: boolean, angular: boolean): VolumeSample {
-  const { data, physical, sizeX, sizeY, sizeZ, f32, useNoValue, noValue, replacementNoValue, rangeMin, rangeSize } = k;
+  const { data, values, sizeX, sizeY, sizeZ, f32, useNoValue, noValue, replacementNoValue, rangeMin, rangeSize } = k;
   const real = (x: number): number => (f32 ? fround(x) : x);
   const tapsU = new AxisTaps(sizeX, 1), tapsV = new AxisTaps(sizeY, sizeX), tapsW = new AxisTaps(sizeZ, sizeX * sizeY);
   const axes = [tapsU, tapsV, tapsW] as const;
@@ -248,9 +242,9 @@ function separableSampler(k: Kernel, cubic: boolean, angular: boolean): VolumeSa
 
   return (u, v, w) => {
     u = fround(u); v = fround(v); w = fround(w);
-    const nearestElement = data[nearestOffset(k, u, v, w)]!;
-    if (useNoValue && nearestElement === noValue) return replacementNoValue;
-    const nearest = physical ? physical[nearestElement]! : nearestElement;
+    const nearestAt = nearestOffset(k, u, v, w);
+    if (useNoValue && data[nearestAt] === noValue) return replacementNoValue;
+    const nearest = values[nearestAt]!;
 
     // One call site per fill keeps V8 inlining it (three would exhaust its inlining budget).
     coordinates[0] = u; coordinates[1] = v; coordinates[2] = w;
@@ -275,9 +269,9 @@ function separableSampler(k: Kernel, cubic: boolean, angular: boolean): VolumeSa
         const guardRow = tapsW.guard[z]! + tapsV.guard[y]!;
         const weightY = tapsV.weight[y]!;
         for (let x = 0; x < countU; x++) {
-          const element = data[row + offsetU[x]!]!;
-          if (useNoValue && (element === noValue || data[guardRow + guardU[x]!] === noValue)) continue;
-          let value = physical ? physical[element]! : element;
+          const at = row + offsetU[x]!;
+          if (useNoValue && (data[at] === noValue || data[guardRow + guardU[x]!] === noValue)) continue;
+          let value = values[at]!;
           const weight = fround(fround(weightU[x]! * weightY) * weightZ);
           // Angular wraps inline: a call never made would turn `value` into a boxed number. The
           // float-floor reading of OpenVDS's unqualified floor(); the same as the double one while
@@ -300,11 +294,10 @@ function separableSampler(k: Kernel, cubic: boolean, angular: boolean): VolumeSa
  * the lower corner, as OpenVDS tries them.
  */
 function triangularSampler(k: Kernel): VolumeSample {
-  const { data, physical, sizeX, sizeY, sizeZ, f32, useNoValue, noValue, replacementNoValue } = k;
+  const { data, values, sizeX, sizeY, sizeZ, f32, useNoValue, noValue, replacementNoValue } = k;
   const real = (x: number): number => (f32 ? fround(x) : x);
   const pitchZ = sizeX * sizeY;
-  const valid = (element: number): boolean => !useNoValue || element !== noValue;
-  const value = (element: number): number => (physical ? physical[element]! : element);
+  const valid = (at: number): boolean => !useNoValue || data[at] !== noValue;
 
   return (u, v, w) => {
     u = fround(u); v = fround(v); w = fround(w);
@@ -315,28 +308,27 @@ function triangularSampler(k: Kernel): VolumeSample {
     const u0 = clampIndex(nU, sizeX), u1 = clampIndex(nU + 1, sizeX);
     const row0 = plane + clampIndex(nV, sizeY) * sizeX, row1 = plane + clampIndex(nV + 1, sizeY) * sizeX;
     // cornerXY: X = step along u, Y = step along v
-    const element00 = data[row0 + u0]!, element10 = data[row0 + u1]!;
-    const element01 = data[row1 + u0]!, element11 = data[row1 + u1]!;
-    const corner00 = value(element00), corner10 = value(element10), corner01 = value(element01), corner11 = value(element11);
+    const at00 = row0 + u0, at10 = row0 + u1, at01 = row1 + u0, at11 = row1 + u1;
+    const corner00 = values[at00]!, corner10 = values[at10]!, corner01 = values[at01]!, corner11 = values[at11]!;
 
-    if (valid(element10) && valid(element01)) {
-      if (fU <= gV && valid(element00)) {
+    if (valid(at10) && valid(at01)) {
+      if (fU <= gV && valid(at00)) {
         return real(real(corner00 + real(fU * real(corner10 - corner00))) + real(fV * real(corner01 - corner00)));
       }
-      if (fU >= gV && valid(element11)) {
+      if (fU >= gV && valid(at11)) {
         return real(real(corner11 + real(gU * real(corner01 - corner11))) + real(gV * real(corner10 - corner11)));
       }
-    } else if (valid(element00) && valid(element11)) {
-      if (fU >= fV && valid(element10)) {
+    } else if (valid(at00) && valid(at11)) {
+      if (fU >= fV && valid(at10)) {
         return real(real(corner10 + real(gU * real(corner00 - corner10))) + real(fV * real(corner11 - corner10)));
       }
-      if (fU <= fV && valid(element01)) {
+      if (fU <= fV && valid(at01)) {
         return real(real(corner01 + real(fU * real(corner11 - corner01))) + real(gV * real(corner00 - corner01)));
       }
-    } else if (valid(element00)) {
+    } else if (valid(at00)) {
       if (fU === 0 && fV === 0) return corner00;
-      if (fU === 0 && valid(element01)) return real(corner00 + real(fV * real(corner01 - corner00)));
-      if (fV === 0 && valid(element10)) return real(corner00 + real(fU * real(corner10 - corner00)));
+      if (fU === 0 && valid(at01)) return real(corner00 + real(fV * real(corner01 - corner00)));
+      if (fV === 0 && valid(at10)) return real(corner00 + real(fU * real(corner10 - corner00)));
     }
     return replacementNoValue;
   };
