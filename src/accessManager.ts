@@ -48,6 +48,7 @@ export interface ProjectedSubsetOptions extends VolumeSubsetOptions {
   voxelPlane: readonly [number, number, number, number];
   /** The 2D group the output spans; the remaining dimension of the layer's group is projected. */
   projectedDimensions: DimensionsND;
+  /** `Linear` by default. Unlike samples and traces, discrete channels are interpolated too (as OpenVDS does). */
   interpolationMethod?: InterpolationMethod;
 }
 

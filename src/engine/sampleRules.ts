@@ -65,7 +65,7 @@ export function samplingRules(kind: SampleRequestKind, channel: VolumeDataChanne
 /** A decoded chunk (bytes in `rules.decodeFormat`, margins included) as the sampler's block. */
 export function samplerBlock(bytes: Uint8Array, size: [number, number, number], rules: SamplingRules,
   channel: VolumeDataChannelDescriptor): SamplerBlock {
-  const { buffer, byteOffset, byteLength } = byteOffset8(bytes);
+  const { buffer, byteOffset, byteLength } = alignedTo8(bytes);
   let data: SamplerData;
   switch (rules.decodeFormat) {
     case F.Format_U8: data = new Uint8Array(buffer, byteOffset, byteLength); break;
@@ -80,7 +80,7 @@ export function samplerBlock(bytes: Uint8Array, size: [number, number, number], 
   return { data, size, codes };
 }
 
-function byteOffset8(bytes: Uint8Array): Uint8Array {
+function alignedTo8(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
 }
 
