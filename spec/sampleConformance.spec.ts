@@ -157,6 +157,15 @@ describe('interpolation conformance per request kind (issue 11 items 4, 5, 8)', 
       expect(data.slice(0, 3)).to.deep.equal(new Float32Array([F(0.1), value(8, 1, 2), value(10, 1, 2)]));
     });
 
+    it('subsets: U64 output clamps 1e30 to UINT64_MAX; R64 output writes the replacement as f32 (OpenVDS\'s float)', async () => {
+      const u64 = await completed(manager.requestVolumeSubset([0, 0, 0], [14, 1, 1], { format: Format.Format_U64, replacementNoValue: 2.5 })) as BigUint64Array;
+      expect(u64[4]).to.equal(0xffffffffffffffffn);
+      expect(u64[9]).to.equal(3n);
+      expect(u64[2]).to.equal(3n);
+      const r64 = await completed(manager.requestVolumeSubset([0, 0, 0], [14, 1, 1], { format: Format.Format_R64, replacementNoValue: 0.1 })) as Float64Array;
+      expect([r64[4], r64[9], r64[2]]).to.deep.equal([1e30, F(0.1), 3]);
+    });
+
     it('traces too (interpolated across dimension 0, along dimension 1)', async () => {
       const data = await completed(manager.requestVolumeTraces([[4.3, 0, 2.5]], 1, { interpolationMethod: I.Linear }));
       const expected = Array.from({ length: size[1] }, (_, y) => F(interpolate(along(value, y, 2), 4.3, false, model)));

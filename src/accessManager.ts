@@ -8,6 +8,7 @@ import { chunkCopy, planSubset } from './engine/subsetPlan.js';
 import { closeGate, createDeliveryGate } from './engine/deliveryGate.js';
 import { planProjection, planSamples, positionsOf, type SamplePlan, tracePositions } from './engine/samplePlan.js';
 import { projectedValueConverter, type SampleRequestKind, samplingRules, type SamplingRules } from './engine/sampleRules.js';
+import { u64Element } from './convert.js';
 import { dimensionsOf } from './geometry/dimensionGroup.js';
 import { bufferByteSize, checkedOutputBytes, typedView, type VolumeDataTypedArray } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
@@ -364,7 +365,7 @@ function writeProjected(plan: SamplePlan, values: Float64Array, data: VolumeData
         const bits = data as Uint8Array;
         bits[i >> 3] = element ? bits[i >> 3]! | (1 << (i & 7)) : bits[i >> 3]! & ~(1 << (i & 7));
       } else {
-        target[i] = format === VolumeDataFormat.Format_U64 ? BigInt(element) : element;
+        target[i] = format === VolumeDataFormat.Format_U64 ? u64Element(element) : element;
       }
     }
   }

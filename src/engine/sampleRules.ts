@@ -16,7 +16,7 @@
 // them (R64 in double, U8/U16 by code); 1Bit is decoded as 0/1 R32 and U64 as doubles.
 import type { VolumeDataChannelDescriptor } from '../layout/descriptors.js';
 import { InterpolationMethod, VolumeDataFormat } from '../enums.js';
-import { bucketCount, convertNoValue, isQuantizedFormat, noValueCode, quantizeWithReciprocalScale } from '../convert.js';
+import { bucketCount, convertNoValue, isQuantizedFormat, noValueCode, quantizeWithReciprocalScale, U64_MAX } from '../convert.js';
 import type { SamplerBlock, SamplerData, SamplerOptions } from './volumeSampler.js';
 
 const F = VolumeDataFormat;
@@ -98,8 +98,7 @@ export function projectedValueConverter(format: VolumeDataFormat, channel: Volum
     const buckets = bucketCount(format, withReplacement);
     convert = (v) => quantizeWithReciprocalScale(f32(v), channel.integerOffset, reciprocal, buckets);
   } else if (format === F.Format_U32 || format === F.Format_U64) {
-    // U64: the largest double below 2^64, so that BigInt() of it does not wrap.
-    const max = format === F.Format_U32 ? 0xffffffff : 18446744073709549568;
+    const max = format === F.Format_U32 ? 0xffffffff : U64_MAX;
     // ConvertValue<uint, TREAL>: (uint)(value + 0.5f), the sum in the sampler's precision.
     convert = (v) => (!(v >= 0) ? 0 : v > max ? max : Math.trunc(f32Values ? f32(v + 0.5) : v + 0.5));
   } else if (format === F.Format_1Bit) {
