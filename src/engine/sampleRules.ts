@@ -88,7 +88,7 @@ function alignedTo8(bytes: Uint8Array): Uint8Array {
  * OpenVDS's projected-subset output stage (ProjectValuesKernel's QuantizingValueConverterWithNoValue):
  * U8/U16 via integer scale and offset with 256/65536 buckets, one fewer when a replacement is given;
  * with a replacement, an interpolated value of exactly 1.0 is written as 1.0 converted to the
- * output format (255/65535 for U8/U16, 0 for 1Bit). `f32` says whether the sampler's values are f32.
+ * output format (255/65535 for U8/U16, 0 for 1Bit). `f32Values`: the sampler's values are f32 (else double).
  */
 export function projectedValueConverter(format: VolumeDataFormat, channel: VolumeDataChannelDescriptor,
   withReplacement: boolean, f32Values: boolean): (value: number) => number {
