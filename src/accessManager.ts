@@ -1,19 +1,19 @@
 // VolumeDataAccessManager: validates requests synchronously, then runs them as reactive pipelines.
-import { defer, endWith, finalize, from, map, type Observable } from 'rxjs';
+import { concat, defer, endWith, finalize, from, map, type Observable, of } from 'rxjs';
 import { AccessMode, DimensionsND, InterpolationMethod, VDSProduceStatus, VolumeDataFormat } from './enums.js';
 import { InvalidArgumentError, InvalidOperationError } from './errors.js';
 import type { VolumeDataLayer } from './geometry/layers.js';
 import type { Index6 } from './geometry/partition.js';
 import { chunkCopy, planSubset, subsetChunkCount } from './engine/subsetPlan.js';
 import { closeGate, createDeliveryGate } from './engine/deliveryGate.js';
-import { planSamples, tracePositions } from './engine/samplePlan.js';
+import { planProjection, planSamples, type SamplePlan, tracePositions } from './engine/samplePlan.js';
+import { projectedValueConverter, type SampleRequestKind, samplingRules, type SamplingRules } from './engine/sampleRules.js';
+import { u64Element } from './convert.js';
 import { dimensionsOf } from './geometry/dimensionGroup.js';
-import { isQuantizedFormat, quantizeWithReciprocalScale, bucketCount, targetNoValue, targetValueConverter } from './convert.js';
-import { channelValuesOf } from './engine/layerReader.js';
 import { bufferByteSize, typedView, type VolumeDataTypedArray } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
-import { type RequestEvent, VolumeDataRequest } from './request.js';
+import { type ProgressEvent, type RequestEvent, VolumeDataRequest } from './request.js';
 import {
   boxArgument, checkAllocation, checkRequestChunks, dataOutArgument, enumArgument, integerArgument, positionsArgument,
   replacementNoValueArgument,
@@ -53,6 +53,7 @@ export interface ProjectedSubsetOptions extends VolumeSubsetOptions {
   voxelPlane: readonly [number, number, number, number];
   /** The 2D group the output spans; the remaining dimension of the layer's group is projected. */
   projectedDimensions: DimensionsND;
+  /** `Linear` by default. Unlike samples and traces, discrete channels are interpolated too (as OpenVDS does). */
   interpolationMethod?: InterpolationMethod;
 }
 
@@ -121,7 +122,7 @@ export class VolumeDataAccessManager {
   volumeSamples$(samplePositions: ArrayLike<number>[] | Float32Array | Float64Array, options: SampleOptions = {}): Observable<RequestEvent<Float32Array>> {
     const layer = this.readableLayer(options);
     const positions = positionsArgument(samplePositions, this.vds.layout.getDimensionality(), 'samplePositions');
-    return this.sampled$(layer, positions, positions.length / 6, options);
+    return this.sampled$('samples', layer, positions, positions.length / 6, options);
   }
 
   /** Traces along `traceDimension` through each position (its coordinate in that dimension is ignored); R32. */
@@ -137,7 +138,7 @@ export class VolumeDataAccessManager {
     const traceLength = layer.partition.lodSize(0, layer.partition.numSamples[traceDimension]!, traceDimension);
     checkAllocation(`The sample positions of ${traceCount} traces of ${traceLength} samples`, traceCount * traceLength * POSITION_BYTES);
     const { positions } = tracePositions(layer, traceStarts, traceDimension);
-    return this.sampled$(layer, positions, positions.length / 6, options, 0.5);
+    return this.sampled$('traces', layer, positions, positions.length / 6, options, 0.5);
   }
 
   /** A surface through a 3D layer sampled onto the 2D grid of `projectedDimensions` (format sheet 5.3). */
@@ -165,28 +166,22 @@ export class VolumeDataAccessManager {
     const [a, b] = projected as [number, number];
     const na = p.lodSize(lo[a]!, hi[a]!, a), nb = p.lodSize(lo[b]!, hi[b]!, b);
     checkAllocation(`The sample positions of the projected subset ${this.boxText(lo, hi)}`, na * nb * POSITION_BYTES);
-    const positions = new Float64Array(na * nb * 6);
-    const n = p.numSamples[projection]!;
-    for (let jb = 0; jb < nb; jb++) {
-      for (let ja = 0; ja < na; ja++) {
-        const at = (ja + jb * na) * 6;
-        for (let d = 0; d < 6; d++) positions[at + d] = lo[d]! + 0.5;
-        const pa = lo[a]! + ja * (1 << p.lodShift(a)) + (1 << p.lodShift(a)) / 2;
-        const pb = lo[b]! + jb * (1 << p.lodShift(b)) + (1 << p.lodShift(b)) / 2;
-        const z = -(plane[3] + coefficient(a) * pa + coefficient(b) * pb) / coefficient(projection);
-        positions[at + a] = pa;
-        positions[at + b] = pb;
-        positions[at + projection] = Math.min(Math.max(z, 0.5), n - 0.5);
-      }
-    }
-    const convert = projectedConverter(layer, format, options.replacementNoValue);
-    return this.sampled$(layer, positions, na * nb, { ...options, dataOut: undefined }).pipe(map((event): RequestEvent<VolumeDataTypedArray> => {
-      if (event.kind === 'progress') return event;
+    const plan = planProjection(layer, {
+      min: lo, max: hi, projected: [a, b], projection,
+      plane: [coefficient(a), coefficient(b), coefficient(projection), plane[3]],
+    });
+    const rules = samplingRules('projected', layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
+    const convert = projectedValueConverter(format, layer.channelDescriptor, options.replacementNoValue !== undefined, rules.f32);
+    return defer(() => {
+      // Doubles: R64/U32 channels interpolate in double, and R64 output keeps it.
+      const values = new Float64Array(plan.count);
       const bytes = out ?? new Uint8Array(byteSize);
       const data = (options.dataOut ?? typedView(format, bytes.buffer, bytes.byteOffset, byteSize)) as VolumeDataTypedArray;
-      convert(event.data, data);
-      return { kind: 'data', data };
-    }));
+      return concat(this.interpolated$(plan, rules, values), defer(() => {
+        writeProjected(plan, values, data, format, convert);
+        return of<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data });
+      }));
+    });
   }
 
   getProjectedVolumeSubsetBufferSize(min: readonly number[], max: readonly number[], projectedDimensions: DimensionsND,
@@ -225,23 +220,29 @@ export class VolumeDataAccessManager {
     ));
   }
 
-  private sampled$(layer: VolumeDataLayer, positions: Float64Array, count: number, options: SampleOptions,
+  private sampled$(kind: SampleRequestKind, layer: VolumeDataLayer, positions: Float64Array, count: number, options: SampleOptions,
     unusedCoordinate = 0): Observable<RequestEvent<Float32Array>> {
     if (options.dataOut !== undefined) dataOutArgument(options.dataOut, VolumeDataFormat.Format_R32, count * 4);
-    const method = enumArgument<InterpolationMethod>(InterpolationMethod, 'InterpolationMethod',
-      options.interpolationMethod ?? InterpolationMethod.Linear, 'interpolationMethod');
     replacementNoValueArgument(options.replacementNoValue);
+    const rules = samplingRules(kind, layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
     const plan = planSamples(layer, positions, unusedCoordinate);
-    const reader = this.vds.reader(layer);
-    const replacementNoValue = options.replacementNoValue ?? layer.channelDescriptor.noValue;
     return defer(() => {
       const out = options.dataOut ?? new Float32Array(count);
-      return from(plan.byChunk.keys()).pipe(
-        inFlight(chunksInFlight(), readChunks(reader, { format: VolumeDataFormat.Format_R32 }, this.vds.chunkCache)),
-        assembleSamples(plan, out, { method, replacementNoValue }),
-        endWith<RequestEvent<Float32Array>>({ kind: 'data', data: out }),
-      );
+      return this.interpolated$(plan, rules, out).pipe(endWith<RequestEvent<Float32Array>>({ kind: 'data', data: out }));
     });
+  }
+
+  /** Reads the planned chunks as the rules say and interpolates every planned sample into `out`. */
+  private interpolated$(plan: SamplePlan, rules: SamplingRules, out: Float32Array | Float64Array): Observable<ProgressEvent> {
+    const reader = this.vds.reader(plan.layer);
+    return from(plan.byChunk.keys()).pipe(
+      inFlight(chunksInFlight(), readChunks(reader, { format: rules.decodeFormat, replacementNoValue: rules.decodeReplacement }, this.vds.chunkCache)),
+      assembleSamples(plan, out, rules),
+    );
+  }
+
+  private checkedMethod(method: InterpolationMethod | undefined): InterpolationMethod {
+    return enumArgument<InterpolationMethod>(InterpolationMethod, 'InterpolationMethod', method ?? InterpolationMethod.Linear, 'interpolationMethod');
   }
 
   private checkedTraceDimension(layer: VolumeDataLayer, traceDimension: number): void {
@@ -348,30 +349,19 @@ export class VolumeDataAccessManager {
   }
 }
 
-/** Writes R32 samples into the requested format; U8/U16 quantise with integer scale and offset, as OpenVDS does here. */
-function projectedConverter(layer: VolumeDataLayer, format: VolumeDataFormat, replacementNoValue: number | undefined): (from: Float32Array, to: VolumeDataTypedArray) => void {
-  const channel = channelValuesOf(layer);
-  const noValue = targetNoValue(format, channel, replacementNoValue);
-  const isNoValue = (v: number) => channel.useNoValue && v === (replacementNoValue ?? channel.noValue);
-  let convert: (v: number) => number;
-  if (isQuantizedFormat(format)) {
-    const reciprocal = Math.fround(1 / channel.integerScale);
-    const buckets = bucketCount(format, channel.useNoValue);
-    convert = (v) => quantizeWithReciprocalScale(v, channel.integerOffset, reciprocal, buckets);
-  } else {
-    convert = targetValueConverter(format, format, channel);
-  }
-  return (from, to) => {
-    if (format === VolumeDataFormat.Format_1Bit) {
-      const bits = to as Uint8Array;
-      from.forEach((v, i) => { if (!isNoValue(v) && v !== 0) bits[i >> 3] = bits[i >> 3]! | (1 << (i & 7)); });
-      return;
+/** Writes the interpolated values of a projected subset into the output buffer (voxels no chunk served stay untouched). */
+function writeProjected(plan: SamplePlan, values: Float64Array, data: VolumeDataTypedArray, format: VolumeDataFormat,
+  convert: (value: number) => number): void {
+  const target = data as unknown as { [i: number]: number | bigint };
+  for (const samples of plan.byChunk.values()) {
+    for (const i of samples) {
+      const element = convert(values[i]!);
+      if (format === VolumeDataFormat.Format_1Bit) {
+        const bits = data as Uint8Array;
+        bits[i >> 3] = element ? bits[i >> 3]! | (1 << (i & 7)) : bits[i >> 3]! & ~(1 << (i & 7));
+      } else {
+        target[i] = format === VolumeDataFormat.Format_U64 ? u64Element(element) : element;
+      }
     }
-    const target = to as unknown as { [i: number]: number | bigint };
-    const big = format === VolumeDataFormat.Format_U64;
-    from.forEach((v, i) => {
-      const x = isNoValue(v) ? noValue : convert(v);
-      target[i] = big ? BigInt(x) : x;
-    });
-  };
+  }
 }
