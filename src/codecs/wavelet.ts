@@ -9,9 +9,9 @@ import { ADAPTIVE_LEVELS, countDecodeBits, decodeTreeStructure } from './wavelet
 import { coarsestDetail, createBandStructure, lowPassBox, volume, type BandStructure } from './wavelet/bandStructure.js';
 import { writeStartValues, writeValues } from './wavelet/coefficients.js';
 import { IntegerInfo, readWaveletHeader, readWaveletSections, WAVELET_HEADER_BYTES, WAVELET_VERSION_1_6, type WaveletHeader } from './wavelet/header.js';
-import { inverseTransform } from './wavelet/inverseTransform.js';
 import { applyLosslessResidual, applyNoValues, applyNormalization, applyZeroRuns, decodeNoValueMask } from './wavelet/postprocess.js';
 import { waveletError } from './wavelet/streamError.js';
+import { defaultTransformBackend, type TransformBackend } from './wavelet/transformBackend.js';
 import { compileTransformData, createTransformData, hasStreamEncodingBug } from './wavelet/transformData.js';
 
 const F = VolumeDataFormat;
@@ -49,8 +49,8 @@ function decodeLevel(options: DecodeOptions): { level: number; wantsLossless: bo
 }
 
 /** Runs the decoder into the padded f32 working buffer. */
-function decodePicture(chunk: Uint8Array, view: DataView, header: WaveletHeader, bands: BandStructure, method: MethodTraits, options: DecodeOptions): Float32Array {
-  const picture = new Float32Array(bands.allocated[0] * bands.allocated[1] * bands.allocated[2]);
+function decodePicture(chunk: Uint8Array, view: DataView, header: WaveletHeader, bands: BandStructure, method: MethodTraits, options: DecodeOptions, transform: TransformBackend): Float32Array {
+  const picture = transform.workingBuffer(bands);
   if (header.compressedSize < WAVELET_HEADER_BYTES) throw waveletError(`compressed size ${header.compressedSize} is below the header size`);
   if (header.compressedSize === WAVELET_HEADER_BYTES) return picture;
 
@@ -74,7 +74,7 @@ function decodePicture(chunk: Uint8Array, view: DataView, header: WaveletHeader,
     throw waveletError(`adaptive stream decodes to ${tree.streamEnd} bytes but declares ${sections.adaptiveSize}`);
   }
 
-  inverseTransform(picture, bands, header.integerInfo);
+  transform.inverseTransform(picture, bands, header.integerInfo);
   if (sections.noValues) {
     const replacement = f32(options.replacementNoValue ?? options.channel.noValue);
     applyNoValues(picture, decodeNoValueMask(chunk, sections.noValues, bands), bands, replacement);
@@ -107,7 +107,7 @@ function deliver(picture: Float32Array, bands: BandStructure, header: WaveletHea
   const [sx, sy, sz] = bands.size;
   const { pitchY, pitchZ } = bands;
   if (format === F.Format_R32) {
-    const source = new Uint32Array(picture.buffer);
+    const source = new Uint32Array(picture.buffer, picture.byteOffset, picture.length);
     const out = new Uint32Array(sx * sy * sz);
     let o = 0;
     for (let z = 0; z < sz; z++) for (let y = 0; y < sy; y++, o += sx) out.set(source.subarray(y * pitchY + z * pitchZ, y * pitchY + z * pitchZ + sx), o);
@@ -135,7 +135,8 @@ function deliver(picture: Float32Array, bands: BandStructure, header: WaveletHea
   return new Uint8Array(out.buffer);
 }
 
-export function waveletCodecFor(method: CompressionMethod): ChunkCodec {
+/** `transform` defaults to the fastest backend this runtime has (see transformBackend.ts). */
+export function waveletCodecFor(method: CompressionMethod, transform?: TransformBackend): ChunkCodec {
   const methodTraits = traits[method];
   if (!methodTraits) throw new InvalidArgumentError(`${CompressionMethod[method] ?? method} is not a wavelet compression method`);
   return {
@@ -145,7 +146,7 @@ export function waveletCodecFor(method: CompressionMethod): ChunkCodec {
       const header = readWaveletHeader(view);
       checkShape(header, options);
       const bands = createBandStructure(header.dimensionality, header.size);
-      const picture = decodePicture(chunk, view, header, bands, methodTraits, options);
+      const picture = decodePicture(chunk, view, header, bands, methodTraits, options, transform ?? defaultTransformBackend());
       const format = outputFormat(header, options.targetFormat);
       return { format, bytes: deliver(picture, bands, header, format, options), converted: format === options.targetFormat };
     },
