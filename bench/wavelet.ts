@@ -5,7 +5,7 @@
 import { inflateSync } from 'node:zlib';
 import type { ChunkCodec, DecodeOptions } from '../src/codecs/codec.js';
 import { waveletCodecFor } from '../src/codecs/wavelet.js';
-import { defaultTransformBackend, typescriptTransform } from '../src/codecs/wavelet/transformBackend.js';
+import { defaultWaveletBackend, typescriptBackend } from '../src/codecs/wavelet/backend.js';
 import { CompressionMethod, VolumeDataFormat } from '../src/enums.js';
 import { readVector } from '../spec/support/testdata.js';
 import { type BenchRow, median, medianMs } from './bench.js';
@@ -41,7 +41,7 @@ export async function waveletBench(): Promise<BenchRow[]> {
   const zip = readVector('chunk.CompressionMethod_Zip').subarray(24);
   inflateSync(zip);
   const zlib = { name: 'zlib.inflateSync of the Zip chunk', value: mbPerSecond(await medianMs(REPEAT, () => inflateSync(zip))) };
-  const wasm = defaultTransformBackend();
+  const wasm = defaultWaveletBackend();
   const cases: [string, string, CompressionMethod, VolumeDataFormat, boolean][] = [
     ['wavelet decode, lossy R32 100³', 'chunk.CompressionMethod_Wavelet', CompressionMethod.Wavelet, VolumeDataFormat.Format_R32, false],
     ['wavelet decode, lossless R32 100³', 'chunk.CompressionMethod_WaveletLossless', CompressionMethod.WaveletLossless, VolumeDataFormat.Format_R32, true],
@@ -51,7 +51,7 @@ export async function waveletBench(): Promise<BenchRow[]> {
   for (const [name, vector, method, format, lossless] of cases) {
     const chunk = readVector(vector);
     const o = options(format, lossless);
-    const codecs: ChunkCodec[] = [waveletCodecFor(method, typescriptTransform), waveletCodecFor(method, wasm)];
+    const codecs: ChunkCodec[] = [waveletCodecFor(method, typescriptBackend), waveletCodecFor(method, wasm)];
     for (let i = 0; i < 3; i++) for (const codec of codecs) codec.decode(chunk, o);
     const [tsMs, wasmMs] = alternateMs(REPEAT, codecs.map((codec) => () => codec.decode(chunk, o))) as [number, number];
     const typescript = { name: 'the TypeScript transform', value: mbPerSecond(tsMs) };

@@ -1,15 +1,17 @@
-// The WebAssembly SIMD inverse transform against the TypeScript reference it must equal bit for
-// bit: every OpenVDS wavelet vector and subset.vds chunk through the whole decoder, a seeded fuzz
-// of the transform alone over odd shapes, the committed module bytes, and the fallback choice.
+// The WebAssembly SIMD kernels against the TypeScript reference they must equal bit for bit:
+// every OpenVDS wavelet vector and subset.vds chunk through the whole decoder, seeded fuzzes of
+// the transform and of the crop/quantisation alone over odd shapes, the committed module bytes,
+// and the fallback choice.
 import { expect } from 'chai';
 import type { DecodeOptions } from '../src/codecs/codec.js';
 import { waveletCodecFor } from '../src/codecs/wavelet.js';
 import { createBandStructure, volume } from '../src/codecs/wavelet/bandStructure.js';
 import { IntegerInfo, type Vec3 } from '../src/codecs/wavelet/header.js';
-import { defaultTransformBackend, typescriptTransform, type TransformBackend } from '../src/codecs/wavelet/transformBackend.js';
-import { buildTransformModule } from '../src/codecs/wavelet/wasm/transformKernels.js';
-import { createWasmTransform, transformModuleBytes } from '../src/codecs/wavelet/wasm/wasmTransform.js';
+import { defaultWaveletBackend, typescriptBackend, type WaveletBackend } from '../src/codecs/wavelet/backend.js';
+import { buildKernelModule } from '../src/codecs/wavelet/wasm/kernels.js';
+import { createWasmBackend, kernelModuleBytes } from '../src/codecs/wavelet/wasm/wasmBackend.js';
 import { CompressionMethod, VolumeDataFormat as F } from '../src/enums.js';
+import { InvalidArgumentError } from '../src/errors.js';
 import { VdsFileStore } from '../sources/vdsFileStore.js';
 import { openvdsVector, readVector, sha256 } from './support/testdata.js';
 
@@ -34,32 +36,32 @@ function firstDifference(a: Float32Array, b: Float32Array): string | undefined {
   return undefined;
 }
 
-describe('wavelet inverse transform in WebAssembly SIMD', function () {
+describe('wavelet kernels in WebAssembly SIMD', function () {
   this.timeout(60_000);
-  const wasm = createWasmTransform()!;
+  const wasm = createWasmBackend()!;
 
-  it('is the backend Node picks, and the committed module is what transformKernels.ts generates', () => {
+  it('is the backend Node picks, and the committed module is what kernels.ts generates', () => {
     expect(wasm?.name).to.equal('wasm-simd');
-    expect(defaultTransformBackend().name).to.equal('wasm-simd');
-    expect(Buffer.from(transformModuleBytes()).equals(Buffer.from(buildTransformModule())),
+    expect(defaultWaveletBackend().name).to.equal('wasm-simd');
+    expect(Buffer.from(kernelModuleBytes()).equals(Buffer.from(buildKernelModule())),
       'run node --import=tsx src/codecs/wavelet/wasm/generate.ts').to.equal(true);
   });
 
   describe('fallback selection', () => {
     it('is undefined when the module does not compile (e.g. no SIMD), so the TypeScript transform runs', () => {
-      const bytes = transformModuleBytes();
+      const bytes = kernelModuleBytes();
       // The first function's body starts with a SIMD instruction; make it an unknown SIMD opcode.
       const at = bytes.findIndex((b, i) => b === 0xfd && bytes[i + 1] === 0x13);
       bytes[at + 1] = 0x7f;
-      expect(createWasmTransform(bytes)).to.equal(undefined);
-      expect(createWasmTransform(new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]))).to.equal(undefined);
-      expect(typescriptTransform.name).to.equal('typescript');
+      expect(createWasmBackend(bytes)).to.equal(undefined);
+      expect(createWasmBackend(new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]))).to.equal(undefined);
+      expect(typescriptBackend.name).to.equal('typescript');
     });
     it('is undefined where the runtime has no WebAssembly at all', () => {
       const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly')!;
       Object.defineProperty(globalThis, 'WebAssembly', { value: undefined, configurable: true, writable: true });
       try {
-        expect(createWasmTransform()).to.equal(undefined);
+        expect(createWasmBackend()).to.equal(undefined);
       } finally {
         Object.defineProperty(globalThis, 'WebAssembly', descriptor);
       }
@@ -72,7 +74,7 @@ describe('wavelet inverse transform in WebAssembly SIMD', function () {
     const options = (size: Vec3, format: F, target: F, extra: Partial<DecodeOptions> = {}): DecodeOptions =>
       ({ shape: { dimensionality: 3, size, format, components: 1 }, channel, targetFormat: target, ...extra });
     const both = (method: CompressionMethod, chunk: Uint8Array, o: DecodeOptions) => {
-      const reference = waveletCodecFor(method, typescriptTransform).decode(chunk, o);
+      const reference = waveletCodecFor(method, typescriptBackend).decode(chunk, o);
       const fast = waveletCodecFor(method, wasm).decode(chunk, o);
       expect(fast.format).to.equal(reference.format);
       expect(Buffer.from(fast.bytes).equals(Buffer.from(reference.bytes)), `${CompressionMethod[method]} ${F[o.targetFormat]}`).to.equal(true);
@@ -129,7 +131,7 @@ describe('wavelet inverse transform in WebAssembly SIMD', function () {
         return integerInfo & IntegerInfo.IsInteger ? Math.round(v * 64) : v;
       });
       const reference = coefficients.slice();
-      typescriptTransform.inverseTransform(reference, bands, integerInfo);
+      typescriptBackend.inverseTransform(reference, bands, integerInfo);
       // Alternate between the backend's own working buffer and a caller's array.
       const picture = c % 2 ? coefficients : wasm.workingBuffer(bands);
       if (c % 2 === 0) picture.set(coefficients);
@@ -138,8 +140,46 @@ describe('wavelet inverse transform in WebAssembly SIMD', function () {
     }
   });
 
+  it('seeded fuzz: crop and U8/U16 quantisation of random pictures equal the reference byte for byte', () => {
+    const random = seededRandom(0xc0de);
+    const pick = (n: number) => Math.floor(random() * n);
+    const specials = [Number.NaN, Infinity, -Infinity, 0, -0];
+    for (let c = 0; c < 300; c++) {
+      const size: Vec3 = [1 + pick(c % 5 === 0 ? 3 : 40), 1 + pick(12), 1 + pick(6)];
+      const bands = createBandStructure(3, size);
+      const format = c % 2 ? F.Format_U16 : F.Format_U8;
+      const useNoValue = c % 3 !== 0;
+      const buckets = (format === F.Format_U8 ? 256 : 65536) - (useNoValue ? 1 : 0);
+      // Mostly f32 offsets (the kernel), every 7th off the f32 grid (the reference's double subtraction).
+      const offset = c % 7 === 0 ? -1.1 : Math.fround(random() * 4 - 2);
+      const range = Math.fround(0.5 + random() * 4);
+      const reciprocal = Math.fround((buckets - 1) / range);
+      const noValue = useNoValue ? (c % 4 === 1 ? Number.NaN : Math.fround(offset + range / 3)) : undefined;
+      const picture = wasm.workingBuffer(bands);
+      for (let i = 0; i < picture.length; i++) {
+        const r = random();
+        picture[i] = r < 0.03 ? specials[pick(specials.length)]! : r < 0.06 && noValue !== undefined ? noValue
+          // Exactly between two codes, where q + 0.5 rounds.
+          : r < 0.12 ? offset + (pick(buckets) + 0.5) / reciprocal
+          : offset + (random() * 1.2 - 0.1) * range;
+      }
+      const q = { format, offset, reciprocal, buckets, noValue } as const;
+      const label = `case ${c}: ${size.join('×')} ${F[format]} offset ${offset} noValue ${noValue}`;
+      expect(Buffer.from(wasm.quantize(picture, bands, q)).equals(Buffer.from(typescriptBackend.quantize(picture, bands, q))), label).to.equal(true);
+      expect(Buffer.from(wasm.crop(picture, bands)).equals(Buffer.from(typescriptBackend.crop(picture, bands))), label).to.equal(true);
+      // A caller's array (not the working buffer) takes the copying path.
+      const copy = picture.slice();
+      expect(Buffer.from(wasm.quantize(copy, bands, q)).equals(Buffer.from(typescriptBackend.quantize(copy, bands, q))), label).to.equal(true);
+    }
+  });
+
+  it('rejects a caller\'s picture of the wrong size', () => {
+    const bands = createBandStructure(3, [10, 10, 10]);
+    expect(() => wasm.inverseTransform(new Float32Array(1000), bands, 0)).to.throw(InvalidArgumentError, /1000 samples, the padded block 4096/);
+  });
+
   it('working buffers are zeroed, sized to the padded picture, and survive memory growth', () => {
-    const backend: TransformBackend = createWasmTransform()!;
+    const backend: WaveletBackend = createWasmBackend()!;
     const small = backend.workingBuffer(createBandStructure(3, [10, 10, 10]));
     expect(small.length).to.equal(16 * 16 * 16);
     small.fill(7);

@@ -52,16 +52,25 @@ export const op = {
   },
   f32x4: {
     const: (value: number): Code => simd(0x0c, ...[0, 1, 2, 3].flatMap(() => f32Bits(value))),
-    splat: simd(0x13), lt: simd(0x43),
+    splat: simd(0x13), eq: simd(0x41), ne: simd(0x42), lt: simd(0x43), gt: simd(0x44), ge: simd(0x46),
     ceil: simd(0x67), floor: simd(0x68), nearest: simd(0x6a),
     add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6),
   },
+  i32x4: {
+    splat: simd(0x11),
+    /** Toward zero, saturating at the i32 range (NaN gives 0). */
+    truncSatF32x4S: simd(0xf8),
+  },
+  /** Saturating narrows of signed lanes to the unsigned range of the narrower lane; (a, b) → a's lanes low. */
+  i16x8: { narrowI32x4U: simd(0x86) },
+  i8x16: { narrowI16x8U: simd(0x66) },
   v128: {
     load: simd(0x00, 0, 0), store: simd(0x0b, 0, 0),
     /** One f32 into lane 0, the other lanes zero. */
     load32Zero: simd(0x5c, 2, 0),
     store32Lane: (lane: number): Code => simd(0x5a, 2, 0, lane),
-    bitselect: simd(0x52),
+    store64Lane: (lane: number): Code => simd(0x5b, 3, 0, lane),
+    and: simd(0x4e), or: simd(0x50), bitselect: simd(0x52),
     /** Picks four 32-bit lanes of two vectors: 0-3 from the first, 4-7 from the second. */
     shuffle32: (lanes: readonly number[]): Code => simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])),
   },

@@ -1,5 +1,5 @@
-// The inverse lifting transform as a WebAssembly SIMD module: the source of truth of
-// transformModule.ts (regenerate with `node --import=tsx src/codecs/wavelet/wasm/generate.ts`).
+// The hot loops of a wavelet decode as a WebAssembly SIMD module, the source of truth of
+// kernelModule.ts (regenerate with `node --import=tsx src/codecs/wavelet/wasm/generate.ts`).
 // Bit-exact with inverseTransform.ts, and through it with OpenVDS's SSE build: f32x4 add/sub/mul
 // round each lane like addps/subps/mulps, there is no fused multiply-add, f32x4.nearest rounds
 // half to even like rintf, and every formula keeps the operand order of the TypeScript
@@ -14,9 +14,15 @@
 //   linesF/linesI(base0, pitchY, pitchZ, by, bz, n, lows, updateMap, predictMap, a, sseUpdate, ssePredict)
 //     the x step of every line of a by × bz band (inverseLine).
 // The maps are lineMaps(n).update / .predict as int32, `lows` is scratch of (n+1)/2 rows.
+//   crop(src, pitchY, pitchZ, sx, sy, sz, dst)
+//     the block's rows packed to dst (cropPicture in deliver.ts).
+//   quantizeU8/quantizeU16(src, pitchY, pitchZ, sx, sy, sz, dst, offset, reciprocal, top, topCode, useNoValue, noValue, noValueIsNaN, code)
+//     quantizePicture in deliver.ts with top = buckets - 1; 4 samples a step, so up to 3 samples
+//     past each row are read (the picture needs 16 bytes of slack after it) and the codes
+//     written past a row's end are overwritten by the next row's (dst needs 16 bytes of slack).
 import { type Code, FunctionBuilder, ValType, assembleModule, op, seq } from './assembler.js';
 
-const { i32, f32x4, v128 } = op;
+const { i32, f32x4, i32x4, i16x8, i8x16, v128 } = op;
 type Lanes = 1 | 4;
 type Form = 'sse' | 'scalar';
 /** Four neighbours in stream order, as code pushing one v128 each. */
@@ -184,9 +190,68 @@ function lines(integer: boolean): { builder: FunctionBuilder; body: Code } {
   return { builder: f, body };
 }
 
+const blockParams = (): [string, ValType][] =>
+  ['src', 'pitchY', 'pitchZ', 'sx', 'sy', 'sz', 'dst'].map((name) => [name, ValType.i32] as [string, ValType]);
+
+/** For every row of the block: `row` (address of its first sample) and `o` (its output address, advanced by `outBytes`). */
+function eachRow(f: FunctionBuilder, outBytes: Code, body: Code): number[] {
+  const g = (name: string) => f.get(name);
+  return seq(
+    g('dst'), f.set('o'),
+    forRange(f, 'z', i32.const(0), g('sz'), 1, forRange(f, 'y', i32.const(0), g('sy'), 1, seq(
+      plus(g('src'), plus(times(g('y'), g('pitchY')), times(g('z'), g('pitchZ')))), f.set('row'),
+      body,
+      plus(g('o'), outBytes), f.set('o'),
+    ))),
+  );
+}
+
+function crop(): { builder: FunctionBuilder; body: Code } {
+  const f = new FunctionBuilder('crop', blockParams()).locals(ValType.i32, 'z', 'y', 'row', 'o');
+  const rowBytes = shifted(f.get('sx'), 2);
+  return { builder: f, body: eachRow(f, rowBytes, seq(f.get('o'), f.get('row'), rowBytes, op.memoryCopy)) };
+}
+
+function quantize(codeBytes: 1 | 2): { builder: FunctionBuilder; body: Code } {
+  const F32 = ValType.f32, I = ValType.i32;
+  const f = new FunctionBuilder(codeBytes === 1 ? 'quantizeU8' : 'quantizeU16', [
+    ...blockParams(), ['offset', F32], ['reciprocal', F32], ['top', F32], ['topCode', I],
+    ['useNoValue', I], ['noValue', F32], ['noValueIsNaN', I], ['code', I],
+  ]);
+  f.locals(I, 'z', 'y', 'x', 'row', 'o');
+  f.locals(ValType.v128, 'vOffset', 'vReciprocal', 'vTop', 'vTopCode', 'vNoValue', 'vCode', 'vUse', 'vNaN', 'v', 'q', 'r');
+  const g = (name: string) => f.get(name);
+  const allOnesIf = (flag: string) => seq(i32.const(0), g(flag), i32.sub, i32x4.splat);
+  const step = seq(
+    load(4, plus(g('row'), shifted(g('x'), 2))), f.set('v'),
+    // quantizeWithReciprocalScale: q = (v - offset) * reciprocal, then trunc(q + 0.5) where q > 0
+    // (else 0, NaN included), and top where q >= top.
+    g('v'), g('vOffset'), f32x4.sub, g('vReciprocal'), f32x4.mul, f.set('q'),
+    g('vTopCode'),
+    g('q'), f32x4.const(0.5), f32x4.add, i32x4.truncSatF32x4S, g('q'), f32x4.const(0), f32x4.gt, v128.and,
+    g('q'), g('vTop'), f32x4.ge, v128.bitselect,
+    // No-value samples (NaN matching NaN when the no-value is NaN) get the no-value code.
+    f.set('r'), g('vCode'), g('r'),
+    g('vUse'), g('v'), g('vNoValue'), f32x4.eq, g('vNaN'), g('v'), g('v'), f32x4.ne, v128.and, v128.or, v128.and,
+    v128.bitselect, f.set('r'),
+    g('r'), g('r'), i16x8.narrowI32x4U,
+    codeBytes === 1
+      ? seq(f.set('r'), g('r'), g('r'), i8x16.narrowI16x8U, f.set('r'), store(1, plus(g('o'), g('x')), g('r')))
+      : seq(f.set('r'), g('o'), shifted(g('x'), 1), i32.add, g('r'), v128.store64Lane(0)),
+  );
+  const body = seq(
+    g('offset'), f32x4.splat, f.set('vOffset'), g('reciprocal'), f32x4.splat, f.set('vReciprocal'),
+    g('top'), f32x4.splat, f.set('vTop'), g('topCode'), i32x4.splat, f.set('vTopCode'),
+    g('noValue'), f32x4.splat, f.set('vNoValue'), g('code'), i32x4.splat, f.set('vCode'),
+    allOnesIf('useNoValue'), f.set('vUse'), allOnesIf('noValueIsNaN'), f.set('vNaN'),
+    eachRow(f, times(g('sx'), i32.const(codeBytes)), forRange(f, 'x', i32.const(0), g('sx'), 4, step)),
+  );
+  return { builder: f, body };
+}
+
 /** Initial memory; the runtime grows it per chunk. */
 const INITIAL_PAGES = 1;
 
-export function buildTransformModule(): Uint8Array {
-  return assembleModule([slices(false), slices(true), lines(false), lines(true)], INITIAL_PAGES);
+export function buildKernelModule(): Uint8Array {
+  return assembleModule([slices(false), slices(true), lines(false), lines(true), crop(), quantize(1), quantize(2)], INITIAL_PAGES);
 }
