@@ -9,7 +9,7 @@ import { coarsestDetail, createBandStructure, lowPassBox, volume, type BandStruc
 import { writeStartValues, writeValues } from './wavelet/coefficients.js';
 import { IntegerInfo, readWaveletHeader, readWaveletSections, WAVELET_HEADER_BYTES, WAVELET_VERSION_1_6, type WaveletHeader } from './wavelet/header.js';
 import { applyLosslessResidual, applyNoValues, applyNormalization, applyZeroRuns, decodeNoValueMask } from './wavelet/postprocess.js';
-import type { Quantization } from './wavelet/deliver.js';
+import { cropPicture, type Quantization } from './wavelet/deliver.js';
 import { waveletError } from './wavelet/streamError.js';
 import { defaultWaveletBackend, type WaveletBackend } from './wavelet/backend.js';
 import { compileTransformData, createTransformData, hasStreamEncodingBug } from './wavelet/transformData.js';
@@ -116,7 +116,7 @@ function quantization(header: WaveletHeader, format: Quantization['format'], opt
 
 /** Crops the padded buffer to the block: R32 bit for bit, or quantised to U8/U16 codes. */
 function deliver(picture: Float32Array, bands: BandStructure, header: WaveletHeader, format: DeliveredFormat, options: DecodeOptions, backend: WaveletBackend): Uint8Array {
-  if (format === F.Format_R32) return backend.crop(picture, bands);
+  if (format === F.Format_R32) return cropPicture(picture, bands);
   return backend.quantize(picture, bands, quantization(header, format, options));
 }
 

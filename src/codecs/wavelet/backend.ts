@@ -1,8 +1,8 @@
-// Who runs the hot loops of a wavelet decode (the inverse transform and the delivery of the block):
+// Who runs the hot loops of a wavelet decode (the inverse transform, the quantisation to U8/U16):
 // the WebAssembly SIMD kernels where the runtime has them, else the TypeScript reference
 // (inverseTransform.ts, deliver.ts), which the tests hold the kernels to bit for bit.
 import { volume, type BandStructure } from './bandStructure.js';
-import { cropPicture, quantizePicture, type Quantization } from './deliver.js';
+import { quantizePicture, type Quantization } from './deliver.js';
 import { inverseTransform } from './inverseTransform.js';
 import { createWasmBackend } from './wasm/wasmBackend.js';
 
@@ -15,8 +15,6 @@ export interface WaveletBackend {
   workingBuffer(bands: BandStructure): Float32Array;
   /** In place; any Float32Array of the padded size works, the working buffer is just faster. */
   inverseTransform(picture: Float32Array, bands: BandStructure, integerInfo: number): void;
-  /** The block's R32 samples, cropped from the padded picture. */
-  crop(picture: Float32Array, bands: BandStructure): Uint8Array;
   /** The block quantised to U8/U16 codes. */
   quantize(picture: Float32Array, bands: BandStructure, quantization: Quantization): Uint8Array;
 }
@@ -25,7 +23,6 @@ export const typescriptBackend: WaveletBackend = {
   name: 'typescript',
   workingBuffer: (bands) => new Float32Array(volume(bands.allocated)),
   inverseTransform,
-  crop: cropPicture,
   quantize: quantizePicture,
 };
 

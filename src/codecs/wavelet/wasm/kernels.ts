@@ -14,8 +14,6 @@
 //   linesF/linesI(base0, pitchY, pitchZ, by, bz, n, lows, updateMap, predictMap, a, sseUpdate, ssePredict)
 //     the x step of every line of a by × bz band (inverseLine).
 // The maps are lineMaps(n).update / .predict as int32, `lows` is scratch of (n+1)/2 rows.
-//   crop(src, pitchY, pitchZ, sx, sy, sz, dst)
-//     the block's rows packed to dst (cropPicture in deliver.ts).
 //   quantizeU8/quantizeU16(src, pitchY, pitchZ, sx, sy, sz, dst, offset, reciprocal, top, topCode, useNoValue, noValue, noValueIsNaN, code)
 //     quantizePicture in deliver.ts with top = buckets - 1; 4 samples a step, so up to 3 samples
 //     past each row are read (the picture needs 16 bytes of slack after it) and the codes
@@ -206,12 +204,6 @@ function eachRow(f: FunctionBuilder, outBytes: Code, body: Code): number[] {
   );
 }
 
-function crop(): { builder: FunctionBuilder; body: Code } {
-  const f = new FunctionBuilder('crop', blockParams()).locals(ValType.i32, 'z', 'y', 'row', 'o');
-  const rowBytes = shifted(f.get('sx'), 2);
-  return { builder: f, body: eachRow(f, rowBytes, seq(f.get('o'), f.get('row'), rowBytes, op.memoryCopy)) };
-}
-
 function quantize(codeBytes: 1 | 2): { builder: FunctionBuilder; body: Code } {
   const F32 = ValType.f32, I = ValType.i32;
   const f = new FunctionBuilder(codeBytes === 1 ? 'quantizeU8' : 'quantizeU16', [
@@ -253,5 +245,5 @@ function quantize(codeBytes: 1 | 2): { builder: FunctionBuilder; body: Code } {
 const INITIAL_PAGES = 1;
 
 export function buildKernelModule(): Uint8Array {
-  return assembleModule([slices(false), slices(true), lines(false), lines(true), crop(), quantize(1), quantize(2)], INITIAL_PAGES);
+  return assembleModule([slices(false), slices(true), lines(false), lines(true), quantize(1), quantize(2)], INITIAL_PAGES);
 }
