@@ -13,7 +13,7 @@
 //     the z and y steps of inverseTransform.ts (inverseSlice).
 //   linesF/linesI(base0, pitchY, pitchZ, by, bz, n, lows, updateMap, predictMap, a, sseUpdate, ssePredict)
 //     the x step of every line of a by × bz band (inverseLine).
-// The maps are lineMaps(n).update / .predict as int32, `lows` is scratch of (n+1)/2 rows.
+//     The maps are lineMaps(n).update / .predict as int32, `lows` is scratch of (n+1)/2 rows.
 //   quantizeU8/quantizeU16(src, pitchY, pitchZ, sx, sy, sz, dst, offset, reciprocal, top, topCode, useNoValue, noValue, noValueIsNaN, code)
 //     quantizePicture in deliver.ts with top = buckets - 1; 4 samples a step, so up to 3 samples
 //     past each row are read (the picture needs 16 bytes of slack after it) and the codes
@@ -25,6 +25,7 @@ type Lanes = 1 | 4;
 type Form = 'sse' | 'scalar';
 /** Four neighbours in stream order, as code pushing one v128 each. */
 type Neighbours = readonly [Code, Code, Code, Code];
+const four = (neighbour: (j: number) => Code): Neighbours => [neighbour(0), neighbour(1), neighbour(2), neighbour(3)];
 
 /** Loop counter over [from, limit) in steps of `step`; `from` null continues from the counter's value. */
 function forRange(f: FunctionBuilder, counter: string, from: Code | null, limit: Code, step: number, body: Code): number[] {
@@ -88,9 +89,9 @@ function slices(integer: boolean): { builder: FunctionBuilder; body: Code } {
   const highRow = (j: number) => plus(g('base'), times(plus(g('low'), seq(g('updateMap'), shifted(g('r'), 4), i32.add, i32.const(4 * j), i32.add, i32.load)), g('stride')));
   const lowRow = (j: number) => plus(g('lows'), times(seq(g('predictMap'), shifted(g('r'), 4), i32.add, i32.const(4 * j), i32.add, i32.load), g('row')));
   const updateLanes = (lanes: Lanes, form: Form) =>
-    store(lanes, at('out'), update(f, form, integer, load(lanes, at('lo')), [0, 1, 2, 3].map((j) => load(lanes, at(`h${j}`))) as unknown as Neighbours));
+    store(lanes, at('out'), update(f, form, integer, load(lanes, at('lo')), four((j) => load(lanes, at(`h${j}`)))));
   const predictLanes = (lanes: Lanes, form: Form) => seq(
-    predict(form, integer, load(lanes, at('h0')), [0, 1, 2, 3].map((j) => load(lanes, at(`l${j}`))) as unknown as Neighbours), f.set('v'),
+    predict(form, integer, load(lanes, at('h0')), four((j) => load(lanes, at(`l${j}`)))), f.set('v'),
     store(lanes, at('even'), load(lanes, at('own'))),
     store(lanes, plus(at('even'), g('stride')), g('v')),
   );
@@ -136,7 +137,7 @@ function lines(integer: boolean): { builder: FunctionBuilder; body: Code } {
   const g = (name: string) => f.get(name);
   const sample = (address: string, index: string, delta = 0) => seq(g(address), shifted(g(index), 2), i32.add, delta ? seq(i32.const(4 * delta), i32.add) : []);
   const mapped = (map: string, index: string, j: number) => seq(g(map), shifted(g(index), 4), i32.add, i32.const(4 * j), i32.add, i32.load, i32.const(2), i32.shl);
-  const neighbours = (lanes: Lanes, at: (j: number) => Code) => [0, 1, 2, 3].map((j) => load(lanes, at(j))) as unknown as Neighbours;
+  const neighbours = (lanes: Lanes, at: (j: number) => Code) => four((j) => load(lanes, at(j)));
 
   /** lows[k] from the index maps, in SSE form where OpenVDS has an SSE lane. */
   const mappedUpdate = () => {
