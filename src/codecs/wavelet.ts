@@ -1,7 +1,6 @@
 // Wavelet chunk decoder (format sheet 3.6), bit-exact with OpenVDS 3.4. Decode only: OpenVDS
 // cannot write wavelet chunks either. One codec per method, because the NormalizeBlock methods
 // carry a section the stream itself does not announce.
-import { quantizeWithReciprocalScale } from '../convert.js';
 import { CompressionMethod, VolumeDataFormat } from '../enums.js';
 import { ChunkFormatError, InvalidArgumentError } from '../errors.js';
 import type { ChunkCodec, DecodedBlock, DecodeOptions } from './codec.js';
@@ -9,9 +8,10 @@ import { ADAPTIVE_LEVELS, countDecodeBits, decodeTreeStructure } from './wavelet
 import { coarsestDetail, createBandStructure, lowPassBox, volume, type BandStructure } from './wavelet/bandStructure.js';
 import { writeStartValues, writeValues } from './wavelet/coefficients.js';
 import { IntegerInfo, readWaveletHeader, readWaveletSections, WAVELET_HEADER_BYTES, WAVELET_VERSION_1_6, type WaveletHeader } from './wavelet/header.js';
-import { inverseTransform } from './wavelet/inverseTransform.js';
 import { applyLosslessResidual, applyNoValues, applyNormalization, applyZeroRuns, decodeNoValueMask } from './wavelet/postprocess.js';
+import { cropPicture, type Quantization } from './wavelet/deliver.js';
 import { waveletError } from './wavelet/streamError.js';
+import { defaultWaveletBackend, type WaveletBackend } from './wavelet/backend.js';
 import { compileTransformData, createTransformData, hasStreamEncodingBug } from './wavelet/transformData.js';
 
 const F = VolumeDataFormat;
@@ -49,8 +49,8 @@ function decodeLevel(options: DecodeOptions): { level: number; wantsLossless: bo
 }
 
 /** Runs the decoder into the padded f32 working buffer. */
-function decodePicture(chunk: Uint8Array, view: DataView, header: WaveletHeader, bands: BandStructure, method: MethodTraits, options: DecodeOptions): Float32Array {
-  const picture = new Float32Array(bands.allocated[0] * bands.allocated[1] * bands.allocated[2]);
+function decodePicture(chunk: Uint8Array, view: DataView, header: WaveletHeader, bands: BandStructure, method: MethodTraits, options: DecodeOptions, backend: WaveletBackend): Float32Array {
+  const picture = backend.workingBuffer(bands);
   if (header.compressedSize < WAVELET_HEADER_BYTES) throw waveletError(`compressed size ${header.compressedSize} is below the header size`);
   if (header.compressedSize === WAVELET_HEADER_BYTES) return picture;
 
@@ -74,7 +74,7 @@ function decodePicture(chunk: Uint8Array, view: DataView, header: WaveletHeader,
     throw waveletError(`adaptive stream decodes to ${tree.streamEnd} bytes but declares ${sections.adaptiveSize}`);
   }
 
-  inverseTransform(picture, bands, header.integerInfo);
+  backend.inverseTransform(picture, bands, header.integerInfo);
   if (sections.noValues) {
     const replacement = f32(options.replacementNoValue ?? options.channel.noValue);
     applyNoValues(picture, decodeNoValueMask(chunk, sections.noValues, bands), bands, replacement);
@@ -86,8 +86,10 @@ function decodePicture(chunk: Uint8Array, view: DataView, header: WaveletHeader,
 }
 
 /** The format the decoder delivers: its own, or U8/U16 directly when that was asked for (sheet 3.6.10). */
-function outputFormat(header: WaveletHeader, target: VolumeDataFormat): VolumeDataFormat {
-  const own = header.integerInfo & IntegerInfo.IsInteger ? (header.integerInfo & IntegerInfo.Is16Bit ? F.Format_U16 : F.Format_U8) : F.Format_R32;
+type DeliveredFormat = VolumeDataFormat.Format_R32 | Quantization['format'];
+
+function outputFormat(header: WaveletHeader, target: VolumeDataFormat): DeliveredFormat {
+  const own: DeliveredFormat = header.integerInfo & IntegerInfo.IsInteger ? (header.integerInfo & IntegerInfo.Is16Bit ? F.Format_U16 : F.Format_U8) : F.Format_R32;
   if (target === F.Format_U8 && own !== F.Format_U8) return F.Format_U8;
   if (target === F.Format_U16 && own === F.Format_R32) return F.Format_U16;
   return own;
@@ -102,40 +104,24 @@ function quantizationRange(header: WaveletHeader, format: VolumeDataFormat, opti
   return [min, f32(min + f32(f32(valueRangeMax - valueRangeMin) / integerScale))];
 }
 
-/** Crops the padded buffer to the block: R32 bit for bit, or quantised to U8/U16 codes. */
-function deliver(picture: Float32Array, bands: BandStructure, header: WaveletHeader, format: VolumeDataFormat, options: DecodeOptions): Uint8Array {
-  const [sx, sy, sz] = bands.size;
-  const { pitchY, pitchZ } = bands;
-  if (format === F.Format_R32) {
-    const source = new Uint32Array(picture.buffer);
-    const out = new Uint32Array(sx * sy * sz);
-    let o = 0;
-    for (let z = 0; z < sz; z++) for (let y = 0; y < sy; y++, o += sx) out.set(source.subarray(y * pitchY + z * pitchZ, y * pitchY + z * pitchZ + sx), o);
-    return new Uint8Array(out.buffer);
-  }
+function quantization(header: WaveletHeader, format: Quantization['format'], options: DecodeOptions): Quantization {
   const { useNoValue } = options.channel;
-  const isU8 = format === F.Format_U8;
-  const buckets = (isU8 ? 256 : 65536) - (useNoValue ? 1 : 0);
-  const noValueCode = isU8 ? 0xff : 0xffff;
+  const buckets = (format === F.Format_U8 ? 256 : 65536) - (useNoValue ? 1 : 0);
   const [vmin, vmax] = quantizationRange(header, format, options);
-  const reciprocal = f32((buckets - 1) / f32(vmax - vmin));
-  const noValue = f32(options.replacementNoValue ?? options.channel.noValue);
-  const noValueIsNaN = Number.isNaN(noValue);
-  const out = isU8 ? new Uint8Array(sx * sy * sz) : new Uint16Array(sx * sy * sz);
-  let o = 0;
-  for (let z = 0; z < sz; z++) {
-    for (let y = 0; y < sy; y++) {
-      const row = y * pitchY + z * pitchZ;
-      for (let x = 0; x < sx; x++) {
-        const v = picture[row + x]!;
-        out[o++] = useNoValue && (v === noValue || (noValueIsNaN && v !== v)) ? noValueCode : quantizeWithReciprocalScale(v, vmin, reciprocal, buckets);
-      }
-    }
-  }
-  return new Uint8Array(out.buffer);
+  return {
+    format, offset: vmin, reciprocal: f32((buckets - 1) / f32(vmax - vmin)), buckets,
+    noValue: useNoValue ? f32(options.replacementNoValue ?? options.channel.noValue) : undefined,
+  };
 }
 
-export function waveletCodecFor(method: CompressionMethod): ChunkCodec {
+/** Crops the padded buffer to the block: R32 bit for bit, or quantised to U8/U16 codes. */
+function deliver(picture: Float32Array, bands: BandStructure, header: WaveletHeader, format: DeliveredFormat, options: DecodeOptions, backend: WaveletBackend): Uint8Array {
+  if (format === F.Format_R32) return cropPicture(picture, bands);
+  return backend.quantize(picture, bands, quantization(header, format, options));
+}
+
+/** `backend` defaults to the fastest one this runtime has (see wavelet/backend.ts). */
+export function waveletCodecFor(method: CompressionMethod, backend?: WaveletBackend): ChunkCodec {
   const methodTraits = traits[method];
   if (!methodTraits) throw new InvalidArgumentError(`${CompressionMethod[method] ?? method} is not a wavelet compression method`);
   return {
@@ -145,9 +131,10 @@ export function waveletCodecFor(method: CompressionMethod): ChunkCodec {
       const header = readWaveletHeader(view);
       checkShape(header, options);
       const bands = createBandStructure(header.dimensionality, header.size);
-      const picture = decodePicture(chunk, view, header, bands, methodTraits, options);
+      const kernels = backend ?? defaultWaveletBackend();
+      const picture = decodePicture(chunk, view, header, bands, methodTraits, options, kernels);
       const format = outputFormat(header, options.targetFormat);
-      return { format, bytes: deliver(picture, bands, header, format, options), converted: format === options.targetFormat };
+      return { format, bytes: deliver(picture, bands, header, format, options, kernels), converted: format === options.targetFormat };
     },
   };
 }

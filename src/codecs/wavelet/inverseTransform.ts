@@ -45,7 +45,7 @@ function scalarPredict(integer: boolean, h: number, x0: number, x1: number, x2: 
   return integer ? predictScalarInt(h, x0, x1, x2, x3) : predictScalar(h, x0, x1, x2, x3);
 }
 
-interface LineMaps {
+export interface LineMaps {
   low: number;
   high: number;
   /** 4 high-band indices per low value, 4 low-band indices per high value. */
@@ -58,7 +58,8 @@ interface LineMaps {
 
 const mapCache = new Map<number, LineMaps>();
 
-function lineMaps(n: number): LineMaps {
+/** Neighbour index maps of an axis of `n` samples (cached per n; shared with the WebAssembly transform). */
+export function lineMaps(n: number): LineMaps {
   let maps = mapCache.get(n);
   if (maps) return maps;
   const low = (n + 1) >> 1, high = n >> 1, odd = (n & 1) === 1;
@@ -225,9 +226,12 @@ function inverseLine(buf: Float32Array, base: number, n: number, lows: Float32Ar
   if (low > high) buf[base + 2 * high] = lows[high]!;
 }
 
+/** Factor of the low values in the update step. */
+export const liftingScale = (integerInfo: number): number => (integerInfo & IntegerInfo.LosslessOptimized ? 1 : INV_SQRT2);
+
 export function inverseTransform(picture: Float32Array, bands: BandStructure, integerInfo: number): void {
   const integer = (integerInfo & IntegerInfo.IsInteger) !== 0;
-  const a = integerInfo & IntegerInfo.LosslessOptimized ? 1 : INV_SQRT2;
+  const a = liftingScale(integerInfo);
   const { pitchY, pitchZ } = bands;
   const [sx, sy, sz] = bands.bands[0]!;
   const lows = new Float32Array(sx * ((Math.max(sx, sy, sz) + 1) >> 1));
