@@ -12,6 +12,7 @@ import { isQuantizedFormat, quantizeWithReciprocalScale, bucketCount, targetNoVa
 import { channelValuesOf } from './engine/layerReader.js';
 import { bufferByteSize, checkedOutputBytes, typedView, type VolumeDataTypedArray } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
+import { MAX_CHUNK_METADATA_PAGE_SIZE } from './layout/layerStatus.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
 import { type RequestEvent, VolumeDataRequest } from './request.js';
 import type { VDS } from './vds.js';
@@ -288,8 +289,8 @@ export class VolumeDataAccessManager {
     accessMode: AccessMode, chunkMetadataPageSize = 1024): VolumeDataPageAccessor {
     const layer = this.layer({ dimensionsND, lod, channel });
     if (!Number.isInteger(maxPages) || maxPages < 1) throw new InvalidArgumentError(`maxPages must be a positive integer, got ${maxPages}`);
-    if (!Number.isInteger(chunkMetadataPageSize) || chunkMetadataPageSize < 1) {
-      throw new InvalidArgumentError(`chunkMetadataPageSize must be a positive integer, got ${chunkMetadataPageSize}`);
+    if (!Number.isInteger(chunkMetadataPageSize) || chunkMetadataPageSize < 1 || chunkMetadataPageSize > MAX_CHUNK_METADATA_PAGE_SIZE) {
+      throw new InvalidArgumentError(`chunkMetadataPageSize must be an integer in [1, ${MAX_CHUNK_METADATA_PAGE_SIZE}], got ${chunkMetadataPageSize}`);
     }
     if (this.vds.isClosed) throw new InvalidOperationError(`${this.vds.url} is closed`);
     return new VolumeDataPageAccessor(this.vds, layer, maxPages, accessMode, chunkMetadataPageSize);

@@ -1,10 +1,9 @@
 // An open dataset: its store, layout, layers and the per-layer status that reads and writes share.
 import type { ConnectionOptions } from './connectionString.js';
 import { CompressionMethod, type DimensionsND, VDSProduceStatus } from './enums.js';
-import { ReadError } from './errors.js';
 import { dimensionGroupName, dimensionGroupsInStatusOrder } from './geometry/dimensionGroup.js';
 import { effectiveCompression, type VolumeDataLayer, VolumeDataLayers } from './geometry/layers.js';
-import type { LayerStatusEntry } from './layout/layerStatus.js';
+import { type LayerStatusEntry, validateLayerStatus } from './layout/layerStatus.js';
 import { serializeLayerStatusJson, serializeVolumeDataLayoutJson } from './layout/layoutJson.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { ChunkCache } from './engine/chunkCache.js';
@@ -50,11 +49,9 @@ export class VDS {
       axisDescriptors: layout.axisDescriptors,
       channelDescriptors: layout.channelDescriptors,
     });
+    validateLayerStatus(layerStatus, this.layers);
     for (const entry of layerStatus) {
-      const layer = this.layers.byLayerName(entry.layerName);
-      if (!layer || layer.isVirtual) {
-        throw new ReadError(`LayerStatus names layer ${entry.layerName}, which the layout of ${url} does not have`);
-      }
+      const layer = this.layers.byLayerName(entry.layerName)!;
       const pages = entry.chunkMetadata && new ChunkMetadataPages(store, layer, entry.chunkMetadata);
       this.states.set(layer.name, { entry, pages });
     }

@@ -2,13 +2,12 @@
 // uploaded on flush. An all-zero entry means the chunk was never written.
 import { ReadError } from '../errors.js';
 import type { VolumeDataLayer } from '../geometry/layers.js';
-import type { ChunkMetadataStatus } from '../layout/layerStatus.js';
+import { type ChunkMetadataStatus, HASH_ENTRY_BYTES, WAVELET_ENTRY_BYTES } from '../layout/layerStatus.js';
 import { SharedLoad } from '../../sources/sharedLoad.js';
 import type { Store } from '../../sources/store.js';
 
 export const WAVELET_ADAPTIVE_LEVELS = 16;
 const HASH_BYTES = 8;
-const WAVELET_ENTRY_BYTES = 4 + HASH_BYTES + WAVELET_ADAPTIVE_LEVELS;
 
 export interface ChunkMetadata {
   /** VolumeDataHash: 0 = never written, all ones = no-value, `0x01010101` high word = constant. */
@@ -26,21 +25,9 @@ export class ChunkMetadataPages {
   constructor(
     private readonly store: Store,
     readonly layer: VolumeDataLayer,
-    /** The layer's LayerStatus counters; writes update them in place. */
+    /** The layer's LayerStatus counters (checked by `validateLayerStatus`); writes update them in place. */
     readonly status: ChunkMetadataStatus,
-  ) {
-    const expected = Math.ceil(status.chunkCount / Math.max(1, status.chunkMetadataPageSize));
-    if (status.chunkCount !== layer.chunkCount) {
-      throw new ReadError(`LayerStatus of ${layer.name} says ${status.chunkCount} chunks, the layout gives ${layer.chunkCount}`);
-    }
-    if (status.chunkMetadataPageSize <= 0) throw new ReadError(`LayerStatus of ${layer.name} has page size ${status.chunkMetadataPageSize}`);
-    if (status.chunkMetadataByteSize !== HASH_BYTES && status.chunkMetadataByteSize !== WAVELET_ENTRY_BYTES) {
-      throw new ReadError(`LayerStatus of ${layer.name} has chunk metadata size ${status.chunkMetadataByteSize}, expected 8 or 28`);
-    }
-    if (status.pageDirectory && status.pageDirectory.length !== expected) {
-      throw new ReadError(`LayerStatus of ${layer.name}: pageDirectory has ${status.pageDirectory.length} entries, expected ${expected}`);
-    }
-  }
+  ) {}
 
   /** A fresh, empty layer: every page unwritten. */
   static empty(store: Store, layer: VolumeDataLayer, isWavelet: boolean, pageSize: number): ChunkMetadataPages {
@@ -48,7 +35,7 @@ export class ChunkMetadataPages {
     return new ChunkMetadataPages(store, layer, {
       chunkCount: layer.chunkCount,
       chunkMetadataPageSize: pageSize,
-      chunkMetadataByteSize: isWavelet ? WAVELET_ENTRY_BYTES : HASH_BYTES,
+      chunkMetadataByteSize: isWavelet ? WAVELET_ENTRY_BYTES : HASH_ENTRY_BYTES,
       validChunkCount: 0,
       serializedSize: 0,
       uncompressedSize: 0,
