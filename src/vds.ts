@@ -1,13 +1,13 @@
 // An open dataset: its store, layout, layers and the per-layer status that reads and writes share.
 import type { ConnectionOptions } from './connectionString.js';
-import { CompressionMethod, type DimensionsND, VDSProduceStatus } from './enums.js';
+import { CompressionMethod, type DimensionsND, isWaveletCompression, VDSProduceStatus } from './enums.js';
 import { dimensionGroupName, dimensionGroupsInStatusOrder } from './geometry/dimensionGroup.js';
 import { effectiveCompression, type VolumeDataLayer, VolumeDataLayers } from './geometry/layers.js';
 import { type LayerStatusEntry, validateLayerStatus } from './layout/layerStatus.js';
 import { serializeLayerStatusJson, serializeVolumeDataLayoutJson } from './layout/layoutJson.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { ChunkCache } from './engine/chunkCache.js';
-import { ChunkMetadataPages, type ChunkMetadata } from './engine/chunkMetadataPages.js';
+import { ChunkMetadataPages, pagelessChunkMetadata } from './engine/chunkMetadataPages.js';
 import { channelValuesOf, type LayerReader } from './engine/layerReader.js';
 import { effectiveAdaptiveLevel, type WaveletAdaptiveMode } from './engine/adaptiveLevel.js';
 import type { Store } from '../sources/store.js';
@@ -16,8 +16,6 @@ interface LayerState {
   entry: LayerStatusEntry;
   pages?: ChunkMetadataPages;
 }
-
-const SPARSE: ChunkMetadata = { hash: 0n };
 
 /** Decoded chunks kept per dataset unless changed with `vds.chunkCache.setMaxBytes`. */
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
@@ -74,13 +72,18 @@ export class VDS {
   reader(layer: VolumeDataLayer): LayerReader {
     const state = this.states.get(layer.name);
     const pages = state?.pages;
+    // A layer missing from LayerStatus has the compression this dataset's writer gives it.
+    const compressionMethod = state?.entry.compressionMethod ??
+      effectiveCompression(this.compressionMethod, this.compressionTolerance, layer.channelDescriptor, layer.lod).method;
     return {
       store: this.store,
       layer,
-      compressionMethod: state?.entry.compressionMethod ?? CompressionMethod.None,
       channelValues: channelValuesOf(layer),
       adaptiveLevel: effectiveAdaptiveLevel(this.adaptive, state?.entry),
-      chunkMetadata: (chunkIndex, signal) => (pages ? pages.read(chunkIndex, signal) : Promise.resolve(SPARSE)),
+      compressionMethod,
+      chunkMetadata: pages
+        ? (chunkIndex, signal) => pages.read(chunkIndex, signal)
+        : (chunkIndex, signal) => pagelessChunkMetadata(this.store, layer, isWaveletCompression(compressionMethod), chunkIndex, signal),
     };
   }
 

@@ -1,8 +1,11 @@
 // Chunk-metadata pages of one layer (format sheet 1.4): read lazily, updated by writes,
-// uploaded on flush. An all-zero entry means the chunk was never written.
+// uploaded on flush. An all-zero entry means the chunk was never written. Layers without pages
+// take each chunk's metadata from its object (`pagelessChunkMetadata`).
+import { isConstantHash, isNoValueHash } from '../codecs/volumeDataHash.js';
 import { ReadError } from '../errors.js';
 import type { VolumeDataLayer } from '../geometry/layers.js';
 import { type ChunkMetadataStatus, HASH_ENTRY_BYTES, WAVELET_ENTRY_BYTES } from '../layout/layerStatus.js';
+import { CHUNK_METADATA_KEY } from '../../sources/metadataHeaders.js';
 import { SharedLoad } from '../../sources/sharedLoad.js';
 import type { Store } from '../../sources/store.js';
 
@@ -50,7 +53,12 @@ export class ChunkMetadataPages {
   async read(chunkIndex: number, signal?: AbortSignal): Promise<ChunkMetadata> {
     this.checkIndex(chunkIndex);
     const { page, offset } = this.locate(chunkIndex);
-    return this.decodeEntry(await this.loadPage(page, signal), offset);
+    const entry = this.decodeEntry(await this.loadPage(page, signal), offset);
+    // Without its size a wavelet chunk cannot be fetched by adaptive level: the page is corrupt.
+    if (this.isWavelet && entry.serializedSize === 0 && entry.hash !== 0n && !isConstantHash(entry.hash) && !isNoValueHash(entry.hash)) {
+      throw new ReadError(`Chunk metadata page ${this.pageKey(this.pageName(page))} gives written chunk ${chunkIndex} a serialized size of 0`);
+    }
+    return entry;
   }
 
   /** Records a written chunk and updates the layer's counters as OpenVDS does. */
@@ -106,6 +114,11 @@ export class ChunkMetadataPages {
     }
   }
 
+  /** The page's object name: from the page directory (-1 = never written), else its index. */
+  private pageName(page: number): number {
+    return this.status.pageDirectory ? this.status.pageDirectory[page]! : page;
+  }
+
   private pageKey(name: number): string {
     return `${this.layer.name}/ChunkMetadata/${name}`;
   }
@@ -124,7 +137,7 @@ export class ChunkMetadataPages {
 
   private async fetchPage(page: number, signal: AbortSignal): Promise<Uint8Array> {
     const byteSize = this.status.chunkMetadataPageSize * this.status.chunkMetadataByteSize;
-    const name = this.status.pageDirectory ? this.status.pageDirectory[page]! : page;
+    const name = this.pageName(page);
     if (name === -1) return new Uint8Array(byteSize);
     const key = this.pageKey(name);
     const bytes = await this.store.get(key, { signal });
@@ -163,4 +176,39 @@ export function chunkMetadataRecord(entry: ChunkMetadata, isWavelet: boolean): U
   new DataView(record.buffer).setBigUint64(0, entry.hash, true);
   if (isWavelet) record.set(entry.adaptiveLevels ?? new Uint8Array(WAVELET_ADAPTIVE_LEVELS), HASH_BYTES);
   return record;
+}
+
+/**
+ * Stands for the hash of a chunk object that exists but carries no `vdschunkmetadata` record (a
+ * folder cannot store one): some non-constant version of the chunk. Not a special hash (3.7).
+ */
+export const UNRECORDED_CHUNK_HASH = 0x7263686e6b000001n;
+
+/**
+ * The metadata of a chunk of a layer without pages (missing from LayerStatus, or listed without
+ * `hasChunkMetadataPages`; format sheet 1.4), from its object: none means never written (hash 0,
+ * read as no-value or zero like any sparse chunk), else the object's `vdschunkmetadata` record.
+ */
+export async function pagelessChunkMetadata(
+  store: Store, layer: VolumeDataLayer, isWavelet: boolean, chunkIndex: number, signal?: AbortSignal,
+): Promise<ChunkMetadata> {
+  if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= layer.chunkCount) {
+    throw new RangeError(`Chunk index ${chunkIndex} is outside layer ${layer.name} (0…${layer.chunkCount - 1})`);
+  }
+  const key = `${layer.name}/${chunkIndex}`;
+  const info = await store.head(key, { signal });
+  if (!info) return { hash: 0n };
+  const header = info.metadata?.[CHUNK_METADATA_KEY];
+  if (header === undefined) {
+    // A constant chunk is an empty object whose value only the record holds (OpenVDS: "Missing metadata").
+    if (info.size === 0) throw new ReadError(`Missing metadata for chunk ${key}: the object is empty and has no ${CHUNK_METADATA_KEY} record`);
+    return { hash: UNRECORDED_CHUNK_HASH };
+  }
+  const record = Buffer.from(header, 'base64');
+  const expected = isWavelet ? HASH_BYTES + WAVELET_ADAPTIVE_LEVELS : HASH_BYTES;
+  if (record.length !== expected) {
+    throw new ReadError(`The ${CHUNK_METADATA_KEY} record of chunk ${key} has ${record.length} bytes, a ${isWavelet ? 'wavelet' : 'non-wavelet'} layer has ${expected}`);
+  }
+  const hash = record.readBigUInt64LE(0);
+  return isWavelet ? { hash, serializedSize: info.size, adaptiveLevels: new Uint8Array(record.subarray(HASH_BYTES)) } : { hash };
 }
