@@ -87,6 +87,7 @@ function string(value: Json, what: string): string {
 function enumValue<E extends Record<string, string | number>>(enumeration: E, value: Json, what: string, aliases: Record<string, number> = {}): number {
   const name = typeof value === 'string' ? value : '';
   const found = aliases[name] ?? enumeration[name];
+  if (value === undefined || value === null) throw new ReadError(`${what} is missing (it has no default)`);
   if (typeof found !== 'number') throw new ReadError(`${what} has unknown value ${shown(value)}`);
   return found;
 }
