@@ -113,8 +113,9 @@ function mutateJson(root: Json, random: Random): { root: Json; what: string } {
   if (r < 0.55 && typeof old === 'number') return { root: setAt(root, path, String(old)), what: `${where} = "${old}"` };
   if (r < 0.65 && Array.isArray(old) && old.length > 0) {
     const i = int(random, old.length);
-    old.splice(i, 0, structuredClone(old[i]!));
-    return { root, what: `duplicate ${where}[${i}]` };
+    const copies = random() < 0.8 ? 1 : pick(random, [10, 300]);
+    old.splice(i, 0, ...Array.from({ length: copies }, () => structuredClone(old[i]!)));
+    return { root, what: `${copies} ${copies > 1 ? 'copies' : 'copy'} of ${where}[${i}]` };
   }
   if (r < 0.75) {
     const value = pick(random, SPELLINGS);

@@ -81,8 +81,11 @@ export class VolumeDataLayout extends MetadataReader {
 
 /** OpenVDS's limit on the samples of one axis. */
 const MAX_SAMPLES = 1_000_000;
-/** More channels than any producer writes; bounds the layer set an open builds (layers × channels). */
-export const MAX_CHANNELS = 1024;
+/**
+ * More channels than any producer writes. It bounds the layer set an open builds: a 6-D layout with
+ * 12 LODs has up to 455 layers per channel (~1 µs and ~1 KB each), so 256 channels cost ~1 s.
+ */
+export const MAX_CHANNELS = 256;
 /** OpenVDS counts the chunks of a layer in an int32 (LayerStatus `chunkCount`). */
 const MAX_LAYER_CHUNKS = 2 ** 31 - 1;
 
@@ -136,7 +139,8 @@ export function validateLayout(
   const names = new Set<string>();
   channels.forEach((channel, c) => validateChannel(channel, c, names, fail));
   // The layer count is bounded by now (brick ≥ 2 voxels, ≤ 10^6 samples); their chunk counts are not.
-  const layers = new VolumeDataLayers({ layoutDescriptor: layout, axisDescriptors: axes, channelDescriptors: channels });
+  // No layer has more chunks than the primary channel's layer of its group and LOD.
+  const layers = new VolumeDataLayers({ layoutDescriptor: layout, axisDescriptors: axes, channelDescriptors: channels.slice(0, 1) });
   const largest = layers.all.reduce((a, b) => (b.chunkCount > a.chunkCount ? b : a));
   if (largest.chunkCount > MAX_LAYER_CHUNKS) {
     fail('axisDescriptors', `give layer ${largest.name} ${largest.chunkCount} chunks, more than OpenVDS can count (${MAX_LAYER_CHUNKS})`);
