@@ -151,6 +151,16 @@ describe('open refuses a corrupt dataset with the member named', function () {
     expect((await rejection(vds.open(store))).message).to.contain('LayerStatus is not UTF-8 text');
   });
 
+  it('quotes a bad value briefly, whatever it holds', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const text = JSON.stringify(layoutJson).replace('"negativeMargin":0', `"negativeMargin":${deep}`);
+    expect((await openError({ raw: { VolumeDataLayout: text } })).message)
+      .to.match(/VolumeDataLayout\.layoutDescriptor\.negativeMargin must be a number, got a deeply nested array$/);
+    const long = (await openError({ layout: extraChannel({ name: `/${'x'.repeat(1_000_000)}` }) })).message;
+    expect(long).to.contain(`VolumeDataLayout.channelDescriptors[1].name is "/${'x'.repeat(58)}…; a channel name cannot contain "/"`);
+    expect(long.length).to.be.below(300);
+  });
+
   describe('chunk-metadata pages', () => {
     async function readError(store: OverlayStore): Promise<{ message: string; code: number }> {
       const dataset = await vds.open(store);

@@ -3,6 +3,7 @@ import { CompressionMethod, isWaveletCompression, type VDSProduceStatus } from '
 import { ReadError } from '../errors.js';
 import { dimensionGroupName } from '../geometry/dimensionGroup.js';
 import type { VolumeDataLayers } from '../geometry/layers.js';
+import { describeValue } from './describeValue.js';
 
 export interface LayerStatusEntry {
   layerName: string;
@@ -52,12 +53,12 @@ export function validateLayerStatus(entries: readonly LayerStatusEntry[], layers
   entries.forEach((entry, i) => {
     const fail = (field: string, problem: string): never => { throw new ReadError(`LayerStatus[${i}].${field} ${problem}`); };
     const layer = layers.byLayerName(entry.layerName);
-    if (!layer || layer.isVirtual) fail('layerName', `is ${JSON.stringify(entry.layerName)}, not a stored layer of the layout`);
-    if (seen.has(entry.layerName)) fail('layerName', `is ${JSON.stringify(entry.layerName)}, named by an earlier entry too`);
+    if (!layer || layer.isVirtual) fail('layerName', `is ${describeValue(entry.layerName)}, not a stored layer of the layout`);
+    if (seen.has(entry.layerName)) fail('layerName', `is ${describeValue(entry.layerName)}, named by an earlier entry too`);
     seen.add(entry.layerName);
     const expected = { channelName: layer!.channelDescriptor.name, dimensionGroup: dimensionGroupName(layer!.dimensionsND), lod: layer!.lod };
     for (const field of ['channelName', 'dimensionGroup', 'lod'] as const) {
-      if (entry[field] !== expected[field]) fail(field, `is ${JSON.stringify(entry[field])}, layer ${entry.layerName} has ${JSON.stringify(expected[field])}`);
+      if (entry[field] !== expected[field]) fail(field, `is ${describeValue(entry[field])}, layer ${entry.layerName} has ${describeValue(expected[field])}`);
     }
     const status = entry.chunkMetadata;
     if (!status) return;

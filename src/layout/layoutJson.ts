@@ -10,6 +10,7 @@ import { ReadError } from '../errors.js';
 import { MetadataContainer, type MetadataReadAccess } from '../metadata/metadataContainer.js';
 import { MetadataType, metadataTypeArity } from '../metadata/metadataKey.js';
 import { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from './descriptors.js';
+import { describeValue } from './describeValue.js';
 import { JsonDouble, type JsonOut, writeJson } from './jsonWriter.js';
 import type { ChunkMetadataStatus, LayerStatusEntry } from './layerStatus.js';
 import { validateLayout, type VolumeDataLayout } from './volumeDataLayout.js';
@@ -24,11 +25,6 @@ export interface ParsedLayout {
 type Json = unknown;
 type JsonObject = Record<string, Json>;
 
-/** A JSON value for a message, cut short: a corrupt member may hold anything. */
-function shown(value: Json): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
 
 function parseText(text: string, what: string): Json {
   try {
@@ -53,7 +49,7 @@ function array(value: Json, what: string): Json[] {
 function number(value: Json, what: string): number {
   if (value === null || value === undefined) return 0;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value !== 'number') throw new ReadError(`${what} must be a number, got ${shown(value)}`);
+  if (typeof value !== 'number') throw new ReadError(`${what} must be a number, got ${describeValue(value)}`);
   return value;
 }
 
@@ -74,12 +70,12 @@ function bool(value: Json, what: string): boolean {
   if (value === null || value === undefined) return false;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
-  throw new ReadError(`${what} must be a boolean, got ${shown(value)}`);
+  throw new ReadError(`${what} must be a boolean, got ${describeValue(value)}`);
 }
 
 function string(value: Json, what: string): string {
   if (value === null || value === undefined) return '';
-  if (typeof value !== 'string') throw new ReadError(`${what} must be a string, got ${shown(value)}`);
+  if (typeof value !== 'string') throw new ReadError(`${what} must be a string, got ${describeValue(value)}`);
   return value;
 }
 
@@ -88,7 +84,7 @@ function enumValue<E extends Record<string, string | number>>(enumeration: E, va
   const name = typeof value === 'string' ? value : '';
   const found = aliases[name] ?? enumeration[name];
   if (value === undefined || value === null) throw new ReadError(`${what} is missing (it has no default)`);
-  if (typeof found !== 'number') throw new ReadError(`${what} has unknown value ${shown(value)}`);
+  if (typeof found !== 'number') throw new ReadError(`${what} has unknown value ${describeValue(value)}`);
   return found;
 }
 
@@ -129,7 +125,7 @@ export function parseVolumeDataLayoutJson(text: string): ParsedLayout {
 function parseChannel(value: Json, what: string): VolumeDataChannelDescriptor {
   const c = object(value, what);
   const range = array(c.valueRange, `${what}.valueRange`);
-  if (range.length !== 0 && range.length !== 2) throw new ReadError(`${what}.valueRange must be [min, max], got ${shown(c.valueRange)}`);
+  if (range.length !== 0 && range.length !== 2) throw new ReadError(`${what}.valueRange must be [min, max], got ${describeValue(c.valueRange)}`);
   const flags = (bool(c.discrete, `${what}.discrete`) ? ChannelFlags.DiscreteData : 0) |
     (bool(c.allowLossyCompression, `${what}.allowLossyCompression`) ? 0 : ChannelFlags.NoLossyCompression) |
     (bool(c.renderable, `${what}.renderable`) ? 0 : ChannelFlags.NotRenderable);
@@ -243,7 +239,7 @@ export function parseLayerStatusJson(text: string): LayerStatusEntry[] {
     const what = `LayerStatus[${i}]`;
     const e = object(value, what);
     const tolerance = Math.fround(number(e.compressionTolerance, `${what}.compressionTolerance`));
-    if (!(tolerance >= 0 && tolerance < Infinity)) throw new ReadError(`${what}.compressionTolerance must be finite and ≥ 0, got ${shown(e.compressionTolerance)}`);
+    if (!(tolerance >= 0 && tolerance < Infinity)) throw new ReadError(`${what}.compressionTolerance must be finite and ≥ 0, got ${describeValue(e.compressionTolerance)}`);
     const entry: LayerStatusEntry = {
       layerName: string(e.layerName, `${what}.layerName`),
       channelName: string(e.channelName, `${what}.channelName`),

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { VolumeDataLayers } from '../geometry/layers.js';
 import { type MetadataReadAccess, MetadataReader } from '../metadata/metadataContainer.js';
 import type { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from './descriptors.js';
+import { describeValue } from './describeValue.js';
 import { layoutHash } from './layoutHash.js';
 
 export class VolumeDataLayout extends MetadataReader {
@@ -97,7 +98,6 @@ export type LayoutErrorFactory = (field: string, problem: string) => Error;
 
 const invalidArgument: LayoutErrorFactory = (field, problem) => new InvalidArgumentError(`${field} ${problem}`);
 
-const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 const isIntegerIn = (value: number, min: number, max: number): boolean => Number.isInteger(value) && value >= min && value <= max;
 
 /**
@@ -110,29 +110,29 @@ export function validateLayout(
   error: LayoutErrorFactory = invalidArgument,
 ): void {
   const fail = (field: string, problem: string): never => { throw error(field, problem); };
-  if (BrickSize[layout.brickSize] === undefined) fail('layoutDescriptor.brickSize', `is ${show(layout.brickSize)}, not a BrickSize`);
+  if (BrickSize[layout.brickSize] === undefined) fail('layoutDescriptor.brickSize', `is ${describeValue(layout.brickSize)}, not a BrickSize`);
   const brick = 1 << layout.brickSize;
   for (const name of ['negativeMargin', 'positiveMargin'] as const) {
     if (!isIntegerIn(layout[name], 0, brick / 2 - 1)) {
-      fail(`layoutDescriptor.${name}`, `is ${show(layout[name])}, must be an integer in [0, ${brick / 2}) for ${BrickSize[layout.brickSize]}`);
+      fail(`layoutDescriptor.${name}`, `is ${describeValue(layout[name])}, must be an integer in [0, ${brick / 2}) for ${BrickSize[layout.brickSize]}`);
     }
   }
   if (!isIntegerIn(layout.brickSize2DMultiplier, 1, 4096 / brick)) {
-    fail('layoutDescriptor.brickSize2DMultiplier', `is ${show(layout.brickSize2DMultiplier)}, must be an integer in [1, ${4096 / brick}] (multiplier × brick ≤ 4096)`);
+    fail('layoutDescriptor.brickSize2DMultiplier', `is ${describeValue(layout.brickSize2DMultiplier)}, must be an integer in [1, ${4096 / brick}] (multiplier × brick ≤ 4096)`);
   }
-  if (LODLevels[layout.lodLevels] === undefined) fail('layoutDescriptor.lodLevels', `is ${show(layout.lodLevels)}, not a LODLevels`);
+  if (LODLevels[layout.lodLevels] === undefined) fail('layoutDescriptor.lodLevels', `is ${describeValue(layout.lodLevels)}, not a LODLevels`);
   if (!isIntegerIn(layout.options, 0, LayoutOptions.Options_Create2DLODs | LayoutOptions.Options_ForceFullResolutionDimension)) {
-    fail('layoutDescriptor.options', `is ${show(layout.options)}, not a combination of LayoutOptions flags`);
+    fail('layoutDescriptor.options', `is ${describeValue(layout.options)}, not a combination of LayoutOptions flags`);
   }
   if (axes.length < 2 || axes.length > Dimensionality_Max) fail('axisDescriptors', `has ${axes.length} axes, expected 2 to ${Dimensionality_Max}`);
   if (layout.isForceFullResolutionDimension() && !isIntegerIn(layout.fullResolutionDimension, 0, axes.length - 1)) {
-    fail('layoutDescriptor.fullResolutionDimension', `is ${show(layout.fullResolutionDimension)}, not a dimension of the ${axes.length}-D layout`);
+    fail('layoutDescriptor.fullResolutionDimension', `is ${describeValue(layout.fullResolutionDimension)}, not a dimension of the ${axes.length}-D layout`);
   }
   axes.forEach((axis, d) => {
     const at = `axisDescriptors[${d}]`;
-    if (!isIntegerIn(axis.numSamples, 1, MAX_SAMPLES)) fail(`${at}.numSamples`, `is ${show(axis.numSamples)}, must be an integer in [1, ${MAX_SAMPLES}]`);
+    if (!isIntegerIn(axis.numSamples, 1, MAX_SAMPLES)) fail(`${at}.numSamples`, `is ${describeValue(axis.numSamples)}, must be an integer in [1, ${MAX_SAMPLES}]`);
     for (const name of ['coordinateMin', 'coordinateMax'] as const) {
-      if (!Number.isFinite(axis[name])) fail(`${at}.${name}`, `is ${show(axis[name])} as f32, must be finite`);
+      if (!Number.isFinite(axis[name])) fail(`${at}.${name}`, `is ${describeValue(axis[name])} as f32, must be finite`);
     }
   });
   if (channels.length < 1 || channels.length > MAX_CHANNELS) fail('channelDescriptors', `has ${channels.length} channels, expected 1 to ${MAX_CHANNELS}`);
@@ -149,27 +149,27 @@ export function validateLayout(
 
 function validateChannel(channel: VolumeDataChannelDescriptor, c: number, names: Set<string>, fail: (field: string, problem: string) => never): void {
   const at = `channelDescriptors[${c}]`;
-  if (VolumeDataFormat[channel.format] === undefined || channel.format === VolumeDataFormat.Format_Any) fail(`${at}.format`, `is ${show(channel.format)}, not a stored VolumeDataFormat`);
-  if (VolumeDataComponents[channel.components] === undefined) fail(`${at}.components`, `is ${show(channel.components)}, not a VolumeDataComponents`);
-  if (VolumeDataMapping[channel.mapping] === undefined) fail(`${at}.channelMapping`, `is ${show(channel.mapping)}, not a VolumeDataMapping`);
-  if (typeof channel.name !== 'string' || (c > 0 && channel.name === '')) fail(`${at}.name`, `is ${show(channel.name)}; channels other than 0 need a name`);
+  if (VolumeDataFormat[channel.format] === undefined || channel.format === VolumeDataFormat.Format_Any) fail(`${at}.format`, `is ${describeValue(channel.format)}, not a stored VolumeDataFormat`);
+  if (VolumeDataComponents[channel.components] === undefined) fail(`${at}.components`, `is ${describeValue(channel.components)}, not a VolumeDataComponents`);
+  if (VolumeDataMapping[channel.mapping] === undefined) fail(`${at}.channelMapping`, `is ${describeValue(channel.mapping)}, not a VolumeDataMapping`);
+  if (typeof channel.name !== 'string' || (c > 0 && channel.name === '')) fail(`${at}.name`, `is ${describeValue(channel.name)}; channels other than 0 need a name`);
   // Channel names are part of object keys (`<name><group>LOD<n>/<chunk>`).
-  if (/[/\\\0]/.test(channel.name)) fail(`${at}.name`, `is ${show(channel.name)}; a channel name cannot contain "/", "\\" or NUL`);
-  if (names.has(channel.name)) fail(`${at}.name`, `is ${show(channel.name)}, the name of an earlier channel`);
+  if (/[/\\\0]/.test(channel.name)) fail(`${at}.name`, `is ${describeValue(channel.name)}; a channel name cannot contain "/", "\\" or NUL`);
+  if (names.has(channel.name)) fail(`${at}.name`, `is ${describeValue(channel.name)}, the name of an earlier channel`);
   names.add(channel.name);
   if (!Number.isFinite(channel.valueRangeMin) || !Number.isFinite(channel.valueRangeMax) || channel.valueRangeMin > channel.valueRangeMax) {
     fail(`${at}.valueRange`, `is [${channel.valueRangeMin}, ${channel.valueRangeMax}] as f32, must be finite with min ≤ max`);
   }
   for (const name of ['integerScale', 'integerOffset'] as const) {
-    if (!Number.isFinite(channel[name])) fail(`${at}.${name}`, `is ${show(channel[name])} as f32, must be finite`);
+    if (!Number.isFinite(channel[name])) fail(`${at}.${name}`, `is ${describeValue(channel[name])} as f32, must be finite`);
   }
-  if (channel.useNoValue && !Number.isFinite(channel.noValue)) fail(`${at}.noValue`, `is ${show(channel.noValue)} as f32, must be finite`);
+  if (channel.useNoValue && !Number.isFinite(channel.noValue)) fail(`${at}.noValue`, `is ${describeValue(channel.noValue)} as f32, must be finite`);
   if (channel.format === VolumeDataFormat.Format_1Bit && channel.useNoValue) fail(`${at}.useNoValue`, 'is true, but 1-bit channels cannot use a no-value');
   if (channel.mapping === VolumeDataMapping.PerTrace && !isIntegerIn(channel.mappedValueCount, 1, MAX_SAMPLES)) {
-    fail(`${at}.mappedValues`, `is ${show(channel.mappedValueCount)}, a PerTrace channel needs an integer in [1, ${MAX_SAMPLES}]`);
+    fail(`${at}.mappedValues`, `is ${describeValue(channel.mappedValueCount)}, a PerTrace channel needs an integer in [1, ${MAX_SAMPLES}]`);
   }
   if (channel.mapping === VolumeDataMapping.Direct && c > 0 && channel.mappedValueCount !== 1) {
-    fail(`${at}.mappedValues`, `is ${show(channel.mappedValueCount)}, a Direct channel has 1`);
+    fail(`${at}.mappedValues`, `is ${describeValue(channel.mappedValueCount)}, a Direct channel has 1`);
   }
   if (c === 0 && channel.mapping !== VolumeDataMapping.Direct) fail(`${at}.channelMapping`, 'is PerTrace, the primary channel (0) must be Direct');
   if (c === 0 && !channel.isRenderable()) fail(`${at}.renderable`, 'is false, the primary channel (0) must be renderable');
