@@ -78,9 +78,9 @@ export class VDS {
     return {
       store: this.store,
       layer,
+      compressionMethod,
       channelValues: channelValuesOf(layer),
       adaptiveLevel: effectiveAdaptiveLevel(this.adaptive, state?.entry),
-      compressionMethod,
       chunkMetadata: pages
         ? (chunkIndex, signal) => pages.read(chunkIndex, signal)
         : (chunkIndex, signal) => pagelessChunkMetadata(this.store, layer, isWaveletCompression(compressionMethod), chunkIndex, signal),

@@ -109,9 +109,7 @@ export class ChunkMetadataPages {
   }
 
   private checkIndex(chunkIndex: number): void {
-    if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= this.status.chunkCount) {
-      throw new RangeError(`Chunk index ${chunkIndex} is outside layer ${this.layer.name} (0…${this.status.chunkCount - 1})`);
-    }
+    checkChunkIndex(this.layer, chunkIndex);
   }
 
   /** The page's object name: from the page directory (-1 = never written), else its index. */
@@ -170,6 +168,12 @@ export class ChunkMetadataPages {
   }
 }
 
+function checkChunkIndex(layer: VolumeDataLayer, chunkIndex: number): void {
+  if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= layer.chunkCount) {
+    throw new RangeError(`Chunk index ${chunkIndex} is outside layer ${layer.name} (0…${layer.chunkCount - 1})`);
+  }
+}
+
 /** The 8- or 24-byte record carried in the `vdschunkmetadata` header of a chunk object. */
 export function chunkMetadataRecord(entry: ChunkMetadata, isWavelet: boolean): Uint8Array {
   const record = new Uint8Array(isWavelet ? HASH_BYTES + WAVELET_ADAPTIVE_LEVELS : HASH_BYTES);
@@ -192,9 +196,7 @@ export const UNRECORDED_CHUNK_HASH = 0x7263686e6b000001n;
 export async function pagelessChunkMetadata(
   store: Store, layer: VolumeDataLayer, isWavelet: boolean, chunkIndex: number, signal?: AbortSignal,
 ): Promise<ChunkMetadata> {
-  if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= layer.chunkCount) {
-    throw new RangeError(`Chunk index ${chunkIndex} is outside layer ${layer.name} (0…${layer.chunkCount - 1})`);
-  }
+  checkChunkIndex(layer, chunkIndex);
   const key = `${layer.name}/${chunkIndex}`;
   const info = await store.head(key, { signal });
   if (!info) return { hash: 0n };
