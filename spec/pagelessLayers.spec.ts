@@ -126,6 +126,20 @@ describe('layers without chunk-metadata pages', function () {
     expect(mismatches(data!, (x, y, z) => amplitudeOf(x, y, z, true))).to.deep.equal([]);
   });
 
+  it('copies page-less layers with their chunks (copyDataset)', async () => {
+    const url = inFolder('copy-source');
+    await writeDataset(url, false);
+    await dropPages(url, 'Dimensions_012LOD0', withoutPages('Dimensions_012LOD0'));
+    await dropPages(url, 'MaskDimensions_012LOD0', withoutEntry('MaskDimensions_012LOD0'));
+    const progress = await vds.copyDataset(new vds.FolderStore(url), new vds.FolderStore(inFolder('copy')));
+    // 8 chunks per channel, no metadata page left, LayerStatus and VolumeDataLayout.
+    expect(progress.objectCount).to.equal(8 + 8 + 2);
+    const amplitude = await readAll(inFolder('copy'), 0);
+    expect(mismatches(amplitude.data!, (x, y, z) => amplitudeOf(x, y, z, false))).to.deep.equal([]);
+    const mask = await readAll(inFolder('copy'), 1);
+    expect(mismatches(mask.data!, maskOf)).to.deep.equal([]);
+  });
+
   it('refuses an empty chunk object without a record, as OpenVDS does ("Missing metadata")', async () => {
     const url = inFolder('constant');
     await writeDataset(url, true);
