@@ -32,7 +32,7 @@ async function runCases(config: Omit<FuzzConfig, 'first' | 'count'>, first: numb
     const child = spawn(process.execPath, ['--max-old-space-size=512', '--import=tsx', CHILD, configPath],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RXVDS_WORKERS: '1' } });
     let stderr = '';
-    child.stderr.on('data', (data: Buffer) => { stderr = (stderr + data.toString()).slice(-4000); });
+    child.stderr.on('data', (data: Buffer) => { stderr = (stderr + data.toString()).slice(-20_000); });
     let current: { case: number; what: string } | undefined;
     let stalled = false;
     let watchdog = setTimeout(() => { stalled = true; child.kill('SIGKILL'); }, STALL_MS);
@@ -41,7 +41,10 @@ async function runCases(config: Omit<FuzzConfig, 'first' | 'count'>, first: numb
       watchdog = setTimeout(() => { stalled = true; child.kill('SIGKILL'); }, STALL_MS);
       const report = JSON.parse(line) as CaseReport;
       if ('probe' in report) result.workerErrorsKeepClass = report.workerErrorsKeepClass;
-      else if ('start' in report) current = report;
+      else if ('start' in report) {
+        current = report;
+        stderr = '';
+      }
       else {
         result.reports.push(report);
         if (report.outcome === 'bad-error' || report.outcome === 'timeout') {
@@ -59,7 +62,7 @@ async function runCases(config: Omit<FuzzConfig, 'first' | 'count'>, first: numb
     if (code === 0 && next >= end) break;
     if (current) {
       result.failures.push({ case: current.case, what: current.what,
-        problem: stalled ? `no progress for ${STALL_MS / 1000} s (hang)` : `child died (exit ${code}, signal ${signal}): ${stderr.trim().split('\n').slice(-6).join(' | ')}` });
+        problem: stalled ? `no progress for ${STALL_MS / 1000} s (hang)` : `child died (exit ${code}, signal ${signal}): ${deathCause(stderr)}` });
       next = current.case + 1;
     } else if (code !== 0) {
       // Died outside a case (loading the corpus): nothing to resume.
@@ -67,6 +70,11 @@ async function runCases(config: Omit<FuzzConfig, 'first' | 'count'>, first: numb
     }
   }
   return result;
+}
+
+/** V8's fatal line (e.g. heap out of memory) if there is one, else the start of what the child wrote. */
+function deathCause(stderr: string): string {
+  return /^.*FATAL ERROR.*$/m.exec(stderr)?.[0] ?? stderr.trim().slice(0, 500);
 }
 
 describe('hostile datasets (fuzz)', function () {
