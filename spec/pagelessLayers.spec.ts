@@ -140,6 +140,34 @@ describe('layers without chunk-metadata pages', function () {
     expect(mismatches(mask.data!, maskOf)).to.deep.equal([]);
   });
 
+  it('rewrites a page-less layer in place without losing the chunks it did not touch (ReadWrite)', async () => {
+    const url = inFolder('rewrite');
+    await writeDataset(url, false);
+    await dropPages(url, 'Dimensions_012LOD0', withoutPages('Dimensions_012LOD0'));
+    const dataset = await vds.open(url);
+    const accessor = vds.getAccessManager(dataset).createVolumeDataPageAccessor(vds.DimensionsND.Dimensions_012, 0, 0, 2,
+      vds.AccessMode.AccessMode_ReadWrite);
+    // Chunk 3 spans x 32…39, y 32…35, z 0…31: it reads as stored, and one voxel changes.
+    const page = await accessor.readPage(3);
+    const [min, max] = page.getMinMax();
+    expect([min, max]).to.deep.equal([[32, 32, 0], [40, 36, 32]]);
+    const buffer = page.getWritableBuffer() as Float32Array;
+    expect(buffer[0]).to.equal(amplitudeOf(32, 32, 0, false));
+    buffer[0] = -5;
+    await page.release();
+    await accessor.commit();
+    await vds.close(dataset);
+
+    const reopened = await vds.open(url);
+    const status = reopened.layerStatusEntry(reopened.layers.get(vds.DimensionsND.Dimensions_012, 0, 0)!)!;
+    expect(status.compressionMethod).to.equal(vds.CompressionMethod.Zip);
+    expect(status.chunkMetadata!.validChunkCount).to.equal(8);
+    expect(status.chunkMetadata!.uncompressedSize).to.equal(40 * 36 * 33 * 4);
+    await vds.close(reopened, false);
+    const { data } = await readAll(url, 0);
+    expect(mismatches(data!, (x, y, z) => (x === 32 && y === 32 && z === 0 ? -5 : amplitudeOf(x, y, z, false)))).to.deep.equal([]);
+  });
+
   it('refuses an empty chunk object without a record, as OpenVDS does ("Missing metadata")', async () => {
     const url = inFolder('constant');
     await writeDataset(url, true);

@@ -87,11 +87,19 @@ export class VDS {
     };
   }
 
-  /** Starts (or restarts, for `AccessMode_Create`) a produced layer with empty metadata pages. */
-  produceLayer(layer: VolumeDataLayer, pageSize: number): ChunkMetadataPages {
-    const { method, tolerance } = effectiveCompression(this.compressionMethod, this.compressionTolerance,
-      layer.channelDescriptor, layer.lod);
-    const pages = ChunkMetadataPages.empty(this.store, layer, false, pageSize);
+  /**
+   * Starts (or restarts, for `AccessMode_Create`) a produced layer with empty metadata pages. With
+   * `keepChunks` (rewriting in place) a layer without pages keeps its chunk objects and compression.
+   */
+  produceLayer(layer: VolumeDataLayer, pageSize: number, keepChunks = false): ChunkMetadataPages {
+    const old = this.states.get(layer.name);
+    const adopt = keepChunks && !old?.pages;
+    const effective = effectiveCompression(this.compressionMethod, this.compressionTolerance, layer.channelDescriptor, layer.lod);
+    const { method, tolerance } = adopt && old
+      ? { method: old.entry.compressionMethod, tolerance: old.entry.compressionTolerance } : effective;
+    // Entry size follows the method, as validateLayerStatus requires (rxvds itself writes no wavelet chunks).
+    const wavelet = isWaveletCompression(method);
+    const pages = adopt ? ChunkMetadataPages.adopting(this.store, layer, wavelet, pageSize) : ChunkMetadataPages.empty(this.store, layer, wavelet, pageSize);
     this.states.set(layer.name, {
       entry: {
         layerName: layer.name,

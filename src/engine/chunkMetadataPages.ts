@@ -1,7 +1,8 @@
 // Chunk-metadata pages of one layer (format sheet 1.4): read lazily, updated by writes,
 // uploaded on flush. An all-zero entry means the chunk was never written. Layers without pages
 // take each chunk's metadata from its object (`pagelessChunkMetadata`).
-import { isConstantHash, isNoValueHash } from '../codecs/volumeDataHash.js';
+import { payloadByteSize } from '../codecs/dataBlock.js';
+import { isConstantHash, isNoValueHash, uniqueChunkHash } from '../codecs/volumeDataHash.js';
 import { ReadError } from '../errors.js';
 import type { VolumeDataLayer } from '../geometry/layers.js';
 import { type ChunkMetadataStatus, HASH_ENTRY_BYTES, WAVELET_ENTRY_BYTES } from '../layout/layerStatus.js';
@@ -15,7 +16,7 @@ const HASH_BYTES = 8;
 export interface ChunkMetadata {
   /** VolumeDataHash: 0 = never written, all ones = no-value, `0x01010101` high word = constant. */
   hash: bigint;
-  /** Wavelet layers only: full byte size of the chunk object. */
+  /** Full byte size of the chunk object: in wavelet pages, and for chunks of page-less layers. */
   serializedSize?: number;
   /** Wavelet layers only: prefix sizes per adaptive level. */
   adaptiveLevels?: Uint8Array;
@@ -24,6 +25,11 @@ export interface ChunkMetadata {
 export class ChunkMetadataPages {
   private readonly pages = new Map<number, SharedLoad<Uint8Array>>();
   private readonly dirty = new Set<number>();
+  /**
+   * Set while a page-less layer is rewritten in place: chunks these pages do not know yet are
+   * looked up in their objects, and recorded in the pages on flush (see `adopting`).
+   */
+  private pageless?: (chunkIndex: number, signal?: AbortSignal) => Promise<ChunkMetadata>;
 
   constructor(
     private readonly store: Store,
@@ -47,6 +53,16 @@ export class ChunkMetadataPages {
     });
   }
 
+  /**
+   * Pages for a layer that had none (format sheet 1.4) and is now rewritten in place: its existing
+   * chunk objects stay readable, and the first flush records them so no chunk is lost.
+   */
+  static adopting(store: Store, layer: VolumeDataLayer, isWavelet: boolean, pageSize: number): ChunkMetadataPages {
+    const pages = ChunkMetadataPages.empty(store, layer, isWavelet, pageSize);
+    pages.pageless = (chunkIndex, signal) => pagelessChunkMetadata(store, layer, isWavelet, chunkIndex, signal);
+    return pages;
+  }
+
   get isWavelet(): boolean { return this.status.chunkMetadataByteSize === WAVELET_ENTRY_BYTES; }
 
   /** The chunk's entry; `signal` stops this caller waiting (and the page load, if nobody else waits). */
@@ -58,7 +74,7 @@ export class ChunkMetadataPages {
     if (this.isWavelet && entry.serializedSize === 0 && entry.hash !== 0n && !isConstantHash(entry.hash) && !isNoValueHash(entry.hash)) {
       throw new ReadError(`Chunk metadata page ${this.pageKey(this.pageName(page))} gives written chunk ${chunkIndex} a serialized size of 0`);
     }
-    return entry;
+    return entry.hash === 0n && this.pageless ? this.pageless(chunkIndex, signal) : entry;
   }
 
   /** Records a written chunk and updates the layer's counters as OpenVDS does. */
@@ -82,6 +98,7 @@ export class ChunkMetadataPages {
 
   /** Uploads every modified page and points the page directory at it. */
   async flush(): Promise<boolean> {
+    if (this.pageless) await this.recordPagelessChunks();
     if (this.dirty.size === 0) return false;
     const pages = [...this.dirty].sort((a, b) => a - b);
     await Promise.all(pages.map(async (page) => {
@@ -94,6 +111,26 @@ export class ChunkMetadataPages {
       if (this.status.pageDirectory) this.status.pageDirectory[page] = page;
     }
     return true;
+  }
+
+  /** Enters every chunk that only its object knows into the pages, with the counters OpenVDS keeps. */
+  private async recordPagelessChunks(): Promise<void> {
+    const lookup = this.pageless!;
+    const record = async (chunkIndex: number) => {
+      const { page, offset } = this.locate(chunkIndex);
+      if (this.decodeEntry(await this.loadPage(page), offset).hash !== 0n) return;
+      const found = await lookup(chunkIndex);
+      if (found.hash === 0n) return;
+      // An object without a record gets an identity of its own, as a fresh write would.
+      const hash = found.hash === UNRECORDED_CHUNK_HASH ? uniqueChunkHash() : found.hash;
+      await this.write(chunkIndex, { hash }, found.serializedSize ?? 0, payloadByteSize(this.layer.blockShape(chunkIndex)));
+    };
+    const LOOKUPS_AT_ONCE = 16;
+    for (let first = 0; first < this.layer.chunkCount; first += LOOKUPS_AT_ONCE) {
+      const batch = Array.from({ length: Math.min(LOOKUPS_AT_ONCE, this.layer.chunkCount - first) }, (_, k) => first + k);
+      await Promise.all(batch.map(record));
+    }
+    this.pageless = undefined;
   }
 
   private count(sign: 1 | -1, uncompressed: number, serialized: number): void {
@@ -204,7 +241,7 @@ export async function pagelessChunkMetadata(
   if (header === undefined) {
     // A constant chunk is an empty object whose value only the record holds (OpenVDS: "Missing metadata").
     if (info.size === 0) throw new ReadError(`Missing metadata for chunk ${key}: the object is empty and has no ${CHUNK_METADATA_KEY} record`);
-    return { hash: UNRECORDED_CHUNK_HASH };
+    return { hash: UNRECORDED_CHUNK_HASH, serializedSize: info.size };
   }
   const record = Buffer.from(header, 'base64');
   const expected = isWavelet ? HASH_BYTES + WAVELET_ADAPTIVE_LEVELS : HASH_BYTES;
@@ -212,5 +249,5 @@ export async function pagelessChunkMetadata(
     throw new ReadError(`The ${CHUNK_METADATA_KEY} record of chunk ${key} has ${record.length} bytes, a ${isWavelet ? 'wavelet' : 'non-wavelet'} layer has ${expected}`);
   }
   const hash = record.readBigUInt64LE(0);
-  return isWavelet ? { hash, serializedSize: info.size, adaptiveLevels: new Uint8Array(record.subarray(HASH_BYTES)) } : { hash };
+  return isWavelet ? { hash, serializedSize: info.size, adaptiveLevels: new Uint8Array(record.subarray(HASH_BYTES)) } : { hash, serializedSize: info.size };
 }
