@@ -17,8 +17,8 @@ import { openvdsVector } from './support/testdata.js';
 import { writeTestVolume } from './support/volumes.js';
 
 const CHILD = fileURLToPath(new URL('./support/hostileDatasetsChild.ts', import.meta.url));
-/** A case that prints nothing for this long hung the child (a case's own operations time out after 5 s). */
-const STALL_MS = 20_000;
+/** A case that prints nothing for this long hung the child (a case's own operations time out after 10 s). */
+const STALL_MS = 60_000;
 
 interface Failure { case: number; what: string; problem: string }
 interface RunResult { reports: Extract<CaseReport, { outcome: Outcome }>[]; failures: Failure[]; workerErrorsKeepClass?: boolean }
