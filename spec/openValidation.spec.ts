@@ -128,7 +128,7 @@ describe('open refuses a corrupt dataset with the member named', function () {
     ['a chunk count of 2^60', entry({ chunkCount: 2 ** 60 }), 'LayerStatus[0].chunkCount must be an integer ≥ 1, got 1152921504606847000'],
     ['more valid chunks than chunks', entry({ validChunkCount: 9 }), 'LayerStatus[0].validChunkCount is 9, more than chunkCount 8'],
     ['a page size of 0', entry({ chunkMetadataPageSize: 0 }), 'LayerStatus[0].chunkMetadataPageSize must be an integer ≥ 1, got 0'],
-    ['a page size of 2^21', entry({ chunkMetadataPageSize: 2 ** 21 }), 'LayerStatus[0].chunkMetadataPageSize is 2097152, more than 1048576'],
+    ['a page size of 2^17', entry({ chunkMetadataPageSize: 2 ** 17 }), 'LayerStatus[0].chunkMetadataPageSize is 131072, more than 65536'],
     ['wavelet entries in a Zip layer', entry({ chunkMetadataByteSize: 28 }), 'LayerStatus[0].chunkMetadataByteSize is 28, a Zip layer has 8'],
     ['a page directory of the wrong length', entry({ pageDirectory: [0, 1] }), 'LayerStatus[0].pageDirectory has 2 entries, 8 chunks in pages of 1024 need 1'],
     ['a page directory entry below -1', entry({ pageDirectory: [-2] }), 'LayerStatus[0].pageDirectory[0] must be an integer ≥ -1, got -2'],

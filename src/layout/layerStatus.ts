@@ -38,10 +38,10 @@ export const HASH_ENTRY_BYTES = 8;
 /** `chunkMetadataByteSize` of wavelet layers: u32 object size, hash, 16 adaptive-level bytes. */
 export const WAVELET_ENTRY_BYTES = 28;
 /**
- * The largest `chunkMetadataPageSize` accepted: a page object is always the full page size × entry
- * bytes (28 MB here), and one is allocated for every page read, written or never written.
+ * The largest `chunkMetadataPageSize` accepted, 64 × OpenVDS's 1024: a page object is always the
+ * full page size × entry bytes (1.8 MB here), allocated and kept for every page read, even unwritten.
  */
-export const MAX_CHUNK_METADATA_PAGE_SIZE = 1 << 20;
+export const MAX_CHUNK_METADATA_PAGE_SIZE = 1 << 16;
 
 /**
  * Checks that LayerStatus entries (each already well-typed, see `parseLayerStatusJson`) describe
