@@ -76,6 +76,8 @@ describe('open refuses a corrupt dataset with the member named', function () {
     ['a coordinate beyond f32', axis(0, { coordinateMax: 1e39 }), 'VolumeDataLayout.axisDescriptors[0].coordinateMax is Infinity as f32, must be finite'],
     ['10^18 chunks in a layer', (l) => { for (const a of l.axisDescriptors) a.numSamples = 1e6; },
       'chunks, more than OpenVDS can count (2147483647)'],
+    ['chunks over 2 GiB', (l) => { l.layoutDescriptor.brickSize = 'BrickSize_4096'; for (const a of l.axisDescriptors) a.numSamples = 2000; },
+      'VolumeDataLayout.layoutDescriptor.brickSize is BrickSize_4096: chunks of layer Dimensions_012LOD0 would take 32000000000 bytes for channel 0, more than the 2147483647 OpenVDS can hold'],
     ['no channel', (l) => { l.channelDescriptors = []; }, 'VolumeDataLayout.channelDescriptors has 0 channels, expected 1 to 256'],
     ['257 channels (the layer set grows with channels × groups × LODs)',
       (l) => { for (let c = 1; c <= 256; c++) l.channelDescriptors.push({ ...l.channelDescriptors[0], name: `C${c}`, mappedValues: 1 }); },

@@ -4,7 +4,9 @@ import {
   BrickSize, Dimensionality_Max, LayoutOptions, LODLevels, VolumeDataComponents, VolumeDataFormat, VolumeDataMapping,
 } from '../enums.js';
 import { InvalidArgumentError } from '../errors.js';
+import { formatByteSize } from '../formats.js';
 import { VolumeDataLayers } from '../geometry/layers.js';
+import type { VolumeDataPartition } from '../geometry/partition.js';
 import { type MetadataReadAccess, MetadataReader } from '../metadata/metadataContainer.js';
 import type { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from './descriptors.js';
 import { describeValue } from './describeValue.js';
@@ -89,6 +91,8 @@ const MAX_SAMPLES = 1_000_000;
 export const MAX_CHANNELS = 256;
 /** OpenVDS counts the chunks of a layer in an int32 (LayerStatus `chunkCount`). */
 const MAX_LAYER_CHUNKS = 2 ** 31 - 1;
+/** OpenVDS's largest DataBlock (`Datablock is too big`). */
+const MAX_CHUNK_BYTES = 2 ** 31 - 1;
 
 /**
  * Makes the error for a broken layout rule. `field` is the member's path in the VolumeDataLayout
@@ -145,6 +149,24 @@ export function validateLayout(
   if (largest.chunkCount > MAX_LAYER_CHUNKS) {
     fail('axisDescriptors', `give layer ${largest.name} ${largest.chunkCount} chunks, more than OpenVDS can count (${MAX_LAYER_CHUNKS})`);
   }
+  // OpenVDS cannot hold a chunk over 2 GiB ("Datablock is too big"): such a layout could never be read.
+  for (const layer of layers.all.filter((l) => l.lod === 0)) {
+    const size = largestChunkSize(layer.partition);
+    channels.forEach((channel, c) => {
+      // A PerTrace chunk holds `mappedValueCount` values where a Direct one holds dimension 0.
+      const voxels = (size.reduce((a, b) => a * b, 1) / size[0]!) * (channel.mapping === VolumeDataMapping.PerTrace ? channel.mappedValueCount : size[0]!);
+      const bytes = voxels * formatByteSize(channel.format) * channel.components;
+      if (bytes > MAX_CHUNK_BYTES) {
+        fail('layoutDescriptor.brickSize', `is ${BrickSize[layout.brickSize]}: chunks of layer ${layer.name} would take ${bytes} bytes for channel ${c}, ` +
+          `more than the ${MAX_CHUNK_BYTES} OpenVDS can hold`);
+      }
+    });
+  }
+}
+
+/** Voxels per dimension of a layer's largest chunk: a whole brick and both margins, within the volume. */
+function largestChunkSize(p: VolumeDataPartition): number[] {
+  return p.numSamples.map((n, d) => (p.isDimensionChunked(d) ? Math.min(p.brickSize[d]! + p.negativeMargin + p.positiveMargin, n) : 1));
 }
 
 function validateChannel(channel: VolumeDataChannelDescriptor, c: number, names: Set<string>, fail: (field: string, problem: string) => never): void {
