@@ -59,19 +59,23 @@ describe('VolumeDataLayout JSON', () => {
     expect(() => parseVolumeDataLayoutJson(layoutText.replace('"BrickSize_128"', '"BrickSize_100"'))).to.throw(vds.ReadError, /layoutDescriptor.brickSize/);
     expect(() => parseVolumeDataLayoutJson(layoutText.replace('"Format_R32"', '"Format_R16"'))).to.throw(/channelDescriptors\[0\].format/);
     expect(() => parseVolumeDataLayoutJson(layoutText.slice(0, 500))).to.throw(/not valid JSON/);
-    expect(() => parseVolumeDataLayoutJson('{"layoutDescriptor": {"brickSize": "BrickSize_64", "lodLevels": "LODLevels_None"}}')).to.throw(/0 axes/);
+    expect(() => parseVolumeDataLayoutJson('{"layoutDescriptor": {"brickSize": "BrickSize_64", "brickSize2DMultiplier": 1, "lodLevels": "LODLevels_None"}}'))
+      .to.throw(vds.ReadError, 'VolumeDataLayout.axisDescriptors has 0 axes, expected 2 to 6');
   });
 
   it('reads missing members as jsoncpp does (0, false, "")', () => {
+    // The 2D multiplier and a renderable primary channel are the members a valid layout cannot leave at 0 / false.
     const minimal = JSON.stringify({
-      layoutDescriptor: { brickSize: 'BrickSize_64', lodLevels: 'LODLevels_None' },
+      layoutDescriptor: { brickSize: 'BrickSize_64', lodLevels: 'LODLevels_None', brickSize2DMultiplier: 1 },
       axisDescriptors: [{ numSamples: 10 }, { numSamples: 20, name: 'X' }],
-      channelDescriptors: [{ format: 'Format_U8', components: 'Components_1', channelMapping: 'Direct' }],
+      channelDescriptors: [{ format: 'Format_U8', components: 'Components_1', channelMapping: 'Direct', renderable: true }],
     });
     const layout = layoutOf(minimal);
     expect(layout.getDimensionName(0)).to.equal('');
     expect(layout.getLayoutDescriptor().getNegativeMargin()).to.equal(0);
-    expect(layout.isChannelRenderable(0)).to.equal(false);
+    expect(layout.isChannelDiscrete(0)).to.equal(false);
+    expect(layout.isChannelAllowingLossyCompression(0)).to.equal(false);
+    expect([layout.getChannelValueRangeMin(0), layout.getChannelValueRangeMax(0), layout.getChannelIntegerScale(0)]).to.deep.equal([0, 0, 0]);
     expect(layout.isChannelUseNoValue(0)).to.equal(false);
   });
 });

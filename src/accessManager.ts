@@ -12,6 +12,7 @@ import { u64Element } from './convert.js';
 import { dimensionsOf } from './geometry/dimensionGroup.js';
 import { bufferByteSize, typedView, type VolumeDataTypedArray } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
+import { MAX_CHUNK_METADATA_PAGE_SIZE } from './layout/layerStatus.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
 import { type ProgressEvent, type RequestEvent, VolumeDataRequest } from './request.js';
 import {
@@ -295,7 +296,7 @@ export class VolumeDataAccessManager {
     const layer = this.layer({ dimensionsND, lod, channel });
     integerArgument(maxPages, 'maxPages', 1);
     enumArgument<AccessMode>(AccessMode, 'AccessMode', accessMode, 'accessMode');
-    integerArgument(chunkMetadataPageSize, 'chunkMetadataPageSize', 1);
+    integerArgument(chunkMetadataPageSize, 'chunkMetadataPageSize', 1, MAX_CHUNK_METADATA_PAGE_SIZE);
     this.vds.assertOpen();
     return new VolumeDataPageAccessor(this.vds, layer, maxPages, accessMode, chunkMetadataPageSize);
   }

@@ -71,7 +71,7 @@ export async function create(
   }
   if (CompressionMethod[compressionMethod] === undefined) throw new InvalidArgumentError(`Invalid compression method ${compressionMethod}`);
   validateLayout(layoutDescriptor, axisDescriptors, channelDescriptors);
-  validateNewLayout(layoutDescriptor, axisDescriptors, channelDescriptors);
+  validateNewLayout(axisDescriptors, channelDescriptors);
   const container = new MetadataContainer();
   container.copyMetadataFrom(metadata);
   const layout = new VolumeDataLayout(layoutDescriptor, [...axisDescriptors], [...channelDescriptors], container);

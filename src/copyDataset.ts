@@ -5,9 +5,9 @@
 import { from, lastValueFrom, mergeMap, Observable, scan, tap } from 'rxjs';
 import type { Store } from '../sources/store.js';
 import { codecFor } from './codecs/registry.js';
-import { isWaveletCompression } from './enums.js';
+import { isWaveletCompression, VDSProduceStatus } from './enums.js';
 import { StoreError } from './errors.js';
-import { chunkMetadataRecord } from './engine/chunkMetadataPages.js';
+import { chunkMetadataRecord, UNRECORDED_CHUNK_HASH } from './engine/chunkMetadataPages.js';
 import { open } from './api.js';
 import type { VDS } from './vds.js';
 import { fromAbortable } from '../operators/fromAbortable.js';
@@ -31,8 +31,8 @@ export interface CopyOptions {
 
 interface CopyItem {
   key: string;
-  /** Chunk objects: the metadata record their header carries, and how to verify them. */
-  chunk?: { record: Uint8Array; verify?: (bytes: Uint8Array) => void };
+  /** Chunk objects: the metadata record their header carries (if known), and how to verify them. */
+  chunk?: { record?: Uint8Array; verify?: (bytes: Uint8Array) => void };
 }
 
 export async function copyDataset(source: Store, destination: Store, options: CopyOptions = {}): Promise<CopyProgress> {
@@ -68,31 +68,35 @@ async function copyObject(source: Store, destination: Store, item: CopyItem, sig
   const existing = item.key === 'LayerStatus' || item.key === 'VolumeDataLayout' ? undefined : await destination.head(item.key, { signal });
   if (existing && existing.size === bytes.byteLength) return undefined;
   if (item.chunk?.verify && bytes.byteLength > 0) item.chunk.verify(bytes);
-  const metadata = item.chunk && { vdschunkmetadata: Buffer.from(item.chunk.record).toString('base64') };
+  const metadata = item.chunk?.record && { vdschunkmetadata: Buffer.from(item.chunk.record).toString('base64') };
   const contentType = item.chunk || item.key.includes('/ChunkMetadata/') ? 'application/octet-stream' : 'application/json';
   await destination.set(item.key, bytes, { signal, contentType, metadata });
   return bytes.byteLength;
 }
 
-/** Every written chunk of every produced layer, with the metadata record its object carries. */
+/**
+ * Every written chunk of every produced layer, with the metadata record its object carries. Layers
+ * without metadata pages (format sheet 1.4) are looked up chunk by chunk in the source.
+ */
 async function chunkItems(dataset: VDS, verify: boolean): Promise<CopyItem[]> {
   const items: CopyItem[] = [];
   for (const layer of dataset.layers.all) {
-    const entry = dataset.layerStatusEntry(layer);
-    if (!entry?.chunkMetadata) continue;
+    const produced = dataset.layerStatusEntry(layer) !== undefined || dataset.produceStatus(layer.dimensionsND) === VDSProduceStatus.Normal;
+    if (layer.isVirtual || !produced) continue;
     const reader = dataset.reader(layer);
-    const wavelet = isWaveletCompression(entry.compressionMethod);
+    const wavelet = isWaveletCompression(reader.compressionMethod);
     for (let chunkIndex = 0; chunkIndex < layer.chunkCount; chunkIndex++) {
       const metadata = await reader.chunkMetadata(chunkIndex);
       if (metadata.hash === 0n) continue;
       const check = verify && !wavelet ? (bytes: Uint8Array) => {
         try {
-          codecFor(entry.compressionMethod).decode(bytes, decodeOptions(reader, chunkIndex, { format: layer.channelDescriptor.format }));
+          codecFor(reader.compressionMethod).decode(bytes, decodeOptions(reader, chunkIndex, { format: layer.channelDescriptor.format }));
         } catch (error) {
           throw chunkDecodeError(error, reader, chunkIndex);
         }
       } : undefined;
-      items.push({ key: `${layer.name}/${chunkIndex}`, chunk: { record: chunkMetadataRecord(metadata, wavelet), verify: check } });
+      const record = metadata.hash === UNRECORDED_CHUNK_HASH ? undefined : chunkMetadataRecord(metadata, wavelet);
+      items.push({ key: `${layer.name}/${chunkIndex}`, chunk: { record, verify: check } });
     }
   }
   return items;

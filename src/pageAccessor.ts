@@ -74,7 +74,7 @@ export class VolumeDataPageAccessor implements PageOwner {
   }
 
   private writeTarget(layer: VolumeDataLayer, creating: boolean, pageSize: number): ChunkWriteTarget {
-    const pages = creating || !this.vds.metadataPages(layer) ? this.vds.produceLayer(layer, pageSize) : this.vds.metadataPages(layer)!;
+    const pages = creating || !this.vds.metadataPages(layer) ? this.vds.produceLayer(layer, pageSize, !creating) : this.vds.metadataPages(layer)!;
     return {
       store: this.vds.store,
       layerName: layer.name,

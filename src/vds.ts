@@ -1,14 +1,14 @@
 // An open dataset: its store, layout, layers and the per-layer status that reads and writes share.
 import type { ConnectionOptions } from './connectionString.js';
-import { CompressionMethod, type DimensionsND, VDSProduceStatus } from './enums.js';
-import { InvalidOperationError, ReadError } from './errors.js';
+import { CompressionMethod, type DimensionsND, isWaveletCompression, VDSProduceStatus } from './enums.js';
+import { InvalidOperationError } from './errors.js';
 import { dimensionGroupName, dimensionGroupsInStatusOrder } from './geometry/dimensionGroup.js';
 import { effectiveCompression, type VolumeDataLayer, VolumeDataLayers } from './geometry/layers.js';
-import type { LayerStatusEntry } from './layout/layerStatus.js';
+import { type LayerStatusEntry, validateLayerStatus } from './layout/layerStatus.js';
 import { serializeLayerStatusJson, serializeVolumeDataLayoutJson } from './layout/layoutJson.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { ChunkCache } from './engine/chunkCache.js';
-import { ChunkMetadataPages, type ChunkMetadata } from './engine/chunkMetadataPages.js';
+import { ChunkMetadataPages, pagelessChunkMetadata } from './engine/chunkMetadataPages.js';
 import { channelValuesOf, type LayerReader } from './engine/layerReader.js';
 import { effectiveAdaptiveLevel, type WaveletAdaptiveMode } from './engine/adaptiveLevel.js';
 import type { Store } from '../sources/store.js';
@@ -17,8 +17,6 @@ interface LayerState {
   entry: LayerStatusEntry;
   pages?: ChunkMetadataPages;
 }
-
-const SPARSE: ChunkMetadata = { hash: 0n };
 
 /** Decoded chunks kept per dataset unless changed with `vds.chunkCache.setMaxBytes`. */
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
@@ -50,11 +48,9 @@ export class VDS {
       axisDescriptors: layout.axisDescriptors,
       channelDescriptors: layout.channelDescriptors,
     });
+    validateLayerStatus(layerStatus, this.layers);
     for (const entry of layerStatus) {
-      const layer = this.layers.byLayerName(entry.layerName);
-      if (!layer || layer.isVirtual) {
-        throw new ReadError(`LayerStatus names layer ${entry.layerName}, which the layout of ${url} does not have`);
-      }
+      const layer = this.layers.byLayerName(entry.layerName)!;
       const pages = entry.chunkMetadata && new ChunkMetadataPages(store, layer, entry.chunkMetadata);
       this.states.set(layer.name, { entry, pages });
     }
@@ -95,21 +91,34 @@ export class VDS {
   reader(layer: VolumeDataLayer): LayerReader {
     const state = this.states.get(layer.name);
     const pages = state?.pages;
+    // A layer missing from LayerStatus has the compression this dataset's writer gives it.
+    const compressionMethod = state?.entry.compressionMethod ??
+      effectiveCompression(this.compressionMethod, this.compressionTolerance, layer.channelDescriptor, layer.lod).method;
     return {
       store: this.store,
       layer,
-      compressionMethod: state?.entry.compressionMethod ?? CompressionMethod.None,
+      compressionMethod,
       channelValues: channelValuesOf(layer),
       adaptiveLevel: effectiveAdaptiveLevel(this.adaptive, state?.entry),
-      chunkMetadata: (chunkIndex, signal) => (pages ? pages.read(chunkIndex, signal) : Promise.resolve(SPARSE)),
+      chunkMetadata: pages
+        ? (chunkIndex, signal) => pages.read(chunkIndex, signal)
+        : (chunkIndex, signal) => pagelessChunkMetadata(this.store, layer, isWaveletCompression(compressionMethod), chunkIndex, signal),
     };
   }
 
-  /** Starts (or restarts, for `AccessMode_Create`) a produced layer with empty metadata pages. */
-  produceLayer(layer: VolumeDataLayer, pageSize: number): ChunkMetadataPages {
-    const { method, tolerance } = effectiveCompression(this.compressionMethod, this.compressionTolerance,
-      layer.channelDescriptor, layer.lod);
-    const pages = ChunkMetadataPages.empty(this.store, layer, false, pageSize);
+  /**
+   * Starts (or restarts, for `AccessMode_Create`) a produced layer with empty metadata pages. With
+   * `keepChunks` (rewriting in place) a layer without pages keeps its chunk objects and compression.
+   */
+  produceLayer(layer: VolumeDataLayer, pageSize: number, keepChunks = false): ChunkMetadataPages {
+    const old = this.states.get(layer.name);
+    const adopt = keepChunks && !old?.pages;
+    const effective = effectiveCompression(this.compressionMethod, this.compressionTolerance, layer.channelDescriptor, layer.lod);
+    const { method, tolerance } = adopt && old
+      ? { method: old.entry.compressionMethod, tolerance: old.entry.compressionTolerance } : effective;
+    // Entry size follows the method, as validateLayerStatus requires (rxvds itself writes no wavelet chunks).
+    const wavelet = isWaveletCompression(method);
+    const pages = adopt ? ChunkMetadataPages.adopting(this.store, layer, wavelet, pageSize) : ChunkMetadataPages.empty(this.store, layer, wavelet, pageSize);
     this.states.set(layer.name, {
       entry: {
         layerName: layer.name,

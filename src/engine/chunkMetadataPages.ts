@@ -1,19 +1,22 @@
 // Chunk-metadata pages of one layer (format sheet 1.4): read lazily, updated by writes,
-// uploaded on flush. An all-zero entry means the chunk was never written.
+// uploaded on flush. An all-zero entry means the chunk was never written. Layers without pages
+// take each chunk's metadata from its object (`pagelessChunkMetadata`).
+import { payloadByteSize } from '../codecs/dataBlock.js';
+import { isConstantHash, isNoValueHash, uniqueChunkHash } from '../codecs/volumeDataHash.js';
 import { ReadError } from '../errors.js';
 import type { VolumeDataLayer } from '../geometry/layers.js';
-import type { ChunkMetadataStatus } from '../layout/layerStatus.js';
+import { type ChunkMetadataStatus, HASH_ENTRY_BYTES, WAVELET_ENTRY_BYTES } from '../layout/layerStatus.js';
+import { CHUNK_METADATA_KEY } from '../../sources/metadataHeaders.js';
 import { SharedLoad } from '../../sources/sharedLoad.js';
 import type { Store } from '../../sources/store.js';
 
 export const WAVELET_ADAPTIVE_LEVELS = 16;
 const HASH_BYTES = 8;
-const WAVELET_ENTRY_BYTES = 4 + HASH_BYTES + WAVELET_ADAPTIVE_LEVELS;
 
 export interface ChunkMetadata {
   /** VolumeDataHash: 0 = never written, all ones = no-value, `0x01010101` high word = constant. */
   hash: bigint;
-  /** Wavelet layers only: full byte size of the chunk object. */
+  /** Full byte size of the chunk object: in wavelet pages, and for chunks of page-less layers. */
   serializedSize?: number;
   /** Wavelet layers only: prefix sizes per adaptive level. */
   adaptiveLevels?: Uint8Array;
@@ -22,25 +25,18 @@ export interface ChunkMetadata {
 export class ChunkMetadataPages {
   private readonly pages = new Map<number, SharedLoad<Uint8Array>>();
   private readonly dirty = new Set<number>();
+  /**
+   * Set while a page-less layer is rewritten in place: chunks these pages do not know yet are
+   * looked up in their objects, and recorded in the pages on flush (see `adopting`).
+   */
+  private pageless?: (chunkIndex: number, signal?: AbortSignal) => Promise<ChunkMetadata>;
 
   constructor(
     private readonly store: Store,
     readonly layer: VolumeDataLayer,
-    /** The layer's LayerStatus counters; writes update them in place. */
+    /** The layer's LayerStatus counters (checked by `validateLayerStatus`); writes update them in place. */
     readonly status: ChunkMetadataStatus,
-  ) {
-    const expected = Math.ceil(status.chunkCount / Math.max(1, status.chunkMetadataPageSize));
-    if (status.chunkCount !== layer.chunkCount) {
-      throw new ReadError(`LayerStatus of ${layer.name} says ${status.chunkCount} chunks, the layout gives ${layer.chunkCount}`);
-    }
-    if (status.chunkMetadataPageSize <= 0) throw new ReadError(`LayerStatus of ${layer.name} has page size ${status.chunkMetadataPageSize}`);
-    if (status.chunkMetadataByteSize !== HASH_BYTES && status.chunkMetadataByteSize !== WAVELET_ENTRY_BYTES) {
-      throw new ReadError(`LayerStatus of ${layer.name} has chunk metadata size ${status.chunkMetadataByteSize}, expected 8 or 28`);
-    }
-    if (status.pageDirectory && status.pageDirectory.length !== expected) {
-      throw new ReadError(`LayerStatus of ${layer.name}: pageDirectory has ${status.pageDirectory.length} entries, expected ${expected}`);
-    }
-  }
+  ) {}
 
   /** A fresh, empty layer: every page unwritten. */
   static empty(store: Store, layer: VolumeDataLayer, isWavelet: boolean, pageSize: number): ChunkMetadataPages {
@@ -48,7 +44,7 @@ export class ChunkMetadataPages {
     return new ChunkMetadataPages(store, layer, {
       chunkCount: layer.chunkCount,
       chunkMetadataPageSize: pageSize,
-      chunkMetadataByteSize: isWavelet ? WAVELET_ENTRY_BYTES : HASH_BYTES,
+      chunkMetadataByteSize: isWavelet ? WAVELET_ENTRY_BYTES : HASH_ENTRY_BYTES,
       validChunkCount: 0,
       serializedSize: 0,
       uncompressedSize: 0,
@@ -57,13 +53,28 @@ export class ChunkMetadataPages {
     });
   }
 
+  /**
+   * Pages for a layer that had none (format sheet 1.4) and is now rewritten in place: its existing
+   * chunk objects stay readable, and the first flush records them so no chunk is lost.
+   */
+  static adopting(store: Store, layer: VolumeDataLayer, isWavelet: boolean, pageSize: number): ChunkMetadataPages {
+    const pages = ChunkMetadataPages.empty(store, layer, isWavelet, pageSize);
+    pages.pageless = (chunkIndex, signal) => pagelessChunkMetadata(store, layer, isWavelet, chunkIndex, signal);
+    return pages;
+  }
+
   get isWavelet(): boolean { return this.status.chunkMetadataByteSize === WAVELET_ENTRY_BYTES; }
 
   /** The chunk's entry; `signal` stops this caller waiting (and the page load, if nobody else waits). */
   async read(chunkIndex: number, signal?: AbortSignal): Promise<ChunkMetadata> {
     this.checkIndex(chunkIndex);
     const { page, offset } = this.locate(chunkIndex);
-    return this.decodeEntry(await this.loadPage(page, signal), offset);
+    const entry = this.decodeEntry(await this.loadPage(page, signal), offset);
+    // Without its size a wavelet chunk cannot be fetched by adaptive level: the page is corrupt.
+    if (this.isWavelet && entry.serializedSize === 0 && entry.hash !== 0n && !isConstantHash(entry.hash) && !isNoValueHash(entry.hash)) {
+      throw new ReadError(`Chunk metadata page ${this.pageKey(this.pageName(page))} gives written chunk ${chunkIndex} a serialized size of 0`);
+    }
+    return entry.hash === 0n && this.pageless ? this.pageless(chunkIndex, signal) : entry;
   }
 
   /** Records a written chunk and updates the layer's counters as OpenVDS does. */
@@ -87,6 +98,7 @@ export class ChunkMetadataPages {
 
   /** Uploads every modified page and points the page directory at it. */
   async flush(): Promise<boolean> {
+    if (this.pageless) await this.recordPagelessChunks();
     if (this.dirty.size === 0) return false;
     const pages = [...this.dirty].sort((a, b) => a - b);
     await Promise.all(pages.map(async (page) => {
@@ -99,6 +111,26 @@ export class ChunkMetadataPages {
       if (this.status.pageDirectory) this.status.pageDirectory[page] = page;
     }
     return true;
+  }
+
+  /** Enters every chunk that only its object knows into the pages, with the counters OpenVDS keeps. */
+  private async recordPagelessChunks(): Promise<void> {
+    const lookup = this.pageless!;
+    const record = async (chunkIndex: number) => {
+      const { page, offset } = this.locate(chunkIndex);
+      if (this.decodeEntry(await this.loadPage(page), offset).hash !== 0n) return;
+      const found = await lookup(chunkIndex);
+      if (found.hash === 0n) return;
+      // An object without a record gets an identity of its own, as a fresh write would.
+      const hash = found.hash === UNRECORDED_CHUNK_HASH ? uniqueChunkHash() : found.hash;
+      await this.write(chunkIndex, { hash }, found.serializedSize ?? 0, payloadByteSize(this.layer.blockShape(chunkIndex)));
+    };
+    const LOOKUPS_AT_ONCE = 16;
+    for (let first = 0; first < this.layer.chunkCount; first += LOOKUPS_AT_ONCE) {
+      const batch = Array.from({ length: Math.min(LOOKUPS_AT_ONCE, this.layer.chunkCount - first) }, (_, k) => first + k);
+      await Promise.all(batch.map(record));
+    }
+    this.pageless = undefined;
   }
 
   private count(sign: 1 | -1, uncompressed: number, serialized: number): void {
@@ -114,9 +146,12 @@ export class ChunkMetadataPages {
   }
 
   private checkIndex(chunkIndex: number): void {
-    if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= this.status.chunkCount) {
-      throw new RangeError(`Chunk index ${chunkIndex} is outside layer ${this.layer.name} (0…${this.status.chunkCount - 1})`);
-    }
+    checkChunkIndex(this.layer, chunkIndex);
+  }
+
+  /** The page's object name: from the page directory (-1 = never written), else its index. */
+  private pageName(page: number): number {
+    return this.status.pageDirectory ? this.status.pageDirectory[page]! : page;
   }
 
   private pageKey(name: number): string {
@@ -137,7 +172,7 @@ export class ChunkMetadataPages {
 
   private async fetchPage(page: number, signal: AbortSignal): Promise<Uint8Array> {
     const byteSize = this.status.chunkMetadataPageSize * this.status.chunkMetadataByteSize;
-    const name = this.status.pageDirectory ? this.status.pageDirectory[page]! : page;
+    const name = this.pageName(page);
     if (name === -1) return new Uint8Array(byteSize);
     const key = this.pageKey(name);
     const bytes = await this.store.get(key, { signal });
@@ -170,10 +205,49 @@ export class ChunkMetadataPages {
   }
 }
 
+function checkChunkIndex(layer: VolumeDataLayer, chunkIndex: number): void {
+  if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= layer.chunkCount) {
+    throw new RangeError(`Chunk index ${chunkIndex} is outside layer ${layer.name} (0…${layer.chunkCount - 1})`);
+  }
+}
+
 /** The 8- or 24-byte record carried in the `vdschunkmetadata` header of a chunk object. */
 export function chunkMetadataRecord(entry: ChunkMetadata, isWavelet: boolean): Uint8Array {
   const record = new Uint8Array(isWavelet ? HASH_BYTES + WAVELET_ADAPTIVE_LEVELS : HASH_BYTES);
   new DataView(record.buffer).setBigUint64(0, entry.hash, true);
   if (isWavelet) record.set(entry.adaptiveLevels ?? new Uint8Array(WAVELET_ADAPTIVE_LEVELS), HASH_BYTES);
   return record;
+}
+
+/**
+ * Stands for the hash of a chunk object that exists but carries no `vdschunkmetadata` record (a
+ * folder cannot store one): some non-constant version of the chunk. Not a special hash (3.7).
+ */
+export const UNRECORDED_CHUNK_HASH = 0x7263686e6b000001n;
+
+/**
+ * The metadata of a chunk of a layer without pages (missing from LayerStatus, or listed without
+ * `hasChunkMetadataPages`; format sheet 1.4), from its object: none means never written (hash 0,
+ * read as no-value or zero like any sparse chunk), else the object's `vdschunkmetadata` record.
+ */
+export async function pagelessChunkMetadata(
+  store: Store, layer: VolumeDataLayer, isWavelet: boolean, chunkIndex: number, signal?: AbortSignal,
+): Promise<ChunkMetadata> {
+  checkChunkIndex(layer, chunkIndex);
+  const key = `${layer.name}/${chunkIndex}`;
+  const info = await store.head(key, { signal });
+  if (!info) return { hash: 0n };
+  const header = info.metadata?.[CHUNK_METADATA_KEY];
+  if (header === undefined) {
+    // A constant chunk is an empty object whose value only the record holds (OpenVDS: "Missing metadata").
+    if (info.size === 0) throw new ReadError(`Missing metadata for chunk ${key}: the object is empty and has no ${CHUNK_METADATA_KEY} record`);
+    return { hash: UNRECORDED_CHUNK_HASH, serializedSize: info.size };
+  }
+  const record = Buffer.from(header, 'base64');
+  const expected = isWavelet ? HASH_BYTES + WAVELET_ADAPTIVE_LEVELS : HASH_BYTES;
+  if (record.length !== expected) {
+    throw new ReadError(`The ${CHUNK_METADATA_KEY} record of chunk ${key} has ${record.length} bytes, a ${isWavelet ? 'wavelet' : 'non-wavelet'} layer has ${expected}`);
+  }
+  const hash = record.readBigUInt64LE(0);
+  return isWavelet ? { hash, serializedSize: info.size, adaptiveLevels: new Uint8Array(record.subarray(HASH_BYTES)) } : { hash, serializedSize: info.size };
 }

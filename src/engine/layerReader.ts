@@ -12,7 +12,7 @@ export interface LayerReader {
   readonly channelValues: ChannelValues;
   /** Wavelet adaptive level to read at; BEST_QUALITY (-1) reads whole objects. */
   readonly adaptiveLevel: number;
-  /** The chunk's metadata entry; hash 0 when it was never written. */
+  /** The chunk's metadata: from the layer's pages, or from the chunk object for a page-less layer; hash 0 when never written. */
   chunkMetadata(chunkIndex: number, signal?: AbortSignal): Promise<ChunkMetadata>;
 }
 

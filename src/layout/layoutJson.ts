@@ -5,13 +5,15 @@ import {
   BrickSize, ChannelFlags, CompressionMethod, LayoutOptions, LODLevels, VDSProduceStatus, VolumeDataComponents, VolumeDataFormat,
   VolumeDataMapping,
 } from '../enums.js';
+import { WAVELET_ADAPTIVE_LEVELS } from '../codecs/wavelet/adaptiveLevels.js';
 import { ReadError } from '../errors.js';
 import { MetadataContainer, type MetadataReadAccess } from '../metadata/metadataContainer.js';
 import { MetadataType, metadataTypeArity } from '../metadata/metadataKey.js';
 import { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from './descriptors.js';
+import { describeValue } from './describeValue.js';
 import { JsonDouble, type JsonOut, writeJson } from './jsonWriter.js';
 import type { ChunkMetadataStatus, LayerStatusEntry } from './layerStatus.js';
-import type { VolumeDataLayout } from './volumeDataLayout.js';
+import { validateLayout, type VolumeDataLayout } from './volumeDataLayout.js';
 
 export interface ParsedLayout {
   layoutDescriptor: VolumeDataLayoutDescriptor;
@@ -22,6 +24,7 @@ export interface ParsedLayout {
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
+
 
 function parseText(text: string, what: string): Json {
   try {
@@ -46,7 +49,7 @@ function array(value: Json, what: string): Json[] {
 function number(value: Json, what: string): number {
   if (value === null || value === undefined) return 0;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value !== 'number') throw new ReadError(`${what} must be a number, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number') throw new ReadError(`${what} must be a number, got ${describeValue(value)}`);
   return value;
 }
 
@@ -56,16 +59,23 @@ function integer(value: Json, what: string): number {
   return n;
 }
 
+/** A count or size: a safe integer ≥ `min`. */
+function counter(value: Json, what: string, min = 0): number {
+  const n = integer(value, what);
+  if (!Number.isSafeInteger(n) || n < min) throw new ReadError(`${what} must be an integer ≥ ${min}, got ${n}`);
+  return n;
+}
+
 function bool(value: Json, what: string): boolean {
   if (value === null || value === undefined) return false;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
-  throw new ReadError(`${what} must be a boolean, got ${JSON.stringify(value)}`);
+  throw new ReadError(`${what} must be a boolean, got ${describeValue(value)}`);
 }
 
 function string(value: Json, what: string): string {
   if (value === null || value === undefined) return '';
-  if (typeof value !== 'string') throw new ReadError(`${what} must be a string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string') throw new ReadError(`${what} must be a string, got ${describeValue(value)}`);
   return value;
 }
 
@@ -73,42 +83,49 @@ function string(value: Json, what: string): string {
 function enumValue<E extends Record<string, string | number>>(enumeration: E, value: Json, what: string, aliases: Record<string, number> = {}): number {
   const name = typeof value === 'string' ? value : '';
   const found = aliases[name] ?? enumeration[name];
-  if (typeof found !== 'number') throw new ReadError(`${what} has unknown value ${JSON.stringify(value)}`);
+  if (value === undefined || value === null) throw new ReadError(`${what} is missing (it has no default)`);
+  if (typeof found !== 'number') throw new ReadError(`${what} has unknown value ${describeValue(value)}`);
   return found;
 }
 
+/** Parses and validates a VolumeDataLayout; errors are ReadErrors naming the member, e.g. `VolumeDataLayout.axisDescriptors[1].numSamples`. */
 export function parseVolumeDataLayoutJson(text: string): ParsedLayout {
   const root = object(parseText(text, 'VolumeDataLayout'), 'VolumeDataLayout');
-  const ld = object(root.layoutDescriptor, 'layoutDescriptor');
-  const forceFullRes = bool(ld.forceFullResolutionDimension, 'layoutDescriptor.forceFullResolutionDimension');
-  const options = (bool(ld.create2DLODs, 'layoutDescriptor.create2DLODs') ? LayoutOptions.Options_Create2DLODs : 0) |
+  const ld = object(root.layoutDescriptor, 'VolumeDataLayout.layoutDescriptor');
+  const at = (name: string) => `VolumeDataLayout.layoutDescriptor.${name}`;
+  const forceFullRes = bool(ld.forceFullResolutionDimension, at('forceFullResolutionDimension'));
+  const options = (bool(ld.create2DLODs, at('create2DLODs')) ? LayoutOptions.Options_Create2DLODs : 0) |
     (forceFullRes ? LayoutOptions.Options_ForceFullResolutionDimension : 0);
   const layoutDescriptor = new VolumeDataLayoutDescriptor(
-    enumValue(BrickSize, ld.brickSize, 'layoutDescriptor.brickSize'),
-    integer(ld.negativeMargin, 'layoutDescriptor.negativeMargin'),
-    integer(ld.positiveMargin, 'layoutDescriptor.positiveMargin'),
-    integer(ld.brickSize2DMultiplier, 'layoutDescriptor.brickSize2DMultiplier'),
-    enumValue(LODLevels, ld.lodLevels, 'layoutDescriptor.lodLevels'),
+    enumValue(BrickSize, ld.brickSize, at('brickSize')),
+    integer(ld.negativeMargin, at('negativeMargin')),
+    integer(ld.positiveMargin, at('positiveMargin')),
+    integer(ld.brickSize2DMultiplier, at('brickSize2DMultiplier')),
+    enumValue(LODLevels, ld.lodLevels, at('lodLevels')),
     options,
-    forceFullRes ? integer(ld.fullResolutionDimension, 'layoutDescriptor.fullResolutionDimension') : -1,
+    forceFullRes ? integer(ld.fullResolutionDimension, at('fullResolutionDimension')) : -1,
   );
-  const axisDescriptors = array(root.axisDescriptors, 'axisDescriptors').map((value, d) => {
-    const a = object(value, `axisDescriptors[${d}]`);
-    return new VolumeDataAxisDescriptor(integer(a.numSamples, `axisDescriptors[${d}].numSamples`), string(a.name, `axisDescriptors[${d}].name`),
-      string(a.unit, `axisDescriptors[${d}].unit`), number(a.coordinateMin, `axisDescriptors[${d}].coordinateMin`),
-      number(a.coordinateMax, `axisDescriptors[${d}].coordinateMax`));
+  const axisDescriptors = array(root.axisDescriptors, 'VolumeDataLayout.axisDescriptors').map((value, d) => {
+    const what = `VolumeDataLayout.axisDescriptors[${d}]`;
+    const a = object(value, what);
+    return new VolumeDataAxisDescriptor(integer(a.numSamples, `${what}.numSamples`), string(a.name, `${what}.name`),
+      string(a.unit, `${what}.unit`), number(a.coordinateMin, `${what}.coordinateMin`), number(a.coordinateMax, `${what}.coordinateMax`));
   });
-  const channelDescriptors = array(root.channelDescriptors, 'channelDescriptors').map((value, c) => parseChannel(value, `channelDescriptors[${c}]`));
-  if (axisDescriptors.length < 2 || axisDescriptors.length > 6) throw new ReadError(`VolumeDataLayout has ${axisDescriptors.length} axes, expected 2 to 6`);
-  if (channelDescriptors.length < 1) throw new ReadError('VolumeDataLayout has no channel');
+  const channelDescriptors = array(root.channelDescriptors, 'VolumeDataLayout.channelDescriptors')
+    .map((value, c) => parseChannel(value, `VolumeDataLayout.channelDescriptors[${c}]`));
+  validateLayout(layoutDescriptor, axisDescriptors, channelDescriptors, (field, problem) => new ReadError(`VolumeDataLayout.${field} ${problem}`));
   const metadata = new MetadataContainer();
-  array(root.metadata, 'metadata').forEach((value, i) => parseMetadataItem(metadata, object(value, `metadata[${i}]`), `metadata[${i}]`));
+  array(root.metadata, 'VolumeDataLayout.metadata').forEach((value, i) => {
+    const what = `VolumeDataLayout.metadata[${i}]`;
+    parseMetadataItem(metadata, object(value, what), what);
+  });
   return { layoutDescriptor, axisDescriptors, channelDescriptors, metadata };
 }
 
 function parseChannel(value: Json, what: string): VolumeDataChannelDescriptor {
   const c = object(value, what);
   const range = array(c.valueRange, `${what}.valueRange`);
+  if (range.length !== 0 && range.length !== 2) throw new ReadError(`${what}.valueRange must be [min, max], got ${describeValue(c.valueRange)}`);
   const flags = (bool(c.discrete, `${what}.discrete`) ? ChannelFlags.DiscreteData : 0) |
     (bool(c.allowLossyCompression, `${what}.allowLossyCompression`) ? 0 : ChannelFlags.NoLossyCompression) |
     (bool(c.renderable, `${what}.renderable`) ? 0 : ChannelFlags.NotRenderable);
@@ -143,7 +160,11 @@ function parseMetadataItem(container: MetadataContainer, item: JsonObject, what:
     if (values.length !== metadataTypeArity(type)) throw new ReadError(`${what}.value must have ${metadataTypeArity(type)} elements`);
     value = values.map((v, i) => element(v, `${what}.value[${i}]`));
   }
-  container.setMetadata(type, category, name, value);
+  try {
+    container.setMetadata(type, category, name, value);
+  } catch (error) {
+    throw new ReadError(`${what}.value: ${(error as Error).message}`);
+  }
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -209,37 +230,53 @@ const COMPRESSION_ALIASES: Record<string, number> = {
   WaveletNormalizeBlockExperimentalLossless: CompressionMethod.WaveletNormalizeBlockLossless,
 };
 
+/**
+ * Parses LayerStatus, checking each member on its own (types, enums, counters ≥ 0); whether the
+ * entries fit the layout is `validateLayerStatus`'s job. Errors name the member, e.g. `LayerStatus[2].chunkCount`.
+ */
 export function parseLayerStatusJson(text: string): LayerStatusEntry[] {
   return array(parseText(text, 'LayerStatus'), 'LayerStatus').map((value, i) => {
     const what = `LayerStatus[${i}]`;
     const e = object(value, what);
+    const tolerance = Math.fround(number(e.compressionTolerance, `${what}.compressionTolerance`));
+    if (!(tolerance >= 0 && tolerance < Infinity)) throw new ReadError(`${what}.compressionTolerance must be finite and ≥ 0, got ${describeValue(e.compressionTolerance)}`);
     const entry: LayerStatusEntry = {
       layerName: string(e.layerName, `${what}.layerName`),
       channelName: string(e.channelName, `${what}.channelName`),
       dimensionGroup: string(e.dimensionGroup, `${what}.dimensionGroup`),
-      lod: integer(e.lod, `${what}.lod`),
+      lod: counter(e.lod, `${what}.lod`),
       produceStatus: enumValue(VDSProduceStatus, e.produceStatus, `${what}.produceStatus`),
       compressionMethod: enumValue(CompressionMethod, e.compressionMethod, `${what}.compressionMethod`, COMPRESSION_ALIASES),
-      compressionTolerance: Math.fround(number(e.compressionTolerance, `${what}.compressionTolerance`)),
+      compressionTolerance: tolerance,
     };
-    if (bool(e.hasChunkMetadataPages, `${what}.hasChunkMetadataPages`)) {
-      const status: ChunkMetadataStatus = {
-        chunkCount: integer(e.chunkCount, `${what}.chunkCount`),
-        chunkMetadataPageSize: integer(e.chunkMetadataPageSize, `${what}.chunkMetadataPageSize`),
-        chunkMetadataByteSize: integer(e.chunkMetadataByteSize, `${what}.chunkMetadataByteSize`),
-        uncompressedSize: integer(e.uncompressedSize, `${what}.uncompressedSize`),
-        adaptiveLevelSizes: array(e.adaptiveLevelSizes, `${what}.adaptiveLevelSizes`).map((v, k) => integer(v, `${what}.adaptiveLevelSizes[${k}]`)),
-      };
-      if (e.validChunkCount !== undefined) status.validChunkCount = integer(e.validChunkCount, `${what}.validChunkCount`);
-      if (e.serializedSize !== undefined) status.serializedSize = integer(e.serializedSize, `${what}.serializedSize`);
-      if (e.pageDirectory !== undefined) {
-        status.pageDirectory = array(e.pageDirectory, `${what}.pageDirectory`).map((v, k) => integer(v, `${what}.pageDirectory[${k}]`));
-      }
-      while (status.adaptiveLevelSizes.length < 16) status.adaptiveLevelSizes.push(0);
-      entry.chunkMetadata = status;
-    }
+    if (bool(e.hasChunkMetadataPages, `${what}.hasChunkMetadataPages`)) entry.chunkMetadata = parseChunkMetadataStatus(e, what);
     return entry;
   });
+}
+
+function parseChunkMetadataStatus(e: JsonObject, what: string): ChunkMetadataStatus {
+  const status: ChunkMetadataStatus = {
+    chunkCount: counter(e.chunkCount, `${what}.chunkCount`, 1),
+    chunkMetadataPageSize: counter(e.chunkMetadataPageSize, `${what}.chunkMetadataPageSize`, 1),
+    chunkMetadataByteSize: integer(e.chunkMetadataByteSize, `${what}.chunkMetadataByteSize`),
+    uncompressedSize: counter(e.uncompressedSize, `${what}.uncompressedSize`),
+    adaptiveLevelSizes: array(e.adaptiveLevelSizes, `${what}.adaptiveLevelSizes`).map((v, k) => counter(v, `${what}.adaptiveLevelSizes[${k}]`)),
+  };
+  if (e.validChunkCount !== undefined) {
+    status.validChunkCount = counter(e.validChunkCount, `${what}.validChunkCount`);
+    if (status.validChunkCount > status.chunkCount) {
+      throw new ReadError(`${what}.validChunkCount is ${status.validChunkCount}, more than chunkCount ${status.chunkCount}`);
+    }
+  }
+  if (e.serializedSize !== undefined) status.serializedSize = counter(e.serializedSize, `${what}.serializedSize`);
+  if (e.pageDirectory !== undefined) {
+    status.pageDirectory = array(e.pageDirectory, `${what}.pageDirectory`).map((v, k) => counter(v, `${what}.pageDirectory[${k}]`, -1));
+  }
+  if (status.adaptiveLevelSizes.length > WAVELET_ADAPTIVE_LEVELS) {
+    throw new ReadError(`${what}.adaptiveLevelSizes has ${status.adaptiveLevelSizes.length} entries, at most ${WAVELET_ADAPTIVE_LEVELS}`);
+  }
+  while (status.adaptiveLevelSizes.length < WAVELET_ADAPTIVE_LEVELS) status.adaptiveLevelSizes.push(0);
+  return status;
 }
 
 export function serializeLayerStatusJson(entries: readonly LayerStatusEntry[]): string {

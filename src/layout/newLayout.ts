@@ -1,25 +1,15 @@
-// What `create` demands of a layout beyond OpenVDS's own rules (validateLayout): names that
-// round-trip through object keys, JSON and OpenVDS's C strings, and a layer set that fits in memory.
+// What `create` demands of a layout beyond the rules it shares with open (validateLayout, which
+// already refuses "/", "\\" and NUL in channel names): names that round-trip through JSON and
+// OpenVDS's C strings.
 import { InvalidArgumentError } from '../errors.js';
-import { VolumeDataLayers } from '../geometry/layers.js';
-import type { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from './descriptors.js';
-
-/** Layers (dimension groups × LODs × channels) a new layout may have; each costs about 1 KB once opened. */
-export const MAX_LAYERS = 100_000;
+import type { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor } from './descriptors.js';
 
 // OpenVDS reads names as C strings (a NUL ends them) and lone surrogates do not survive UTF-8.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** Throws an InvalidArgumentError naming the first descriptor whose names or size `create` refuses. */
-export function validateNewLayout(layout: VolumeDataLayoutDescriptor, axes: readonly VolumeDataAxisDescriptor[],
-  channels: readonly VolumeDataChannelDescriptor[]): void {
-  // First: it costs the same for any channel count.
-  const layersPerChannel = new VolumeDataLayers({ layoutDescriptor: layout, axisDescriptors: axes, channelDescriptors: channels.slice(0, 1) }).all.length;
-  if (layersPerChannel * channels.length > MAX_LAYERS) {
-    throw new InvalidArgumentError(`The layout would have ${(layersPerChannel * channels.length).toLocaleString('en-US')} layers ` +
-      `(${channels.length} channels × ${layersPerChannel} per channel); the limit is ${MAX_LAYERS.toLocaleString('en-US')}`);
-  }
+/** Throws an InvalidArgumentError naming the first descriptor whose names `create` refuses. */
+export function validateNewLayout(axes: readonly VolumeDataAxisDescriptor[], channels: readonly VolumeDataChannelDescriptor[]): void {
   axes.forEach((axis, d) => {
     checkText(axis.name, `Axis ${d} name`);
     checkText(axis.unit, `Axis ${d} unit`);
@@ -27,9 +17,9 @@ export function validateNewLayout(layout: VolumeDataLayoutDescriptor, axes: read
   channels.forEach((channel, c) => {
     checkText(channel.unit, `Channel ${c} unit`);
     // A channel's name starts its layers' object keys (`<name>Dimensions_012LOD0/<chunk>`).
-    if (typeof channel.name !== 'string' || CONTROL.test(channel.name) || /[/\\]/.test(channel.name) || LONE_SURROGATE.test(channel.name)) {
+    if (CONTROL.test(channel.name) || LONE_SURROGATE.test(channel.name)) {
       throw new InvalidArgumentError(`Channel ${c} name ${JSON.stringify(channel.name)} cannot be stored: channel names become ` +
-        'part of object keys, so they may not contain "/", "\\", control characters or unpaired surrogates');
+        'part of object keys, so they may not contain control characters or unpaired surrogates');
     }
   });
 }
