@@ -39,3 +39,8 @@ export { annotationSlice, annotationPosition, type VoxelBox, type AnnotationSele
 export {
   requestShapedSubset, type ShapedSubset, type ShapedAxis, type ShapedSubsetOptions, type ShapedFormat, type VolumeDataFormatArray,
 } from './shapedSubset.js';
+export {
+  renderSlice, slicePNG, displayRange, type SlicePictureOptions,
+} from './render/slicePicture.js';
+export { colorAt, colorMapNames, type ColorMapName } from './render/colorMaps.js';
+export { encodePNG, type RGBImage } from './render/png.js';
