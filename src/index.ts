@@ -40,7 +40,7 @@ export {
   requestShapedSubset, type ShapedSubset, type ShapedAxis, type ShapedSubsetOptions, type ShapedFormat, type VolumeDataFormatArray,
 } from './shapedSubset.js';
 export {
-  renderSlice, slicePNG, displayRange, type SlicePictureOptions,
+  renderSlice, slicePNG, displayRange, type SlicePictureOptions, type SlicePicture, type PictureRect,
 } from './render/slicePicture.js';
 export { colorAt, colorMapNames, type ColorMapName } from './render/colorMaps.js';
 export { encodePNG, type RGBImage } from './render/png.js';

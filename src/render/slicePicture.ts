@@ -31,6 +31,22 @@ export interface SlicePictureOptions {
   valueLabel?: string;
 }
 
+/** A rectangle of the picture, in pixels from its top-left corner. */
+export interface PictureRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A rendered slice, with where its plot and colour bar are (to overlay picks, or to test). */
+export interface SlicePicture extends RGBImage {
+  /** The data area: row 0 is the first sample of the down axis, column 0 the first of the across axis. */
+  readonly plot: PictureRect;
+  /** The colour bar: its top row is the colour of the high end of the display range, its bottom row the low end. */
+  readonly colorBar: PictureRect;
+}
+
 const BACKGROUND: RGB = [255, 255, 255];
 const INK: RGB = [32, 32, 32];
 /** Not-a-number samples: a colour no map uses, so they cannot pass for data. */
@@ -42,10 +58,10 @@ function pictureAxes(slice: ShapedSubset<VolumeDataTypedArray>): { down: number;
   const component = slice.axes.findIndex((a) => a.dimension < 0);
   if (component >= 0) throw new InvalidArgumentError(`a picture shows one component; this channel has ${slice.shape[component]}`);
   if (spanning.length !== 2) {
-    const described = slice.axes.map((a) => `${a.name} (${a.count})`).join(', ');
+    const described = spanning.map((n) => `${slice.axes[n]!.name} ×${slice.shape[n]}`).join(', ') || 'a single sample';
     throw new InvalidArgumentError(spanning.length > 2
       ? `a picture needs exactly two axes with more than one sample; this subset spans ${described}: choose one value for all but two of them`
-      : `a picture needs two axes with more than one sample; this subset has ${described}`);
+      : `a picture needs two axes with more than one sample; this subset spans ${described}`);
   }
   return { down: spanning[0]!, across: spanning[1]! };
 }
@@ -153,7 +169,7 @@ function frame(canvas: Canvas, x: number, y: number, w: number, h: number): void
  * Draws a 2D slice: the subset must have exactly two axes with more than one sample (for 4D data,
  * select one value of the fourth axis first); the lower dimension runs down the picture.
  */
-export function renderSlice(slice: ShapedSubset<VolumeDataTypedArray>, options: SlicePictureOptions = {}): RGBImage {
+export function renderSlice(slice: ShapedSubset<VolumeDataTypedArray>, options: SlicePictureOptions = {}): SlicePicture {
   const colorMap = options.colorMap ?? 'seismic';
   if (!colorMapNames.includes(colorMap)) throw new InvalidArgumentError(`unknown colour map "${colorMap}" (known: ${colorMapNames.join(', ')})`);
   const gain = options.gain ?? 1;
@@ -235,7 +251,7 @@ export function renderSlice(slice: ShapedSubset<VolumeDataTypedArray>, options: 
     fillRect(canvas, barLeft + barWidth + 1, at, gap, 1, INK);
     drawText(canvas, label, barLeft + barWidth + 2 * gap, Math.min(height - line, Math.max(0, at - Math.floor(line / 2))), s, INK);
   });
-  return canvas;
+  return { ...canvas, plot: { x: left, y: top, width: plotWidth, height: plotHeight }, colorBar: { x: barLeft, y: top, width: barWidth, height: plotHeight } };
 }
 
 /** `renderSlice` as a PNG file. */
