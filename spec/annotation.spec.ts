@@ -63,6 +63,10 @@ describe('annotation coordinates and shaped results (F3)', () => {
       expect(vds.annotationSlice(layout, { worldX: x, worldY: y }), `trace ${trace}`)
         .to.deep.equal(vds.annotationSlice(layout, { inline, crossline }));
     }
+    // OpenVDS 3.4 (Python, on this dataset) puts the last trace's CDP at inline 133.00126, crossline 891.99864.
+    const [inline, crossline] = vds.IJKCoordinateTransformer.fromLayout(layout).worldToAnnotation([620606.7, 6074794.5, 0]);
+    expect(inline).to.be.closeTo(133.00126, 1e-4);
+    expect(crossline).to.be.closeTo(891.99864, 1e-4);
     const error = errorOf(() => vds.annotationSlice(layout, { worldX: 0, worldY: 0 }));
     expect(error).to.be.instanceOf(vds.InvalidArgumentError);
     expect(error.message).to.match(/^world X\/Y \(0, 0\) is outside the survey: it falls at Inline .*valid Inline 111\.\.133 \(step 1\), Crossline 875\.\.892 \(step 1\)$/);
@@ -71,6 +75,8 @@ describe('annotation coordinates and shaped results (F3)', () => {
   it('gives continuous voxel positions (centre of voxel k at k + 0.5) for samples', () => {
     expect(vds.annotationPosition(layout, { inline: 120, crossline: 880, time: 200 })).to.deep.equal([49.5, 5.5, 9.5]);
     expect(vds.annotationPosition(layout, { inline: 120.5, crossline: 892, time: 202 })).to.deep.equal([50, 17.5, 10]);
+    // OpenVDS 3.4 (Python, on this dataset): IJKCoordinateTransformer(layout).annotationToVoxelPosition((120, 880, 200)) == (49, 5, 9).
+    expect(vds.IJKCoordinateTransformer.fromLayout(layout).annotationToVoxelPosition([120, 880, 200])).to.deep.equal([49, 5, 9]);
     const [x, y] = [header(0, 181) / 10, header(0, 185) / 10];
     const position = vds.annotationPosition(layout, { worldX: x, worldY: y, time: 4 });
     expect(position[0]).to.equal(0.5);

@@ -175,6 +175,8 @@ function checkedRange(axis: Axis, value: AnnotationValue): readonly [number, num
  * The continuous voxel position (one coordinate per dimension, voxel k's centre at k + 0.5) of an
  * annotation point, for `requestVolumeSamples`/`requestVolumeTraces`. Every axis needs a value (world
  * X/Y may stand for inline and crossline); values are not snapped, so interpolation sees them as given.
+ * This is `IJKCoordinateTransformer.annotationToVoxelPosition` + 0.5: OpenVDS's IJK positions put
+ * sample k at k, its sampling requests at k + 0.5.
  */
 export function annotationPosition(layout: VolumeDataLayout, selection: AnnotationSelection): number[] {
   const { axes, values, world } = resolve(layout, selection);
