@@ -179,6 +179,9 @@ export function renderSlice(slice: ShapedSubset<VolumeDataTypedArray>, options: 
   if (options.height !== undefined && (!Number.isInteger(options.height) || options.height < 1 || options.height > 16384)) {
     throw new InvalidArgumentError(`height must be an integer in 1…16384, got ${options.height}`);
   }
+  if (options.resampling !== undefined && options.resampling !== 'nearest' && options.resampling !== 'bilinear') {
+    throw new InvalidArgumentError(`resampling must be nearest or bilinear, got ${String(options.resampling)}`);
+  }
   const { down, across } = pictureAxes(slice);
   const [downAxis, acrossAxis] = [slice.axes[down]!, slice.axes[across]!];
   const [rows, cols] = [downAxis.count, acrossAxis.count];
@@ -208,10 +211,7 @@ export function renderSlice(slice: ShapedSubset<VolumeDataTypedArray>, options: 
   const canvas: Canvas = { width, height, rgb: new Uint8Array(width * height * 3).fill(BACKGROUND[0]) };
 
   // The plot.
-  const bilinear = (options.resampling ?? 'bilinear') === 'bilinear' && rows > 1 && cols > 1;
-  if (options.resampling !== undefined && options.resampling !== 'nearest' && options.resampling !== 'bilinear') {
-    throw new InvalidArgumentError(`resampling must be nearest or bilinear, got ${String(options.resampling)}`);
-  }
+  const bilinear = (options.resampling ?? 'bilinear') === 'bilinear';
   const scale = 1 / (hi - lo);
   for (let py = 0; py < plotHeight; py++) {
     const v = ((py + 0.5) * rows) / plotHeight - 0.5;
