@@ -1,29 +1,27 @@
-// rxvds command line: one binary, a sub-command per job, one-line errors and exit codes.
-import { destroyChunkPool } from '../src/index.js';
-import { copyCommand } from './commands/copy.js';
-import { demoCommand } from './commands/demo.js';
-import { exportSegyCommand } from './commands/exportSegy.js';
-import { importSegyCommand } from './commands/importSegy.js';
-import { infoCommand } from './commands/info.js';
-import { sliceCommand } from './commands/slice.js';
-import { type Command, parseCommandLine, UsageError } from './lib/command.js';
+// rxvds command line: one binary, a sub-command per job, one-line errors and exit codes
+// (1 for a failure, 2 for a bad command line, 130/143 for Ctrl-C/SIGTERM).
+import { connectionStringSecrets, redactSecrets, scrub, urlSecrets } from '../sources/redact.js';
+import { catalog } from './commands/catalog.js';
+import { parseCommandLine, UsageError } from './lib/command.js';
+import { interruption } from './lib/interrupt.js';
+import { packageVersion } from './lib/version.js';
 
 // The AWS SDK warns about Node 20 on every S3 client it creates; rxvds pins a version that supports it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const commands: Command[] = [demoCommand, infoCommand, sliceCommand, copyCommand, importSegyCommand, exportSegyCommand];
-
 function usage(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const width = Math.max(...catalog.map((c) => c.name.length));
   return [
     'rxvds: OpenVDS volume data stores from the command line',
     '',
     'Usage: rxvds <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...catalog.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Every command takes --connection STRING (OpenVDS connection string) and --help.',
+    'Commands that write refuse to replace existing outputs unless given --overwrite.',
+    'rxvds --version prints the version.',
   ].join('\n');
 }
 
@@ -33,21 +31,47 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) throw new UsageError(`unknown command "${name}"; run rxvds --help`);
-  const { positionals, values } = parseCommandLine(command, rest);
-  if (values.help) {
-    console.log(`Usage: ${command.usage}\n\n${command.summary}`);
+  if (name === '--version' || name === '-V') {
+    console.log(packageVersion());
     return 0;
   }
-  await command.run(positionals, values);
+  const entry = catalog.find((c) => c.name === name);
+  if (!entry) throw new UsageError(`unknown command "${name}"; run rxvds --help`);
+  const command = await entry.load();
+  const { positionals, values } = parseCommandLine(command, rest);
+  if (values.help) {
+    console.log(`Usage: ${command.usage}\n\n${entry.summary}`);
+    return 0;
+  }
+  try {
+    await command.run(positionals, values);
+  } finally {
+    // The workers would keep the process alive for their idle timeout.
+    await (await import('../src/index.js')).destroyChunkPool();
+  }
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (error: unknown) => {
-    process.stderr.write(`rxvds: ${error instanceof Error ? error.message : String(error)}\n`);
+/** Credentials given on the command line (URL userinfo and tokens, connection-string values): never printed. */
+function commandLineSecrets(argv: readonly string[]): string[] {
+  return argv.flatMap((arg, i) => {
+    const connection = /^(?:-c|--connection|--destination-connection)$/.test(argv[i - 1] ?? '') ? arg
+      : /^--(?:destination-)?connection=/.test(arg) ? arg.slice(arg.indexOf('=') + 1) : undefined;
+    return connection === undefined ? urlSecrets(arg) : connectionStringSecrets(connection);
+  });
+}
+
+interruption.listen();
+const argv = process.argv.slice(2);
+main(argv).then(
+  async (code) => {
+    if (interruption.exitCode !== undefined) await interruption.finish();
+    process.exitCode = code;
+  },
+  async (error: unknown) => {
+    if (interruption.exitCode !== undefined) await interruption.finish();
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`rxvds: ${scrub(redactSecrets(message), commandLineSecrets(argv))}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },
-).finally(() => destroyChunkPool());
+);

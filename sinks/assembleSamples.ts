@@ -1,45 +1,32 @@
-// Sink operator: interpolates every sample planned for a decoded chunk into the Float32 result
-// (format sheet 5.4). Chunks arrive as physical R32 values, margins included, no-values kept.
+// Sink operator: interpolates every sample planned for a decoded chunk into the result (format
+// sheet 5.3–5.5). Chunks arrive in the channel's own format (SamplingRules.decodeFormat), margins
+// included; `out` is Float32Array for samples and traces (OpenVDS writes (float)value) and
+// Float64Array where the sampler's double results must survive (projected subsets).
 import { defer, map, type OperatorFunction } from 'rxjs';
-import { InterpolationMethod } from '../src/enums.js';
 import { createVolumeSampler } from '../src/engine/volumeSampler.js';
 import type { SamplePlan } from '../src/engine/samplePlan.js';
+import { samplerBlock, type SamplingRules } from '../src/engine/sampleRules.js';
 import type { ProgressEvent } from '../src/request.js';
 import type { DecodedChunk } from '../operators/decodeChunks.js';
 
-export interface SampleTarget {
-  method: InterpolationMethod;
-  /** Value written where the result is no-value (only when the channel uses no-value). */
-  replacementNoValue: number;
-}
-
-export function assembleSamples(plan: SamplePlan, out: Float32Array, target: SampleTarget): OperatorFunction<DecodedChunk, ProgressEvent> {
+export function assembleSamples(plan: SamplePlan, out: Float32Array | Float64Array, rules: SamplingRules): OperatorFunction<DecodedChunk, ProgressEvent> {
   const layer = plan.layer;
   const channel = layer.channelDescriptor;
   const p = layer.partition;
   const axes = p.chunkedDimensions.slice(0, 3);
-  const method = channel.isDiscrete() ? InterpolationMethod.Nearest : target.method;
+  const { local } = plan;
   return (decoded) => defer(() => {
     let done = 0;
     return decoded.pipe(map((chunk): ProgressEvent => {
       const size = p.chunkVoxelSize(chunk.chunkIndex);
       const blockSize: [number, number, number] = [1, 1, 1];
       axes.forEach((d, i) => { blockSize[i] = size[d]!; });
-      const data = new Float32Array(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength / 4);
-      const sample = createVolumeSampler({ data, size: blockSize }, {
-        method,
-        noValue: channel.useNoValue ? { noValue: channel.noValue, replacementNoValue: target.replacementNoValue } : undefined,
+      const sample = createVolumeSampler(samplerBlock(chunk.bytes, blockSize, rules, channel), {
+        method: rules.method,
+        noValue: rules.noValue,
         valueRangeMin: channel.valueRangeMin, valueRangeMax: channel.valueRangeMax,
       });
-      const origin = p.chunkMinMax(chunk.chunkIndex, true).min;
-      // OpenVDS takes positions as f32 and scales them in f32; a 2D layer's third coordinate is fixed.
-      const local = [0, 0, plan.unusedCoordinate];
-      for (const i of plan.byChunk.get(chunk.chunkIndex) ?? []) {
-        axes.forEach((d, k) => {
-          local[k] = Math.fround(Math.fround(Math.fround(plan.positions[i * 6 + d]!) - origin[d]!) * Math.fround(1 / (1 << p.lodShift(d))));
-        });
-        out[i] = sample(local[0]!, local[1]!, local[2]!);
-      }
+      for (const i of plan.byChunk.get(chunk.chunkIndex) ?? []) out[i] = sample(local[i * 3]!, local[i * 3 + 1]!, local[i * 3 + 2]!);
       done++;
       return { kind: 'progress', completionFactor: done / plan.byChunk.size, chunksDone: done, chunkCount: plan.byChunk.size };
     }));

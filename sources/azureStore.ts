@@ -7,7 +7,8 @@ import { throwIfAborted } from './abort.js';
 import { assertSafeKey } from './keys.js';
 import { chunkMetadataFrom, contentDisposition, contentTypeOf } from './metadataHeaders.js';
 import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
-import { httpStatus, scrub, storeFailure, truncatedBody } from './storeErrors.js';
+import { scrub } from './redact.js';
+import { httpStatus, storeFailure, truncatedBody } from './storeErrors.js';
 
 export interface AzureStoreOptions {
   /** Blobs per listing page (at most 5000 on Azure). */

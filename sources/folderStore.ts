@@ -2,8 +2,8 @@
 // Writes go to a temporary file that is renamed into place, so readers never see half an object.
 import { randomBytes } from 'node:crypto';
 import { readFile as readFileCallback } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { mkdir, open, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { CanceledError, StoreError } from '../src/errors.js';
 import { throwIfAborted } from './abort.js';
 import { assertSafeKey } from './keys.js';
@@ -13,6 +13,8 @@ const TEMP_SUFFIX = '.rxvds-tmp';
 
 export class FolderStore implements Store {
   readonly description: string;
+  /** The root with symbolic links resolved, once it exists. */
+  private realRoot: string | undefined;
 
   constructor(readonly root: string) {
     this.description = root;
@@ -74,18 +76,27 @@ export class FolderStore implements Store {
     const temp = `${path}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
     try {
       await mkdir(dirname(path), { recursive: true });
+      await this.assertInsideRoot('write', key, path);
       await writeFile(temp, data, { signal: options?.signal });
       await rename(temp, path);
     } catch (error) {
       await rm(temp, { force: true });
       throwIfAborted(options?.signal);
+      if (error instanceof StoreError) throw error;
       throw new StoreError(`Cannot write ${key} in ${this.root}: ${(error as Error).message}`, -1, { cause: error });
     }
   }
 
   async delete(key: string, options?: ReadOptions): Promise<void> {
     throwIfAborted(options?.signal);
-    await rm(this.path(key), { force: true });
+    const path = this.path(key);
+    try {
+      await this.assertInsideRoot('delete', key, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    await rm(path, { force: true });
   }
 
   async *list(prefix = '', options?: ReadOptions): AsyncIterable<string> {
@@ -110,6 +121,20 @@ export class FolderStore implements Store {
     const path = join(this.root, ...key.split('/'));
     if (relative(this.root, path).startsWith('..')) throw new TypeError(`Invalid object key "${key}"`);
     return path;
+  }
+
+  /**
+   * A layer folder that is a symbolic link would take writes out of the dataset: the object's
+   * folder must resolve inside the root. (The object itself may be a link: the rename replaces
+   * the link, never its target.)
+   */
+  private async assertInsideRoot(verb: 'write' | 'delete', key: string, path: string): Promise<void> {
+    const root = (this.realRoot ??= await realpath(this.root));
+    const folder = await realpath(dirname(path));
+    const inside = relative(root, folder);
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+      throw new StoreError(`Cannot ${verb} ${key} in ${this.root}: its folder is a symbolic link to ${folder}, outside the dataset`, -1);
+    }
   }
 
   private missingOrThrow(error: unknown, key: string, options?: ReadOptions): undefined {

@@ -1,15 +1,17 @@
 // Maps an OpenVDS URL (plus connection string) to a Store. Remote stores come wrapped in
 // withRetry and withConcurrencyLimit; the connection-string keys are OpenVDS's, per service.
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConnectionString, type ConnectionOptions } from '../src/connectionString.js';
-import { InvalidArgumentError } from '../src/errors.js';
-import { AzureStore } from './azureStore.js';
+import { InvalidArgumentError, InvalidOperationError } from '../src/errors.js';
+import type { AzureStore } from './azureStore.js';
 import { FolderStore } from './folderStore.js';
-import { GcsStore } from './gcsStore.js';
+import type { GcsStore } from './gcsStore.js';
 import { HttpStore } from './httpStore.js';
 import { MemoryStore } from './memoryStore.js';
-import { S3Store } from './s3Store.js';
+import { redactUrl } from './redact.js';
+import type { S3Store } from './s3Store.js';
 import { VdsFileStore } from './vdsFileStore.js';
 import type { Store } from './store.js';
 import { withConcurrencyLimit } from './withConcurrencyLimit.js';
@@ -32,6 +34,28 @@ export const REMOTE_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 100, ma
 const ENGINE_KEYS = new Set([
   'loglevel', 'log_level', 'requestthreadcount', 'request_thread_count', 'waveletadaptivetolerance', 'waveletadaptiveratio',
 ]);
+
+// The cloud SDKs are optional peer dependencies: a user of local files neither installs nor loads
+// them. Their stores load (synchronously, so openStore stays synchronous) on the first URL that needs one.
+const requireModule = createRequire(import.meta.url);
+const AWS_SDK = '@aws-sdk/client-s3';
+const AZURE_SDK = '@azure/storage-blob';
+
+function cloudModule<T>(path: string, sdk: string, schemes: string): T {
+  try {
+    return requireModule(path) as T;
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(`'${sdk}'`)) {
+      throw new InvalidOperationError(`${schemes} datasets need the optional package ${sdk}, which is not installed: run "npm install ${sdk}" next to rxvds`);
+    }
+    throw error;
+  }
+}
+
+const s3Module = () => cloudModule<typeof import('./s3Store.js')>('./s3Store.js', AWS_SDK, 's3:// and gs://');
+const gcsModule = () => cloudModule<typeof import('./gcsStore.js')>('./gcsStore.js', AWS_SDK, 's3:// and gs://');
+const azureModule = () => cloudModule<typeof import('./azureStore.js')>('./azureStore.js', AZURE_SDK, 'azure://, az:// and azuresas://');
 
 export function openStore(url: string, connectionString = '', intent: StoreIntent = 'open'): OpenedStore {
   if (typeof url !== 'string' || url.trim() === '') throw new InvalidArgumentError('The dataset URL is empty');
@@ -56,7 +80,7 @@ export function openStore(url: string, connectionString = '', intent: StoreInten
     case 'http': case 'https':
       return { store: remote(new HttpStore(url)), options };
     default:
-      throw new InvalidArgumentError(`Unknown URL scheme "${scheme}" in ${url}`);
+      throw new InvalidArgumentError(`Unknown URL scheme "${scheme}" in ${redactUrl(url)}`);
   }
 }
 
@@ -120,7 +144,7 @@ function s3Store(rest: string, options: ConnectionOptions): S3Store {
   }
   const expiration = values.expiration === undefined ? undefined : new Date(values.expiration);
   if (expiration && Number.isNaN(expiration.getTime())) throw new InvalidArgumentError(`Invalid Expiration connection string parameter: "${values.expiration}"`);
-  return new S3Store({
+  return new (s3Module().S3Store)({
     bucket,
     prefix,
     region: values.region,
@@ -144,9 +168,10 @@ function azureStore(rest: string, options: ConnectionOptions, connectionString: 
     const values = pick(options, 'Azure', { accountName: ['accountname'], bearerToken: ['bearertoken'], sasToken: ['sastoken'], blobEndpoint: ['blobendpoint'] });
     if (!values.accountName && !values.blobEndpoint) throw new InvalidArgumentError('An Azure connection string with a BearerToken or SasToken needs AccountName');
     const blobEndpoint = values.blobEndpoint ?? `https://${values.accountName}.blob.core.windows.net`;
-    if (values.bearerToken) return AzureStore.withBearerToken(values.accountName ?? '', values.bearerToken, container, prefix, { blobEndpoint });
+    const { AzureStore: Azure } = azureModule();
+    if (values.bearerToken) return Azure.withBearerToken(values.accountName ?? '', values.bearerToken, container, prefix, { blobEndpoint });
     const sas = values.sasToken!.replace(/^\?/, '');
-    return AzureStore.fromContainerUrl(`${blobEndpoint.replace(/\/+$/, '')}/${encodeURIComponent(container)}?${sas}`, prefix);
+    return Azure.fromContainerUrl(`${blobEndpoint.replace(/\/+$/, '')}/${encodeURIComponent(container)}?${sas}`, prefix);
   }
   // The Azure SDK reads its connection string case-sensitively: pass the original text on.
   const azureConnection = connectionString.split(';')
@@ -155,7 +180,7 @@ function azureStore(rest: string, options: ConnectionOptions, connectionString: 
   if (azureConnection === '') {
     throw new InvalidArgumentError('An Azure dataset needs a connection string: an Azure Storage one (AccountName=...;AccountKey=...), or AccountName with BearerToken or SasToken');
   }
-  return AzureStore.fromConnectionString(azureConnection, container, prefix);
+  return azureModule().AzureStore.fromConnectionString(azureConnection, container, prefix);
 }
 
 /** `azuresas://host/container/prefix` with `Suffix=?<SAS>` appended to every URL. */
@@ -173,7 +198,7 @@ function azureSasStore(rest: string, options: ConnectionOptions): AzureStore {
   if (segments.length <= accountSegments) throw new InvalidArgumentError('An azuresas:// URL needs a container');
   const containerPath = segments.slice(0, accountSegments + 1).join('/');
   const query = suffix === '' || suffix.startsWith('?') ? suffix : `?${suffix}`;
-  return AzureStore.fromContainerUrl(`${base.origin}/${containerPath}${query}`, segments.slice(accountSegments + 1).join('/'));
+  return azureModule().AzureStore.fromContainerUrl(`${base.origin}/${containerPath}${query}`, segments.slice(accountSegments + 1).join('/'));
 }
 
 const GCS_UNSUPPORTED = ['credentialsfile', 'jsoncredentials', 'signedurl'];
@@ -188,7 +213,7 @@ function gcsStore(rest: string, options: ConnectionOptions): GcsStore {
   if ((values.accessKeyId === undefined) !== (values.secretKey === undefined)) {
     throw new InvalidArgumentError('A GS connection string needs both AccessKeyId and SecretKey (an HMAC key), or neither');
   }
-  return new GcsStore({
+  return new (gcsModule().GcsStore)({
     bucket, prefix, accessKeyId: values.accessKeyId, secretAccessKey: values.secretKey, token: values.token, endpoint: values.endpoint,
   });
 }

@@ -1,6 +1,8 @@
 // Turns the errors of HTTP clients and cloud SDKs into StoreError (HTTP status as code) or
-// CanceledError, with messages and causes scrubbed of the credentials the store was given.
+// CanceledError, with messages and causes scrubbed of the credentials the store was given and of any
+// credentials in URLs they quote.
 import { CanceledError, StoreError } from '../src/errors.js';
+import { redactSecrets, scrub } from './redact.js';
 
 interface ClientError {
   name?: string;
@@ -35,23 +37,13 @@ export function storeFailure(error: unknown, what: string, secrets: readonly str
   const e = (error ?? {}) as ClientError;
   const status = httpStatus(error) ?? -1;
   const code = e.code ?? (e.name && e.name !== 'Error' ? e.name : undefined);
-  const fullDetail = scrub(e.message || String(code ?? status), secrets);
+  const fullDetail = redactSecrets(scrub(e.message || String(code ?? status), secrets));
   const cause = Object.assign(new Error(fullDetail), { name: e.name ?? 'Error', code });
   // Services append request ids and times on further lines; the cause keeps them.
   const detail = fullDetail.split('\n')[0]!.trim();
   const label = code !== undefined && !detail.includes(String(code)) ? `${code}: ` : '';
   const statusText = status > 0 ? `HTTP ${status} ` : '';
-  return new StoreError(scrub(`${what}: ${statusText}${label}${detail}`, secrets), status, { cause });
-}
-
-/** Replaces every occurrence of a secret value (and its URL-encoded form) with `***`. */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) result = result.split(form).join('***');
-  }
-  return result;
+  return new StoreError(redactSecrets(scrub(`${what}: ${statusText}${label}${detail}`, secrets)), status, { cause });
 }
 
 /** `code` of the error for a response body that ended before its Content-Length. */

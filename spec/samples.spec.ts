@@ -92,7 +92,7 @@ describe('requestVolumeSamples, requestVolumeTraces, requestProjectedVolumeSubse
   it('prefetches a chunk into the cache and refuses bad sample arguments', async () => {
     const prefetch = manager.prefetchVolumeChunk(3);
     expect(await prefetch.waitForCompletion(), prefetch.errorMessage).to.equal(true);
-    expect(() => manager.requestVolumeSamples([[1, 2]])).to.throw(vds.InvalidArgumentError, /needs 3 coordinates/);
+    expect(() => manager.requestVolumeSamples([[1, 2]])).to.throw(vds.InvalidArgumentError, /samplePositions\[0\] needs 3 to 6 coordinates, got \[1, 2\]/);
     expect(() => manager.requestVolumeSamples([[1, 2, NaN]])).to.throw(vds.InvalidArgumentError, /non-finite/);
     expect(() => manager.requestVolumeTraces([[1, 2, 3]], 4)).to.throw(vds.InvalidArgumentError, /traceDimension 4/);
     expect(() => manager.prefetchVolumeChunk(10_000)).to.throw(vds.InvalidArgumentError, /outside/);

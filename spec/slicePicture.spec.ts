@@ -1,11 +1,10 @@
 // Slice pictures: PNG structure and size, colour maps against their published anchor colours, the
 // colour bar, clip/percentile/gain, 4D refusal, and `rxvds slice --inline` on F3.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { inflateSync } from 'node:zlib';
 import * as vds from '../src/index.js';
+import { buildCli, rxvds } from './support/cli.js';
 import { segyFile } from './support/testdata.js';
 import { useTempFolder } from './support/tempFolder.js';
 
@@ -154,16 +153,18 @@ describe('slice pictures', () => {
   describe('rxvds slice', function () {
     this.timeout(120_000);
     const inFolder = useTempFolder('slice');
-    const cli = (args: string[]) => promisify(execFile)(process.execPath, ['--import=tsx', 'bin/rxvds.ts', 'slice', ...args],
-      { env: { ...process.env, NODE_V8_COVERAGE: '' } });
+    // The compiled CLI, run from the temporary folder as a user would.
+    const cli = (args: string[]) => rxvds(['slice', ...args], inFolder());
 
     before(async () => {
-      await vds.segy.importSegy(segyFile('f3.sgy'), inFolder('f3'), { lodLevels: vds.LODLevels.LODLevels_None });
+      await Promise.all([buildCli(), vds.segy.importSegy(segyFile('f3.sgy'), inFolder('f3'), { lodLevels: vds.LODLevels.LODLevels_None }),
+        vds.segy.importSegy(segyFile('small-ps.sgy'), inFolder('ps'), { prestack: true, lodLevels: vds.LODLevels.LODLevels_None })]);
     });
 
     it('--inline 120 writes an annotated PNG of that inline', async () => {
       const out = inFolder('inline.png');
-      const { stdout } = await cli([inFolder('f3'), '--inline', '120', '--width', '480', '--colormap', 'grey', '--clip', '3000', '--out', out]);
+      const { code, stdout, stderr } = await cli(['f3', '--inline', '120', '--width', '480', '--colormap', 'grey', '--clip', '3000', '--out', 'inline.png']);
+      expect(code, stderr).to.equal(0);
       expect(stdout).to.contain('1350 samples').and.to.contain('Inline 120');
       const decoded = decodePNG(new Uint8Array(readFileSync(out)));
       expect(decoded.width).to.equal(480);
@@ -179,10 +180,20 @@ describe('slice pictures', () => {
       }
     });
 
+    it('on 4D data, asks for the fourth coordinate instead of drawing a wrong picture', async () => {
+      const refused = await cli(['ps', '--inline', '1', '--out', 'ps.png']);
+      expect(refused.code).to.equal(2);
+      expect(refused.stderr).to.contain('this subset spans Sample ×10, Trace (offset) ×2, Crossline ×3').and.to.contain('--at AXIS=VALUE');
+      const chosen = await cli(['ps', '--inline', '1', '--at', 'offset=2', '--out', 'ps.png', '--width', '200']);
+      expect(chosen.code, chosen.stderr).to.equal(0);
+      expect(chosen.stdout).to.contain('30 samples').and.to.contain('Trace (offset) 2, Inline 1');
+      expect(decodePNG(new Uint8Array(readFileSync(inFolder('ps.png')))).width).to.equal(200);
+    });
+
     it('quotes the valid range for an inline outside the survey (exit code 1)', async () => {
-      const failure = await cli([inFolder('f3'), '--inline', '5000', '--out', inFolder('x.png')]).then(() => undefined, (e: { code: number; stderr: string }) => e);
-      expect(failure?.code).to.equal(1);
-      expect(failure?.stderr.trim()).to.equal('rxvds: Inline 5000 is outside 111..133 (step 1)');
+      const failure = await cli(['f3', '--inline', '5000', '--out', 'x.png']);
+      expect(failure.code).to.equal(1);
+      expect(failure.stderr.trim()).to.equal('rxvds: Inline 5000 is outside 111..133 (step 1)');
     });
   });
 });

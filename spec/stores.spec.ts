@@ -1,12 +1,13 @@
 import { expect } from 'chai';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderStore } from '../sources/folderStore.js';
 import { MemoryStore } from '../sources/memoryStore.js';
 import { openStore } from '../sources/openStore.js';
 import { parseConnectionString, redactConnectionString } from '../src/connectionString.js';
-import { InvalidArgumentError } from '../src/errors.js';
+import { InvalidArgumentError, StoreError } from '../src/errors.js';
+import { rejection } from './support/rejection.js';
 import { storeConformance } from './support/storeConformance.js';
 
 let memoryCount = 0;
@@ -34,6 +35,33 @@ describe('folder store writes', () => {
       await rm(root, { recursive: true, force: true });
     }
   });
+
+  it('refuses to write or delete through a layer folder linked outside the dataset; a linked root is fine', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'rxvds-links-'));
+    try {
+      const [root, outside] = [join(base, 'dataset'), join(base, 'outside')];
+      await mkdir(root);
+      await mkdir(outside);
+      await symlink(outside, join(root, 'Dimensions_012LOD0'));
+      const store = new FolderStore(root);
+      const error = await rejection(store.set('Dimensions_012LOD0/0', new Uint8Array(4)));
+      expect(error).to.be.instanceOf(StoreError);
+      expect(error.message).to.equal(`Cannot write Dimensions_012LOD0/0 in ${root}: its folder is a symbolic link to ${outside}, outside the dataset`);
+      await store.set('Other/0', new Uint8Array([7]));
+      expect(await readdir(outside)).to.deep.equal([]);
+
+      await symlink(join(root, 'Other', '0'), join(outside, '0'));
+      expect((await rejection(store.delete('Dimensions_012LOD0/0'))).message).to.match(/^Cannot delete Dimensions_012LOD0\/0 .* outside the dataset$/);
+      expect(await readdir(outside)).to.deep.equal(['0']);
+
+      const linkedRoot = new FolderStore(join(base, 'link-to-dataset'));
+      await symlink(root, join(base, 'link-to-dataset'));
+      await linkedRoot.set('Other/1', new Uint8Array([9]));
+      expect([...(await store.get('Other/1'))!]).to.deep.equal([9]);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('URLs and connection strings', () => {
@@ -41,7 +69,7 @@ describe('URLs and connection strings', () => {
     const options = parseConnectionString(' Region = eu-north-1 ;EndpointOverride=http://127.0.0.1:9000; ');
     expect(options.get('region')).to.equal('eu-north-1');
     expect(options.get('endpointoverride')).to.equal('http://127.0.0.1:9000');
-    expect(() => parseConnectionString('Region')).to.throw(InvalidArgumentError, /Missing required = sign for name Region/);
+    expect(() => parseConnectionString('Region')).to.throw(InvalidArgumentError, /Missing required = sign in part 1 of the connection string "\*\*\*"/);
     expect(() => parseConnectionString('=x')).to.throw(InvalidArgumentError, /Empty name/);
   });
 

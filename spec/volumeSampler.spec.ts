@@ -86,7 +86,9 @@ describe('volumeSampler', () => {
       expect(() => createVolumeSampler({ data, size: S }, { method: InterpolationMethod.Nearest, valueRangeMin: 0, valueRangeMax: Infinity }))
         .to.throw('Sampler value range must be finite, got [0, Infinity]');
       expect(() => createVolumeSampler({ data: [1] as unknown as Float32Array, size: [1, 1, 1] }, { method: InterpolationMethod.Nearest, valueRangeMin: 0, valueRangeMax: 1 }))
-        .to.throw('SamplerBlock data must be a Float32Array or a Float64Array');
+        .to.throw('SamplerBlock data must be a Float32Array, Float64Array, Uint8Array, Uint16Array or Uint32Array');
+      expect(() => createVolumeSampler({ data: new Uint8Array(1), size: [1, 1, 1] }, { method: InterpolationMethod.Nearest, valueRangeMin: 0, valueRangeMax: 1 }))
+        .to.throw('SamplerBlock with U8/U16 codes needs their integerScale and integerOffset');
     });
   });
 
@@ -122,8 +124,9 @@ describe('volumeSampler', () => {
       expect(plain(3.9, 2.1, 0.5)).to.equal(-999.25);
     });
 
-    it('compares against the no-value as f32 and returns the replacement as f32, as OpenVDS holds them', () => {
-      const noValue = { noValue: 0.1, replacementNoValue: 0.3 };
+    it('compares elements with the no-value exactly (f64 data in double) and returns the replacement as f32', () => {
+      // The caller converts the no-value to the element type (ConvertNoValue): f32(0.1) for R32 and R64 data.
+      const noValue = { noValue: F(0.1), replacementNoValue: 0.3 };
       expect(sampler([1, 1, 1], new Float32Array([0.1]), InterpolationMethod.Nearest, { noValue })(0, 0, 0)).to.equal(F(0.3));
       const s = sampler([2, 1, 1], new Float64Array([F(0.1), 0.1]), InterpolationMethod.Nearest, { noValue });
       expect(s(0.5, 0.5, 0.5)).to.equal(F(0.3));
@@ -458,6 +461,36 @@ describe('volumeSampler', () => {
       const huge = new Float32Array([3e38, -3e38]);
       expect(sampler([2, 1, 1], huge, InterpolationMethod.Linear)(0.5, 0.5, 0.5)).to.be.NaN;
       expect(sampler([2, 1, 1], new Float32Array([3e38, 1]), InterpolationMethod.Linear)(0.5, 0.5, 0.5)).to.equal(F(3e38));
+    });
+  });
+
+  describe('native elements', () => {
+    const codes = { integerScale: 0.5, integerOffset: -10 };
+    const physical = (code: number) => F(-10 + F(0.5 * code));
+
+    it('U8/U16 codes: sums physical values in f32, finds no-value by code, not by physical value', () => {
+      // Code 20 is physically 0, the same as a no-value number 0 would be; only code 255 is no-value.
+      const u8 = new Uint8Array([20, 30, 255, 41]);
+      const s = createVolumeSampler({ data: u8, size: [4, 1, 1], codes }, {
+        method: InterpolationMethod.Linear, valueRangeMin: -10, valueRangeMax: 117, noValue: { noValue: 255, replacementNoValue: -1 },
+      });
+      expect(s(0.5, 0.5, 0.5)).to.equal(0);
+      expect(s(1.25, 0.5, 0.5)).to.equal(F(F(F(F(physical(20) - 5) * 0.25) + 0) + 5));
+      // 2.25: nearest is the no-value code; 1.75: its neighbour code 255 is skipped, weights renormalised.
+      expect(s(2.25, 0.5, 0.5)).to.equal(F(-1));
+      expect(s(1.75, 0.5, 0.5)).to.equal(physical(30));
+      const u16 = createVolumeSampler({ data: new Uint16Array([1000, 65535, 3000]), size: [3, 1, 1], codes }, {
+        method: InterpolationMethod.Nearest, valueRangeMin: 0, valueRangeMax: 1, noValue: { noValue: 65535, replacementNoValue: 7 },
+      });
+      expect([u16(0.5, 0, 0), u16(1.5, 0, 0), u16(2.5, 0, 0)]).to.deep.equal([physical(1000), 7, physical(3000)]);
+    });
+
+    it('U32 elements accumulate in double, as OpenVDS does for uint32', () => {
+      const big = 16777217; // 2^24 + 1: not an f32
+      const s = createVolumeSampler({ data: new Uint32Array([big, big + 2]), size: [2, 1, 1] }, {
+        method: InterpolationMethod.Linear, valueRangeMin: 0, valueRangeMax: 1,
+      });
+      expect(s(1, 0.5, 0.5)).to.equal(big + 1);
     });
   });
 

@@ -1,19 +1,23 @@
 // VolumeDataAccessManager: validates requests synchronously, then runs them as reactive pipelines.
-import { defer, endWith, finalize, from, map, type Observable } from 'rxjs';
+import { concat, defer, endWith, finalize, from, map, type Observable, of } from 'rxjs';
 import { AccessMode, DimensionsND, InterpolationMethod, VDSProduceStatus, VolumeDataFormat } from './enums.js';
 import { InvalidArgumentError, InvalidOperationError } from './errors.js';
 import type { VolumeDataLayer } from './geometry/layers.js';
 import type { Index6 } from './geometry/partition.js';
-import { chunkCopy, planSubset } from './engine/subsetPlan.js';
+import { chunkCopy, planSubset, subsetChunkCount } from './engine/subsetPlan.js';
 import { closeGate, createDeliveryGate } from './engine/deliveryGate.js';
-import { planSamples, positionsOf, tracePositions } from './engine/samplePlan.js';
+import { planProjection, planSamples, type SamplePlan, tracePositions } from './engine/samplePlan.js';
+import { projectedValueConverter, type SampleRequestKind, samplingRules, type SamplingRules } from './engine/sampleRules.js';
+import { u64Element } from './convert.js';
 import { dimensionsOf } from './geometry/dimensionGroup.js';
-import { isQuantizedFormat, quantizeWithReciprocalScale, bucketCount, targetNoValue, targetValueConverter } from './convert.js';
-import { channelValuesOf } from './engine/layerReader.js';
-import { bufferByteSize, checkedOutputBytes, typedView, type VolumeDataTypedArray } from './formats.js';
+import { bufferByteSize, typedView, type VolumeDataTypedArray } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
-import { type RequestEvent, VolumeDataRequest } from './request.js';
+import { type ProgressEvent, type RequestEvent, VolumeDataRequest } from './request.js';
+import {
+  boxArgument, checkAllocation, checkRequestChunks, dataOutArgument, enumArgument, integerArgument, positionsArgument,
+  replacementNoValueArgument,
+} from './requestArguments.js';
 import type { VDS } from './vds.js';
 import { workerCount } from './workers/pool.js';
 import { assembleSubset } from '../sinks/assembleSubset.js';
@@ -49,8 +53,12 @@ export interface ProjectedSubsetOptions extends VolumeSubsetOptions {
   voxelPlane: readonly [number, number, number, number];
   /** The 2D group the output spans; the remaining dimension of the layer's group is projected. */
   projectedDimensions: DimensionsND;
+  /** `Linear` by default. Unlike samples and traces, discrete channels are interpolated too (as OpenVDS does). */
   interpolationMethod?: InterpolationMethod;
 }
+
+/** Bytes of one sample position in the sampler's plans: 6 doubles. */
+const POSITION_BYTES = 6 * 8;
 
 /** Chunks in flight per request: enough to keep every worker and the IO busy. */
 function chunksInFlight(): number {
@@ -76,9 +84,12 @@ export class VolumeDataAccessManager {
     const layer = this.readableLayer(options);
     const [lo, hi] = this.checkedBox(layer, min, max);
     const format = this.outputFormat(layer, options.format);
-    const plan = planSubset(layer, lo, hi);
+    replacementNoValueArgument(options.replacementNoValue);
     const byteSize = this.getVolumeSubsetBufferSize(min, max, format, options.lod, options.channel, options.dimensionsND);
-    const out = options.dataOut ? checkedOutputBytes(options.dataOut, format, byteSize) : undefined;
+    const out = options.dataOut !== undefined ? dataOutArgument(options.dataOut, format, byteSize) : undefined;
+    if (!out) checkAllocation(`The ${VolumeDataFormat[format]} subset ${this.boxText(lo, hi)}`, byteSize);
+    checkRequestChunks(subsetChunkCount(layer, lo, hi));
+    const plan = planSubset(layer, lo, hi);
     const reader = this.vds.reader(layer);
     return defer(() => {
       // A shared buffer lets workers copy decoded chunks into it directly, off the main thread.
@@ -110,8 +121,8 @@ export class VolumeDataAccessManager {
 
   volumeSamples$(samplePositions: ArrayLike<number>[] | Float32Array | Float64Array, options: SampleOptions = {}): Observable<RequestEvent<Float32Array>> {
     const layer = this.readableLayer(options);
-    const positions = this.checkedPositions(samplePositions, 'samplePositions');
-    return this.sampled$(layer, positions, positions.length / 6, options);
+    const positions = positionsArgument(samplePositions, this.vds.layout.getDimensionality(), 'samplePositions');
+    return this.sampled$('samples', layer, positions, positions.length / 6, options);
   }
 
   /** Traces along `traceDimension` through each position (its coordinate in that dimension is ignored); R32. */
@@ -122,8 +133,12 @@ export class VolumeDataAccessManager {
   volumeTraces$(traces: ArrayLike<number>[] | Float32Array | Float64Array, traceDimension: number, options: SampleOptions = {}): Observable<RequestEvent<Float32Array>> {
     const layer = this.readableLayer(options);
     this.checkedTraceDimension(layer, traceDimension);
-    const { positions } = tracePositions(layer, this.checkedPositions(traces, 'tracePositions'), traceDimension);
-    return this.sampled$(layer, positions, positions.length / 6, options, 0.5);
+    const traceStarts = positionsArgument(traces, this.vds.layout.getDimensionality(), 'tracePositions');
+    const traceCount = traceStarts.length / 6;
+    const traceLength = layer.partition.lodSize(0, layer.partition.numSamples[traceDimension]!, traceDimension);
+    checkAllocation(`The sample positions of ${traceCount} traces of ${traceLength} samples`, traceCount * traceLength * POSITION_BYTES);
+    const { positions } = tracePositions(layer, traceStarts, traceDimension);
+    return this.sampled$('traces', layer, positions, positions.length / 6, options, 0.5);
   }
 
   /** A surface through a 3D layer sampled onto the 2D grid of `projectedDimensions` (format sheet 5.3). */
@@ -143,33 +158,30 @@ export class VolumeDataAccessManager {
     const coefficient = (d: number) => plane[groupDims.indexOf(d)]!;
     if (coefficient(projection) === 0) throw new InvalidArgumentError(`voxelPlane has no component along the projected dimension ${projection}`);
     const format = this.outputFormat(layer, options.format);
+    replacementNoValueArgument(options.replacementNoValue);
     const byteSize = this.getProjectedVolumeSubsetBufferSize(min, max, options.projectedDimensions, format, options.lod, options.channel);
-    const out = options.dataOut ? checkedOutputBytes(options.dataOut, format, byteSize) : undefined;
+    const out = options.dataOut !== undefined ? dataOutArgument(options.dataOut, format, byteSize) : undefined;
+    if (!out) checkAllocation(`The ${VolumeDataFormat[format]} projected subset ${this.boxText(lo, hi)}`, byteSize);
     const p = layer.partition;
     const [a, b] = projected as [number, number];
     const na = p.lodSize(lo[a]!, hi[a]!, a), nb = p.lodSize(lo[b]!, hi[b]!, b);
-    const positions = new Float64Array(na * nb * 6);
-    const n = p.numSamples[projection]!;
-    for (let jb = 0; jb < nb; jb++) {
-      for (let ja = 0; ja < na; ja++) {
-        const at = (ja + jb * na) * 6;
-        for (let d = 0; d < 6; d++) positions[at + d] = lo[d]! + 0.5;
-        const pa = lo[a]! + ja * (1 << p.lodShift(a)) + (1 << p.lodShift(a)) / 2;
-        const pb = lo[b]! + jb * (1 << p.lodShift(b)) + (1 << p.lodShift(b)) / 2;
-        const z = -(plane[3] + coefficient(a) * pa + coefficient(b) * pb) / coefficient(projection);
-        positions[at + a] = pa;
-        positions[at + b] = pb;
-        positions[at + projection] = Math.min(Math.max(z, 0.5), n - 0.5);
-      }
-    }
-    const convert = projectedConverter(layer, format, options.replacementNoValue);
-    return this.sampled$(layer, positions, na * nb, { ...options, dataOut: undefined }).pipe(map((event): RequestEvent<VolumeDataTypedArray> => {
-      if (event.kind === 'progress') return event;
+    checkAllocation(`The sample positions of the projected subset ${this.boxText(lo, hi)}`, na * nb * POSITION_BYTES);
+    const plan = planProjection(layer, {
+      min: lo, max: hi, projected: [a, b], projection,
+      plane: [coefficient(a), coefficient(b), coefficient(projection), plane[3]],
+    });
+    const rules = samplingRules('projected', layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
+    const convert = projectedValueConverter(format, layer.channelDescriptor, options.replacementNoValue !== undefined, rules.f32);
+    return defer(() => {
+      // Doubles: R64/U32 channels interpolate in double, and R64 output keeps it.
+      const values = new Float64Array(plan.count);
       const bytes = out ?? new Uint8Array(byteSize);
       const data = (options.dataOut ?? typedView(format, bytes.buffer, bytes.byteOffset, byteSize)) as VolumeDataTypedArray;
-      convert(event.data, data);
-      return { kind: 'data', data };
-    }));
+      return concat(this.interpolated$(plan, rules, values), defer(() => {
+        writeProjected(plan, values, data, format, convert);
+        return of<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data });
+      }));
+    });
   }
 
   getProjectedVolumeSubsetBufferSize(min: readonly number[], max: readonly number[], projectedDimensions: DimensionsND,
@@ -208,32 +220,29 @@ export class VolumeDataAccessManager {
     ));
   }
 
-  private sampled$(layer: VolumeDataLayer, positions: Float64Array, count: number, options: SampleOptions,
+  private sampled$(kind: SampleRequestKind, layer: VolumeDataLayer, positions: Float64Array, count: number, options: SampleOptions,
     unusedCoordinate = 0): Observable<RequestEvent<Float32Array>> {
-    if (options.dataOut && (!(options.dataOut instanceof Float32Array) || options.dataOut.length < count)) {
-      throw new RangeError(`dataOut must be a Float32Array of at least ${count} elements`);
-    }
-    const method = options.interpolationMethod ?? InterpolationMethod.Linear;
-    if (InterpolationMethod[method] === undefined) throw new InvalidArgumentError(`Invalid interpolation method ${method}`);
+    if (options.dataOut !== undefined) dataOutArgument(options.dataOut, VolumeDataFormat.Format_R32, count * 4);
+    replacementNoValueArgument(options.replacementNoValue);
+    const rules = samplingRules(kind, layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
     const plan = planSamples(layer, positions, unusedCoordinate);
-    const reader = this.vds.reader(layer);
-    const replacementNoValue = options.replacementNoValue ?? layer.channelDescriptor.noValue;
     return defer(() => {
       const out = options.dataOut ?? new Float32Array(count);
-      return from(plan.byChunk.keys()).pipe(
-        inFlight(chunksInFlight(), readChunks(reader, { format: VolumeDataFormat.Format_R32 }, this.vds.chunkCache)),
-        assembleSamples(plan, out, { method, replacementNoValue }),
-        endWith<RequestEvent<Float32Array>>({ kind: 'data', data: out }),
-      );
+      return this.interpolated$(plan, rules, out).pipe(endWith<RequestEvent<Float32Array>>({ kind: 'data', data: out }));
     });
   }
 
-  private checkedPositions(input: ArrayLike<number>[] | Float32Array | Float64Array, what: string): Float64Array {
-    try {
-      return positionsOf(input, this.vds.layout.getDimensionality(), what);
-    } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
-    }
+  /** Reads the planned chunks as the rules say and interpolates every planned sample into `out`. */
+  private interpolated$(plan: SamplePlan, rules: SamplingRules, out: Float32Array | Float64Array): Observable<ProgressEvent> {
+    const reader = this.vds.reader(plan.layer);
+    return from(plan.byChunk.keys()).pipe(
+      inFlight(chunksInFlight(), readChunks(reader, { format: rules.decodeFormat, replacementNoValue: rules.decodeReplacement }, this.vds.chunkCache)),
+      assembleSamples(plan, out, rules),
+    );
+  }
+
+  private checkedMethod(method: InterpolationMethod | undefined): InterpolationMethod {
+    return enumArgument<InterpolationMethod>(InterpolationMethod, 'InterpolationMethod', method ?? InterpolationMethod.Linear, 'interpolationMethod');
   }
 
   private checkedTraceDimension(layer: VolumeDataLayer, traceDimension: number): void {
@@ -244,7 +253,7 @@ export class VolumeDataAccessManager {
 
   private projectedAxes(layer: VolumeDataLayer, projectedDimensions: DimensionsND): { projected: number[]; projection: number } {
     const group = dimensionsOf(layer.dimensionsND);
-    if (DimensionsND[projectedDimensions] === undefined) throw new InvalidArgumentError(`Invalid projectedDimensions ${projectedDimensions}`);
+    enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', projectedDimensions, 'projectedDimensions');
     const projected = [...dimensionsOf(projectedDimensions)];
     if (group.length !== 3 || projected.length !== 2 || !projected.every((d) => group.includes(d))) {
       throw new InvalidArgumentError(`projectedDimensions ${DimensionsND[projectedDimensions]} must be a 2D group inside the 3D group ${DimensionsND[layer.dimensionsND]}`);
@@ -258,40 +267,36 @@ export class VolumeDataAccessManager {
     const [lo, hi] = this.checkedBox(layer, min, max);
     const resolved = this.outputFormat(layer, format);
     let elements = layer.channelDescriptor.components;
-    for (let d = 0; d < 6; d++) elements *= layer.partition.lodSize(lo[d]!, hi[d]!, d);
+    for (let d = 0; d < 6; d++) elements *= layer.partition.requestLODSize(lo[d]!, hi[d]!, d);
     return bufferByteSize(resolved, resolved === VolumeDataFormat.Format_1Bit ? elements / layer.channelDescriptor.components : elements);
   }
 
+  /** Chunks of the layer, virtual ones included; 0 for a layer the layout does not have (as OpenVDS answers). */
   getVDSChunkCount(dimensionsND: DimensionsND, lod = 0, channel = 0): number {
-    return this.layer({ dimensionsND, lod, channel }).chunkCount;
+    return this.anyLayer(dimensionsND, lod, channel)?.chunkCount ?? 0;
   }
 
+  /** Unavailable also for a layer the layout does not have (as OpenVDS answers). */
   getVDSProduceStatus(dimensionsND: DimensionsND, lod = 0, channel = 0): VDSProduceStatus {
-    const layer = this.vds.layers.get(dimensionsND, lod, channel);
-    if (!layer || layer.isVirtual) return VDSProduceStatus.Unavailable;
-    const status = this.vds.produceStatus(dimensionsND);
-    if (status !== VDSProduceStatus.Unavailable) return status;
-    return this.remapSource(layer) ? VDSProduceStatus.Remapped : VDSProduceStatus.Unavailable;
+    const layer = this.anyLayer(dimensionsND, lod, channel);
+    return layer ? this.vds.layerProduceStatus(layer) : VDSProduceStatus.Unavailable;
   }
 
-  /**
-   * A produced layer that can serve box reads of an unproduced one: at LOD 0 any produced group of
-   * the same channel (a voxel box reads the same from every chunking).
-   */
-  private remapSource(layer: VolumeDataLayer): VolumeDataLayer | undefined {
-    if (layer.lod !== 0) return undefined;
-    return this.vds.layers.all.find((l) => l.lod === 0 && l.channel === layer.channel && !l.isVirtual &&
-      this.vds.produceStatus(l.dimensionsND) === VDSProduceStatus.Normal);
+  /** The layer, virtual or not, if the layout has it; only malformed arguments throw. */
+  private anyLayer(dimensionsND: DimensionsND, lod: number, channel: number): VolumeDataLayer | undefined {
+    enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', dimensionsND, 'dimensionsND');
+    integerArgument(lod, 'lod', 0);
+    integerArgument(channel, 'channel', 0);
+    return this.vds.layers.get(dimensionsND, lod, channel);
   }
 
   createVolumeDataPageAccessor(dimensionsND: DimensionsND, lod: number, channel: number, maxPages: number,
     accessMode: AccessMode, chunkMetadataPageSize = 1024): VolumeDataPageAccessor {
     const layer = this.layer({ dimensionsND, lod, channel });
-    if (!Number.isInteger(maxPages) || maxPages < 1) throw new InvalidArgumentError(`maxPages must be a positive integer, got ${maxPages}`);
-    if (!Number.isInteger(chunkMetadataPageSize) || chunkMetadataPageSize < 1) {
-      throw new InvalidArgumentError(`chunkMetadataPageSize must be a positive integer, got ${chunkMetadataPageSize}`);
-    }
-    if (this.vds.isClosed) throw new InvalidOperationError(`${this.vds.url} is closed`);
+    integerArgument(maxPages, 'maxPages', 1);
+    enumArgument<AccessMode>(AccessMode, 'AccessMode', accessMode, 'accessMode');
+    integerArgument(chunkMetadataPageSize, 'chunkMetadataPageSize', 1);
+    this.vds.assertOpen();
     return new VolumeDataPageAccessor(this.vds, layer, maxPages, accessMode, chunkMetadataPageSize);
   }
 
@@ -301,7 +306,8 @@ export class VolumeDataAccessManager {
   }
 
   private layer({ dimensionsND = DimensionsND.Dimensions_012, lod = 0, channel = 0 }: LayerSelection): VolumeDataLayer {
-    if (DimensionsND[dimensionsND] === undefined) throw new InvalidArgumentError(`Invalid dimensionsND ${dimensionsND}`);
+    enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', dimensionsND, 'dimensionsND');
+    integerArgument(lod, 'lod', 0);
     const channelCount = this.vds.layout.getChannelCount();
     if (!Number.isInteger(channel) || channel < 0 || channel >= channelCount) {
       throw new InvalidArgumentError(`Channel ${channel} does not exist (the layout has ${channelCount})`);
@@ -316,9 +322,9 @@ export class VolumeDataAccessManager {
   /** The layer a read is served from: the requested one, or the produced layer it is remapped from. */
   private readableLayer(selection: LayerSelection): VolumeDataLayer {
     const layer = this.layer(selection);
-    if (this.vds.isClosed) throw new InvalidOperationError(`${this.vds.url} is closed`);
+    this.vds.assertOpen();
     if (this.vds.produceStatus(layer.dimensionsND) !== VDSProduceStatus.Unavailable) return layer;
-    const source = this.remapSource(layer);
+    const source = this.vds.remapSource(layer);
     if (!source) {
       throw new InvalidOperationError('The requested dimension group or channel is unavailable (check VDS produce status before requesting data)');
     }
@@ -328,56 +334,34 @@ export class VolumeDataAccessManager {
   private outputFormat(layer: VolumeDataLayer, format: VolumeDataFormat | undefined): VolumeDataFormat {
     if (format === undefined) return VolumeDataFormat.Format_R32;
     if (format === VolumeDataFormat.Format_Any) return layer.channelDescriptor.format;
-    if (VolumeDataFormat[format] === undefined) throw new InvalidArgumentError(`Invalid format ${format}`);
-    return format;
+    return enumArgument<VolumeDataFormat>(VolumeDataFormat, 'VolumeDataFormat', format, 'format');
   }
 
-  /**
-   * `[min, max)` per dimension, padded to 6 dimensions; throws on anything outside the layer
-   * (whose dimension 0 is the mapped value count for PerTrace channels).
-   */
+  /** `[min, max)` padded to 6 dimensions, inside the layer (whose dimension 0 is the mapped value count for PerTrace channels). */
   private checkedBox(layer: VolumeDataLayer, min: readonly number[], max: readonly number[]): [Index6, Index6] {
+    return boxArgument(min, max, this.vds.layout.getDimensionality(), layer.partition.numSamples);
+  }
+
+  /** `[0, 0, 0]…[10, 20, 30]`: a checked box for messages, without the padding to 6 dimensions. */
+  private boxText(min: Index6, max: Index6): string {
     const dims = this.vds.layout.getDimensionality();
-    if (!Array.isArray(min) || !Array.isArray(max) || min.length < dims || max.length < dims) {
-      throw new InvalidArgumentError(`min and max need ${dims} values each`);
-    }
-    const lo = [0, 0, 0, 0, 0, 0] as Index6, hi = [1, 1, 1, 1, 1, 1] as Index6;
-    for (let d = 0; d < dims; d++) {
-      const n = layer.partition.numSamples[d]!;
-      const a = min[d]!, b = max[d]!;
-      if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || a >= n || b <= a || b > n) {
-        throw new InvalidArgumentError(`Invalid subset in dimension ${d}: [${a}, ${b}) must lie within [0, ${n}) and not be empty`);
-      }
-      lo[d] = a; hi[d] = b;
-    }
-    return [lo, hi];
+    return `[${min.slice(0, dims).join(', ')}]…[${max.slice(0, dims).join(', ')}]`;
   }
 }
 
-/** Writes R32 samples into the requested format; U8/U16 quantise with integer scale and offset, as OpenVDS does here. */
-function projectedConverter(layer: VolumeDataLayer, format: VolumeDataFormat, replacementNoValue: number | undefined): (from: Float32Array, to: VolumeDataTypedArray) => void {
-  const channel = channelValuesOf(layer);
-  const noValue = targetNoValue(format, channel, replacementNoValue);
-  const isNoValue = (v: number) => channel.useNoValue && v === (replacementNoValue ?? channel.noValue);
-  let convert: (v: number) => number;
-  if (isQuantizedFormat(format)) {
-    const reciprocal = Math.fround(1 / channel.integerScale);
-    const buckets = bucketCount(format, channel.useNoValue);
-    convert = (v) => quantizeWithReciprocalScale(v, channel.integerOffset, reciprocal, buckets);
-  } else {
-    convert = targetValueConverter(format, format, channel);
-  }
-  return (from, to) => {
-    if (format === VolumeDataFormat.Format_1Bit) {
-      const bits = to as Uint8Array;
-      from.forEach((v, i) => { if (!isNoValue(v) && v !== 0) bits[i >> 3] = bits[i >> 3]! | (1 << (i & 7)); });
-      return;
+/** Writes the interpolated values of a projected subset into the output buffer (voxels no chunk served stay untouched). */
+function writeProjected(plan: SamplePlan, values: Float64Array, data: VolumeDataTypedArray, format: VolumeDataFormat,
+  convert: (value: number) => number): void {
+  const target = data as unknown as { [i: number]: number | bigint };
+  for (const samples of plan.byChunk.values()) {
+    for (const i of samples) {
+      const element = convert(values[i]!);
+      if (format === VolumeDataFormat.Format_1Bit) {
+        const bits = data as Uint8Array;
+        bits[i >> 3] = element ? bits[i >> 3]! | (1 << (i & 7)) : bits[i >> 3]! & ~(1 << (i & 7));
+      } else {
+        target[i] = format === VolumeDataFormat.Format_U64 ? u64Element(element) : element;
+      }
     }
-    const target = to as unknown as { [i: number]: number | bigint };
-    const big = format === VolumeDataFormat.Format_U64;
-    from.forEach((v, i) => {
-      const x = isNoValue(v) ? noValue : convert(v);
-      target[i] = big ? BigInt(x) : x;
-    });
-  };
+  }
 }

@@ -1,5 +1,6 @@
 // The OpenVDS entry points: open, create, close, getLayout, getAccessManager.
 import { openStore, type StoreIntent } from '../sources/openStore.js';
+import { redactUrl } from '../sources/redact.js';
 import type { Store } from '../sources/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from './connectionString.js';
@@ -11,6 +12,7 @@ import type {
 import type { LayerStatusEntry } from './layout/layerStatus.js';
 import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeVolumeDataLayoutJson } from './layout/layoutJson.js';
 import { validateLayout, VolumeDataLayout } from './layout/volumeDataLayout.js';
+import { validateNewLayout } from './layout/newLayout.js';
 import { MetadataContainer, type MetadataReadAccess } from './metadata/metadataContainer.js';
 import { utf8, VDS } from './vds.js';
 import type { WaveletAdaptiveMode } from './engine/adaptiveLevel.js';
@@ -69,6 +71,7 @@ export async function create(
   }
   if (CompressionMethod[compressionMethod] === undefined) throw new InvalidArgumentError(`Invalid compression method ${compressionMethod}`);
   validateLayout(layoutDescriptor, axisDescriptors, channelDescriptors);
+  validateNewLayout(layoutDescriptor, axisDescriptors, channelDescriptors);
   const container = new MetadataContainer();
   container.copyMetadataFrom(metadata);
   const layout = new VolumeDataLayout(layoutDescriptor, [...axisDescriptors], [...channelDescriptors], container);
@@ -99,8 +102,8 @@ export function getAccessManager(vds: VDS): VolumeDataAccessManager {
 
 function resolveStore(dataset: string | Store, connectionString: string, intent: StoreIntent = 'open'): { store: Store; options: ConnectionOptions; url: string } {
   if (typeof dataset !== 'string') return { store: dataset, options: parseConnectionString(connectionString), url: dataset.description };
-  // Signed URLs carry their token in the query: keep it out of messages.
-  return { ...openStore(dataset, connectionString, intent), url: dataset.replace(/\?.*$/s, '?…') };
+  // URLs carry passwords and signed-query tokens: keep them out of messages.
+  return { ...openStore(dataset, connectionString, intent), url: redactUrl(dataset) };
 }
 
 async function writeNewDataset(store: Store, layout: VolumeDataLayout): Promise<void> {

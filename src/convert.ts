@@ -7,8 +7,13 @@ import { formatByteSize } from './formats.js';
 
 const F = VolumeDataFormat;
 const f32 = Math.fround;
-/** The largest double below 2^64: BigInt() of anything larger would wrap in a BigUint64Array. */
-const LARGEST_U64_DOUBLE = 18446744073709549568;
+/** U64 values are numbers here; 2^64 stands for UINT64_MAX (2^64 − 1 is not a double), see u64Element. */
+export const U64_MAX = 2 ** 64;
+
+/** The BigUint64Array element of a U64 value (2^64, the clamp value, becomes UINT64_MAX rather than wrapping to 0). */
+export function u64Element(value: number): bigint {
+  return value >= U64_MAX ? 0xffffffffffffffffn : BigInt(value);
+}
 
 /** OpenVDS's quantisation of a physical value into `buckets` integer codes. */
 export function quantizeToCode(x: number, vmin: number, vmax: number, buckets: number): number {
@@ -57,17 +62,33 @@ export function targetValueConverter(channelFormat: VolumeDataFormat, target: Vo
     case F.Format_R32: return f32;
     case F.Format_R64: return (x) => x;
     case F.Format_U32: return (x) => (x <= 0 ? 0 : x >= 0xffffffff ? 0xffffffff : Math.trunc(x + 0.5));
-    case F.Format_U64: return (x) => (x <= 0 ? 0 : x >= LARGEST_U64_DOUBLE ? LARGEST_U64_DOUBLE : Math.trunc(x + 0.5));
+    case F.Format_U64: return (x) => (x <= 0 ? 0 : x >= U64_MAX ? U64_MAX : Math.trunc(x + 0.5));
     default: return (x) => (x !== 0 ? 1 : 0);
+  }
+}
+
+/**
+ * OpenVDS's ConvertNoValue<T>(float): the element of `format` a no-value becomes. OpenVDS holds
+ * no-values as float, so R32/R64 get f32(noValue) and U32/U64 add 0.5 in f32 before truncating
+ * (an odd no-value above 2^23 becomes the next even number); U8/U16 the top code, 1Bit a 0 bit.
+ */
+export function convertNoValue(format: VolumeDataFormat, noValue: number): number {
+  const value = f32(noValue);
+  switch (format) {
+    case F.Format_1Bit: return 0;
+    case F.Format_U8: case F.Format_U16: return noValueCode(format);
+    case F.Format_U32: case F.Format_U64: {
+      const max = format === F.Format_U32 ? 0xffffffff : U64_MAX;
+      if (!(value >= 0)) return 0;
+      return value > max ? max : Math.min(Math.trunc(f32(value + 0.5)), max);
+    }
+    default: return value;
   }
 }
 
 /** The element written for a no-value sample in `target`. */
 export function targetNoValue(target: VolumeDataFormat, channel: ChannelValues, replacementNoValue: number | undefined): number {
-  if (isQuantizedFormat(target)) return noValueCode(target);
-  if (target === F.Format_1Bit) return 0;
-  const replacement = replacementNoValue ?? channel.noValue;
-  return target === F.Format_R32 ? f32(replacement) : targetValueConverter(target, target, channel)(replacement);
+  return convertNoValue(target, replacementNoValue ?? channel.noValue);
 }
 
 interface ElementAccess {
@@ -91,7 +112,7 @@ function elements(format: VolumeDataFormat, bytes: Uint8Array, count: number, ro
     }
     case F.Format_U64: {
       const a = new BigUint64Array(buffer, offset, count);
-      return { count, get: (i) => Number(a[i]!), set: (i, v) => { a[i] = BigInt(v); } };
+      return { count, get: (i) => Number(a[i]!), set: (i, v) => { a[i] = u64Element(v); } };
     }
     default: {
       const a = format === F.Format_U8 ? bytes : format === F.Format_U16 ? new Uint16Array(buffer, offset, count)
@@ -124,8 +145,7 @@ export function convertBlock(decoded: DecodedBlock, options: DecodeOptions): Uin
   const toPhysical = isQuantizedFormat(source)
     ? (code: number) => f32(channel.integerOffset + f32(channel.integerScale * code)) : (v: number) => v;
   const convert = source === F.Format_1Bit ? (bit: number) => bit : targetValueConverter(options.shape.format, target, channel);
-  const sourceNoValue = isQuantizedFormat(source) ? noValueCode(source) : source === F.Format_R32 ? channel.noValue
-    : targetValueConverter(source, source, channel)(channel.noValue);
+  const sourceNoValue = convertNoValue(source, channel.noValue);
   const noValueOut = targetNoValue(target, channel, replacement);
   const checkNoValue = channel.useNoValue && source !== F.Format_1Bit;
   const nanNoValue = Number.isNaN(sourceNoValue);

@@ -20,30 +20,29 @@ export function bufferByteSize(format: VolumeDataFormat, elements: number): numb
   return format === VolumeDataFormat.Format_1Bit ? Math.ceil(elements / 8) : elements * formatByteSize(format);
 }
 
-/** A typed-array view of `format` over raw little-endian bytes (which must be aligned). */
-export function typedView(format: VolumeDataFormat, buffer: ArrayBufferLike, byteOffset: number, byteLength: number): VolumeDataTypedArray {
-  const n = byteLength / formatByteSize(format);
+type TypedArrayClass = Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor |
+  Float64ArrayConstructor | BigUint64ArrayConstructor;
+
+/** The typed array that holds `format` (1Bit: Uint8Array of packed bits). */
+export function typedArrayOf(format: VolumeDataFormat): TypedArrayClass {
   switch (format) {
-    case VolumeDataFormat.Format_1Bit: case VolumeDataFormat.Format_U8: return new Uint8Array(buffer, byteOffset, byteLength);
-    case VolumeDataFormat.Format_U16: return new Uint16Array(buffer, byteOffset, n);
-    case VolumeDataFormat.Format_R32: return new Float32Array(buffer, byteOffset, n);
-    case VolumeDataFormat.Format_U32: return new Uint32Array(buffer, byteOffset, n);
-    case VolumeDataFormat.Format_R64: return new Float64Array(buffer, byteOffset, n);
-    case VolumeDataFormat.Format_U64: return new BigUint64Array(buffer, byteOffset, n);
+    case VolumeDataFormat.Format_1Bit: case VolumeDataFormat.Format_U8: return Uint8Array;
+    case VolumeDataFormat.Format_U16: return Uint16Array;
+    case VolumeDataFormat.Format_R32: return Float32Array;
+    case VolumeDataFormat.Format_U32: return Uint32Array;
+    case VolumeDataFormat.Format_R64: return Float64Array;
+    case VolumeDataFormat.Format_U64: return BigUint64Array;
     default: throw new RangeError(`Invalid VolumeDataFormat ${format}`);
   }
 }
 
-export function bytesOf(array: ArrayBufferView): Uint8Array {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+/** A typed-array view of `format` over raw little-endian bytes (which must be aligned). */
+export function typedView(format: VolumeDataFormat, buffer: ArrayBufferLike, byteOffset: number, byteLength: number): VolumeDataTypedArray {
+  // Every class of the union takes (buffer, byteOffset, length); TypeScript cannot call a union of constructors.
+  const type = typedArrayOf(format) as unknown as { new(buffer: ArrayBufferLike, byteOffset: number, length: number): VolumeDataTypedArray; BYTES_PER_ELEMENT: number };
+  return new type(buffer, byteOffset, byteLength / type.BYTES_PER_ELEMENT);
 }
 
-/** Checks that a caller-supplied buffer fits `format` and `byteSize`; returns its bytes. */
-export function checkedOutputBytes(dataOut: ArrayBufferView, format: VolumeDataFormat, byteSize: number): Uint8Array {
-  if (dataOut.byteLength < byteSize) {
-    throw new RangeError(`dataOut holds ${dataOut.byteLength} bytes, the request needs ${byteSize}`);
-  }
-  const align = format === VolumeDataFormat.Format_1Bit ? 1 : formatByteSize(format);
-  if (dataOut.byteOffset % align !== 0) throw new RangeError(`dataOut is not aligned to ${align} bytes`);
-  return bytesOf(dataOut).subarray(0, byteSize);
+export function bytesOf(array: ArrayBufferView): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }

@@ -14,6 +14,7 @@ export * from './metadata/metadataKey.js';
 export { KnownMetadata } from './metadata/knownMetadata.js';
 export { VolumeDataAccessManager, type VolumeSubsetOptions, type LayerSelection } from './accessManager.js';
 export { VolumeDataRequest, type RequestEvent, type ProgressEvent, type DataEvent } from './request.js';
+export { getRequestLimits, setRequestLimits, type RequestLimits } from './requestArguments.js';
 export { VolumeDataPageAccessor } from './pageAccessor.js';
 export { VolumeDataPage } from './page.js';
 export type { VolumeDataTypedArray } from './formats.js';

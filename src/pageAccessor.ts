@@ -1,7 +1,7 @@
 // VolumeDataPageAccessor: page-level reads and writes of one layer, with at most `maxPages`
 // pages held (least recently used released pages are evicted, and written back if dirty).
 import { Subject } from 'rxjs';
-import { AccessMode } from './enums.js';
+import { AccessMode, VDSProduceStatus } from './enums.js';
 import { InvalidArgumentError, InvalidOperationError } from './errors.js';
 import type { VolumeDataLayer } from './geometry/layers.js';
 import type { Index6 } from './geometry/partition.js';
@@ -10,11 +10,15 @@ import { channelValuesOf } from './engine/layerReader.js';
 import { bytesOf, formatByteSize, typedView } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { type PageOwner, VolumeDataPage } from './page.js';
+import { checkAllocation, checkMetadataPageCount } from './requestArguments.js';
 import type { VDS } from './vds.js';
 import { workerCount } from './workers/pool.js';
 import { decodeChunk } from '../operators/decodeChunks.js';
 import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPages } from '../sinks/pageWriteBack.js';
 import { fetchChunk } from '../sources/chunkSource.js';
+import { constantBlock } from './engine/constantBlock.js';
+import { UNKNOWN_HASH } from './codecs/volumeDataHash.js';
+import { payloadByteSize } from './codecs/dataBlock.js';
 import { VolumeDataFormat } from './enums.js';
 
 interface CachedPage {
@@ -51,15 +55,21 @@ export class VolumeDataPageAccessor implements PageOwner {
     if (this.writable && layer.lod > 0 && generatesLODs) {
       throw new InvalidArgumentError('AccessMode_Create and AccessMode_ReadWrite generate LODs from LOD 0; use the ...WithoutLODGeneration modes to write LOD > 0');
     }
+    // Chunk 0 is the largest: every chunk has the brick plus both margins, clipped at the volume's end.
+    checkAllocation(`A page of ${layer.name}`, payloadByteSize(layer.blockShape(0)));
     if (!this.writable) return;
     const creating = accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_CreateWithoutLODGeneration;
+    const lodLayers = vds.layers.lodLayers(layer.dimensionsND, layer.channel);
+    // Checked before any layer is produced, so a refusal leaves the dataset as it was.
+    for (const produced of generatesLODs ? lodLayers : [layer]) {
+      if (creating || !vds.metadataPages(produced)) checkMetadataPageCount(produced.name, produced.chunkCount, chunkMetadataPageSize);
+    }
     this.target = this.writeTarget(layer, creating, chunkMetadataPageSize);
     this.writes.pipe(writeBackPages(this.writeLimit)).subscribe((written) => this.onWritten(written));
-    const lodLayers = vds.layers.lodLayers(layer.dimensionsND, layer.channel);
     if (generatesLODs && lodLayers.length > 1) {
       const targets = new Map(lodLayers.slice(1).map((l) => [l, this.writeTarget(l, creating, chunkMetadataPageSize)]));
       this.pyramid = new LODPyramid(lodLayers, (lodLayer, chunk, payload) => this.enqueueWrite(targets.get(lodLayer)!, chunk, payload),
-        (lodLayer, chunk) => payloadByteSize(lodLayer, chunk));
+        unwrittenPayload);
     }
   }
 
@@ -114,6 +124,7 @@ export class VolumeDataPageAccessor implements PageOwner {
   /** The chunk's VolumeDataHash (0 = never written; see `isConstantHash`). Async: it may need a metadata page. */
   async getChunkVolumeDataHash(chunkIndex: number): Promise<bigint> {
     this.checkedChunk(chunkIndex);
+    this.vds.assertOpen();
     return (await this.vds.reader(this.layer).chunkMetadata(chunkIndex)).hash;
   }
 
@@ -138,15 +149,17 @@ export class VolumeDataPageAccessor implements PageOwner {
     }
   }
 
-  /** A new page for `chunkIndex`, zero-filled, to be written (its old contents are not read). */
+  /**
+   * A new page for `chunkIndex`, to be written (its old contents are not read). Like OpenVDS's
+   * CreatePage it starts as a never-written chunk reads: the no-value if the channel uses one, else 0.
+   */
   createPage(chunkIndex: number): VolumeDataPage {
     this.assertWritable();
     this.checkedChunk(chunkIndex);
     const cached = this.cache.get(chunkIndex);
     if (cached?.loading) throw new InvalidOperationError(`Chunk ${chunkIndex} is being read; await readPage instead`);
     const format = this.layer.channelDescriptor.format;
-    const bytes = new Uint8Array(payloadByteSize(this.layer, chunkIndex));
-    const page = this.newPage(chunkIndex, bytes, format);
+    const page = this.newPage(chunkIndex, unwrittenPayload(this.layer, chunkIndex), format);
     this.touch(chunkIndex, { page, pins: (cached?.pins ?? 0) + 1 });
     this.evict();
     return page;
@@ -155,6 +168,14 @@ export class VolumeDataPageAccessor implements PageOwner {
   /** The page holding `chunkIndex`, read from the store (or the cache), in the stored format. */
   readPage(chunkIndex: number): Promise<VolumeDataPage> {
     this.checkedChunk(chunkIndex);
+    this.vds.assertOpen();
+    // A group nobody wrote has no chunks to read; OpenVDS refuses Unavailable layers and fails on
+    // the missing chunk objects of Remapped ones (those are for volume requests).
+    const status = this.vds.layerProduceStatus(this.layer);
+    if (!this.writable && status !== VDSProduceStatus.Normal) {
+      throw new InvalidOperationError(`${this.layer.name} is ${VDSProduceStatus[status]}: nothing was written to its dimension ` +
+        'group, so it has no pages (check getVDSProduceStatus; requestVolumeSubset reads Remapped groups)');
+    }
     const cached = this.cache.get(chunkIndex);
     if (cached) {
       cached.pins++;
@@ -177,6 +198,7 @@ export class VolumeDataPageAccessor implements PageOwner {
 
   /** Writes every dirty page and waits until all of them are stored. */
   async commit(): Promise<void> {
+    this.vds.assertOpen();
     for (const [chunkIndex, cached] of this.cache) {
       const page = cached.page;
       if (page?.isDirty) {
@@ -185,7 +207,7 @@ export class VolumeDataPageAccessor implements PageOwner {
       }
     }
     const rewriting = this.accessMode === AccessMode.AccessMode_ReadWrite;
-    await this.pyramid?.finish(rewriting ? (layer, chunk) => this.readStoredPayload(layer, chunk) : undefined);
+    await this.pyramid?.finish((layer, chunk) => this.readStoredPayload(layer, chunk), rewriting);
     await Promise.all([...this.lastWrite.values()].map((done) => done.catch(() => undefined)));
     const error = this.writeError;
     this.writeError = undefined;
@@ -194,7 +216,7 @@ export class VolumeDataPageAccessor implements PageOwner {
 
   assertWritable(): void {
     if (!this.writable) throw new InvalidOperationError('This VolumeDataPageAccessor is read-only (AccessMode_ReadOnly)');
-    if (this.vds.isClosed) throw new InvalidOperationError(`${this.vds.url} is closed`);
+    this.vds.assertOpen();
   }
 
   async releasePage(page: VolumeDataPage): Promise<void> {
@@ -211,8 +233,9 @@ export class VolumeDataPageAccessor implements PageOwner {
     return this.newPage(chunkIndex, bytes, this.layer.channelDescriptor.format);
   }
 
-  /** A chunk as stored (decoded to the channel format, margins included). */
+  /** A chunk as stored (decoded to the channel format, margins included), after any write of it in flight. */
   private async readStoredPayload(layer: VolumeDataLayer, chunkIndex: number): Promise<Uint8Array> {
+    await this.lastWrite.get(`${layer.name}/${chunkIndex}`)?.catch(() => undefined);
     const reader = this.vds.reader(layer);
     const fetched = await fetchChunk(reader, chunkIndex);
     return (await decodeChunk(reader, fetched, { format: layer.channelDescriptor.format })).bytes;
@@ -286,11 +309,9 @@ export class VolumeDataPageAccessor implements PageOwner {
   }
 }
 
-/** Bytes of a chunk's dense payload (margins included; 1Bit rows packed and byte aligned). */
-function payloadByteSize(layer: VolumeDataLayer, chunkIndex: number): number {
-  const size = layer.partition.chunkVoxelSize(chunkIndex);
-  const c = layer.channelDescriptor;
-  const voxels = size.reduce((a, b) => a * b, 1);
-  if (c.format === VolumeDataFormat.Format_1Bit) return Math.ceil(size[0] / 8) * (voxels / size[0]);
-  return voxels * formatByteSize(c.format) * c.components;
+/** The payload (channel format, margins included) of a chunk whose hash says it was never written. */
+function unwrittenPayload(layer: VolumeDataLayer, chunkIndex: number): Uint8Array {
+  const format = layer.channelDescriptor.format;
+  const options = { shape: layer.blockShape(chunkIndex), channel: channelValuesOf(layer), targetFormat: format };
+  return constantBlock(UNKNOWN_HASH, options, layer.chunkVoxelCount(chunkIndex));
 }

@@ -1,7 +1,7 @@
 // An open dataset: its store, layout, layers and the per-layer status that reads and writes share.
 import type { ConnectionOptions } from './connectionString.js';
 import { CompressionMethod, type DimensionsND, VDSProduceStatus } from './enums.js';
-import { ReadError } from './errors.js';
+import { InvalidOperationError, ReadError } from './errors.js';
 import { dimensionGroupName, dimensionGroupsInStatusOrder } from './geometry/dimensionGroup.js';
 import { effectiveCompression, type VolumeDataLayer, VolumeDataLayers } from './geometry/layers.js';
 import type { LayerStatusEntry } from './layout/layerStatus.js';
@@ -70,6 +70,24 @@ export class VDS {
     return VDSProduceStatus.Unavailable;
   }
 
+  /** A layer's status as OpenVDS reports it: its group's, or Remapped when another group can serve it. */
+  layerProduceStatus(layer: VolumeDataLayer): VDSProduceStatus {
+    if (layer.isVirtual) return VDSProduceStatus.Unavailable;
+    const status = this.produceStatus(layer.dimensionsND);
+    if (status !== VDSProduceStatus.Unavailable) return status;
+    return this.remapSource(layer) ? VDSProduceStatus.Remapped : VDSProduceStatus.Unavailable;
+  }
+
+  /**
+   * A produced layer that can serve box reads of an unproduced one: at LOD 0 any produced group of
+   * the same channel (a voxel box reads the same from every chunking).
+   */
+  remapSource(layer: VolumeDataLayer): VolumeDataLayer | undefined {
+    if (layer.lod !== 0) return undefined;
+    return this.layers.all.find((l) => l.lod === 0 && l.channel === layer.channel && !l.isVirtual &&
+      this.produceStatus(l.dimensionsND) === VDSProduceStatus.Normal);
+  }
+
   layerStatusEntry(layer: VolumeDataLayer): LayerStatusEntry | undefined {
     return this.states.get(layer.name)?.entry;
   }
@@ -122,6 +140,7 @@ export class VDS {
 
   /** Waits for chunk uploads, then uploads metadata pages, LayerStatus and (if changed) the layout. */
   async flush(): Promise<void> {
+    this.assertOpen();
     const results = await Promise.allSettled([...this.pendingWrites]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -137,6 +156,11 @@ export class VDS {
       await this.store.set('VolumeDataLayout', utf8(serializeVolumeDataLayoutJson(this.layout)), { contentType: 'application/json' });
       this.layoutDirty = false;
     }
+  }
+
+  /** Refuses work on a closed dataset: its store may be released, and silent no-ops would hide lost writes. */
+  assertOpen(): void {
+    if (this.closed) throw new InvalidOperationError(`${this.url} is closed`);
   }
 
   async close(flush: boolean): Promise<void> {

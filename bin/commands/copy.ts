@@ -1,13 +1,13 @@
 // `rxvds copy SRC DST`: copies a dataset between any two stores, chunk by chunk, resumable.
+import { redactUrl } from '../../sources/redact.js';
 import * as vds from '../../src/index.js';
 import { type Command, integerOption, UsageError } from '../lib/command.js';
+import { interruption } from '../lib/interrupt.js';
 import { ProgressBar } from '../lib/progress.js';
 
 const MB = 1024 * 1024;
 
 export const copyCommand: Command = {
-  name: 'copy',
-  summary: 'copy a dataset between stores (folder, inmemory, s3, azure, .vds); resumes an interrupted copy',
   usage: 'rxvds copy SRC DST [--connection STRING] [--destination-connection STRING] [--concurrency N] [--no-verify]',
   options: {
     'destination-connection': { type: 'string' },
@@ -21,18 +21,27 @@ export const copyCommand: Command = {
     const destination = vds.openStore(dst, String(values['destination-connection'] ?? values.connection ?? '')).store;
     const bar = new ProgressBar('copy');
     const start = performance.now();
+    // Ctrl-C stops the copy between objects; what is at the destination is whole objects, so it resumes.
+    const tracked = interruption.track(async () => {
+      await destination.close?.();
+      return `copy interrupted: ${redactUrl(dst)} is partial but resumable: run the same command again`;
+    });
     try {
       const result = await vds.copyDataset(source, destination, {
         concurrency: integerOption(values, 'concurrency', 8, 1),
         verify: values['no-verify'] !== true,
+        signal: interruption.signal,
         onProgress: (p) => bar.update(p.objectsDone / p.objectCount, `${p.objectsDone}/${p.objectCount} objects`),
       });
       bar.done();
       const seconds = (performance.now() - start) / 1000;
-      console.log(`copied ${src} → ${dst}: ${result.objectCount} objects (${result.skipped} already there), ` +
+      console.log(`copied ${redactUrl(src)} → ${redactUrl(dst)}: ${result.objectCount} objects (${result.skipped} already there), ` +
         `${(result.bytesCopied / MB).toFixed(1)} MB in ${seconds.toFixed(2)} s`);
     } finally {
-      await destination.close?.();
+      if (interruption.exitCode === undefined) {
+        tracked.release();
+        await destination.close?.();
+      }
     }
   },
 };

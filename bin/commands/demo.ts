@@ -1,9 +1,10 @@
 // `rxvds demo`: writes a synthetic survey to a local folder, then reads three slices back
 // through the reactive request API and saves them as PNG files.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as vds from '../../src/index.js';
 import { type Command, integerOption, UsageError } from '../lib/command.js';
+import { DatasetOutput, FileOutput, overwriteOption } from '../lib/outputs.js';
 import { percentileClip, sliceToPNG } from '../lib/png.js';
 import { ProgressBar } from '../lib/progress.js';
 import { SyntheticSurvey, writeSyntheticSurvey } from '../lib/syntheticSurvey.js';
@@ -11,13 +12,12 @@ import { SyntheticSurvey, writeSyntheticSurvey } from '../lib/syntheticSurvey.js
 const MB = 1024 * 1024;
 
 export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'create a synthetic survey in a local folder, read slices back, write PNGs',
-  usage: 'rxvds demo [--out DIR] [--size N] [--compression Zip|RLE|None]',
+  usage: 'rxvds demo [--out DIR] [--size N] [--compression Zip|RLE|None] [--overwrite]',
   options: {
     out: { type: 'string', short: 'o' },
     size: { type: 'string' },
     compression: { type: 'string' },
+    ...overwriteOption,
   },
   async run(_positionals, values) {
     const outDir = resolve(String(values.out ?? 'demo-out'));
@@ -25,11 +25,22 @@ export const demoCommand: Command = {
     const method = vds.CompressionMethod[String(values.compression ?? 'Zip') as keyof typeof vds.CompressionMethod];
     if (method === undefined || vds.isWaveletCompression(method)) throw new UsageError('--compression must be Zip, RLE or None');
     const url = join(outDir, 'survey');
-    await rm(url, { recursive: true, force: true });
+    const overwrite = values.overwrite === true;
     await mkdir(outDir, { recursive: true });
+    const slices = ['inline', 'crossline', 'timeslice'];
+    // Refuse before any work if an output is in the way.
+    const pictures = new Map<string, FileOutput>();
+    for (const name of slices) pictures.set(name, await FileOutput.prepare(join(outDir, `${name}.png`), overwrite));
+    const output = await DatasetOutput.prepare(url, '', overwrite);
 
     const survey = new SyntheticSurvey(size, size, size);
-    const written = await writeSurvey(url, survey, method);
+    let written;
+    try {
+      written = await writeSurvey(output.store, survey, method);
+      await output.commit();
+    } finally {
+      await output.close();
+    }
     console.log(`wrote ${url}: ${size}×${size}×${size} R32 ${vds.CompressionMethod[method]}, ` +
       `${(written.bytes / MB).toFixed(1)} MB in ${written.seconds.toFixed(2)} s (${(written.bytes / MB / written.seconds).toFixed(0)} MB/s)`);
 
@@ -37,12 +48,12 @@ export const demoCommand: Command = {
     try {
       const manager = vds.getAccessManager(dataset);
       const mid = Math.floor(size / 2);
-      const slices = [
+      const boxes = [
         { name: 'inline', min: [0, 0, mid], max: [size, size, mid + 1], width: size, height: size, transpose: true },
         { name: 'crossline', min: [0, mid, 0], max: [size, mid + 1, size], width: size, height: size, transpose: true },
         { name: 'timeslice', min: [mid, 0, 0], max: [mid + 1, size, size], width: size, height: size, transpose: false },
       ];
-      for (const slice of slices) {
+      for (const slice of boxes) {
         const start = performance.now();
         const bar = new ProgressBar(`read ${slice.name.padEnd(9)}`);
         const request = manager.requestVolumeSubset(slice.min, slice.max, { format: vds.VolumeDataFormat.Format_R32 });
@@ -54,21 +65,23 @@ export const demoCommand: Command = {
         // Slices through dimension 0 are stored sample-fastest: show samples downwards.
         const image = slice.transpose ? transpose(data, size, size) : data;
         const clip = percentileClip(image);
-        const file = join(outDir, `${slice.name}.png`);
-        await writeFile(file, sliceToPNG(image, slice.width, slice.height, -clip, clip));
+        const picture = pictures.get(slice.name)!;
+        await writeFile(picture.temp, sliceToPNG(image, slice.width, slice.height, -clip, clip));
+        await picture.commit();
         console.log(`read ${slice.name.padEnd(9)} ${slice.min.join(',')}…${slice.max.join(',')}: ${data.length} samples, ` +
-          `${(data.byteLength / MB).toFixed(2)} MB in ${(seconds * 1000).toFixed(1)} ms → ${file}`);
+          `${(data.byteLength / MB).toFixed(2)} MB in ${(seconds * 1000).toFixed(1)} ms → ${picture.path}`);
       }
     } finally {
+      for (const picture of pictures.values()) await picture.close();
       await vds.close(dataset);
     }
   },
 };
 
-async function writeSurvey(url: string, survey: SyntheticSurvey, method: vds.CompressionMethod): Promise<{ bytes: number; seconds: number }> {
+async function writeSurvey(store: vds.Store, survey: SyntheticSurvey, method: vds.CompressionMethod): Promise<{ bytes: number; seconds: number }> {
   const start = performance.now();
   const bar = new ProgressBar('write survey ');
-  await writeSyntheticSurvey(url, survey, method, (fraction) => bar.update(fraction));
+  await writeSyntheticSurvey(store, survey, method, (fraction) => bar.update(fraction));
   bar.done();
   return { bytes: survey.samples * survey.crosslines * survey.inlines * 4, seconds: (performance.now() - start) / 1000 };
 }

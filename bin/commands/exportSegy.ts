@@ -1,19 +1,30 @@
 // `rxvds export-segy SRC FILE.sgy`: writes a dataset imported from SEG-Y back to SEG-Y from its stored headers.
+import { openStore } from '../../sources/openStore.js';
+import { redactUrl } from '../../sources/redact.js';
+import { withSignal } from '../../sources/withSignal.js';
 import { exportSegy } from '../../src/segy/exportSegy.js';
 import { type Command, UsageError } from '../lib/command.js';
+import { interruption } from '../lib/interrupt.js';
+import { FileOutput, overwriteOption } from '../lib/outputs.js';
 import { ProgressBar } from '../lib/progress.js';
 
 export const exportSegyCommand: Command = {
-  name: 'export-segy',
-  summary: 'write a dataset imported from SEG-Y back to a SEG-Y file',
-  usage: 'rxvds export-segy SRC FILE.sgy [--connection STRING]',
-  options: {},
+  usage: 'rxvds export-segy SRC FILE.sgy [--overwrite] [--connection STRING]',
+  options: { ...overwriteOption },
   async run(positionals, values) {
-    const [url, output] = positionals;
-    if (!url || !output || positionals.length > 2) throw new UsageError(`expected SRC and FILE.sgy\nUsage: ${this.usage}`);
+    const [url, path] = positionals;
+    if (!url || !path || positionals.length > 2) throw new UsageError(`expected SRC and FILE.sgy\nUsage: ${this.usage}`);
+    const connectionString = String(values.connection ?? '');
+    const output = await FileOutput.prepare(path, values.overwrite === true);
     const bar = new ProgressBar('export-segy ');
-    const result = await exportSegy(url, output, { connectionString: String(values.connection ?? ''), onProgress: (f) => bar.update(f) });
-    bar.done();
-    console.log(`exported ${url} → ${output}: ${result.tracesWritten} traces, ${result.bytesWritten} bytes`);
+    try {
+      const source = withSignal(openStore(url, connectionString).store, interruption.signal);
+      const result = await exportSegy(source, output.temp, { connectionString, onProgress: (f) => bar.update(f) });
+      await output.commit();
+      bar.done();
+      console.log(`exported ${redactUrl(url)} → ${path}: ${result.tracesWritten} traces, ${result.bytesWritten} bytes`);
+    } finally {
+      await output.close();
+    }
   },
 };

@@ -1,20 +1,21 @@
 // `rxvds import-segy FILE.sgy DST`: scans a SEG-Y file and writes it as a dataset the way OpenVDS's SEGYImport does.
 import { BrickSize, CompressionMethod, isWaveletCompression, LODLevels } from '../../src/index.js';
-import { importSegy } from '../../src/segy/importSegy.js';
+import { redactUrl } from '../../sources/redact.js';
+import { importSegy, type ImportSegyOptions, type ImportSegyResult } from '../../src/segy/importSegy.js';
 import { Endianness, resolveTraceHeaderField, type HeaderField } from '../../src/segy/headerField.js';
 import { type Command, integerOption, UsageError } from '../lib/command.js';
+import { DatasetOutput, overwriteOption } from '../lib/outputs.js';
 import { ProgressBar } from '../lib/progress.js';
 
 export const importSegyCommand: Command = {
-  name: 'import-segy',
-  summary: 'import a SEG-Y file (post-stack, pre-stack, 2D or gathers) into a dataset',
   usage: 'rxvds import-segy FILE.sgy DST [--primary-key inline|crossline|NAME|BYTE:WIDTH] [--secondary-key …] [--prestack] [--2d]\n' +
     '  [--header-field NAME=BYTE:WIDTH]… [--little-endian] [--compression None|RLE|Zip] [--brick-size 32|64|128|256] [--margin N]\n' +
-    '  [--lod-levels N] [--ignore-warnings] [--connection STRING]',
+    '  [--lod-levels N] [--ignore-warnings] [--overwrite] [--connection STRING]',
   options: {
     'primary-key': { type: 'string' }, 'secondary-key': { type: 'string' }, prestack: { type: 'boolean' }, '2d': { type: 'boolean' },
     'header-field': { type: 'string', multiple: true }, 'little-endian': { type: 'boolean' }, compression: { type: 'string' },
     'brick-size': { type: 'string' }, margin: { type: 'string' }, 'lod-levels': { type: 'string' }, 'ignore-warnings': { type: 'boolean' },
+    ...overwriteOption,
   },
   async run(positionals, values) {
     const [input, url] = positionals;
@@ -27,7 +28,7 @@ export const importSegyCommand: Command = {
     const lodLevels = values['lod-levels'] === undefined ? undefined : integerOption(values, 'lod-levels', 0, 0);
     if (lodLevels !== undefined && LODLevels[lodLevels] === undefined) throw new UsageError('--lod-levels must be 0…12');
     const bar = new ProgressBar('import-segy ');
-    const result = await importSegy(input, url, {
+    const options: ImportSegyOptions = {
       connectionString: String(values.connection ?? ''),
       primaryKey: values['primary-key'] as string | undefined,
       secondaryKey: values['secondary-key'] as string | undefined,
@@ -41,10 +42,18 @@ export const importSegyCommand: Command = {
       lodLevels,
       ignoreWarnings: values['ignore-warnings'] === true,
       onProgress: (f) => bar.update(f),
-    });
+    };
+    const output = await DatasetOutput.prepare(url, options.connectionString!, values.overwrite === true);
+    let result: ImportSegyResult;
+    try {
+      result = await importSegy(input, output.store, options);
+      await output.commit();
+    } finally {
+      await output.close();
+    }
     bar.done();
     const g = result.geometry;
-    console.log(`imported ${input} → ${url}: ${g.segyType}, ${g.axes.map((a) => `${a.name} ${a.numSamples}`).join(' × ')}, ` +
+    console.log(`imported ${input} → ${redactUrl(url)}: ${g.segyType}, ${g.axes.map((a) => `${a.name} ${a.numSamples}`).join(' × ')}, ` +
       `${result.tracesWritten} traces (${g.missingTraceCount} grid positions empty${result.tracesIgnored ? `, ${result.tracesIgnored} off-grid traces left out` : ''}), ` +
       `value range [${g.valueRange.join(', ')}]`);
   },

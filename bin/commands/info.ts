@@ -1,10 +1,9 @@
 // `rxvds info URL`: the layout of a dataset (axes, channels, bricks, LODs, compression, chunk counts, metadata).
+import { redactUrl } from '../../sources/redact.js';
 import * as vds from '../../src/index.js';
 import { type Command, UsageError } from '../lib/command.js';
 
 export const infoCommand: Command = {
-  name: 'info',
-  summary: 'print the layout, layers and metadata of a dataset',
   usage: 'rxvds info URL [--connection STRING] [--json]',
   options: { json: { type: 'boolean' } },
   async run(positionals, values) {
@@ -12,7 +11,7 @@ export const infoCommand: Command = {
     if (!url || positionals.length > 1) throw new UsageError(`expected one URL\nUsage: ${this.usage}`);
     const dataset = await vds.open(url, String(values.connection ?? ''));
     try {
-      const info = describe(url, dataset);
+      const info = describe(redactUrl(url), dataset);
       console.log(values.json ? JSON.stringify(info, null, 2) : formatInfo(info));
     } finally {
       await vds.close(dataset, false);

@@ -1,8 +1,10 @@
 // `rxvds slice URL --inline N | --crossline N | --time T | … | --dim D --index I`: one slice as an
 // annotated PNG or raw float32 file.
 import { writeFile } from 'node:fs/promises';
+import { redactUrl } from '../../sources/redact.js';
 import * as vds from '../../src/index.js';
 import { type Command, integerOption, type OptionValues, UsageError } from '../lib/command.js';
+import { FileOutput, overwriteOption } from '../lib/outputs.js';
 import { ProgressBar } from '../lib/progress.js';
 
 /** Options naming an annotation value, by the axis names (and, for a `Sample` axis, its unit) of the layout. */
@@ -62,14 +64,12 @@ function pictureOptions(values: OptionValues): vds.SlicePictureOptions {
 }
 
 export const sliceCommand: Command = {
-  name: 'slice',
-  summary: 'write one slice of a dataset as an annotated PNG or raw little-endian float32',
   usage: 'rxvds slice URL (--inline N | --crossline N | --time T | --depth Z | --sample S | --at AXIS=VALUE … | --dim D --index I) ' +
     '[--lod L] [--channel C] --out FILE.png|FILE.f32 [--colormap seismic|grey|viridis] [--clip V | --percentile P] [--gain G] ' +
-    '[--width W] [--height H] [--connection STRING]',
+    '[--width W] [--height H] [--overwrite] [--connection STRING]',
   options: {
     dim: { type: 'string' }, index: { type: 'string' }, lod: { type: 'string' }, channel: { type: 'string' },
-    out: { type: 'string', short: 'o' },
+    out: { type: 'string', short: 'o' }, ...overwriteOption,
     inline: { type: 'string' }, crossline: { type: 'string' }, time: { type: 'string' }, depth: { type: 'string' }, sample: { type: 'string' },
     at: { type: 'string', multiple: true },
     colormap: { type: 'string' }, clip: { type: 'string' }, percentile: { type: 'string' }, gain: { type: 'string' },
@@ -86,7 +86,11 @@ export const sliceCommand: Command = {
       throw new UsageError(`choose the slice by annotation (--inline, --crossline, --time, --depth, --sample, --at) or by --dim/--index\nUsage: ${this.usage}`);
     }
     const picture = pictureOptions(values);
-    const dataset = await vds.open(url, String(values.connection ?? ''));
+    const output = await FileOutput.prepare(out, values.overwrite === true);
+    const dataset = await vds.open(url, String(values.connection ?? '')).catch(async (error: unknown) => {
+      await output.close();
+      throw error;
+    });
     try {
       const layout = vds.getLayout(dataset);
       const box = byVoxel ? voxelSlice(layout, values) : vds.annotationSlice(layout, selection);
@@ -101,7 +105,7 @@ export const sliceCommand: Command = {
       bar.done();
       const { data } = request.data;
       if (out.toLowerCase().endsWith('.f32')) {
-        await writeFile(out, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        await writeFile(output.temp, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       } else {
         const unit = layout.getChannelUnit(channel);
         const valueLabel = `${layout.getChannelName(channel)}${unit && unit !== 'unitless' ? ` (${unit})` : ''}`;
@@ -114,10 +118,12 @@ export const sliceCommand: Command = {
             throw error;
           }
         })();
-        await writeFile(out, png);
+        await writeFile(output.temp, png);
       }
-      console.log(`${out}: ${data.length} samples of ${url} (${where}, LOD ${lod})`);
+      await output.commit();
+      console.log(`${out}: ${data.length} samples of ${redactUrl(url)} (${where}, LOD ${lod})`);
     } finally {
+      await output.close();
       await vds.close(dataset, false);
     }
   },

@@ -4,9 +4,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** Parsed options; repeatable ones arrive as arrays. */
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
+/** What a command does; its name and summary are in `commands/catalog.ts`. */
 export interface Command {
-  name: string;
-  summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   run(positionals: string[], values: OptionValues): Promise<void>;

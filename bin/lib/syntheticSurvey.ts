@@ -64,7 +64,7 @@ export class SyntheticSurvey {
  * Writes `survey` as a new R32 dataset (brick 64, Sample × Crossline × Inline) through a page
  * accessor; `onProgress` gets the fraction of chunks written.
  */
-export async function writeSyntheticSurvey(url: string, survey: SyntheticSurvey, method: vds.CompressionMethod,
+export async function writeSyntheticSurvey(url: string | vds.Store, survey: SyntheticSurvey, method: vds.CompressionMethod,
   onProgress?: (fraction: number) => void): Promise<void> {
   const dataset = await vds.create(url, '',
     new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_64, 0, 0, 4, vds.LODLevels.LODLevels_None),

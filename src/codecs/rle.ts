@@ -11,6 +11,8 @@ const RLE_HEADER_BYTES = 12;
 const MAX_RUN = 1 << 14;
 const EXTENDED = 0x80;
 const LITERAL = 0x40;
+/** Runs longer than this many units take a second length byte. */
+const MIN_LONG_LITERAL = 65;
 
 /** The unit runs are made of: element × components when that is 1, 2, 4 or 8 bytes, else the element. */
 export function rleUnitSize(shape: Pick<BlockShape, 'format' | 'components'>): number {
@@ -97,11 +99,28 @@ function unitComparer(payload: Uint8Array, unit: number): UnitEquals {
   }
 }
 
+/**
+ * The most bytes `rleEncode` can produce for `byteLength` bytes of `unit`-byte units.
+ *
+ * Only literal runs grow the data: by their 1-byte length, or 2 bytes past 64 units. A literal
+ * ends at the 16384-unit cap, at the end of the data, or right before a repeat run, which the
+ * encoder starts only for 2 equal units (3 for 1-byte units) and which saves at least
+ * `2·unit − (1 + unit)` bytes (`3 − 2` for 1-byte units). So a literal with the repeat that ends
+ * it grows the data by at most one byte, and only when the literal has 65 or more units (65 + 2
+ * units for 2-byte units, 65 + 3 for 1-byte ones — the repeated 65-distinct-then-2-equal U16
+ * pattern reaches this); for 4- and 8-byte units the repeat saves more than the literal costs.
+ * Capped literals and the last one add at most 2 bytes each.
+ */
+export function rleEncodedBound(byteLength: number, unit: number): number {
+  const count = byteLength / unit;
+  const pairUnits = unit === 1 ? MIN_LONG_LITERAL + 3 : unit === 2 ? MIN_LONG_LITERAL + 2 : Infinity;
+  return byteLength + 2 + 2 * Math.floor(count / MAX_RUN) + Math.floor(count / pairUnits);
+}
+
 export function rleEncode(payload: Uint8Array, unit: number): Uint8Array {
   const count = payload.byteLength / unit;
   const equals = unitComparer(payload, unit);
-  // Worst case: every run a literal of 16384 units plus a 2-byte length.
-  const out = new Uint8Array(payload.byteLength + 2 * Math.ceil(count / MAX_RUN) + 2);
+  const out = new Uint8Array(rleEncodedBound(payload.byteLength, unit));
   let written = 0;
   let at = 0;
   while (at < count) {

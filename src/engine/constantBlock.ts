@@ -2,7 +2,7 @@
 // requested format without touching its object (format sheet 3.7).
 import type { DecodeOptions } from '../codecs/codec.js';
 import { constantHashValue, isConstantHash, isNoValueHash } from '../codecs/volumeDataHash.js';
-import { isQuantizedFormat, quantizeWithReciprocalScale, bucketCount, targetNoValue, targetValueConverter } from '../convert.js';
+import { isQuantizedFormat, quantizeWithReciprocalScale, bucketCount, targetNoValue, targetValueConverter, u64Element } from '../convert.js';
 import { VolumeDataFormat } from '../enums.js';
 import { formatByteSize } from '../formats.js';
 
@@ -37,6 +37,6 @@ function fill(out: Uint8Array, format: VolumeDataFormat, count: number, element:
     case VolumeDataFormat.Format_R32: new Float32Array(out.buffer, 0, count).fill(element); return;
     case VolumeDataFormat.Format_U32: new Uint32Array(out.buffer, 0, count).fill(element); return;
     case VolumeDataFormat.Format_R64: new Float64Array(out.buffer, 0, count).fill(element); return;
-    default: new BigUint64Array(out.buffer, 0, count).fill(BigInt(element));
+    default: new BigUint64Array(out.buffer, 0, count).fill(u64Element(element));
   }
 }

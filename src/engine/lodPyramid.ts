@@ -14,10 +14,15 @@ export type WriteChunk = (layer: VolumeDataLayer, chunkIndex: number, payload: U
 
 export class LODPyramid {
   private readonly pending = new Map<number, Map<number, ParentUnderConstruction>>();
+  /** Per LOD, the chunks decimated into their parents so far in this session. */
+  private readonly written = new Map<number, Set<number>>();
 
-  /** `layers[k]` is the layer of LOD k (LOD 0 first); `write` stores a finished parent chunk. */
+  /**
+   * `layers[k]` is the layer of LOD k (LOD 0 first); `write` stores a finished parent chunk;
+   * `unwritten` is the payload of a chunk nobody wrote, which a parent starts from.
+   */
   constructor(private readonly layers: readonly VolumeDataLayer[], private readonly write: WriteChunk,
-    private readonly payloadByteSize: (layer: VolumeDataLayer, chunkIndex: number) => number) {}
+    private readonly unwritten: (layer: VolumeDataLayer, chunkIndex: number) => Uint8Array) {}
 
   /** Decimates a LOD 0 chunk into the layers above; call before the chunk's buffer is handed away. */
   addLOD0Chunk(chunkIndex: number, payload: Uint8Array): void {
@@ -25,19 +30,21 @@ export class LODPyramid {
   }
 
   /**
-   * Writes every parent still under construction, lowest LOD first. Children not written in this
-   * session come from `readStored` (ReadWrite: their stored data) or stay zero (Create).
+   * Writes every parent still under construction, lowest LOD first. A child missing from its parent
+   * is read back with `readStored` if it was written earlier in this session (the parent was
+   * finished before the child was written again) or, with `readEveryChild` (ReadWrite), in any case;
+   * otherwise its part of the parent keeps the never-written fill (the no-value, or 0), as in OpenVDS.
    */
-  async finish(readStored?: (layer: VolumeDataLayer, chunkIndex: number) => Promise<Uint8Array>): Promise<void> {
+  async finish(readStored: (layer: VolumeDataLayer, chunkIndex: number) => Promise<Uint8Array>, readEveryChild: boolean): Promise<void> {
     for (let lod = 1; lod < this.layers.length; lod++) {
       const level = this.pending.get(lod);
       if (!level) continue;
       const childLayer = this.layers[lod - 1]!;
+      const written = this.written.get(lod - 1);
       for (const [chunkIndex, parent] of [...level]) {
-        if (readStored) {
-          for (const child of childChunks(childLayer, this.layers[lod]!, chunkIndex)) {
-            if (!parent.children.has(child)) this.contribute(childLayer, child, await readStored(childLayer, child));
-          }
+        for (const child of childChunks(childLayer, this.layers[lod]!, chunkIndex)) {
+          if (parent.children.has(child) || !(readEveryChild || written?.has(child))) continue;
+          this.contribute(childLayer, child, await readStored(childLayer, child));
         }
         if (level.get(chunkIndex) === parent) {
           level.delete(chunkIndex);
@@ -56,8 +63,9 @@ export class LODPyramid {
     if (!level) this.pending.set(parentLayer.lod, level = new Map());
     let parent = level.get(parentChunk);
     if (!parent) {
+      // OpenVDS reads the parent page first; a parent never written reads as the no-value (or 0).
       parent = {
-        bytes: new Uint8Array(this.payloadByteSize(parentLayer, parentChunk)),
+        bytes: this.unwritten(parentLayer, parentChunk),
         children: new Set(),
         expected: childCount(child, parentLayer, parentChunk),
       };
@@ -71,6 +79,9 @@ export class LODPyramid {
       channel.format, channel.components, channel.noValue,
     );
     parent.children.add(childChunk);
+    let written = this.written.get(child.lod);
+    if (!written) this.written.set(child.lod, written = new Set());
+    written.add(childChunk);
     if (parent.children.size === parent.expected) {
       level.delete(parentChunk);
       this.complete(parentLayer, parentChunk, parent.bytes);

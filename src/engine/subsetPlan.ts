@@ -1,5 +1,6 @@
 // Which chunks a volume subset touches and where each chunk's interior lands in the output buffer
-// (format sheet 5.2: output element j along a decimated dimension is LOD0 voxel min + j·2^LOD).
+// (format sheet 5.2: output element j along a decimated dimension is LOD0 voxel min + j·2^LOD, the
+// LOD voxel holding it in chunked dimensions; every dimension but the full-resolution one is decimated).
 import type { VolumeDataLayer } from '../geometry/layers.js';
 import type { Index6 } from '../geometry/partition.js';
 
@@ -9,7 +10,7 @@ export interface SubsetPlan {
   max: Index6;
   /** Output elements per dimension. */
   outSize: Index6;
-  /** Chunks whose interior intersects the subset, in chunk-index order. */
+  /** Chunks whose interior holds output voxels, in chunk-index order. */
   chunks: number[];
 }
 
@@ -21,14 +22,27 @@ export interface ChunkCopy {
   count: Index6;
 }
 
+/** Per dimension, the first and last chunk index whose interior intersects `[min, max)`. */
+function chunkRanges(layer: VolumeDataLayer, min: Index6, max: Index6): (readonly [number, number])[] {
+  const p = layer.partition;
+  return [0, 1, 2, 3, 4, 5].map((d) => [p.voxelToIndex(min[d]!, d), p.voxelToIndex(max[d]! - 1, d)] as const);
+}
+
+/** How many chunks `planSubset` would list, without listing them. */
+export function subsetChunkCount(layer: VolumeDataLayer, min: Index6, max: Index6): number {
+  return chunkRanges(layer, min, max).reduce((n, [lo, hi]) => n * (hi - lo + 1), 1);
+}
+
 export function planSubset(layer: VolumeDataLayer, min: Index6, max: Index6): SubsetPlan {
   const p = layer.partition;
-  const outSize = [0, 1, 2, 3, 4, 5].map((d) => p.lodSize(min[d]!, max[d]!, d)) as Index6;
-  const ranges = [0, 1, 2, 3, 4, 5].map((d) => [p.voxelToIndex(min[d]!, d), p.voxelToIndex(max[d]! - 1, d)] as const);
-  const chunks: number[] = [];
+  const outSize = [0, 1, 2, 3, 4, 5].map((d) => p.requestLODSize(min[d]!, max[d]!, d)) as Index6;
+  const plan: SubsetPlan = { layer, min, max, outSize, chunks: [] };
+  const ranges = chunkRanges(layer, min, max);
   const index = ranges.map(([lo]) => lo);
   for (;;) {
-    chunks.push(p.indexArrayToChunkIndex(index));
+    const chunkIndex = p.indexArrayToChunkIndex(index);
+    // At LOD > 0 the chunks of skipped slices (dimensions outside the chunk group) add nothing.
+    if (chunkCopy(plan, chunkIndex)) plan.chunks.push(chunkIndex);
     let d = 0;
     for (; d < 6; d++) {
       if (index[d]! < ranges[d]![1]) { index[d]!++; break; }
@@ -36,7 +50,7 @@ export function planSubset(layer: VolumeDataLayer, min: Index6, max: Index6): Su
     }
     if (d === 6) break;
   }
-  return { layer, min, max, outSize, chunks };
+  return plan;
 }
 
 /** The part of `chunkIndex` that belongs in the output, or undefined if it contributes nothing. */
@@ -49,7 +63,7 @@ export function chunkCopy(plan: SubsetPlan, chunkIndex: number): ChunkCopy | und
   const outStart = [0, 0, 0, 0, 0, 0] as Index6;
   const count = [0, 0, 0, 0, 0, 0] as Index6;
   for (let d = 0; d < 6; d++) {
-    const step = 1 << p.lodShift(d);
+    const step = 1 << p.requestLODShift(d);
     const lo = Math.max(interior.min[d]!, plan.min[d]!);
     const hi = Math.min(interior.max[d]!, plan.max[d]!);
     // Output elements j whose LOD0 position min + j·step lies in [lo, hi).

@@ -1,21 +1,33 @@
 // Interpolation inside one decoded chunk (with margins) for requestVolumeSamples,
 // requestVolumeTraces and requestProjectedVolumeSubset: OpenVDS 3.4 VolumeSampler::Sample3D
-// (format sheet 5.4), reproduced operation by operation so that Float32 data gives the same
-// f32 bits. Coordinates and weights are f32 for every data type (OpenVDS passes a FloatVector3
-// and keeps weights in float); the accumulation is f32 for Float32Array data and double for
-// Float64Array data (OpenVDS's InterpolatedRealType).
+// (format sheet 5.4), reproduced operation by operation so that the results have the same bits.
+// Like OpenVDS's VolumeSampler<T>, it works on the chunk's own elements: no-value voxels are found
+// by comparing elements (U8/U16 codes, not their physical values); U8/U16 codes are summed as
+// their physical values (converted once per block, keeping the inner loops free of branches).
+// Coordinates and weights are f32 for every element type (OpenVDS passes a FloatVector3 and keeps
+// weights in float); the accumulation is f32 for R32, U8 and U16 elements and double for R64 and
+// U32 ones (OpenVDS's InterpolatedRealType).
 import { InterpolationMethod } from '../enums.js';
 
+/** Chunk elements: R32 (and 1Bit as 0/1), R64 (and U64 as doubles), U8/U16 codes, U32. */
+export type SamplerData = Float32Array | Float64Array | Uint8Array | Uint16Array | Uint32Array;
+
 export interface SamplerBlock {
-  /** One decoded chunk including its margins, physical values, dimension 0 fastest. */
-  data: Float32Array | Float64Array;
+  /** One decoded chunk including its margins, dimension 0 fastest. */
+  data: SamplerData;
   /** Voxels per chunk dimension (up to 3; use 1 for absent ones). */
   size: readonly [number, number, number];
+  /** For U8/U16 codes: physical value = integerOffset + integerScale · code (f32). Required for Uint8Array/Uint16Array data. */
+  codes?: { integerScale: number; integerOffset: number };
 }
 
 export interface SamplerOptions {
   method: InterpolationMethod;
-  /** When set, voxels equal to noValue are skipped as OpenVDS does; results that are no-value give replacementNoValue. */
+  /**
+   * When set, voxels whose element equals `noValue` exactly (an element of the data's own type,
+   * e.g. 255 for U8 codes) are skipped as OpenVDS does; results that are no-value give
+   * `replacementNoValue` (as f32, as OpenVDS holds it).
+   */
   noValue?: { noValue: number; replacementNoValue: number };
   /** The channel value range; Angular wraps with period max − min. */
   valueRangeMin: number;
@@ -27,15 +39,19 @@ export type VolumeSample = (u: number, v: number, w: number) => number;
 
 /** Everything a kernel needs, resolved once per block. */
 interface Kernel {
-  data: Float32Array | Float64Array;
+  /** The elements, compared with the no-value. */
+  data: SamplerData;
+  /** The values summed: `data` itself, or the physical values of U8/U16 codes. */
+  values: Float32Array | Float64Array | Uint32Array;
   sizeX: number;
   sizeY: number;
   sizeZ: number;
-  /** Accumulate in f32 (Float32Array data) rather than double (Float64Array). */
+  /** Accumulate in f32 (R32, U8, U16 elements) rather than double (R64, U32). */
   f32: boolean;
   useNoValue: boolean;
-  /** OpenVDS holds both as float, whatever the data type. */
+  /** An element of the data's type. */
   noValue: number;
+  /** OpenVDS holds it as float, whatever the data type. */
   replacementNoValue: number;
   rangeMin: number;
   rangeSize: number;
@@ -78,10 +94,25 @@ export function createVolumeSampler(block: SamplerBlock, options: SamplerOptions
   }
 }
 
+/**
+ * The physical value of each code, f32(offset + f32(scale · code)) as QuantizedTypesToFloatConverter
+ * computes it. Converted once per block so that the kernels' inner loops read plain values.
+ */
+function physicalValues(data: Uint8Array | Uint16Array, codes: SamplerBlock['codes']): Float32Array {
+  if (!codes) throw new Error('SamplerBlock with U8/U16 codes needs their integerScale and integerOffset');
+  const scale = fround(codes.integerScale), offset = fround(codes.integerOffset);
+  const table = new Float32Array(data instanceof Uint8Array ? 0x100 : 0x10000);
+  for (let code = 0; code < table.length; code++) table[code] = offset + fround(scale * code);
+  const values = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) values[i] = table[data[i]!]!;
+  return values;
+}
+
 function resolveKernel(block: SamplerBlock, options: SamplerOptions): Kernel {
   const { data, size } = block;
-  if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
-    throw new Error('SamplerBlock data must be a Float32Array or a Float64Array');
+  const quantized = data instanceof Uint8Array || data instanceof Uint16Array;
+  if (!quantized && !(data instanceof Float32Array) && !(data instanceof Float64Array) && !(data instanceof Uint32Array)) {
+    throw new Error('SamplerBlock data must be a Float32Array, Float64Array, Uint8Array, Uint16Array or Uint32Array');
   }
   if (!Array.isArray(size) || size.length !== 3 || !size.every((n) => Number.isInteger(n) && n >= 1)) {
     throw new Error(`SamplerBlock size must be three positive integers, got [${String(size)}]`);
@@ -102,9 +133,10 @@ function resolveKernel(block: SamplerBlock, options: SamplerOptions): Kernel {
   const noValue = options.noValue;
   return {
     data, sizeX, sizeY, sizeZ,
-    f32: data instanceof Float32Array,
+    values: quantized ? physicalValues(data, block.codes) : data,
+    f32: !(data instanceof Float64Array) && !(data instanceof Uint32Array),
     useNoValue: noValue !== undefined,
-    noValue: noValue ? fround(noValue.noValue) : NaN,
+    noValue: noValue ? noValue.noValue : NaN,
     // Only reachable without a no-value for NaN coordinates (Triangular), where OpenVDS returns its float replacement.
     replacementNoValue: noValue ? fround(noValue.replacementNoValue) : NaN,
     rangeMin,
@@ -113,10 +145,10 @@ function resolveKernel(block: SamplerBlock, options: SamplerOptions): Kernel {
 }
 
 function nearestSampler(k: Kernel): VolumeSample {
-  const { data, useNoValue, noValue, replacementNoValue } = k;
+  const { data, values, useNoValue, noValue, replacementNoValue } = k;
   return (u, v, w) => {
-    const value = data[nearestOffset(k, fround(u), fround(v), fround(w))]!;
-    return useNoValue && value === noValue ? replacementNoValue : value;
+    const at = nearestOffset(k, fround(u), fround(v), fround(w));
+    return useNoValue && data[at] === noValue ? replacementNoValue : values[at]!;
   };
 }
 
@@ -186,11 +218,10 @@ function fillCubicTaps(axis: AxisTaps, c: number): void {
  * no-op). Voxels that are no-value are never summed and do not count.
  */
 function isTame(k: Kernel): boolean {
-  const { data, useNoValue, noValue } = k;
+  const { data, values, useNoValue, noValue } = k;
   const limit = (k.f32 ? FLOAT32_MAX : Number.MAX_VALUE) / 4;
   for (let i = 0, n = k.sizeX * k.sizeY * k.sizeZ; i < n; i++) {
-    const value = data[i]!;
-    if (!(Math.abs(value) <= limit) && !(useNoValue && value === noValue)) return false;
+    if (!(Math.abs(values[i]!) <= limit) && !(useNoValue && data[i] === noValue)) return false;
   }
   return true;
 }
@@ -201,7 +232,7 @@ function isTame(k: Kernel): boolean {
  * Angular wraps every tap towards the nearest value and the result into the value range.
  */
 function separableSampler(k: Kernel, cubic: boolean, angular: boolean): VolumeSample {
-  const { data, sizeX, sizeY, sizeZ, f32, useNoValue, noValue, replacementNoValue, rangeMin, rangeSize } = k;
+  const { data, values, sizeX, sizeY, sizeZ, f32, useNoValue, noValue, replacementNoValue, rangeMin, rangeSize } = k;
   const real = (x: number): number => (f32 ? fround(x) : x);
   const tapsU = new AxisTaps(sizeX, 1), tapsV = new AxisTaps(sizeY, sizeX), tapsW = new AxisTaps(sizeZ, sizeX * sizeY);
   const axes = [tapsU, tapsV, tapsW] as const;
@@ -211,8 +242,9 @@ function separableSampler(k: Kernel, cubic: boolean, angular: boolean): VolumeSa
 
   return (u, v, w) => {
     u = fround(u); v = fround(v); w = fround(w);
-    const nearest = data[nearestOffset(k, u, v, w)]!;
-    if (useNoValue && nearest === noValue) return replacementNoValue;
+    const nearestAt = nearestOffset(k, u, v, w);
+    if (useNoValue && data[nearestAt] === noValue) return replacementNoValue;
+    const nearest = values[nearestAt]!;
 
     // One call site per fill keeps V8 inlining it (three would exhaust its inlining budget).
     coordinates[0] = u; coordinates[1] = v; coordinates[2] = w;
@@ -237,8 +269,9 @@ function separableSampler(k: Kernel, cubic: boolean, angular: boolean): VolumeSa
         const guardRow = tapsW.guard[z]! + tapsV.guard[y]!;
         const weightY = tapsV.weight[y]!;
         for (let x = 0; x < countU; x++) {
-          let value = data[row + offsetU[x]!]!;
-          if (useNoValue && (value === noValue || data[guardRow + guardU[x]!] === noValue)) continue;
+          const at = row + offsetU[x]!;
+          if (useNoValue && (data[at] === noValue || data[guardRow + guardU[x]!] === noValue)) continue;
+          let value = values[at]!;
           const weight = fround(fround(weightU[x]! * weightY) * weightZ);
           // Angular wraps inline: a call never made would turn `value` into a boxed number. The
           // float-floor reading of OpenVDS's unqualified floor(); the same as the double one while
@@ -261,10 +294,10 @@ function separableSampler(k: Kernel, cubic: boolean, angular: boolean): VolumeSa
  * the lower corner, as OpenVDS tries them.
  */
 function triangularSampler(k: Kernel): VolumeSample {
-  const { data, sizeX, sizeY, sizeZ, f32, useNoValue, noValue, replacementNoValue } = k;
+  const { data, values, sizeX, sizeY, sizeZ, f32, useNoValue, noValue, replacementNoValue } = k;
   const real = (x: number): number => (f32 ? fround(x) : x);
   const pitchZ = sizeX * sizeY;
-  const valid = (value: number): boolean => !useNoValue || value !== noValue;
+  const valid = (at: number): boolean => !useNoValue || data[at] !== noValue;
 
   return (u, v, w) => {
     u = fround(u); v = fround(v); w = fround(w);
@@ -275,27 +308,27 @@ function triangularSampler(k: Kernel): VolumeSample {
     const u0 = clampIndex(nU, sizeX), u1 = clampIndex(nU + 1, sizeX);
     const row0 = plane + clampIndex(nV, sizeY) * sizeX, row1 = plane + clampIndex(nV + 1, sizeY) * sizeX;
     // cornerXY: X = step along u, Y = step along v
-    const corner00 = data[row0 + u0]!, corner10 = data[row0 + u1]!;
-    const corner01 = data[row1 + u0]!, corner11 = data[row1 + u1]!;
+    const at00 = row0 + u0, at10 = row0 + u1, at01 = row1 + u0, at11 = row1 + u1;
+    const corner00 = values[at00]!, corner10 = values[at10]!, corner01 = values[at01]!, corner11 = values[at11]!;
 
-    if (valid(corner10) && valid(corner01)) {
-      if (fU <= gV && valid(corner00)) {
+    if (valid(at10) && valid(at01)) {
+      if (fU <= gV && valid(at00)) {
         return real(real(corner00 + real(fU * real(corner10 - corner00))) + real(fV * real(corner01 - corner00)));
       }
-      if (fU >= gV && valid(corner11)) {
+      if (fU >= gV && valid(at11)) {
         return real(real(corner11 + real(gU * real(corner01 - corner11))) + real(gV * real(corner10 - corner11)));
       }
-    } else if (valid(corner00) && valid(corner11)) {
-      if (fU >= fV && valid(corner10)) {
+    } else if (valid(at00) && valid(at11)) {
+      if (fU >= fV && valid(at10)) {
         return real(real(corner10 + real(gU * real(corner00 - corner10))) + real(fV * real(corner11 - corner10)));
       }
-      if (fU <= fV && valid(corner01)) {
+      if (fU <= fV && valid(at01)) {
         return real(real(corner01 + real(fU * real(corner11 - corner01))) + real(gV * real(corner00 - corner01)));
       }
-    } else if (valid(corner00)) {
+    } else if (valid(at00)) {
       if (fU === 0 && fV === 0) return corner00;
-      if (fU === 0 && valid(corner01)) return real(corner00 + real(fV * real(corner01 - corner00)));
-      if (fV === 0 && valid(corner10)) return real(corner00 + real(fU * real(corner10 - corner00)));
+      if (fU === 0 && valid(at01)) return real(corner00 + real(fV * real(corner01 - corner00)));
+      if (fV === 0 && valid(at10)) return real(corner00 + real(fU * real(corner10 - corner00)));
     }
     return replacementNoValue;
   };

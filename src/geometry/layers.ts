@@ -87,12 +87,9 @@ export class VolumeDataLayers {
   private readonly byName = new Map<string, VolumeDataLayer>();
 
   constructor(input: LayoutGeometryInput) {
-    const layers: VolumeDataLayer[] = [];
-    for (const group of dimensionGroupsOfVolume(input.axisDescriptors.length)) {
-      layers.push(...createGroupLayers(input, group));
-    }
-    this.all = layers;
-    for (const layer of layers) {
+    // flatMap, not push(...spread): a spread of many channels' layers overflows the call stack.
+    this.all = dimensionGroupsOfVolume(input.axisDescriptors.length).flatMap((group) => createGroupLayers(input, group));
+    for (const layer of this.all) {
       this.byKey.set(key(layer.dimensionsND, layer.lod, layer.channel), layer);
       this.byName.set(layer.name, layer);
     }
@@ -141,7 +138,7 @@ function createGroupLayers(input: LayoutGeometryInput, group: DimensionsND): Vol
         : new VolumeDataPartition({
           lod, numSamples, chunkedDimensions: groupDims, brickSize,
           negativeMargin: desc.negativeMargin, positiveMargin: desc.positiveMargin,
-          decimatedDimensions: groupDims.filter((d) => d !== fullRes),
+          decimatedDimensions: groupDims.filter((d) => d !== fullRes), fullResolutionDimension: fullRes,
         });
       if (!partition) return;
       const name = c === 0 ? primaryName : `${channel.name}${primaryName}`;
@@ -168,6 +165,6 @@ function traceMappedPartition(
   return new VolumeDataPartition({
     lod, numSamples: mappedSamples, chunkedDimensions: dims, brickSize: mappedBrick,
     negativeMargin: desc.negativeMargin, positiveMargin: desc.positiveMargin,
-    decimatedDimensions: dims.filter((d) => d !== fullRes),
+    decimatedDimensions: dims.filter((d) => d !== fullRes), fullResolutionDimension: fullRes,
   });
 }

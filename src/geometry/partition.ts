@@ -17,6 +17,8 @@ export interface PartitionSpec {
   positiveMargin: number;
   /** Chunked dimensions halved at each LOD. */
   decimatedDimensions: readonly number[];
+  /** The layout's dimension that is never decimated (-1 or absent: none). */
+  fullResolutionDimension?: number;
 }
 
 export interface ChunkExtent {
@@ -35,6 +37,7 @@ export class VolumeDataPartition {
   readonly positiveMargin: number;
   private readonly chunked: boolean[];
   private readonly decimated: boolean[];
+  private readonly fullResolutionDimension: number;
   private readonly pitch: Index6;
 
   constructor(spec: PartitionSpec) {
@@ -45,6 +48,7 @@ export class VolumeDataPartition {
     this.chunkedDimensions = [...spec.chunkedDimensions];
     this.chunked = range6().map((d) => spec.chunkedDimensions.includes(d));
     this.decimated = range6().map((d) => spec.decimatedDimensions.includes(d));
+    this.fullResolutionDimension = spec.fullResolutionDimension ?? -1;
     this.brickSize = range6().map((d) =>
       this.chunked[d] ? Math.min(spec.brickSize[d]!, this.numSamples[d]!) : 1) as Index6;
     this.chunksInDimension = range6().map((d) => {
@@ -126,6 +130,22 @@ export class VolumeDataPartition {
   /** log2 of the LOD step along `dimension`: `lod` if decimated, else 0. */
   lodShift(dimension: number): number {
     return this.decimated[dimension] ? this.lod : 0;
+  }
+
+  /**
+   * log2 of the step between the LOD0 voxels a request at this LOD returns along `dimension`.
+   * Requests decimate every dimension but the full-resolution one (OpenVDS's
+   * `VolumeDataLayout::IsDimensionLODDecimated`), also dimensions outside the chunk group, whose
+   * chunks hold one LOD0 slice each: LOD 1 of `[40,30,20,5]` read through `Dimensions_012` has the
+   * slices w = 0, 2, 4 (format sheet 5.2).
+   */
+  requestLODShift(dimension: number): number {
+    return dimension === this.fullResolutionDimension ? 0 : this.lod;
+  }
+
+  /** Voxels a request over the LOD0 range `[min, max)` returns along `dimension` (`GetLODSize`). */
+  requestLODSize(min: number, max: number, dimension: number): number {
+    return ((max - min - 1) >> this.requestLODShift(dimension)) + 1;
   }
 }
 

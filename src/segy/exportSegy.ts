@@ -1,6 +1,8 @@
 // Dataset → SEG-Y from the stored SEGY metadata, Trace flags and SEGYTraceHeader channel, as OpenVDS's
 // SEGYExport does: traces in the original primary-key order, samples re-encoded in the original format.
 import { open as openFile } from 'node:fs/promises';
+import { redactUrl } from '../../sources/redact.js';
+import type { Store } from '../../sources/store.js';
 import { close, getAccessManager, getLayout, open } from '../api.js';
 import { DimensionsND, VolumeDataFormat } from '../enums.js';
 import type { VolumeDataLayout } from '../layout/volumeDataLayout.js';
@@ -34,8 +36,9 @@ function channelIndex(layout: VolumeDataLayout, name: string, url: string): numb
   throw new Error(`${url} has no "${name}" channel; only datasets imported from SEG-Y can be exported`);
 }
 
-export async function exportSegy(url: string, outputPath: string, options: ExportSegyOptions = {}): Promise<ExportSegyResult> {
-  const dataset = await open(url, options.connectionString ?? '');
+export async function exportSegy(source: string | Store, outputPath: string, options: ExportSegyOptions = {}): Promise<ExportSegyResult> {
+  const url = typeof source === 'string' ? redactUrl(source) : source.description;
+  const dataset = await open(source, options.connectionString ?? '');
   try {
     const layout = getLayout(dataset);
     const segy = KnownMetadata.categorySEGY();

@@ -69,8 +69,9 @@ export function keyStep(keys: readonly number[]): number {
 }
 
 function keyRange(values: readonly number[], signedStep: number): KeyRange {
-  const min = Math.min(...values);
-  let max = Math.max(...values);
+  // A loop, not Math.min(...values): a spread of 100k+ keys overflows the call stack.
+  let min = Infinity, max = -Infinity;
+  for (const v of values) { if (v < min) min = v; if (v > max) max = v; }
   const step = Math.abs(signedStep) || 1;
   // Round max up to the grid so that (max - min) is a whole number of steps.
   const remainder = (max - min) % step;
@@ -152,7 +153,7 @@ export async function surveyGeometry(file: SEGYFile, scan: SEGYScan, options: Ge
     throw new Error(`${file.name}: pre-stack import found one trace per gather: the data is post-stack or the header byte locations are wrong`);
   }
   const axes: AxisGeometry[] = [sampleAxis(file, options.sampleUnit ?? 'ms')];
-  const fold = isUnbinned(type) ? Math.max(...segments.map((s) => s.traceStop - s.traceStart + 1)) : analysis.fold;
+  const fold = isUnbinned(type) ? segments.reduce((most, s) => Math.max(most, s.traceStop - s.traceStart + 1), 0) : analysis.fold;
   if (fold > 1 || isUnbinned(type)) axes.push({ name: 'Trace (offset)', unit: unitless, numSamples: fold, coordinateMin: 1, coordinateMax: fold });
 
   let inline: KeyRange;

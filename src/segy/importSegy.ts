@@ -10,6 +10,7 @@ import {
 import { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from '../layout/descriptors.js';
 import { KnownMetadata } from '../metadata/knownMetadata.js';
 import { MetadataContainer } from '../metadata/metadataContainer.js';
+import type { Store } from '../../sources/store.js';
 import type { VolumeDataPage } from '../page.js';
 import type { VolumeDataPageAccessor } from '../pageAccessor.js';
 import { close, create, getAccessManager } from '../api.js';
@@ -98,7 +99,7 @@ interface Column {
   max: number[];
 }
 
-export async function importSegy(inputPath: string, url: string, options: ImportSegyOptions = {}): Promise<ImportSegyResult> {
+export async function importSegy(inputPath: string, url: string | Store, options: ImportSegyOptions = {}): Promise<ImportSegyResult> {
   const file = await SEGYFile.open(inputPath, options);
   try {
     if (file.traceCount === 0) throw new Error(`${file.name} has no traces to import`);
@@ -164,7 +165,7 @@ function channelDescriptors(file: SEGYFile, geometry: SurveyGeometry, scan: SEGY
   if (hasGatherOffset(scan.segyType)) {
     const offsets = geometry.offsets.length ? geometry.offsets : [0];
     channels.push(VolumeDataChannelDescriptor.traceMappedVolumeDataChannelDescriptor(VolumeDataFormat.Format_R32, one, 'Offset', 'm',
-      convert(Math.min(...offsets)), convert(Math.max(...offsets)), 1, ChannelFlags.NoLossyCompression));
+      convert(offsets.reduce((a, b) => Math.min(a, b))), convert(offsets.reduce((a, b) => Math.max(a, b))), 1, ChannelFlags.NoLossyCompression));
   }
   return channels;
 }

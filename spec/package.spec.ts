@@ -1,0 +1,63 @@
+// The package as npm ships it: what `npm pack` puts in, and the packed CLI run the way an install
+// runs it, with only the runtime dependencies and without the optional cloud SDKs.
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { mkdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { buildCli, REPO, type CliResult } from './support/cli.js';
+import { useTempFolder } from './support/tempFolder.js';
+import { segyFile } from './support/testdata.js';
+
+const run = promisify(execFile);
+/** Left out of the simulated install: the optional cloud SDKs, and the TypeScript tool chain. */
+const NOT_INSTALLED = ['@aws-sdk', '@azure', 'tsx', 'typescript'];
+
+describe('the npm package', function () {
+  this.timeout(120_000);
+  const inFolder = useTempFolder('package');
+  let files: string[] = [];
+  let installed = '';
+
+  before(async () => {
+    await buildCli();
+    const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', inFolder()], { cwd: REPO });
+    const [manifest] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+    files = manifest!.files.map((f) => f.path);
+    // An install: the tarball unpacked, next to the runtime dependencies but not the cloud SDKs or tsx.
+    await run('tar', ['-xzf', manifest!.filename], { cwd: inFolder() });
+    installed = inFolder('package');
+    await mkdir(join(installed, 'node_modules'));
+    for (const name of readdirSync(join(REPO, 'node_modules'))) {
+      if (!NOT_INSTALLED.includes(name) && !name.startsWith('.')) await symlink(join(REPO, 'node_modules', name), join(installed, 'node_modules', name));
+    }
+  });
+
+  it('ships the compiled library, workers and CLI, the licence and changelog, and no specs, benches or sources', () => {
+    for (const file of ['bin/rxvds.js', 'dist/bin/rxvds.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/workers/chunkWorker.js',
+      'LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']) expect(files).to.include(file);
+    expect(files.filter((f) => /^(spec|bench|examples)\/|^dist\/(spec|bench|examples)\/|\.tsbuildinfo$|(?<!\.d)\.ts$/.test(f))).to.deep.equal([]);
+  });
+
+  it('runs from the install without TypeScript or the cloud SDKs, and says what to install for s3:// and azure://', async () => {
+    const cli = (args: string[]) => run(process.execPath, [join(installed, 'bin', 'rxvds.js'), ...args], {
+      cwd: inFolder(), env: { ...process.env, NODE_OPTIONS: '', NODE_V8_COVERAGE: '', RXVDS_WORKERS: '1' },
+    }).then((r) => ({ ...r, code: 0 }), (e: CliResult) => e);
+    const version = await cli(['--version']);
+    expect(version.stdout.trim()).to.match(/^\d+\.\d+\.\d+/);
+    // Zip-compressed, so chunks go through the worker pool from the installed dist/.
+    const imported = await cli(['import-segy', segyFile('f3.sgy'), 'f3.vds', '--compression', 'Zip']);
+    expect(imported.code, imported.stderr).to.equal(0);
+    const slice = await cli(['slice', 'f3.vds', '--dim', '2', '--index', '5', '--out', 'inline.png']);
+    expect(slice.code, slice.stderr).to.equal(0);
+    expect(slice.stdout).to.equal('inline.png: 1350 samples of f3.vds (dimension 2 = 5, LOD 0)\n');
+
+    const s3 = await cli(['info', 's3://bucket/survey']);
+    expect([s3.code, s3.stderr]).to.deep.equal([1, 'rxvds: s3:// and gs:// datasets need the optional package @aws-sdk/client-s3, ' +
+      'which is not installed: run "npm install @aws-sdk/client-s3" next to rxvds\n']);
+    const azure = await cli(['info', 'az://container/survey', '-c', 'AccountName=a;AccountKey=a2V5']);
+    expect([azure.code, azure.stderr]).to.deep.equal([1, 'rxvds: azure://, az:// and azuresas:// datasets need the optional package ' +
+      '@azure/storage-blob, which is not installed: run "npm install @azure/storage-blob" next to rxvds\n']);
+  });
+});
