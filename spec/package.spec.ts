@@ -51,7 +51,7 @@ describe('the npm package', function () {
     expect(imported.code, imported.stderr).to.equal(0);
     const slice = await cli(['slice', 'f3.vds', '--dim', '2', '--index', '5', '--out', 'inline.png']);
     expect(slice.code, slice.stderr).to.equal(0);
-    expect(slice.stdout).to.equal('inline.png: 1350 samples of f3.vds (dimension 2 = 5, LOD 0)\n');
+    expect(slice.stdout).to.equal('inline.png: 1350 samples of f3.vds (Inline 116, LOD 0)\n');
 
     const s3 = await cli(['info', 's3://bucket/survey']);
     expect([s3.code, s3.stderr]).to.deep.equal([1, 'rxvds: s3:// and gs:// datasets need the optional package @aws-sdk/client-s3, ' +

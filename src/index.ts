@@ -36,3 +36,12 @@ export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
 export * as segy from './segy/index.js';
 export { IJKCoordinateTransformer, getVDSIJKGridDefinitionFromMetadata, type VDSIJKGridDefinition } from './coordinates.js';
 export { copyDataset, copyDataset$, type CopyOptions, type CopyProgress } from './copyDataset.js';
+export { annotationSlice, annotationPosition, type VoxelBox, type AnnotationSelection, type AnnotationValue } from './annotation.js';
+export {
+  requestShapedSubset, type ShapedSubset, type ShapedAxis, type ShapedSubsetOptions, type ShapedFormat, type VolumeDataFormatArray,
+} from './shapedSubset.js';
+export {
+  renderSlice, slicePNG, displayRange, type SlicePictureOptions, type SlicePicture, type PictureRect,
+} from './render/slicePicture.js';
+export { colorAt, colorMapNames, type ColorMapName } from './render/colorMaps.js';
+export { encodePNG, type RGBImage } from './render/png.js';

@@ -13,7 +13,7 @@ export const catalog: readonly CommandEntry[] = [
     load: async () => (await import('./demo.js')).demoCommand },
   { name: 'info', summary: 'print the layout, layers and metadata of a dataset',
     load: async () => (await import('./info.js')).infoCommand },
-  { name: 'slice', summary: 'write one slice of a dataset as PNG (seismic colours) or raw little-endian float32',
+  { name: 'slice', summary: 'write one slice of a dataset as an annotated PNG or raw little-endian float32',
     load: async () => (await import('./slice.js')).sliceCommand },
   { name: 'copy', summary: 'copy a dataset between stores (folder, inmemory, s3, azure, .vds); resumes an interrupted copy',
     load: async () => (await import('./copy.js')).copyCommand },
