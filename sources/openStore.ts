@@ -4,7 +4,12 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConnectionString, type ConnectionOptions } from '../src/connectionString.js';
+import { LogLevel } from '../src/enums.js';
 import { InvalidArgumentError, InvalidOperationError } from '../src/errors.js';
+import {
+  AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, DMSOpenOptions, GoogleCredentialsType, GoogleOpenOptions,
+  HttpOpenOptions, InMemoryOpenOptions, type OpenOptions, VDSFileOpenOptions,
+} from '../src/openOptions.js';
 import type { AzureStore } from './azureStore.js';
 import { FolderStore } from './folderStore.js';
 import type { GcsStore } from './gcsStore.js';
@@ -30,10 +35,45 @@ export type StoreIntent = 'open' | 'create';
 export const REMOTE_CONCURRENCY = 32;
 export const REMOTE_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5000, attemptTimeoutMs: 120_000 };
 
-/** Keys the engine reads itself; every backend accepts them. */
+/** Keys the engine reads itself; every backend accepts them (and `checkEngineKeys` checks them). */
 const ENGINE_KEYS = new Set([
   'loglevel', 'log_level', 'requestthreadcount', 'request_thread_count', 'waveletadaptivetolerance', 'waveletadaptiveratio',
 ]);
+
+/**
+ * OpenVDS's LogLevel and RequestThreadCount, which rxvds can only honour at their defaults: it
+ * writes no log (errors are thrown) and decodes on one process-wide worker pool. Anything else is
+ * refused rather than silently ignored.
+ */
+export function checkEngineSettings(logLevel: LogLevel, requestThreadCount: number): void {
+  if (logLevel !== LogLevel.None) {
+    throw new InvalidArgumentError(`LogLevel ${LogLevel[logLevel] ?? logLevel} is not supported: rxvds writes no log (it throws its errors); use LogLevel None`);
+  }
+  if (requestThreadCount !== -1) {
+    throw new InvalidArgumentError(`RequestThreadCount ${requestThreadCount} is not supported: rxvds decodes on one process-wide worker pool, ` +
+      'sized by the RXVDS_WORKERS environment variable; use -1');
+  }
+}
+
+/** Checks the engine's keys of a connection string (values as OpenVDS parses them), and refuses any other key. */
+export function checkEngineKeys(options: ConnectionOptions, service: string): void {
+  checkEngineKeyValues(options);
+  pick(options, service, {});
+}
+
+function checkEngineKeyValues(options: ConnectionOptions): void {
+  const logLevelText = options.get('loglevel') ?? options.get('log_level');
+  let logLevel = LogLevel.None;
+  if (logLevelText !== undefined) {
+    const name = Object.keys(LogLevel).find((n) => n.toLowerCase() === logLevelText.toLowerCase() && Number.isNaN(Number(n)));
+    if (name === undefined) throw new InvalidArgumentError(`Not recognized LogLevel "${logLevelText}": use None, Error, Warning, Info or Trace`);
+    logLevel = LogLevel[name as keyof typeof LogLevel];
+  }
+  const threadsText = options.get('requestthreadcount') ?? options.get('request_thread_count');
+  const threads = threadsText === undefined ? -1 : Number(threadsText);
+  if (!Number.isInteger(threads)) throw new InvalidArgumentError(`RequestThreadCount must be an integer, got "${threadsText}"`);
+  checkEngineSettings(logLevel, threads);
+}
 
 // The cloud SDKs are optional peer dependencies: a user of local files neither installs nor loads
 // them. Their stores load (synchronously, so openStore stays synchronous) on the first URL that needs one.
@@ -60,14 +100,18 @@ const azureModule = () => cloudModule<typeof import('./azureStore.js')>('./azure
 export function openStore(url: string, connectionString = '', intent: StoreIntent = 'open'): OpenedStore {
   if (typeof url !== 'string' || url.trim() === '') throw new InvalidArgumentError('The dataset URL is empty');
   const options = parseConnectionString(connectionString);
+  checkEngineKeyValues(options);
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
   const rest = scheme === undefined ? '' : url.slice(scheme.length + 3);
   switch (scheme) {
     case undefined:
+      pick(options, 'file', {});
       return { store: localStore(resolve(url), intent), options };
     case 'file':
+      pick(options, 'file', {});
       return { store: localStore(fileURLToPath(url), intent), options };
     case 'inmemory':
+      pick(options, 'InMemory', {});
       return { store: new MemoryStore(rest), options };
     case 's3':
       return { store: remote(s3Store(rest, options)), options };
@@ -78,7 +122,10 @@ export function openStore(url: string, connectionString = '', intent: StoreInten
     case 'gs':
       return { store: remote(gcsStore(rest, options)), options };
     case 'http': case 'https':
+      pick(options, 'HTTP', {});
       return { store: remote(new HttpStore(url)), options };
+    case 'sd':
+      throw dmsUnsupported();
     default:
       throw new InvalidArgumentError(`Unknown URL scheme "${scheme}" in ${redactUrl(url)}`);
   }
@@ -89,8 +136,12 @@ function localStore(path: string, intent: StoreIntent): Store {
   return new FolderStore(path);
 }
 
-function remote(store: Store): Store {
-  return withConcurrencyLimit(withRetry(store, REMOTE_RETRY), REMOTE_CONCURRENCY);
+function remote(store: Store, retry = REMOTE_RETRY): Store {
+  return withConcurrencyLimit(withRetry(store, retry), REMOTE_CONCURRENCY);
+}
+
+function dmsUnsupported(): InvalidOperationError {
+  return new InvalidOperationError('OSDU Seismic DMS (sd://, DMSOpenOptions) datasets are not supported yet');
 }
 
 /** `bucket/prefix` (or `container/prefix`). */
@@ -139,6 +190,26 @@ function s3Store(rest: string, options: ConnectionOptions): S3Store {
     requestTimeoutMs: ['requesttimeoutms', 'request_timeout_ms'],
     disableInitApi: ['disableinitapi', 'disable_init_api'],
   });
+  if (values.disableInitApi !== undefined) throw disableInitApiUnsupported();
+  return s3FromFields(bucket, prefix, {
+    ...values,
+    connectionTimeoutMs: milliseconds(values.connectionTimeoutMs, 'connectionTimeoutMs'),
+    requestTimeoutMs: milliseconds(values.requestTimeoutMs, 'requestTimeoutMs'),
+  });
+}
+
+// OpenVDS's DisableInitApi stops it calling Aws::InitAPI (for hosts that call it themselves); the
+// AWS SDK for JavaScript has no such global initialization, so there is nothing the key could do.
+function disableInitApiUnsupported(): InvalidArgumentError {
+  return new InvalidArgumentError('DisableInitApi is not supported: the AWS SDK for JavaScript has no InitAPI to disable; leave it out');
+}
+
+interface S3Fields {
+  region?: string; endpoint?: string; accessKeyId?: string; secretKey?: string; sessionToken?: string; expiration?: string;
+  connectionTimeoutMs?: number; requestTimeoutMs?: number;
+}
+
+function s3FromFields(bucket: string, prefix: string, values: S3Fields): S3Store {
   if ((values.accessKeyId === undefined) !== (values.secretKey === undefined)) {
     throw new InvalidArgumentError('An S3 connection string needs both AccessKeyId and SecretKey, or neither (to use the AWS default credentials)');
   }
@@ -153,8 +224,8 @@ function s3Store(rest: string, options: ConnectionOptions): S3Store {
     secretAccessKey: values.secretKey,
     sessionToken: values.sessionToken,
     expiration,
-    connectionTimeoutMs: milliseconds(values.connectionTimeoutMs, 'connectionTimeoutMs'),
-    requestTimeoutMs: milliseconds(values.requestTimeoutMs, 'requestTimeoutMs'),
+    connectionTimeoutMs: values.connectionTimeoutMs,
+    requestTimeoutMs: values.requestTimeoutMs,
   });
 }
 
@@ -186,9 +257,14 @@ function azureStore(rest: string, options: ConnectionOptions, connectionString: 
 /** `azuresas://host/container/prefix` with `Suffix=?<SAS>` appended to every URL. */
 function azureSasStore(rest: string, options: ConnectionOptions): AzureStore {
   const { suffix = '' } = pick(options, 'AzureSAS', { suffix: ['suffix'] });
+  return azurePresignedStore(`https://${rest}`, suffix);
+}
+
+/** A container URL (`https://host/container/prefix`) whose requests all carry `suffix` (a SAS query). */
+function azurePresignedStore(baseUrl: string, suffix: string): AzureStore {
   let base: URL;
   try {
-    base = new URL(`https://${rest}`);
+    base = new URL(baseUrl);
   } catch {
     throw new InvalidArgumentError('Invalid azuresas:// URL');
   }
@@ -201,14 +277,19 @@ function azureSasStore(rest: string, options: ConnectionOptions): AzureStore {
   return azureModule().AzureStore.fromContainerUrl(`${base.origin}/${containerPath}${query}`, segments.slice(accountSegments + 1).join('/'));
 }
 
+// OpenVDS's other Google credential forms sign with a service account's private key (a credentials
+// file or its JSON) or sign URLs for a region; rxvds reaches Cloud Storage through its XML API with
+// an HMAC key or an access token only, so it names each form it cannot use.
 const GCS_UNSUPPORTED = ['credentialsfile', 'jsoncredentials', 'signedurl'];
+
+function gcsUnsupported(form: string): InvalidArgumentError {
+  return new InvalidArgumentError(`"${form}" is not supported for gs:// datasets: use an HMAC key (AccessKeyId and SecretKey) or an OAuth access Token`);
+}
 
 function gcsStore(rest: string, options: ConnectionOptions): GcsStore {
   const { name: bucket, prefix } = splitLocation(rest, 'GS', 'bucket');
   const unsupported = GCS_UNSUPPORTED.find((key) => options.has(key));
-  if (unsupported) {
-    throw new InvalidArgumentError(`"${unsupported}" is not supported for gs:// datasets: use an HMAC key (AccessKeyId and SecretKey) or an OAuth access Token`);
-  }
+  if (unsupported) throw gcsUnsupported(unsupported);
   const values = pick(options, 'GS', { token: ['token'], accessKeyId: ACCESS_KEY_ID, secretKey: SECRET_KEY, endpoint: ['endpointoverride', 'endpoint_override'] });
   if ((values.accessKeyId === undefined) !== (values.secretKey === undefined)) {
     throw new InvalidArgumentError('A GS connection string needs both AccessKeyId and SecretKey (an HMAC key), or neither');
@@ -216,4 +297,77 @@ function gcsStore(rest: string, options: ConnectionOptions): GcsStore {
   return new (gcsModule().GcsStore)({
     bucket, prefix, accessKeyId: values.accessKeyId, secretAccessKey: values.secretKey, token: values.token, endpoint: values.endpoint,
   });
+}
+
+/** The names of GoogleOpenOptions's credential types rxvds cannot use (cf. GCS_UNSUPPORTED). */
+const GOOGLE_UNSUPPORTED: Partial<Record<GoogleCredentialsType, string>> = {
+  [GoogleCredentialsType.Path]: 'GoogleCredentialsPath',
+  [GoogleCredentialsType.Json]: 'GoogleCredentialsJson',
+  [GoogleCredentialsType.SignedUrl]: 'GoogleCredentialsSignedUrl',
+  [GoogleCredentialsType.SignedUrlPath]: 'GoogleCredentialsSignedUrlPath',
+  [GoogleCredentialsType.SignedUrlJson]: 'GoogleCredentialsSignedUrlJson',
+};
+
+function googleStore(options: GoogleOpenOptions): GcsStore {
+  const unsupported = GOOGLE_UNSUPPORTED[options.credentialsType];
+  if (unsupported) throw gcsUnsupported(unsupported);
+  if (options.credentialsType !== GoogleCredentialsType.Default && options.credentialsType !== GoogleCredentialsType.AccessToken) {
+    throw new InvalidArgumentError(`Invalid GoogleOpenOptions credentialsType ${options.credentialsType}`);
+  }
+  if (options.storageClass !== '' || options.region !== '') {
+    throw new InvalidArgumentError('GoogleOpenOptions storageClass and region are not supported: rxvds writes with the bucket\'s defaults');
+  }
+  const { name: bucket } = splitLocation(options.bucket, 'GS', 'bucket');
+  const token = options.credentialsType === GoogleCredentialsType.AccessToken ? options.credentials : undefined;
+  return new (gcsModule().GcsStore)({ bucket, prefix: options.pathPrefix, token });
+}
+
+/** A store for an OpenOptions object, and a URL-like name for messages (without secrets). */
+export function openStoreFromOptions(options: OpenOptions, intent: StoreIntent = 'open'): { store: Store; url: string } {
+  checkEngineSettings(options.logLevel, options.requestThreadCount);
+  if (options instanceof AWSOpenOptions) {
+    if (options.disableInitApi) throw disableInitApiUnsupported();
+    const { name: bucket } = splitLocation(options.bucket, 'S3', 'bucket');
+    const store = s3FromFields(bucket, options.key, {
+      region: options.region || undefined,
+      endpoint: options.endpointOverride || undefined,
+      accessKeyId: options.accessKeyId || undefined,
+      secretKey: options.secretKey || undefined,
+      sessionToken: options.sessionToken || undefined,
+      expiration: options.expiration || undefined,
+      connectionTimeoutMs: positiveMs(options.connectionTimeoutMs, 'connectionTimeoutMs'),
+      requestTimeoutMs: positiveMs(options.requestTimeoutMs, 'requestTimeoutMs'),
+    });
+    return { store: remote(store), url: `s3://${bucket}/${options.key}` };
+  }
+  if (options instanceof AzureOpenOptions) {
+    const { name: container } = splitLocation(options.container, 'Azure', 'container');
+    // OpenVDS's parallelism_factor splits one blob download into ranges; rxvds reads many chunks in parallel instead.
+    if (options.parallelismFactor !== 4) throw new InvalidArgumentError('AzureOpenOptions parallelismFactor is not supported: rxvds reads many chunks at once instead; leave it at 4');
+    const retry = { ...REMOTE_RETRY, attemptTimeoutMs: positiveMs(options.maxExecutionTime, 'maxExecutionTime') };
+    const url = `azure://${container}/${options.blob}`;
+    if (options.bearerToken !== '') {
+      if (options.accountName === '') throw new InvalidArgumentError('AzureOpenOptions with a bearerToken needs accountName');
+      return { store: remote(azureModule().AzureStore.withBearerToken(options.accountName, options.bearerToken, container, options.blob), retry), url };
+    }
+    if (options.connectionString === '') throw new InvalidArgumentError('AzureOpenOptions needs a connectionString, or accountName and bearerToken');
+    return { store: remote(azureModule().AzureStore.fromConnectionString(options.connectionString, container, options.blob), retry), url };
+  }
+  if (options instanceof AzurePresignedOpenOptions) {
+    return { store: remote(azurePresignedStore(options.baseUrl, options.urlSuffix)), url: redactUrl(options.baseUrl) };
+  }
+  if (options instanceof GoogleOpenOptions) return { store: remote(googleStore(options)), url: `gs://${options.bucket}/${options.pathPrefix}` };
+  if (options instanceof HttpOpenOptions) return { store: remote(new HttpStore(options.url)), url: redactUrl(options.url) };
+  if (options instanceof InMemoryOpenOptions) return { store: new MemoryStore(options.name), url: `inmemory://${options.name}` };
+  if (options instanceof VDSFileOpenOptions) {
+    if (options.fileName === '') throw new InvalidArgumentError('VDSFileOpenOptions needs a fileName');
+    return { store: new VdsFileStore(resolve(options.fileName), intent === 'create' ? 'create' : 'read'), url: options.fileName };
+  }
+  if (options instanceof DMSOpenOptions) throw dmsUnsupported();
+  throw new InvalidArgumentError('Unknown OpenOptions: use AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, GoogleOpenOptions, HttpOpenOptions, InMemoryOpenOptions or VDSFileOpenOptions');
+}
+
+function positiveMs(value: number, name: string): number {
+  if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError(`Invalid ${name}: ${value} (a positive number of milliseconds)`);
+  return value;
 }

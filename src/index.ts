@@ -5,6 +5,14 @@ export {
   open, openWithAdaptiveCompressionTolerance, openWithAdaptiveCompressionRatio, create, close, getLayout, getAccessManager,
 } from './api.js';
 export type { VDS } from './vds.js';
+export type { Dataset } from './api.js';
+export { IOManager } from './ioManager.js';
+export {
+  OpenOptions, ConnectionType, WaveletAdaptiveMode, AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, GoogleOpenOptions,
+  GoogleCredentialsType, GoogleCredentialsToken, GoogleCredentialsPath, GoogleCredentialsJson, GoogleCredentialsSignedUrl,
+  GoogleCredentialsSignedUrlPath, GoogleCredentialsSignedUrlJson, type GoogleCredentials, DMSOpenOptions, HttpOpenOptions,
+  InMemoryOpenOptions, VDSFileOpenOptions,
+} from './openOptions.js';
 export {
   VolumeDataLayoutDescriptor, VolumeDataAxisDescriptor, VolumeDataChannelDescriptor,
 } from './layout/descriptors.js';
