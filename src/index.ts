@@ -25,6 +25,7 @@ export { VolumeDataRequest, type RequestEvent, type ProgressEvent, type DataEven
 export { getRequestLimits, setRequestLimits, type RequestLimits } from './requestArguments.js';
 export { VolumeDataPageAccessor } from './pageAccessor.js';
 export { VolumeDataPage } from './page.js';
+import './nestedEnums.js';
 export type { VolumeDataTypedArray } from './formats.js';
 export { parseConnectionString } from './connectionString.js';
 export { destroyChunkPool } from './workers/pool.js';
