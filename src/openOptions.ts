@@ -70,6 +70,12 @@ export class AzureOpenOptions extends OpenOptions {
     super(ConnectionType.Azure);
   }
 
+  // The Python binding keeps the C++ spellings of these two.
+  get parallelism_factor(): number { return this.parallelismFactor; }
+  set parallelism_factor(value: number) { this.parallelismFactor = value; }
+  get max_execution_time(): number { return this.maxExecutionTime; }
+  set max_execution_time(value: number) { this.maxExecutionTime = value; }
+
   /** Options authorized by an OAuth bearer token instead of a connection string. */
   static azureOpenOptionsBearer(accountName: string, bearerToken: string, container: string, blob: string): AzureOpenOptions {
     const options = new AzureOpenOptions('', container, blob);
