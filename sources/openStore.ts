@@ -61,6 +61,14 @@ export function checkEngineKeys(options: ConnectionOptions, service: string): vo
   pick(options, service, {});
 }
 
+/**
+ * The engine's part of a connection string (LogLevel, WaveletAdaptiveTolerance, …), for opening a
+ * Store that was already made from the rest: its service keys would be refused there.
+ */
+export function engineConnectionString(connectionString: string): string {
+  return [...parseConnectionString(connectionString)].filter(([key]) => ENGINE_KEYS.has(key)).map(([key, value]) => `${key}=${value}`).join(';');
+}
+
 function checkEngineKeyValues(options: ConnectionOptions): void {
   const logLevelText = options.get('loglevel') ?? options.get('log_level');
   let logLevel = LogLevel.None;

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vds from '../src/index.js';
+import { engineConnectionString } from '../sources/openStore.js';
 import { rejection } from './support/rejection.js';
 import { openvdsVector } from './support/testdata.js';
 import { uniqueMemoryUrl, writeTestVolume } from './support/volumes.js';
@@ -481,6 +482,12 @@ describe('OpenVDS parity, model side (issue 14)', function () {
         expect(error.message).not.to.contain('SeCrEt');
       });
     }
+
+    it('engineConnectionString keeps the engine\'s keys for a Store made from the rest (CLI export-segy)', () => {
+      expect(engineConnectionString('AccessKeyId=a;SecretKey=SeCrEt;WaveletAdaptiveTolerance=5;LogLevel=None;Region=eu'))
+        .to.equal('waveletadaptivetolerance=5;loglevel=None');
+      expect(engineConnectionString('')).to.equal('');
+    });
 
     it('LogLevel=None and RequestThreadCount=-1 (what rxvds does) are accepted, also on an IOManager', async () => {
       const dataset = await vds.open(SUBSET, 'LogLevel=none;RequestThreadCount=-1;WaveletAdaptiveTolerance=5');
