@@ -58,6 +58,11 @@ export function checkEngineSettings(logLevel: LogLevel, requestThreadCount: numb
 /** Checks the engine's keys of a connection string (values as OpenVDS parses them), and refuses any other key. */
 export function checkEngineKeys(options: ConnectionOptions, service: string): void {
   checkEngineKeyValues(options);
+  refuseServiceKeys(options, service);
+}
+
+/** For stores that take no keys of their own (local files, in-memory, HTTP). */
+function refuseServiceKeys(options: ConnectionOptions, service: string): void {
   pick(options, service, {});
 }
 
@@ -113,13 +118,13 @@ export function openStore(url: string, connectionString = '', intent: StoreInten
   const rest = scheme === undefined ? '' : url.slice(scheme.length + 3);
   switch (scheme) {
     case undefined:
-      pick(options, 'file', {});
+      refuseServiceKeys(options, 'file');
       return { store: localStore(resolve(url), intent), options };
     case 'file':
-      pick(options, 'file', {});
+      refuseServiceKeys(options, 'file');
       return { store: localStore(fileURLToPath(url), intent), options };
     case 'inmemory':
-      pick(options, 'InMemory', {});
+      refuseServiceKeys(options, 'InMemory');
       return { store: new MemoryStore(rest), options };
     case 's3':
       return { store: remote(s3Store(rest, options)), options };
@@ -130,7 +135,7 @@ export function openStore(url: string, connectionString = '', intent: StoreInten
     case 'gs':
       return { store: remote(gcsStore(rest, options)), options };
     case 'http': case 'https':
-      pick(options, 'HTTP', {});
+      refuseServiceKeys(options, 'HTTP');
       return { store: remote(new HttpStore(url)), options };
     case 'sd':
       throw dmsUnsupported();

@@ -430,6 +430,8 @@ describe('OpenVDS parity, model side (issue 14)', function () {
       await vds.close(created);
       const error = await rejection(vds.create(uniqueMemoryUrl('parity'), 42 as unknown as vds.VolumeDataLayoutDescriptor, axes(), channels()));
       expect(error.message).to.equal('create needs a VolumeDataLayoutDescriptor after the dataset (or a connection string)');
+      const shifted = await rejection(vds.create(uniqueMemoryUrl('parity'), layoutDescriptor(), axes(), channels(), vds.CompressionMethod.Zip as never));
+      expect(shifted.message).to.equal('create: argument 5 is the metadata (a MetadataReadAccess such as a MetadataContainer), got 3');
       const options = await rejection(vds.create(new vds.InMemoryOpenOptions('x') as unknown as string, '', layoutDescriptor(), axes(), channels()));
       expect(options.message).to.equal('create(options, …) takes no connection string: the options hold the settings');
     });
@@ -445,6 +447,13 @@ describe('OpenVDS parity, model side (issue 14)', function () {
       const error = await rejection(vds.create(vds.IOManager.createIOManager(uniqueMemoryUrl('parity')), layoutDescriptor(), axes(), channels(), metadata(),
         vds.CompressionMethod.Zip as number as vds.LogLevel));
       expect(error.message).to.match(/^create\(ioManager, …\): argument 6 is the logLevel, as in OpenVDS, and only LogLevel.None is supported/);
+      const late = await rejection(vds.create(vds.IOManager.createIOManager(uniqueMemoryUrl('parity')), layoutDescriptor(), axes(), channels(), metadata(),
+        vds.CompressionMethod.RLE, 0, vds.LogLevel.Warning));
+      expect(late.message).to.match(/^create\(ioManager, …\): argument 8 is the logLevel/);
+      const create = vds.create as (...args: unknown[]) => Promise<vds.VDS>;
+      const extra = await rejection(create(vds.IOManager.createIOManager(uniqueMemoryUrl('parity')), layoutDescriptor(), axes(), channels(), metadata(),
+        vds.CompressionMethod.RLE, 0, vds.LogLevel.None, {}));
+      expect(extra.message).to.equal('create got 1 argument(s) too many from argument 9: rxvds throws its errors instead of filling a VDSError');
     });
 
     it('arguments beyond the last overload are refused, not dropped (OpenVDS\'s VDSError out-parameter)', async () => {

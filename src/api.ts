@@ -38,6 +38,7 @@ export async function open(dataset: Dataset, second?: string | LogLevel, ...extr
   refuseExtra('open', 2, extra);
   return openDataset(dataset, second);
 }
+
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets `tolerance`. */
 export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number): Promise<VDS> {
   if (!(tolerance > 0)) throw new InvalidArgumentError(`tolerance must be positive, got ${tolerance}`);
@@ -138,12 +139,15 @@ function createArguments(dataset: Dataset, args: unknown[]): CreateArguments {
   }
   const [layoutDescriptor, axisDescriptors, channelDescriptors, metadata = new MetadataContainer(), ...tail] =
     rest as [VolumeDataLayoutDescriptor, VolumeDataAxisDescriptor[], VolumeDataChannelDescriptor[], MetadataReadAccess | undefined, ...unknown[]];
+  if (typeof (metadata as Partial<MetadataReadAccess>).getMetadataKeys !== 'function') {
+    throw new InvalidArgumentError(`create: argument ${withConnection ? 6 : 5} is the metadata (a MetadataReadAccess such as a MetadataContainer), got ${String(metadata)}`);
+  }
   // Only an IOManager without a connection string has OpenVDS's logLevel overloads: after the
   // metadata, or after the compression pair.
   const takesLogLevel = !withConnection && typeof dataset !== 'string' && !(dataset instanceof OpenOptions);
-  let logLevel: unknown;
-  if (takesLogLevel && (tail.length === 1 || tail.length === 3)) logLevel = tail.pop();
-  refuseExtra('create', (withConnection ? 2 : 1) + 4 + 2, tail.slice(2));
+  const maxTail = takesLogLevel ? 3 : 2;
+  refuseExtra('create', (withConnection ? 2 : 1) + 4 + maxTail, tail.slice(maxTail));
+  const logLevel = takesLogLevel && tail.length % 2 === 1 ? tail.pop() : undefined;
   const [compressionMethod = CompressionMethod.None, compressionTolerance = 0] = tail as [CompressionMethod?, number?];
   if (logLevel !== undefined && logLevel !== LogLevel.None) {
     throw new InvalidArgumentError(`create(ioManager, …): argument ${tail.length === 0 ? 6 : 8} is the logLevel, as in OpenVDS, and only ` +
