@@ -12,6 +12,7 @@ import {
 } from '../src/openOptions.js';
 import type { AzureStore } from './azureStore.js';
 import { FolderStore } from './folderStore.js';
+import { parseServiceAccount, readServiceAccountFile, serviceAccountTokens } from './googleServiceAccount.js';
 import type { GcsStore } from './gcsStore.js';
 import { HttpStore } from './httpStore.js';
 import { MemoryStore } from './memoryStore.js';
@@ -290,48 +291,50 @@ function azurePresignedStore(baseUrl: string, suffix: string): AzureStore {
   return azureModule().AzureStore.fromContainerUrl(`${base.origin}/${containerPath}${query}`, segments.slice(accountSegments + 1).join('/'));
 }
 
-// OpenVDS's other Google credential forms sign with a service account's private key (a credentials
-// file or its JSON) or sign URLs for a region; rxvds reaches Cloud Storage through its XML API with
-// an HMAC key or an access token only, so it names each form it cannot use.
-const GCS_UNSUPPORTED = ['credentialsfile', 'jsoncredentials', 'signedurl'];
-
-function gcsUnsupported(form: string): InvalidArgumentError {
-  return new InvalidArgumentError(`"${form}" is not supported for gs:// datasets: use an HMAC key (AccessKeyId and SecretKey) or an OAuth access Token`);
+// OpenVDS's Google credentials: an access token, or a service account's key (a credentials file or
+// its JSON), which rxvds trades for access tokens. Signed URLs are the one form it does not take:
+// Cloud Storage's XML API is reached with a bearer token or an HMAC key instead.
+function gcsSignedUrlUnsupported(form: string): InvalidArgumentError {
+  return new InvalidArgumentError(`"${form}" is not supported for gs:// datasets: rxvds authorizes with a bearer token instead of signed URLs; ` +
+    'use CredentialsFile, JsonCredentials, Token or an HMAC key (AccessKeyId and SecretKey)');
 }
 
 function gcsStore(rest: string, options: ConnectionOptions): GcsStore {
   const { name: bucket, prefix } = splitLocation(rest, 'GS', 'bucket');
-  const unsupported = GCS_UNSUPPORTED.find((key) => options.has(key));
-  if (unsupported) throw gcsUnsupported(unsupported);
-  const values = pick(options, 'GS', { token: ['token'], accessKeyId: ACCESS_KEY_ID, secretKey: SECRET_KEY, endpoint: ['endpointoverride', 'endpoint_override'] });
+  if (options.has('signedurl')) throw gcsSignedUrlUnsupported('signedurl');
+  const values = pick(options, 'GS', {
+    token: ['token'], credentialsFile: ['credentialsfile'], jsonCredentials: ['jsoncredentials'],
+    accessKeyId: ACCESS_KEY_ID, secretKey: SECRET_KEY, endpoint: ['endpointoverride', 'endpoint_override'],
+  });
   if ((values.accessKeyId === undefined) !== (values.secretKey === undefined)) {
     throw new InvalidArgumentError('A GS connection string needs both AccessKeyId and SecretKey (an HMAC key), or neither');
   }
+  const given = (['token', 'credentialsFile', 'jsonCredentials', 'accessKeyId'] as const).filter((key) => values[key] !== undefined);
+  if (given.length > 1) throw new InvalidArgumentError('A GS connection string takes one of Token, CredentialsFile, JsonCredentials or an HMAC key');
+  const account = values.credentialsFile !== undefined ? readServiceAccountFile(values.credentialsFile)
+    : values.jsonCredentials !== undefined ? parseServiceAccount(values.jsonCredentials, 'JsonCredentials') : undefined;
   return new (gcsModule().GcsStore)({
-    bucket, prefix, accessKeyId: values.accessKeyId, secretAccessKey: values.secretKey, token: values.token, endpoint: values.endpoint,
+    bucket, prefix, accessKeyId: values.accessKeyId, secretAccessKey: values.secretKey, endpoint: values.endpoint,
+    token: account ? serviceAccountTokens(account) : values.token,
   });
 }
 
-/** The names of GoogleOpenOptions's credential types rxvds cannot use (cf. GCS_UNSUPPORTED). */
-const GOOGLE_UNSUPPORTED: Partial<Record<GoogleCredentialsType, string>> = {
-  [GoogleCredentialsType.Path]: 'GoogleCredentialsPath',
-  [GoogleCredentialsType.Json]: 'GoogleCredentialsJson',
-  [GoogleCredentialsType.SignedUrl]: 'GoogleCredentialsSignedUrl',
-  [GoogleCredentialsType.SignedUrlPath]: 'GoogleCredentialsSignedUrlPath',
-  [GoogleCredentialsType.SignedUrlJson]: 'GoogleCredentialsSignedUrlJson',
-};
-
 function googleStore(options: GoogleOpenOptions): GcsStore {
-  const unsupported = GOOGLE_UNSUPPORTED[options.credentialsType];
-  if (unsupported) throw gcsUnsupported(unsupported);
-  if (options.credentialsType !== GoogleCredentialsType.Default && options.credentialsType !== GoogleCredentialsType.AccessToken) {
-    throw new InvalidArgumentError(`Invalid GoogleOpenOptions credentialsType ${options.credentialsType}`);
-  }
+  const type = options.credentialsType;
+  if ((type & GoogleCredentialsType.SignedUrl) !== 0) throw gcsSignedUrlUnsupported(GoogleCredentialsType[type] ?? String(type));
   if (options.storageClass !== '' || options.region !== '') {
     throw new InvalidArgumentError('GoogleOpenOptions storageClass and region are not supported: rxvds writes with the bucket\'s defaults');
   }
   const { name: bucket } = splitLocation(options.bucket, 'GS', 'bucket');
-  const token = options.credentialsType === GoogleCredentialsType.AccessToken ? options.credentials : undefined;
+  const token = (() => {
+    switch (type) {
+      case GoogleCredentialsType.Default: return undefined;
+      case GoogleCredentialsType.AccessToken: return options.credentials;
+      case GoogleCredentialsType.Path: return serviceAccountTokens(readServiceAccountFile(options.credentials));
+      case GoogleCredentialsType.Json: return serviceAccountTokens(parseServiceAccount(options.credentials, 'GoogleCredentialsJson'));
+      default: throw new InvalidArgumentError(`Invalid GoogleOpenOptions credentialsType ${type}`);
+    }
+  })();
   return new (gcsModule().GcsStore)({ bucket, prefix: options.pathPrefix, token });
 }
 

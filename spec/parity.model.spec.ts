@@ -2,7 +2,10 @@
 // of one reference class and calls them on a dataset. Expected numbers marked "OpenVDS" were printed
 // by the reference OpenVDS 3.4 Python module on the same file (shared/testdata/openvds/subset.vds).
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createVerify, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vds from '../src/index.js';
@@ -308,26 +311,97 @@ describe('OpenVDS parity, model side (issue 14)', function () {
     ]);
 
     for (const [form, credentials] of [
-      ['GoogleCredentialsPath', new vds.GoogleCredentialsPath('/k.json')],
-      ['GoogleCredentialsJson', new vds.GoogleCredentialsJson('{"type":"service_account"}')],
-      ['GoogleCredentialsSignedUrl', new vds.GoogleCredentialsSignedUrl('eu')],
-      ['GoogleCredentialsSignedUrlPath', new vds.GoogleCredentialsSignedUrlPath('eu', '/k.json')],
-      ['GoogleCredentialsSignedUrlJson', new vds.GoogleCredentialsSignedUrlJson('eu', '{}')],
+      ['SignedUrl', new vds.GoogleCredentialsSignedUrl('eu')],
+      ['SignedUrlPath', new vds.GoogleCredentialsSignedUrlPath('eu', '/k.json')],
+      ['SignedUrlJson', new vds.GoogleCredentialsSignedUrlJson('eu', '{}')],
     ] as const) {
-      it(`gs:// refuses ${form}, naming it, without quoting the credentials`, async () => {
+      it(`gs:// refuses GoogleCredentials${form}, naming it`, async () => {
         const error = await rejection(vds.open(new vds.GoogleOpenOptions('bkt', 'p', credentials)));
         expect(error).to.be.instanceOf(vds.InvalidArgumentError);
-        expect(error.message).to.equal(`"${form}" is not supported for gs:// datasets: use an HMAC key (AccessKeyId and SecretKey) or an OAuth access Token`);
+        expect(error.message).to.equal(`"${form}" is not supported for gs:// datasets: rxvds authorizes with a bearer token instead of signed URLs; ` +
+          'use CredentialsFile, JsonCredentials, Token or an HMAC key (AccessKeyId and SecretKey)');
       });
     }
-    for (const key of ['CredentialsFile=/k.json', 'JsonCredentials={"private_key":"SeCrEt"}', 'SignedUrl=true']) {
-      it(`gs:// connection string ${key.split('=')[0]} is refused by name`, async () => {
-        const error = await rejection(vds.open('gs://bkt/p', key));
-        expect(error).to.be.instanceOf(vds.InvalidArgumentError);
-        expect(error.message).to.equal(`"${key.split('=')[0]!.toLowerCase()}" is not supported for gs:// datasets: ` +
-          'use an HMAC key (AccessKeyId and SecretKey) or an OAuth access Token');
+
+    it('gs:// refuses SignedUrl in a connection string and more than one credential', async () => {
+      expect((await rejection(vds.open('gs://bkt/p', 'SignedUrl=true'))).message).to.match(/^"signedurl" is not supported for gs:\/\/ datasets/);
+      expect((await rejection(vds.open('gs://bkt/p', 'Token=t;JsonCredentials={}'))).message).to.equal(
+        'A GS connection string takes one of Token, CredentialsFile, JsonCredentials or an HMAC key');
+    });
+
+    describe('gs:// with a service account (CredentialsFile, JsonCredentials, GoogleCredentialsPath/Json)', () => {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const account = (tokenUri: string) => JSON.stringify({
+        type: 'service_account', client_email: 'sa@proj.iam.gserviceaccount.com', token_uri: tokenUri,
+        private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       });
-    }
+      let server: Server;
+      let base: string;
+      let tokenRequests: number;
+      let authorizations: string[];
+      let refuseTokens: boolean;
+
+      before(async () => {
+        server = createServer((request, response) => {
+          let body = '';
+          request.on('data', (part: Buffer) => { body += part.toString(); });
+          request.on('end', () => {
+            if (request.method === 'POST' && request.url === '/token') {
+              tokenRequests++;
+              const assertion = new URLSearchParams(body).get('assertion') ?? '';
+              const [header, claims, signature] = assertion.split('.');
+              const valid = createVerify('RSA-SHA256').update(`${header}.${claims}`).verify(publicKey, signature!, 'base64url');
+              const { iss, aud, scope, exp, iat } = JSON.parse(Buffer.from(claims!, 'base64url').toString()) as Record<string, unknown>;
+              const ok = valid && !refuseTokens && iss === 'sa@proj.iam.gserviceaccount.com' && aud === `${base}/token` &&
+                scope === 'https://www.googleapis.com/auth/devstorage.read_write' && exp === (iat as number) + 3600;
+              response.writeHead(ok ? 200 : 400, { 'content-type': 'application/json' });
+              response.end(JSON.stringify(ok ? { access_token: 'ya29.service-account', expires_in: 3599 } : { error: 'invalid_grant' }));
+              return;
+            }
+            authorizations.push(`${request.method} ${request.url?.split('?')[0]} ${request.headers.authorization}`);
+            response.writeHead(404).end();
+          });
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      });
+      beforeEach(() => { tokenRequests = 0; authorizations = []; refuseTokens = false; });
+      after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+      it('CredentialsFile: one signed JWT buys the token every request carries', async () => {
+        const file = join(dir, 'service-account.json');
+        writeFileSync(file, account(`${base}/token`));
+        const error = await rejection(vds.open('gs://bkt/survey', `CredentialsFile=${file};EndpointOverride=${base}`));
+        expect(error.message).to.equal('Cannot open gs://bkt/survey: it has no VolumeDataLayout object (is it a VDS dataset?)');
+        expect(tokenRequests).to.equal(1);
+        expect(authorizations.sort()).to.deep.equal([
+          'GET /bkt/survey/LayerStatus Bearer ya29.service-account', 'GET /bkt/survey/VolumeDataLayout Bearer ya29.service-account']);
+      });
+
+      it('JsonCredentials: a refused grant is named, the key never quoted', async () => {
+        refuseTokens = true;
+        const json = account(`${base}/token`);
+        const error = await rejection(vds.open('gs://bkt/survey', `JsonCredentials=${json};EndpointOverride=${base}`));
+        expect(error.message).to.contain(`Cannot get an access token for sa@proj.iam.gserviceaccount.com from ${base}/token: HTTP 400 (invalid_grant)`);
+        expect(error.message).not.to.contain('PRIVATE KEY');
+        expect(authorizations).to.deep.equal([]);
+      });
+
+      it('GoogleCredentialsPath and GoogleCredentialsJson make a token-authorized store; bad keys are named', () => {
+        const file = join(dir, 'service-account-options.json');
+        writeFileSync(file, account(`${base}/token`));
+        for (const credentials of [new vds.GoogleCredentialsPath(file), new vds.GoogleCredentialsJson(account(`${base}/token`))]) {
+          expect(vds.IOManager.createIOManager(new vds.GoogleOpenOptions('bkt', 'survey', credentials)).description)
+            .to.equal('gs://bkt/survey at https://storage.googleapis.com');
+        }
+        expect(() => vds.IOManager.createIOManager(new vds.GoogleOpenOptions('bkt', 'p', new vds.GoogleCredentialsPath(join(dir, 'none.json')))))
+          .to.throw(vds.InvalidArgumentError, `Cannot read the Google credentials file ${join(dir, 'none.json')}: ENOENT`);
+        expect(() => vds.IOManager.createIOManager(new vds.GoogleOpenOptions('bkt', 'p', new vds.GoogleCredentialsJson('{"type":"authorized_user"}'))))
+          .to.throw(vds.InvalidArgumentError, 'GoogleCredentialsJson must hold a service account key ("type": "service_account"), got type "authorized_user"');
+        expect(() => vds.IOManager.createIOManager(new vds.GoogleOpenOptions('bkt', 'p', new vds.GoogleCredentialsJson('{"private_key": "SeCrEt'))))
+          .to.throw(vds.InvalidArgumentError, /^GoogleCredentialsJson is not JSON$/);
+      });
+    });
 
     it('open(VDSFileOpenOptions) reads the values OpenVDS reads', async () => {
       const dataset = await vds.open(new vds.VDSFileOpenOptions(SUBSET));
