@@ -2,7 +2,7 @@
 // access tokens, by the JWT bearer grant (RFC 7523) that Google's token endpoint takes: a JWT signed
 // with the account's private key buys a token for an hour. One token is fetched on first use, shared
 // by concurrent requests, and fetched again a minute before it expires.
-import { createSign } from 'node:crypto';
+import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, StoreError } from '../src/errors.js';
 
@@ -11,10 +11,12 @@ export const GCS_SCOPE = 'https://www.googleapis.com/auth/devstorage.read_write'
 const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 const LIFETIME_S = 3600;
 const EARLY_REFRESH_MS = 60_000;
+/** A token endpoint that does not answer fails the requests waiting for it rather than hanging them. */
+const TOKEN_TIMEOUT_MS = 30_000;
 
 export interface ServiceAccount {
   clientEmail: string;
-  privateKey: string;
+  privateKey: KeyObject;
   tokenUri: string;
 }
 
@@ -33,7 +35,13 @@ export function parseServiceAccount(json: string, source: string): ServiceAccoun
   if (typeof clientEmail !== 'string' || typeof privateKey !== 'string' || typeof tokenUri !== 'string') {
     throw new InvalidArgumentError(`${source} needs client_email and private_key strings`);
   }
-  return { clientEmail, privateKey, tokenUri };
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(privateKey);
+  } catch {
+    throw new InvalidArgumentError(`${source}: private_key is not a PEM private key`);
+  }
+  return { clientEmail, privateKey: key, tokenUri };
 }
 
 export function readServiceAccountFile(path: string): ServiceAccount {
@@ -65,7 +73,8 @@ async function fetchToken(account: ServiceAccount, scope: string): Promise<{ tok
   const what = `Cannot get an access token for ${account.clientEmail} from ${account.tokenUri}`;
   let response: Response;
   try {
-    response = await fetch(account.tokenUri, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    response = await fetch(account.tokenUri, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS) });
   } catch (error) {
     throw new StoreError(`${what}: ${(error as Error).message}`);
   }
@@ -83,11 +92,5 @@ function signedAssertion(account: ServiceAccount, scope: string): string {
   const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({
     iss: account.clientEmail, scope, aud: account.tokenUri, iat: now, exp: now + LIFETIME_S,
   })}`;
-  let signature: string;
-  try {
-    signature = createSign('RSA-SHA256').update(unsigned).sign(account.privateKey, 'base64url');
-  } catch {
-    throw new InvalidArgumentError(`The private_key of ${account.clientEmail} is not a usable RSA private key`);
-  }
-  return `${unsigned}.${signature}`;
+  return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(account.privateKey, 'base64url')}`;
 }

@@ -400,6 +400,8 @@ describe('OpenVDS parity, model side (issue 14)', function () {
           .to.throw(vds.InvalidArgumentError, 'GoogleCredentialsJson must hold a service account key ("type": "service_account"), got type "authorized_user"');
         expect(() => vds.IOManager.createIOManager(new vds.GoogleOpenOptions('bkt', 'p', new vds.GoogleCredentialsJson('{"private_key": "SeCrEt'))))
           .to.throw(vds.InvalidArgumentError, /^GoogleCredentialsJson is not JSON$/);
+        expect(() => vds.IOManager.createIOManager(new vds.GoogleOpenOptions('bkt', 'p', new vds.GoogleCredentialsJson(
+          '{"type":"service_account","client_email":"a@b","private_key":"SeCrEt"}')))).to.throw(vds.InvalidArgumentError, /^GoogleCredentialsJson: private_key is not a PEM private key$/);
       });
     });
 
