@@ -539,6 +539,9 @@ describe('OpenVDS parity, model side (issue 14)', function () {
       expect(created.message).to.equal('create got 1 argument(s) too many from argument 9: rxvds throws its errors instead of filling a VDSError');
       const opened = await rejection((vds.open as (...args: unknown[]) => Promise<vds.VDS>)(SUBSET, '', {}));
       expect(opened.message).to.equal('open got 1 argument(s) too many from argument 3: rxvds throws its errors instead of filling a VDSError');
+      const adaptive = vds.openWithAdaptiveCompressionRatio as (...args: unknown[]) => Promise<vds.VDS>;
+      expect(() => adaptive(SUBSET, '', 5, {})).to.throw(vds.InvalidArgumentError,
+        'openWithAdaptiveCompressionRatio got 1 argument(s) too many from argument 4: rxvds throws its errors instead of filling a VDSError');
       const dataset = await vds.open(SUBSET);
       expect((await rejection(vds.close(dataset, {} as boolean))).message).to.match(/^close\(handle, flush\) needs a boolean flush, got object/);
       await vds.close(dataset);

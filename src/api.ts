@@ -40,13 +40,15 @@ export async function open(dataset: Dataset, second?: string | LogLevel, ...extr
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets `tolerance`. */
-export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number): Promise<VDS> {
+export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number, ...extra: unknown[]): Promise<VDS> {
+  refuseExtra('openWithAdaptiveCompressionTolerance', 3, extra);
   if (!(tolerance > 0)) throw new InvalidArgumentError(`tolerance must be positive, got ${tolerance}`);
   return openDataset(dataset, connectionString, { mode: 'tolerance', tolerance });
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets the compression `ratio`. */
-export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number): Promise<VDS> {
+export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number, ...extra: unknown[]): Promise<VDS> {
+  refuseExtra('openWithAdaptiveCompressionRatio', 3, extra);
   if (!(ratio > 0)) throw new InvalidArgumentError(`ratio must be positive, got ${ratio}`);
   return openDataset(dataset, connectionString, { mode: 'ratio', ratio });
 }
