@@ -14,7 +14,7 @@ export {
   InMemoryOpenOptions, VDSFileOpenOptions,
 } from './openOptions.js';
 export {
-  VolumeDataLayoutDescriptor, VolumeDataAxisDescriptor, VolumeDataChannelDescriptor,
+  VolumeDataLayoutDescriptor, VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, type FloatRange,
 } from './layout/descriptors.js';
 export { VolumeDataLayout } from './layout/volumeDataLayout.js';
 export * from './metadata/metadataContainer.js';
@@ -25,6 +25,7 @@ export { VolumeDataRequest, type RequestEvent, type ProgressEvent, type DataEven
 export { getRequestLimits, setRequestLimits, type RequestLimits } from './requestArguments.js';
 export { VolumeDataPageAccessor } from './pageAccessor.js';
 export { VolumeDataPage } from './page.js';
+// Attaches OpenVDS's nested AccessMode aliases to the two classes above.
 import './nestedEnums.js';
 export type { VolumeDataTypedArray } from './formats.js';
 export { parseConnectionString } from './connectionString.js';
