@@ -29,8 +29,12 @@ async function runCases(config: Omit<FuzzConfig, 'first' | 'count'>, first: numb
   let next = first;
   while (next < end) {
     writeFileSync(configPath, JSON.stringify({ ...config, first: next, count: end - next }));
+    // No coverage from the child (NODE_V8_COVERAGE off, as for every tsx child): `node --import=tsx
+    // script.ts` compiles the sources as ES modules, while mocha and the pool workers require() them
+    // as CommonJS, and c8 adds up V8 byte ranges per file URL, so the two shapes of one file corrupt
+    // its coverage.
     const child = spawn(process.execPath, ['--max-old-space-size=512', '--import=tsx', CHILD, configPath],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RXVDS_WORKERS: '1' } });
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_V8_COVERAGE: '', RXVDS_WORKERS: '1' } });
     let stderr = '';
     child.stderr.on('data', (data: Buffer) => { stderr = (stderr + data.toString()).slice(-20_000); });
     let current: { case: number; what: string } | undefined;
