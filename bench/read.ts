@@ -4,8 +4,11 @@
 // machine's 2 cores) or copying (None) the chunk objects the workload touches, objects already in
 // memory — the limit of this machine for that work. Each request is timed right after its baseline
 // so that both see the same load on a shared machine.
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { inflate } from 'node:zlib';
 import * as vds from '../src/index.js';
 import { SyntheticSurvey, writeSyntheticSurvey } from '../bin/lib/syntheticSurvey.js';
@@ -82,16 +85,11 @@ async function pairedMedianMs(repeat: number, baseline: () => Promise<unknown>, 
   return [median(base), median(measured)];
 }
 
-/** Runs `fn` while sampling the resident set size; returns its peak in bytes. */
-async function peakRss(fn: () => Promise<unknown>): Promise<number> {
-  let peak = process.memoryUsage.rss();
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
-  try {
-    await fn();
-  } finally {
-    clearInterval(sampler);
-  }
-  return Math.max(peak, process.memoryUsage.rss());
+/** Peak RSS of a separate process that reads the whole volume once: nothing else in memory. */
+async function wholeVolumePeakRss(url: string): Promise<number> {
+  const script = fileURLToPath(new URL('./peakRss.ts', import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import=tsx', script, url]);
+  return (JSON.parse(stdout.trim().split('\n').pop()!) as { peakRssBytes: number }).peakRssBytes;
 }
 
 const voxels = (boxes: Box[]) => boxes.reduce((n, { min, max }) => n + max.reduce((v, m, d) => v * (m - min[d]!), 1), 0);
@@ -121,16 +119,14 @@ export default async function readBench(): Promise<BenchRow[]> {
     for (const [label, boxes, lanes] of workloads) {
       const objects = await load([...boxes]);
       const read = () => runRequests(manager, [...boxes], lanes);
-      let peak = 0;
-      const rssBefore = process.memoryUsage.rss();
-      const [baselineMs, ms] = await pairedMedianMs(5, () => decodeObjects(objects, zip), async () => { peak = Math.max(peak, await peakRss(read)); });
+      const [baselineMs, ms] = await pairedMedianMs(5, () => decodeObjects(objects, zip), read);
       const touched = objects.length * brick ** 3 * 4;
       const bytes = voxels([...boxes]) * 4;
       rows.push({
         name: `${label} ${size}³ ${name}`, value: bytes / MB / (ms / 1000), unit: 'MB/s',
         baseline: { name: `${zip ? 'inflate (2 threads)' : 'copy'} of the touched chunks, scaled`, value: bytes / MB / (baselineMs / 1000) },
         notes: `${objects.length} chunk reads (${(touched / MB).toFixed(0)} MB decoded), median of 5` +
-          (boxes === whole ? `, peak RSS ${(peak / MB).toFixed(0)} MB (${(rssBefore / MB).toFixed(0)} MB before, objects held for the baseline)` : ''),
+          (boxes === whole ? `, peak RSS ${((await wholeVolumePeakRss(url)) / MB).toFixed(0)} MB (one read in a fresh process)` : ''),
       });
     }
     if (method === vds.CompressionMethod.Zip) {
