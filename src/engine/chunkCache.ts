@@ -24,7 +24,11 @@ export class ChunkCache {
   /** Whether decoded chunks are kept at all (otherwise only work in flight is shared). */
   get keepsChunks(): boolean { return this.maxBytes > 0; }
 
-  /** Changes the byte budget (0 disables keeping decoded chunks; sharing in-flight work remains). */
+  /**
+   * Changes the byte budget (0 disables keeping decoded chunks; sharing in-flight work remains,
+   * except that a chunk a worker delivered straight into one request's buffer comes without its
+   * bytes, so another request joining that decode decodes the chunk again).
+   */
   setMaxBytes(maxBytes: number): void {
     this.maxBytes = maxBytes;
     this.evict();
