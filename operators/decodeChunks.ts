@@ -8,6 +8,7 @@ import type { LayerReader } from '../src/engine/layerReader.js';
 import { BEST_QUALITY } from '../src/engine/adaptiveLevel.js';
 import { CanceledError, ChunkFormatError, errorMessage, ReadError, StoreError } from '../src/errors.js';
 import type { Delivery } from '../src/workers/chunkJobs.js';
+import { chunkBuffers } from '../src/workers/chunkBuffers.js';
 import { runChunkJob } from '../src/workers/pool.js';
 import type { FetchedChunk } from '../sources/chunkSource.js';
 import { fromAbortable } from './fromAbortable.js';
@@ -20,30 +21,56 @@ export interface DecodedChunk {
   deliveredTo?: SharedArrayBuffer;
 }
 
+/** A chunk a worker copied into `deliveredTo` and whose bytes it kept (`skipDeliveredBytes`). */
+export interface DeliveredChunk {
+  chunkIndex: number;
+  bytes?: undefined;
+  deliveredTo: SharedArrayBuffer;
+}
+
 export interface DecodeTarget {
   format: VolumeDataFormat;
   replacementNoValue?: number;
   /** Where workers may copy each chunk's share of the request directly (shared destinations only). */
   deliver?: (chunkIndex: number) => Delivery | undefined;
+  /**
+   * Nothing but the destination needs a delivered chunk: its decoded bytes stay in the worker
+   * (no 1 MB buffer per chunk for the main thread to collect) and it comes out as a DeliveredChunk.
+   */
+  skipDeliveredBytes?: boolean;
 }
 
-export function decodeChunks(reader: LayerReader, target: DecodeTarget): OperatorFunction<FetchedChunk, DecodedChunk> {
-  return mergeMap((fetched) => fromAbortable((signal) => decodeChunk(reader, fetched, target, signal)));
+/** A target whose delivered chunks come back without their bytes. */
+export type DeliveringTarget = DecodeTarget & { skipDeliveredBytes: true };
+/** A target whose chunks all come back with their bytes. */
+export type BytesTarget = DecodeTarget & { skipDeliveredBytes?: false };
+
+export function decodeChunks(reader: LayerReader, target: BytesTarget): OperatorFunction<FetchedChunk, DecodedChunk>;
+export function decodeChunks(reader: LayerReader, target: DeliveringTarget): OperatorFunction<FetchedChunk, DecodedChunk | DeliveredChunk>;
+export function decodeChunks(reader: LayerReader, target: DecodeTarget): OperatorFunction<FetchedChunk, DecodedChunk | DeliveredChunk> {
+  return mergeMap((fetched) => fromAbortable((signal) => decodeChunk(reader, fetched, target as DeliveringTarget, signal)));
 }
 
 /**
  * Decodes one fetched chunk: on the worker pool, or from its hash alone. Every path that reads a
  * chunk decodes it here, so a failing chunk gives the same error class, code and message on each.
  */
-export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, target: DecodeTarget, signal?: AbortSignal): Promise<DecodedChunk> {
+export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, target: BytesTarget, signal?: AbortSignal): Promise<DecodedChunk>;
+export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, target: DeliveringTarget, signal?: AbortSignal): Promise<DecodedChunk | DeliveredChunk>;
+export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, target: DecodeTarget, signal?: AbortSignal): Promise<DecodedChunk | DeliveredChunk> {
   const { chunkIndex } = fetched;
   const options = decodeOptions(reader, chunkIndex, target);
   if (!fetched.bytes) return { chunkIndex, bytes: constantBlock(fetched.metadata.hash, options, reader.layer.chunkVoxelCount(chunkIndex)) };
-  const chunk = ownedBytes(fetched.bytes);
+  // A pooled read buffer moves to the worker whole; it comes back as `spent` unless the block lives in it.
+  const chunk = chunkBuffers.issuedBuffer(fetched.bytes.buffer) ? fetched.bytes : ownedBytes(fetched.bytes);
   const deliver = target.deliver?.(chunkIndex);
+  const returnBytes = !(deliver && target.skipDeliveredBytes);
   try {
-    const bytes = await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk, options, deliver }, [chunk.buffer], signal);
-    return { chunkIndex, bytes: bytes as Uint8Array, deliveredTo: deliver?.buffer };
+    const { bytes, spent } = await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk, options, deliver, returnBytes },
+      [chunk.buffer], signal);
+    if (spent) chunkBuffers.give(spent);
+    // The worker leaves out the bytes only of a delivered chunk, and only when asked to.
+    return bytes ? { chunkIndex, bytes, deliveredTo: deliver?.buffer } : { chunkIndex, deliveredTo: deliver!.buffer };
   } catch (error) {
     throw chunkDecodeError(error, reader, chunkIndex);
   }

@@ -6,15 +6,17 @@ import { copyBitBox, copyBox } from '../src/engine/boxCopy.js';
 import { chunkCopy, type SubsetPlan } from '../src/engine/subsetPlan.js';
 import { formatByteSize } from '../src/formats.js';
 import type { ProgressEvent } from '../src/request.js';
-import type { DecodedChunk } from '../operators/decodeChunks.js';
+import type { DecodedChunk, DeliveredChunk } from '../operators/decodeChunks.js';
 
-export function assembleSubset(plan: SubsetPlan, out: Uint8Array, format: VolumeDataFormat): OperatorFunction<DecodedChunk, ProgressEvent> {
+export function assembleSubset(plan: SubsetPlan, out: Uint8Array, format: VolumeDataFormat): OperatorFunction<DecodedChunk | DeliveredChunk, ProgressEvent> {
   const components = plan.layer.channelDescriptor.components;
   return (decoded) => defer(() => {
     let chunksDone = 0;
     return decoded.pipe(map((chunk): ProgressEvent => {
       const copy = chunkCopy(plan, chunk.chunkIndex);
       if (copy && chunk.deliveredTo !== out.buffer) {
+        // readChunks hands a chunk without its bytes only to the request it was delivered to.
+        if (!chunk.bytes) throw new Error(`Chunk ${chunk.chunkIndex} arrived without its bytes and was not delivered here`);
         if (format === VolumeDataFormat.Format_1Bit) {
           copyBitBox({ bytes: chunk.bytes, size: copy.chunkSize, rowBits: Math.ceil(copy.chunkSize[0] / 8) * 8 }, copy.chunkStart,
             { bytes: out, size: plan.outSize, rowBits: plan.outSize[0] }, copy.outStart, copy.count);

@@ -6,6 +6,7 @@ import type { ChunkMetadata } from '../src/engine/chunkMetadataPages.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
 import { adaptivePrefixSize, BEST_QUALITY } from '../src/engine/adaptiveLevel.js';
 import { StoreError } from '../src/errors.js';
+import { chunkBuffers } from '../src/workers/chunkBuffers.js';
 import { fromAbortable } from '../operators/fromAbortable.js';
 import { throwIfAborted } from './abort.js';
 
@@ -33,7 +34,7 @@ export async function fetchChunk(reader: LayerReader, chunkIndex: number, signal
     ? adaptivePrefixSize(metadata.serializedSize, reader.adaptiveLevel, metadata.adaptiveLevels) : undefined;
   const bytes = prefix !== undefined && prefix < metadata.serializedSize!
     ? await reader.store.getRange!(key, { offset: 0, length: prefix }, { signal })
-    : await reader.store.get(key, { signal });
+    : await reader.store.get(key, { signal, into: (size) => chunkBuffers.take(size) });
   if (!bytes) throw new StoreError(`Chunk ${key} is missing from ${reader.store.description}`, 404);
   return { chunkIndex, metadata, bytes };
 }

@@ -10,6 +10,12 @@ export interface ByteRange {
 
 export interface ReadOptions {
   signal?: AbortSignal;
+  /**
+   * Where `get` may put the object: called with its size, returns a buffer of that length which
+   * the caller owns (reused buffers, no allocation per object). Stores that learn the size before
+   * reading use it; others ignore it.
+   */
+  into?: (size: number) => Uint8Array;
 }
 
 export interface WriteOptions {

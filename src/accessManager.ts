@@ -104,7 +104,7 @@ export class VolumeDataAccessManager {
         return copy && { buffer: shared, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, copy, outSize: plan.outSize, gate };
       });
       return from(plan.chunks).pipe(
-        inFlight(chunksInFlight(), readChunks(reader, { format, replacementNoValue: options.replacementNoValue, deliver }, this.vds.chunkCache)),
+        inFlight(chunksInFlight(), readChunks(reader, { format, replacementNoValue: options.replacementNoValue, deliver, skipDeliveredBytes: true }, this.vds.chunkCache)),
         assembleSubset(plan, bytes, format),
         endWith<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data }),
         finalize(() => closeGate(gate)),

@@ -8,15 +8,33 @@ export interface DenseArray {
 }
 
 /**
+ * How each contiguous row is copied: `native` with `TypedArray.set` (a memmove, but a call and a
+ * subarray per row), `words` in an unrolled loop over the widest aligned word (nothing allocated).
+ */
+export type RowCopy = 'native' | 'words';
+
+/**
+ * Shortest row, in bytes, that `TypedArray.set` copies faster than the word loop, by word size.
+ * Measured on the 2-core bench machine with `npm run bench -- copy`: the unrolled 4-byte loop
+ * runs at about 4 GB/s at any length, `set` pays ~60 ns per row and overtakes it near 320 bytes,
+ * so a 64-sample R32 brick row (256 bytes) stays in the loop; byte and 2-byte loops are slower.
+ */
+const NATIVE_ROW_BYTES: Record<Word, number> = { 1: 64, 2: 128, 4: 320 };
+
+type Word = 1 | 2 | 4;
+
+/**
  * Copies `count` elements per dimension from `src` at `srcStart` to `dst` at `dstStart`.
- * `elementBytes` is the byte size of one element (format size × components).
+ * `elementBytes` is the byte size of one element (format size × components). `rowCopy` forces a
+ * row strategy (for the bench that measures the crossover); by default the row length picks it.
  */
 export function copyBox(
   src: DenseArray, srcStart: readonly number[], dst: DenseArray, dstStart: readonly number[],
-  count: readonly number[], elementBytes: number,
+  count: readonly number[], elementBytes: number, rowCopy?: RowCopy,
 ): void {
   const dims = Math.max(src.size.length, dst.size.length, count.length);
-  // Fold dimensions that are copied whole into the next one: longer contiguous runs.
+  // Fold dimensions that are copied whole into the next one: a box spanning whole rows of both
+  // arrays copies as one run per plane, whole planes as one run per volume.
   const sSize: number[] = [], dSize: number[] = [], sStart: number[] = [], dStart: number[] = [], n: number[] = [];
   for (let d = 0; d < dims; d++) {
     const ss = src.size[d] ?? 1, ds = dst.size[d] ?? 1, c = count[d] ?? 1;
@@ -33,12 +51,13 @@ export function copyBox(
     }
     sSize.push(ss); dSize.push(ds); sStart.push(s0); dStart.push(d0); n.push(c);
   }
-  copyFolded(src.bytes, sSize, sStart, dst.bytes, dSize, dStart, n, elementBytes);
+  copyFolded(src.bytes, sSize, sStart, dst.bytes, dSize, dStart, n, elementBytes, rowCopy);
 }
 
+/** Copies rows of `n[0]` elements (contiguous in both arrays) over the remaining dimensions. */
 function copyFolded(
   src: Uint8Array, sSize: number[], sStart: number[], dst: Uint8Array, dSize: number[], dStart: number[],
-  n: number[], eb: number,
+  n: number[], eb: number, rowCopy: RowCopy | undefined,
 ): void {
   const dims = n.length;
   const sPitch: number[] = [], dPitch: number[] = [];
@@ -47,36 +66,27 @@ function copyFolded(
     sPitch.push(sp); dPitch.push(dp);
     sp *= sSize[d]!; dp *= dSize[d]!;
   }
-  let sBase = 0, dBase = 0;
+  // Byte positions from the start of each ArrayBuffer: word views span whole buffers, so a run
+  // may be word aligned even where the Uint8Array's own start is not.
+  let s = src.byteOffset, t = dst.byteOffset;
   for (let d = 0; d < dims; d++) {
-    sBase += sStart[d]! * sPitch[d]!;
-    dBase += dStart[d]! * dPitch[d]!;
+    s += sStart[d]! * sPitch[d]!;
+    t += dStart[d]! * dPitch[d]!;
   }
   const rowBytes = n[0]! * eb;
-  const rows = n.slice(1).reduce((a, b) => a * b, 1);
-  const word = wordSize(src, dst, eb, sPitch, dPitch, sBase, dBase);
-  const sw = view(src, word), dw = view(dst, word);
-  // Contiguous rows of many words copy fastest natively; shorter ones (a 64-sample brick row, a
-  // time slice's single element) in a word loop, which allocates nothing.
-  const contiguous = sPitch[0] === eb && dPitch[0] === eb;
-  const native = contiguous && rowBytes >= 4096;
-  const wordsPerElement = eb / word, stepS = sPitch[0]! / word, stepD = dPitch[0]! / word;
+  const word = wordSize(rowBytes, sPitch, dPitch, s, t);
+  const native = (rowCopy ?? (rowBytes >= NATIVE_ROW_BYTES[word] ? 'native' : 'words')) === 'native';
+  const unit = native ? 1 : word;
+  const sw = view(src.buffer, unit), dw = view(dst.buffer, unit);
+  // Dimension 1 runs inside one call, so choosing the strategy costs once per plane, not per row.
+  const rows = n[1] ?? 1, sRow = sPitch[1] ?? 0, dRow = dPitch[1] ?? 0;
+  const planes = n.slice(2).reduce((a, b) => a * b, 1);
   const index = new Array<number>(dims).fill(0);
-  let s = sBase, t = dBase;
-  for (let r = 0; r < rows; r++) {
-    if (native) {
-      dst.set(src.subarray(s, s + rowBytes), t);
-    } else if (contiguous) {
-      const a = s / word, b = t / word, words = rowBytes / word;
-      for (let k = 0; k < words; k++) dw[b + k] = sw[a + k]!;
-    } else {
-      let a = s / word, b = t / word;
-      for (let e = 0; e < n[0]!; e++) {
-        for (let k = 0; k < wordsPerElement; k++) dw[b + k] = sw[a + k]!;
-        a += stepS; b += stepD;
-      }
-    }
-    for (let d = 1; d < dims; d++) {
+  for (let p = 0; p < planes; p++) {
+    if (native) copyRowsNative(sw as Uint8Array, s, sRow, dw as Uint8Array, t, dRow, rowBytes, rows);
+    else if (word === 4) copyRowsWords(sw as Uint32Array, s / 4, sRow / 4, dw as Uint32Array, t / 4, dRow / 4, rowBytes / 4, rows);
+    else copyRowsNarrow(sw, s / word, sRow / word, dw, t / word, dRow / word, rowBytes / word, rows);
+    for (let d = 2; d < dims; d++) {
       if (++index[d]! < n[d]!) { s += sPitch[d]!; t += dPitch[d]!; break; }
       index[d] = 0;
       s -= (n[d]! - 1) * sPitch[d]!;
@@ -85,18 +95,44 @@ function copyFolded(
   }
 }
 
-function wordSize(src: Uint8Array, dst: Uint8Array, eb: number, sPitch: number[], dPitch: number[], sBase: number, dBase: number): 1 | 2 | 4 {
+function copyRowsNative(src: Uint8Array, s: number, sRow: number, dst: Uint8Array, t: number, dRow: number, rowBytes: number, rows: number): void {
+  for (let r = 0; r < rows; r++, s += sRow, t += dRow) dst.set(src.subarray(s, s + rowBytes), t);
+}
+
+/** Rows of 4-byte words, 8 words per step: the common case (R32, U32, R64), kept monomorphic. */
+function copyRowsWords(src: Uint32Array, s: number, sRow: number, dst: Uint32Array, t: number, dRow: number, words: number, rows: number): void {
+  const unrolled = words & ~7;
+  for (let r = 0; r < rows; r++, s += sRow, t += dRow) {
+    let a = s, b = t;
+    for (const end = s + unrolled; a < end; a += 8, b += 8) {
+      dst[b] = src[a]!; dst[b + 1] = src[a + 1]!; dst[b + 2] = src[a + 2]!; dst[b + 3] = src[a + 3]!;
+      dst[b + 4] = src[a + 4]!; dst[b + 5] = src[a + 5]!; dst[b + 6] = src[a + 6]!; dst[b + 7] = src[a + 7]!;
+    }
+    for (const end = s + words; a < end; a++, b++) dst[b] = src[a]!;
+  }
+}
+
+/** Rows of bytes or 2-byte words (U8, U16, unaligned data): short rows, a plain loop. */
+function copyRowsNarrow(src: Uint8Array | Uint16Array | Uint32Array, s: number, sRow: number, dst: Uint8Array | Uint16Array | Uint32Array,
+  t: number, dRow: number, words: number, rows: number): void {
+  for (let r = 0; r < rows; r++, s += sRow, t += dRow) {
+    for (let k = 0; k < words; k++) dst[t + k] = src[s + k]!;
+  }
+}
+
+/** The widest word that divides the rows and every start and pitch in bytes (rows are runs of bytes). */
+function wordSize(rowBytes: number, sPitch: number[], dPitch: number[], s: number, t: number): Word {
   for (const w of [4, 2] as const) {
-    if (eb % w === 0 && (src.byteOffset + sBase) % w === 0 && (dst.byteOffset + dBase) % w === 0 &&
-      sPitch.every((p) => p % w === 0) && dPitch.every((p) => p % w === 0)) return w;
+    if (rowBytes % w === 0 && s % w === 0 && t % w === 0 &&
+      sPitch.every((p, d) => d === 0 || p % w === 0) && dPitch.every((p, d) => d === 0 || p % w === 0)) return w;
   }
   return 1;
 }
 
-function view(bytes: Uint8Array, word: 1 | 2 | 4): Uint8Array | Uint16Array | Uint32Array {
-  if (word === 1) return bytes;
-  const length = Math.floor(bytes.byteLength / word);
-  return word === 2 ? new Uint16Array(bytes.buffer, bytes.byteOffset, length) : new Uint32Array(bytes.buffer, bytes.byteOffset, length);
+/** A view of a whole buffer (bounds were checked against the caller's arrays). */
+function view(buffer: ArrayBufferLike, word: Word): Uint8Array | Uint16Array | Uint32Array {
+  const length = Math.floor(buffer.byteLength / word);
+  return word === 1 ? new Uint8Array(buffer, 0, length) : word === 2 ? new Uint16Array(buffer, 0, length) : new Uint32Array(buffer, 0, length);
 }
 
 /** A dense bit array: `rowBits` bits per dimension-0 row (rows of chunks are byte aligned). */

@@ -3,9 +3,12 @@
 // request that wants an in-flight chunk unsubscribes, its fetch and decode are cancelled.
 import { finalize, type Observable, of, share, tap } from 'rxjs';
 
-/** A decoded chunk's bytes and, for the request whose decode made them, where a worker delivered them. */
+/**
+ * A decoded chunk's bytes and, for the request whose decode made them, where a worker delivered
+ * them; the bytes are absent when only that delivery was wanted (nothing keeps them).
+ */
 export interface CachedChunk {
-  bytes: Uint8Array;
+  bytes?: Uint8Array;
   deliveredTo?: SharedArrayBuffer;
 }
 
@@ -18,7 +21,14 @@ export class ChunkCache {
 
   get cachedBytes(): number { return this.bytes; }
 
-  /** Changes the byte budget (0 disables keeping decoded chunks; sharing in-flight work remains). */
+  /** Whether decoded chunks are kept at all (otherwise only work in flight is shared). */
+  get keepsChunks(): boolean { return this.maxBytes > 0; }
+
+  /**
+   * Changes the byte budget (0 disables keeping decoded chunks; sharing in-flight work remains,
+   * except that a chunk a worker delivered straight into one request's buffer comes without its
+   * bytes, so another request joining that decode decodes the chunk again).
+   */
   setMaxBytes(maxBytes: number): void {
     this.maxBytes = maxBytes;
     this.evict();
@@ -35,7 +45,7 @@ export class ChunkCache {
     let shared = this.inFlight.get(key);
     if (!shared) {
       shared = decode().pipe(
-        tap((chunk) => this.keep(key, chunk.bytes)),
+        tap(({ bytes }) => { if (bytes) this.keep(key, bytes); }),
         finalize(() => this.inFlight.delete(key)),
         share({ resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
       );

@@ -16,6 +16,16 @@ export interface DecodeJob {
   options: DecodeOptions;
   /** Also copy the decoded chunk's share of a subset straight into a shared destination. */
   deliver?: Delivery;
+  /** False when the caller needs only the delivery: the decoded block then stays in the worker. */
+  returnBytes?: boolean;
+}
+
+/** A decode job's reply. */
+export interface DecodeReply {
+  /** The block in the target format, unless the job said not to return it. */
+  bytes?: Uint8Array;
+  /** The chunk object's buffer, back for reuse when the reply's block does not live in it. */
+  spent?: ArrayBuffer;
 }
 
 /** Where a decoded chunk lands in a request buffer that workers can write (a SharedArrayBuffer). */
@@ -46,6 +56,9 @@ export interface ConstantChunk {
 
 /** Decode: the block in the target format. Encode: the serialized chunk, or its constant hash. */
 export type ChunkJobResult = Uint8Array | ConstantChunk;
+
+/** What a job run on the pool resolves to (the worker wraps a decoded block in a DecodeReply). */
+export type ChunkReply<J extends ChunkJob> = J extends DecodeJob ? DecodeReply : ChunkJobResult;
 
 export function executeChunkJob(job: ChunkJob): ChunkJobResult {
   if (job.kind === 'decode') {

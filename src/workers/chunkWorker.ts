@@ -1,7 +1,7 @@
 // Piscina worker entry: runs one chunk job and moves the resulting buffer back without copying;
 // a failure goes back as an error record so the main thread can rebuild its class and code.
-import { move } from 'piscina';
-import { type ChunkJob, type ChunkJobResult, executeChunkJob } from './chunkJobs.js';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { type ChunkJob, type ChunkJobResult, type DecodeJob, type DecodeReply, executeChunkJob } from './chunkJobs.js';
 import { toErrorRecord } from './errorTransport.js';
 
 export default function runJob(job: ChunkJob): unknown {
@@ -12,8 +12,20 @@ export default function runJob(job: ChunkJob): unknown {
     throw toErrorRecord(error);
   }
   if (!(result instanceof Uint8Array)) return result;
-  // Small Node buffers share a pool that must never be moved; those few bytes are copied.
-  const input = job.kind === 'decode' ? job.chunk : job.payload;
-  const movable = result.buffer === input.buffer || result.buffer.byteLength > Buffer.poolSize;
-  return move(movable ? result : result.slice());
+  if (job.kind === 'decode') return decodeReply(job, result);
+  return move(movable(result, job.payload));
+}
+
+/** The block (if wanted) and the chunk's own buffer when the block does not live in it, both moved. */
+function decodeReply(job: DecodeJob, block: Uint8Array): unknown {
+  const input = job.chunk.buffer as ArrayBuffer;
+  const bytes = job.returnBytes === false && job.deliver ? undefined : movable(block, job.chunk);
+  const reply: DecodeReply = { bytes, spent: bytes?.buffer === input ? undefined : input };
+  const transfer = [bytes?.buffer, reply.spent].filter((buffer) => buffer !== undefined);
+  return move({ [transferableSymbol]: transfer, [valueSymbol]: reply });
+}
+
+/** Small Node buffers share a pool that must never be moved; those few bytes are copied. */
+function movable(result: Uint8Array, input: Uint8Array): Uint8Array {
+  return result.buffer === input.buffer || result.buffer.byteLength > Buffer.poolSize ? result : result.slice();
 }

@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { CanceledError } from '../errors.js';
-import type { ChunkJob, ChunkJobResult } from './chunkJobs.js';
+import type { ChunkJob, ChunkReply } from './chunkJobs.js';
 import { fromErrorRecord } from './errorTransport.js';
 
 // Same extension as this module: `.ts` when run through tsx, `.js` from the built package.
@@ -17,7 +17,7 @@ interface QueuedJob {
   job: ChunkJob;
   transfer: ArrayBufferLike[];
   signal?: AbortSignal;
-  resolve(result: ChunkJobResult): void;
+  resolve(result: unknown): void;
   reject(error: unknown): void;
 }
 
@@ -50,11 +50,11 @@ function pool(): Piscina {
 }
 
 /** Runs a job on the pool; `transfer` buffers are moved, not copied. Aborting drops a job that has not started. */
-export function runChunkJob(job: ChunkJob, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<ChunkJobResult> {
+export function runChunkJob<J extends ChunkJob>(job: J, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<ChunkReply<J>> {
   if (signal?.aborted) return Promise.reject(new CanceledError());
   jobsInFlight++;
-  return new Promise<ChunkJobResult>((resolve, reject) => {
-    const queued: QueuedJob = { job, transfer, signal, resolve, reject };
+  return new Promise<ChunkReply<J>>((resolve, reject) => {
+    const queued: QueuedJob = { job, transfer, signal, resolve: resolve as (result: unknown) => void, reject };
     signal?.addEventListener('abort', () => {
       const at = queue.indexOf(queued);
       if (at >= 0) {
