@@ -21,7 +21,11 @@ export * from './metadata/metadataContainer.js';
 export * from './metadata/metadataKey.js';
 export { KnownMetadata } from './metadata/knownMetadata.js';
 export { VolumeDataAccessManager, type VolumeSubsetOptions, type LayerSelection } from './accessManager.js';
-export { VolumeDataRequest, type RequestEvent, type ProgressEvent, type DataEvent } from './request.js';
+export {
+  VolumeDataRequest, type RequestEvent, type ProgressEvent, type DataEvent, type VolumeDataRequest1Bit, type VolumeDataRequestByte,
+  type VolumeDataRequestUShort, type VolumeDataRequestUInt, type VolumeDataRequestULong, type VolumeDataRequestFloat,
+  type VolumeDataRequestDouble,
+} from './request.js';
 export { getRequestLimits, setRequestLimits, type RequestLimits } from './requestArguments.js';
 export { VolumeDataPageAccessor } from './pageAccessor.js';
 export { VolumeDataPage } from './page.js';
