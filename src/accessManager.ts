@@ -17,10 +17,10 @@ import { VolumeDataPageAccessor } from './pageAccessor.js';
 import { type ProgressEvent, type RequestEvent, VolumeDataRequest } from './request.js';
 import {
   boxArgument, checkAllocation, checkRequestChunks, dataOutArgument, enumArgument, integerArgument, type MethodParameters,
-  type ParameterSpec, positionsArgument, replacementNoValueArgument, resolveArguments,
+  positionsArgument, replacementNoValueArgument, resolveArguments,
 } from './requestArguments.js';
 import type { VDS } from './vds.js';
-import { workerCount } from './workers/pool.js';
+import { chunksInFlight } from './engine/boxRead.js';
 import { assembleSubset } from '../sinks/assembleSubset.js';
 import { assembleSamples } from '../sinks/assembleSamples.js';
 import { readChunks } from '../operators/readChunks.js';
@@ -88,24 +88,21 @@ type ProjectedSizeOptions = { projectedDimensions: DimensionsND; format?: Volume
 type SamplesSizeOptions = { channel?: number };
 type TracesSizeOptions = { lod?: number; channel?: number };
 
-const dataOutParameter: ParameterSpec = { name: 'dataOut', kind: 'typedArray', noneAllowed: true };
-const replacementParameter: ParameterSpec = { name: 'replacementNoValue', kind: 'number', noneAllowed: true };
-const numbers = (...names: string[]): ParameterSpec[] => names.map((name) => ({ name, kind: 'number' }));
-const SUBSET: MethodParameters = { method: 'requestVolumeSubset',
-  parameters: [dataOutParameter, ...numbers('dimensionsND', 'lod', 'channel', 'format'), replacementParameter] };
-const SAMPLES: MethodParameters = { method: 'requestVolumeSamples',
-  parameters: [dataOutParameter, ...numbers('dimensionsND', 'lod', 'channel', 'interpolationMethod'), replacementParameter] };
+const nullable = ['dataOut', 'replacementNoValue'];
+const SUBSET: MethodParameters = { method: 'requestVolumeSubset', nullable,
+  parameters: ['dataOut', 'dimensionsND', 'lod', 'channel', 'format', 'replacementNoValue'] };
+const SAMPLES: MethodParameters = { method: 'requestVolumeSamples', nullable,
+  parameters: ['dataOut', 'dimensionsND', 'lod', 'channel', 'interpolationMethod', 'replacementNoValue'] };
 const TRACES: MethodParameters = { ...SAMPLES, method: 'requestVolumeTraces' };
-const PROJECTED: MethodParameters = { method: 'requestProjectedVolumeSubset',
-  parameters: [dataOutParameter, ...numbers('dimensionsND', 'lod', 'channel'), { name: 'voxelPlane', kind: 'array' },
-    ...numbers('projectedDimensions', 'format', 'interpolationMethod'), replacementParameter] };
-const SUBSET_SIZE: MethodParameters = { method: 'getVolumeSubsetBufferSize', parameters: numbers('format', 'lod', 'channel', 'dimensionsND') };
-const PROJECTED_SIZE: MethodParameters = { method: 'getProjectedVolumeSubsetBufferSize', parameters: numbers('projectedDimensions', 'format', 'lod', 'channel') };
-const SAMPLES_SIZE: MethodParameters = { method: 'getVolumeSamplesBufferSize', parameters: numbers('channel') };
-const TRACES_SIZE: MethodParameters = { method: 'getVolumeTracesBufferSize', parameters: numbers('lod', 'channel') };
-const PREFETCH: MethodParameters = { method: 'prefetchVolumeChunk', parameters: numbers('dimensionsND', 'lod', 'channel') };
+const PROJECTED: MethodParameters = { method: 'requestProjectedVolumeSubset', nullable, parameters: ['dataOut', 'dimensionsND', 'lod',
+  'channel', 'voxelPlane', 'projectedDimensions', 'format', 'interpolationMethod', 'replacementNoValue'] };
+const SUBSET_SIZE: MethodParameters = { method: 'getVolumeSubsetBufferSize', parameters: ['format', 'lod', 'channel', 'dimensionsND'] };
+const PROJECTED_SIZE: MethodParameters = { method: 'getProjectedVolumeSubsetBufferSize', parameters: ['projectedDimensions', 'format', 'lod', 'channel'] };
+const SAMPLES_SIZE: MethodParameters = { method: 'getVolumeSamplesBufferSize', parameters: ['channel'] };
+const TRACES_SIZE: MethodParameters = { method: 'getVolumeTracesBufferSize', parameters: ['lod', 'channel'] };
+const PREFETCH: MethodParameters = { method: 'prefetchVolumeChunk', parameters: ['dimensionsND', 'lod', 'channel'] };
 const PAGE_ACCESSOR: MethodParameters = { method: 'createVolumeDataPageAccessor',
-  parameters: numbers('dimensionsND', 'lod', 'channel', 'maxPages', 'accessMode', 'chunkMetadataPageSize') };
+  parameters: ['dimensionsND', 'lod', 'channel', 'maxPages', 'accessMode', 'chunkMetadataPageSize'] };
 
 /** The reference's defaults of `requestProjectedVolumeSubset`. */
 const DEFAULT_VOXEL_PLANE = [1, 1, 0, 0] as const;
@@ -113,11 +110,6 @@ const DEFAULT_PROJECTED_DIMENSIONS = DimensionsND.Dimensions_12;
 
 /** Bytes of one sample position in the sampler's plans: 6 doubles. */
 const POSITION_BYTES = 6 * 8;
-
-/** Chunks in flight per request: enough to keep every worker and the IO busy. */
-function chunksInFlight(): number {
-  return Math.max(8, workerCount() * 4);
-}
 
 /**
  * A checked request, not yet started: the Observable form allocates and runs it on subscription,

@@ -182,70 +182,50 @@ function describe(value: unknown): string {
 }
 
 /**
- * What a parameter accepts, checked the same way in both calling styles. `typedArray`: a typed
- * array (`dataOut`); `number`: a number (enums, indices and values, checked in full later);
- * `array`: a plain array (`voxelPlane`). `null` stands for Python's `None` where `noneAllowed`.
- */
-export interface ParameterSpec {
-  readonly name: string;
-  readonly kind: 'typedArray' | 'number' | 'array';
-  readonly noneAllowed?: boolean;
-}
-
-/**
  * The optional parameters of one method, in the reference's positional order, after the leading
- * parameters both calling styles share (e.g. `min`, `max`).
+ * parameters both calling styles share (e.g. `min`, `max`). `nullable`: those where `null` stands
+ * for Python's `None` (`dataOut`, `replacementNoValue`).
  */
 export interface MethodParameters {
   readonly method: string;
-  readonly parameters: readonly ParameterSpec[];
+  readonly parameters: readonly string[];
+  readonly nullable?: readonly string[];
 }
 
 /**
  * Maps the optional arguments of a call to its options object. Two styles are accepted: one plain
  * object (rxvds's options, keys named as in `parameters`), or the reference's positional order.
- * Whatever fits neither — an unknown key, one argument too many, a value of the wrong kind — is an
- * InvalidArgumentError naming it, so no argument is ever silently dropped.
+ * An unknown key, an argument too many or an options object among positional arguments is an
+ * InvalidArgumentError naming it; every value is then checked where it is used (with a message
+ * naming the parameter), so no argument is ever silently dropped.
  */
 export function resolveArguments<T extends object>(spec: MethodParameters, rest: readonly unknown[]): T {
   const { method, parameters } = spec;
-  const byName = new Map(parameters.map((p) => [p.name, p]));
   const options: Record<string, unknown> = {};
+  const set = (name: string, value: unknown) => {
+    options[name] = value === null && spec.nullable?.includes(name) ? undefined : value;
+  };
   if (rest.length === 1 && isPlainObject(rest[0])) {
     for (const [key, value] of Object.entries(rest[0])) {
-      const parameter = byName.get(key);
-      if (!parameter) {
-        throw new InvalidArgumentError(`${method}: unknown option ${JSON.stringify(key)} (allowed: ${[...byName.keys()].join(', ')})`);
+      if (!parameters.includes(key)) {
+        throw new InvalidArgumentError(`${method}: unknown option ${JSON.stringify(key)} (allowed: ${parameters.join(', ')})`);
       }
-      options[key] = checkedParameter(method, parameter, value);
+      set(key, value);
     }
     return options as T;
   }
   if (rest.length > parameters.length) {
     throw new InvalidArgumentError(`${method} takes at most ${parameters.length} optional arguments ` +
-      `(${parameters.map((p) => p.name).join(', ')}) or one options object, got ${rest.length}`);
+      `(${parameters.join(', ')}) or one options object, got ${rest.length}`);
   }
   rest.forEach((value, i) => {
-    const parameter = parameters[i]!;
     if (isPlainObject(value)) {
-      throw new InvalidArgumentError(`${method}: argument ${i + 1} (${parameter.name}) got an options object; ` +
+      throw new InvalidArgumentError(`${method}: argument ${parameters[i]} got an options object; ` +
         'pass options as the only optional argument, or every argument in positional order');
     }
-    options[parameter.name] = checkedParameter(method, parameter, value);
+    set(parameters[i]!, value);
   });
   return options as T;
-}
-
-function checkedParameter(method: string, parameter: ParameterSpec, value: unknown): unknown {
-  if (value === undefined) return undefined;
-  if (value === null && parameter.noneAllowed) return undefined;
-  const fits = parameter.kind === 'typedArray' ? ArrayBuffer.isView(value) && !(value instanceof DataView)
-    : parameter.kind === 'array' ? Array.isArray(value) : typeof value === 'number';
-  if (!fits) {
-    const expected = parameter.kind === 'typedArray' ? 'a typed array' : parameter.kind === 'array' ? 'an array' : 'a number';
-    throw new InvalidArgumentError(`${method}: ${parameter.name} must be ${expected}, got ${describe(value)}`);
-  }
-  return value;
 }
 
 /** An options object: made by `{…}` or `Object.create(null)`, not an array, typed array or class instance. */
@@ -253,4 +233,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const prototype = Object.getPrototypeOf(value) as unknown;
   return prototype === Object.prototype || prototype === null;
+}
+
+/** A caller array the out-array overloads fill (`getChunkMinMax(chunk, min, max)`…): 6 entries, as in the reference. */
+export type Index6Out = Int32Array | number[];
+
+/** Copies the 6 entries of `values` into the caller's array `out`, which must hold at least 6. */
+export function fillIndex6(out: unknown, values: readonly number[], name: string): void {
+  const fits = Array.isArray(out) || out instanceof Int32Array;
+  if (!fits || (out as Index6Out).length < Dimensionality_Max) {
+    throw new InvalidArgumentError(`${name} must be an Int32Array or array of ${Dimensionality_Max} entries, got ${describe(out)}`);
+  }
+  for (let d = 0; d < Dimensionality_Max; d++) (out as Index6Out)[d] = values[d]!;
 }
