@@ -255,7 +255,7 @@ describe('OpenVDS Python API parity: requests (issue 14)', function () {
         getCompletionFactor: canceled.completionFactor, completionFactor: canceled.getCompletionFactor(), getErrorCode: -2, errorCode: -2, getErrorMessage: message, errorMessage: message });
 
       const prefetch = manager.prefetchVolumeChunk(0);
-      expect([prefetch.buffer(), prefetch.bufferByteSize(), prefetch.bufferDataType()]).to.deep.equal([undefined, 0, F.Format_Any]);
+      expect([prefetch.buffer(), prefetch.bufferByteSize(), prefetch.bufferDataType()]).to.deep.equal([undefined, 0, F.Format_U8]);
       expect(await dataOf(prefetch)).to.equal(0);
     });
 

@@ -3,7 +3,7 @@ import type { Index6 } from './geometry/partition.js';
 import type { VolumeDataTypedArray } from './formats.js';
 import type { ReadError } from './errors.js';
 import type { VolumeDataPageAccessor } from './pageAccessor.js';
-import { fillIndex6, type Index6Out } from './requestArguments.js';
+import { type Index6Out, minMaxResult } from './requestArguments.js';
 
 export class VolumeDataPage {
   /** Set by `getWritableBuffer`: the page must be written back. */
@@ -41,20 +41,13 @@ export class VolumeDataPage {
   getMinMax(): [number[], number[]];
   getMinMax(min: Index6Out, max: Index6Out): void;
   getMinMax(min?: Index6Out, max?: Index6Out): [number[], number[]] | void {
-    return this.extent(this.min, this.max, min, max);
+    return minMaxResult(this.min, this.max, this.owner.dimensionality, min, max);
   }
 
   getMinMaxExcludingMargin(): [number[], number[]];
   getMinMaxExcludingMargin(minExcludingMargin: Index6Out, maxExcludingMargin: Index6Out): void;
   getMinMaxExcludingMargin(min?: Index6Out, max?: Index6Out): [number[], number[]] | void {
-    return this.extent(this.minExcludingMargin, this.maxExcludingMargin, min, max);
-  }
-
-  private extent(min: Index6, max: Index6, minOut?: Index6Out, maxOut?: Index6Out): [number[], number[]] | void {
-    const dims = this.owner.dimensionality;
-    if (minOut === undefined && maxOut === undefined) return [min.slice(0, dims), max.slice(0, dims)];
-    fillIndex6(minOut, min, 'min');
-    fillIndex6(maxOut, max, 'max');
+    return minMaxResult(this.minExcludingMargin, this.maxExcludingMargin, this.owner.dimensionality, min, max);
   }
 
   /** Dense voxels over `getMinMax()`, dimension 0 fastest, components interleaved. */

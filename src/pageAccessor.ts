@@ -10,7 +10,7 @@ import { channelValuesOf } from './engine/layerReader.js';
 import { bytesOf, formatByteSize, typedView } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { VolumeDataPage } from './page.js';
-import { checkAllocation, checkMetadataPageCount, fillIndex6, type Index6Out, integerArgument } from './requestArguments.js';
+import { checkAllocation, checkMetadataPageCount, fillIndex6, type Index6Out, integerArgument, minMaxResult } from './requestArguments.js';
 import { readBox } from './engine/boxRead.js';
 import type { VolumeDataChannelDescriptor } from './layout/descriptors.js';
 import type { VDS } from './vds.js';
@@ -137,9 +137,7 @@ export class VolumeDataPageAccessor {
 
   private chunkExtent(chunkIndex: number, includeMargin: boolean, minOut?: Index6Out, maxOut?: Index6Out): [number[], number[]] | void {
     const { min, max } = this.layer.partition.chunkMinMax(this.checkedChunk(chunkIndex), includeMargin);
-    if (minOut === undefined && maxOut === undefined) return [min.slice(0, this.dimensionality), max.slice(0, this.dimensionality)];
-    fillIndex6(minOut, min, 'min');
-    fillIndex6(maxOut, max, 'max');
+    return minMaxResult(min, max, this.dimensionality, minOut, maxOut);
   }
 
   getChunkIndex(position: readonly number[]): number {

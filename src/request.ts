@@ -95,8 +95,8 @@ export class VolumeDataRequest<T> {
   buffer(): T | undefined { return this.described?.buffer; }
   /** Bytes the request writes (0 for a prefetch). */
   bufferByteSize(): number { return this.described?.byteSize ?? 0; }
-  /** Format of the buffer; `Format_Any` for a prefetch, which has no buffer. */
-  bufferDataType(): VolumeDataFormat { return this.described?.format ?? VolumeDataFormat.Format_Any; }
+  /** Format of the buffer; `Format_U8` for a prefetch, which has none (what OpenVDS's bufferless request reports). */
+  bufferDataType(): VolumeDataFormat { return this.described?.format ?? VolumeDataFormat.Format_U8; }
 
   /** Resolves true when the request completed, false on timeout (`timeoutMs` > 0) or cancellation. */
   async waitForCompletion(timeoutMs = 0): Promise<boolean> {

@@ -238,6 +238,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** A caller array the out-array overloads fill (`getChunkMinMax(chunk, min, max)`…): 6 entries, as in the reference. */
 export type Index6Out = Int32Array | number[];
 
+/**
+ * The rule of the overloads with caller arrays (`getChunkMinMax(chunk[, min, max])`, `getMinMax([min, max])`):
+ * without them, a `[min, max]` tuple of `dimensionality` entries each; with them, 6 entries written into each.
+ */
+export function minMaxResult(min: Index6, max: Index6, dimensionality: number, minOut?: Index6Out, maxOut?: Index6Out): [number[], number[]] | void {
+  if (minOut === undefined && maxOut === undefined) return [min.slice(0, dimensionality), max.slice(0, dimensionality)];
+  fillIndex6(minOut, min, 'min');
+  fillIndex6(maxOut, max, 'max');
+}
+
 /** Copies the 6 entries of `values` into the caller's array `out`, which must hold at least 6. */
 export function fillIndex6(out: unknown, values: readonly number[], name: string): void {
   const fits = Array.isArray(out) || out instanceof Int32Array;
