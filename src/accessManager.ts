@@ -442,8 +442,9 @@ export class VolumeDataAccessManager {
   }
 
   /**
-   * The layer a read is served from: the requested one if produced, the layer it is remapped from
-   * if Remapped; a layer nobody produced (an LOD or channel never written) is an error, never zeros.
+   * The layer a read is served from: the requested one if Normal, the layer it is remapped from if
+   * Remapped; an Unavailable layer is refused here. (An LOD or channel nobody wrote in a Normal group
+   * fails when read, with the missing object's 404, as in OpenVDS: see `VDS.reader`.)
    */
   private readableLayer(selection: LayerSelection): VolumeDataLayer {
     const layer = this.layer(selection);
@@ -453,7 +454,7 @@ export class VolumeDataAccessManager {
     const source = status === VDSProduceStatus.Remapped ? this.vds.remapSource(layer) : undefined;
     if (!source) {
       throw new InvalidOperationError(`The requested dimension group or channel is unavailable: ${layer.name} (LOD ${layer.lod}, ` +
-        `channel ${layer.channel}) was never produced (check VDS produce status before requesting data)`);
+        `channel ${layer.channel}) is Unavailable (check VDS produce status before requesting data)`);
     }
     return source;
   }

@@ -2,7 +2,7 @@
 // pages held (least recently used released pages are evicted, and written back if dirty).
 import { Subject } from 'rxjs';
 import { AccessMode, VDSProduceStatus, VolumeDataMapping } from './enums.js';
-import { InvalidArgumentError, InvalidOperationError } from './errors.js';
+import { InvalidArgumentError, InvalidOperationError, ReadError } from './errors.js';
 import type { VolumeDataLayer } from './geometry/layers.js';
 import { type Index6, VolumeDataPartition } from './geometry/partition.js';
 import { LODPyramid } from './engine/lodPyramid.js';
@@ -150,11 +150,22 @@ export class VolumeDataPageAccessor {
     return this.layer.partition.chunkIndexOfVoxel(position);
   }
 
-  /** The chunk's VolumeDataHash (0 = never written; see `isConstantHash`). Async: it may need a metadata page. */
+  /**
+   * The chunk's VolumeDataHash (0 = never written or unknown; see `isConstantHash`). Async: it may
+   * need a metadata page. Like OpenVDS, only a Normal layer's hashes are read, and a missing chunk
+   * object leaves the hash unknown.
+   */
   async getChunkVolumeDataHash(chunkIndex: number): Promise<bigint> {
     this.checkedChunk(chunkIndex);
     this.vds.assertOpen();
-    return (await this.vds.reader(this.layer).chunkMetadata(chunkIndex)).hash;
+    if (this.vds.layerProduceStatus(this.layer) !== VDSProduceStatus.Normal) return UNKNOWN_HASH;
+    try {
+      return (await this.vds.reader(this.layer).chunkMetadata(chunkIndex)).hash;
+    } catch (error) {
+      // OpenVDS ignores the read error of a hash, leaving it unknown: a layer nobody wrote has no chunk objects.
+      if (error instanceof ReadError && error.code === 404) return UNKNOWN_HASH;
+      throw error;
+    }
   }
 
   /**
