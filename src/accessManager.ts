@@ -123,9 +123,6 @@ interface PreparedRequest<T extends VolumeDataTypedArray> {
 }
 
 export class VolumeDataAccessManager {
-  /** `VolumeDataAccessManager.AccessMode`, as the reference nests it. */
-  static readonly AccessMode = AccessMode;
-
   constructor(private readonly vds: VDS) {}
 
   getVolumeDataLayout(): VolumeDataLayout {

@@ -30,9 +30,6 @@ interface CachedPage {
 }
 
 export class VolumeDataPageAccessor {
-  /** `VolumeDataPageAccessor.AccessMode`, as the reference nests it. */
-  static readonly AccessMode = AccessMode;
-
   readonly dimensionality: number;
   /** OpenVDS's reference count (`addReference`/`removeReference`): 1 when created. */
   private references = 1;
