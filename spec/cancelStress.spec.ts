@@ -37,7 +37,7 @@ describe('cancelling 1,000 random requests mid-flight', function () {
           const request = manager.requestVolumeSubset(min, max, { dataOut: out });
           await new Promise((resolve) => setTimeout(resolve, next() * 6));
           request.cancel();
-          if (request.isCanceled) canceled.push({ out, snapshot: out.slice() });
+          if (request.isCanceled()) canceled.push({ out, snapshot: out.slice() });
         }));
       }
       const end = Date.now() + 10_000;

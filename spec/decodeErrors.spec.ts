@@ -39,7 +39,7 @@ async function expectSameErrorEverywhere(store: InstrumentedStore, chunk: number
     for (const attempt of [1, 2]) {
       const request = manager.requestVolumeSubset([0, 0, 0], size);
       expect(await request.waitForCompletion()).to.equal(false);
-      expect(request.isCanceled).to.equal(true);
+      expect(request.isCanceled()).to.equal(true);
       expect(request.errorCode, `request ${attempt}`).to.equal(expected.code);
       expect(request.errorMessage, `request ${attempt}`).to.equal(message);
       check(await rejection(lastValueFrom(request.asObservable())), `request ${attempt}`);

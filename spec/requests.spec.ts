@@ -31,7 +31,7 @@ describe('VolumeDataRequest', function () {
     const manager = vds.getAccessManager(dataset);
     const a = manager.requestVolumeSubset([0, 0, 0], [100, 90, 80]);
     const b = manager.requestVolumeSubset([0, 0, 0], [10, 10, 10]);
-    expect(b.requestID).to.be.greaterThan(a.requestID);
+    expect(b.requestID()).to.be.greaterThan(a.requestID());
     const kinds: string[] = [];
     const factors: number[] = [];
     await new Promise<void>((resolve, reject) => a.subscribe({
@@ -41,7 +41,7 @@ describe('VolumeDataRequest', function () {
     expect(kinds.at(-1)).to.equal('data');
     expect(factors.at(-1)).to.equal(1);
     expect(factors).to.deep.equal([...factors].sort((x, y) => x - y));
-    expect(a.isCompleted).to.equal(true);
+    expect(a.isCompleted()).to.equal(true);
     expect(a.errorCode).to.equal(0);
     expect(await b.waitForCompletion()).to.equal(true);
     expect((b.data as Float32Array)[0]).to.equal(value(0, 0, 0));
@@ -82,7 +82,7 @@ describe('VolumeDataRequest', function () {
     const dataset = await vds.open(instrumented);
     const request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], [100, 90, 80]);
     expect(await request.waitForCompletion(5)).to.equal(false);
-    expect(request.isCanceled).to.equal(false);
+    expect(request.isCanceled()).to.equal(false);
     expect(await request.waitForCompletion()).to.equal(true);
     instrumented.delayMs = 0;
   });
@@ -95,7 +95,7 @@ describe('VolumeDataRequest', function () {
     const request = manager.requestVolumeSubset([0, 0, 0], [100, 90, 80], { dataOut: out });
     await waitUntil(() => instrumented.activeReads > 0);
     await request.cancelAndWaitForCompletion();
-    expect(request.isCanceled).to.equal(true);
+    expect(request.isCanceled()).to.equal(true);
     expect(request.errorCode).to.equal(-2);
     expect(() => request.data).to.throw(/canceled/);
     expect(instrumented.activeReads).to.equal(0);
@@ -126,7 +126,7 @@ describe('VolumeDataRequest', function () {
     let dataset = await vds.open(instrumented);
     let request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], [100, 90, 80]);
     expect(await request.waitForCompletion()).to.equal(false);
-    expect(request.isCanceled).to.equal(true);
+    expect(request.isCanceled()).to.equal(true);
     expect(request.errorCode).to.equal(-1);
     expect(request.errorMessage).to.match(/./);
     instrumented.corrupt = (key, bytes) => (key.endsWith('/3') ? undefined : bytes);

@@ -20,9 +20,16 @@ export { VolumeDataLayout } from './layout/volumeDataLayout.js';
 export * from './metadata/metadataContainer.js';
 export * from './metadata/metadataKey.js';
 export { KnownMetadata } from './metadata/knownMetadata.js';
-export { VolumeDataAccessManager, type VolumeSubsetOptions, type LayerSelection } from './accessManager.js';
-export { VolumeDataRequest, type RequestEvent, type ProgressEvent, type DataEvent } from './request.js';
-export { getRequestLimits, setRequestLimits, type RequestLimits } from './requestArguments.js';
+export {
+  VolumeDataAccessManager, type VolumeSubsetOptions, type LayerSelection, type SampleOptions, type ProjectedSubsetOptions,
+  type PageAccessorOptions, type VolumeSubsetArguments, type SampleArguments, type ProjectedSubsetArguments,
+} from './accessManager.js';
+export {
+  VolumeDataRequest, type RequestEvent, type ProgressEvent, type DataEvent, type VolumeDataRequest1Bit, type VolumeDataRequestByte,
+  type VolumeDataRequestUShort, type VolumeDataRequestUInt, type VolumeDataRequestULong, type VolumeDataRequestFloat,
+  type VolumeDataRequestDouble,
+} from './request.js';
+export { getRequestLimits, setRequestLimits, type RequestLimits, type Index6Out } from './requestArguments.js';
 export { VolumeDataPageAccessor } from './pageAccessor.js';
 export { VolumeDataPage } from './page.js';
 // Attaches OpenVDS's nested AccessMode aliases to the two classes above.

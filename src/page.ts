@@ -1,13 +1,9 @@
 // VolumeDataPage: one chunk's voxels (margins included) held by a page accessor.
 import type { Index6 } from './geometry/partition.js';
 import type { VolumeDataTypedArray } from './formats.js';
-
-/** What a page needs from its accessor. */
-export interface PageOwner {
-  readonly dimensionality: number;
-  assertWritable(): void;
-  releasePage(page: VolumeDataPage): Promise<void>;
-}
+import type { ReadError } from './errors.js';
+import type { VolumeDataPageAccessor } from './pageAccessor.js';
+import { type Index6Out, minMaxResult } from './requestArguments.js';
 
 export class VolumeDataPage {
   /** Set by `getWritableBuffer`: the page must be written back. */
@@ -17,7 +13,7 @@ export class VolumeDataPage {
   writtenMax: Index6 | undefined;
 
   constructor(
-    private readonly owner: PageOwner,
+    private readonly owner: VolumeDataPageAccessor,
     readonly chunkIndex: number,
     readonly min: Index6,
     readonly max: Index6,
@@ -30,13 +26,28 @@ export class VolumeDataPage {
 
   getChunkIndex(): number { return this.chunkIndex; }
 
-  /** LOD0 voxel range of the buffer, margins included: `[min, max)`. */
-  getMinMax(): [number[], number[]] {
-    return [this.min.slice(0, this.owner.dimensionality), this.max.slice(0, this.owner.dimensionality)];
+  getVolumeDataPageAccessor(): VolumeDataPageAccessor { return this.owner; }
+
+  /**
+   * Always undefined: a page exists only once its chunk was read, since a failed read rejects
+   * `readPage` with the ReadError (code and message) that OpenVDS would keep here.
+   */
+  getError(): ReadError | undefined { return undefined; }
+
+  /**
+   * LOD0 voxel range of the buffer, margins included, `[min, max)`: returned (`dimensionality`
+   * entries each), or written into the caller's `min` and `max` (6 entries, as in the reference).
+   */
+  getMinMax(): [number[], number[]];
+  getMinMax(min: Index6Out, max: Index6Out): void;
+  getMinMax(min?: Index6Out, max?: Index6Out): [number[], number[]] | void {
+    return minMaxResult(this.min, this.max, this.owner.dimensionality, min, max);
   }
 
-  getMinMaxExcludingMargin(): [number[], number[]] {
-    return [this.minExcludingMargin.slice(0, this.owner.dimensionality), this.maxExcludingMargin.slice(0, this.owner.dimensionality)];
+  getMinMaxExcludingMargin(): [number[], number[]];
+  getMinMaxExcludingMargin(minExcludingMargin: Index6Out, maxExcludingMargin: Index6Out): void;
+  getMinMaxExcludingMargin(min?: Index6Out, max?: Index6Out): [number[], number[]] | void {
+    return minMaxResult(this.minExcludingMargin, this.maxExcludingMargin, this.owner.dimensionality, min, max);
   }
 
   /** Dense voxels over `getMinMax()`, dimension 0 fastest, components interleaved. */

@@ -1,16 +1,18 @@
 // VolumeDataPageAccessor: page-level reads and writes of one layer, with at most `maxPages`
 // pages held (least recently used released pages are evicted, and written back if dirty).
 import { Subject } from 'rxjs';
-import { AccessMode, VDSProduceStatus } from './enums.js';
-import { InvalidArgumentError, InvalidOperationError } from './errors.js';
+import { AccessMode, VDSProduceStatus, VolumeDataMapping } from './enums.js';
+import { InvalidArgumentError, InvalidOperationError, ReadError } from './errors.js';
 import type { VolumeDataLayer } from './geometry/layers.js';
-import type { Index6 } from './geometry/partition.js';
+import { type Index6, VolumeDataPartition } from './geometry/partition.js';
 import { LODPyramid } from './engine/lodPyramid.js';
 import { channelValuesOf } from './engine/layerReader.js';
 import { bytesOf, formatByteSize, typedView } from './formats.js';
 import type { VolumeDataLayout } from './layout/volumeDataLayout.js';
-import { type PageOwner, VolumeDataPage } from './page.js';
-import { checkAllocation, checkMetadataPageCount } from './requestArguments.js';
+import { VolumeDataPage } from './page.js';
+import { checkAllocation, checkMetadataPageCount, fillIndex6, type Index6Out, integerArgument, minMaxResult } from './requestArguments.js';
+import { readBox } from './engine/boxRead.js';
+import type { VolumeDataChannelDescriptor } from './layout/descriptors.js';
 import type { VDS } from './vds.js';
 import { workerCount } from './workers/pool.js';
 import { decodeChunk } from '../operators/decodeChunks.js';
@@ -27,8 +29,11 @@ interface CachedPage {
   pins: number;
 }
 
-export class VolumeDataPageAccessor implements PageOwner {
+export class VolumeDataPageAccessor {
   readonly dimensionality: number;
+  /** OpenVDS's reference count (`addReference`/`removeReference`): 1 when created. */
+  private references = 1;
+  private superPartition: VolumeDataPartition | undefined;
   private readonly cache = new Map<number, CachedPage>();
   private readonly writable: boolean;
   private readonly target: ChunkWriteTarget | undefined;
@@ -96,19 +101,40 @@ export class VolumeDataPageAccessor implements PageOwner {
     this.evict();
   }
 
-  /** Samples per dimension of this layer, at LOD 0 resolution. */
-  getNumSamples(): number[] {
-    return this.layer.partition.numSamples.slice(0, this.dimensionality);
+  getChannelDescriptor(): VolumeDataChannelDescriptor { return this.layer.channelDescriptor; }
+
+  /** OpenVDS counts the holders of an accessor; rxvds frees it with the garbage collector, so the count is informational. */
+  addReference(): number { return ++this.references; }
+  removeReference(): number { return --this.references; }
+
+  /**
+   * Samples per dimension of this layer, at LOD 0 resolution: returned (`dimensionality` entries),
+   * or written into the caller's array (6 entries, as in the reference).
+   */
+  getNumSamples(): number[];
+  getNumSamples(numSamples: Index6Out): void;
+  getNumSamples(numSamples?: Index6Out): number[] | void {
+    const all = this.layer.partition.numSamples;
+    if (numSamples === undefined) return all.slice(0, this.dimensionality);
+    fillIndex6(numSamples, all, 'numSamples');
   }
 
-  getChunkMinMax(chunkIndex: number): [number[], number[]] {
-    const { min, max } = this.layer.partition.chunkMinMax(this.checkedChunk(chunkIndex), true);
-    return [min.slice(0, this.dimensionality), max.slice(0, this.dimensionality)];
+  /** The chunk's voxel range with margins: returned (`dimensionality` entries each), or written into `min` and `max` (6 entries). */
+  getChunkMinMax(chunkIndex: number): [number[], number[]];
+  getChunkMinMax(chunkIndex: number, min: Index6Out, max: Index6Out): void;
+  getChunkMinMax(chunkIndex: number, min?: Index6Out, max?: Index6Out): [number[], number[]] | void {
+    return this.chunkExtent(chunkIndex, true, min, max);
   }
 
-  getChunkMinMaxExcludingMargin(chunkIndex: number): [number[], number[]] {
-    const { min, max } = this.layer.partition.chunkMinMax(this.checkedChunk(chunkIndex), false);
-    return [min.slice(0, this.dimensionality), max.slice(0, this.dimensionality)];
+  getChunkMinMaxExcludingMargin(chunkIndex: number): [number[], number[]];
+  getChunkMinMaxExcludingMargin(chunkIndex: number, minExcludingMargin: Index6Out, maxExcludingMargin: Index6Out): void;
+  getChunkMinMaxExcludingMargin(chunkIndex: number, min?: Index6Out, max?: Index6Out): [number[], number[]] | void {
+    return this.chunkExtent(chunkIndex, false, min, max);
+  }
+
+  private chunkExtent(chunkIndex: number, includeMargin: boolean, minOut?: Index6Out, maxOut?: Index6Out): [number[], number[]] | void {
+    const { min, max } = this.layer.partition.chunkMinMax(this.checkedChunk(chunkIndex), includeMargin);
+    return minMaxResult(min, max, this.dimensionality, minOut, maxOut);
   }
 
   getChunkIndex(position: readonly number[]): number {
@@ -121,17 +147,95 @@ export class VolumeDataPageAccessor implements PageOwner {
     return this.layer.partition.chunkIndexOfVoxel(position);
   }
 
-  /** The chunk's VolumeDataHash (0 = never written; see `isConstantHash`). Async: it may need a metadata page. */
+  /**
+   * The chunk's VolumeDataHash (0 = never written or unknown; see `isConstantHash`). Async: it may
+   * need a metadata page. Like OpenVDS, only a Normal layer's hashes are read, and a missing chunk
+   * object leaves the hash unknown.
+   */
   async getChunkVolumeDataHash(chunkIndex: number): Promise<bigint> {
     this.checkedChunk(chunkIndex);
     this.vds.assertOpen();
-    return (await this.vds.reader(this.layer).chunkMetadata(chunkIndex)).hash;
+    if (this.vds.layerProduceStatus(this.layer) !== VDSProduceStatus.Normal) return UNKNOWN_HASH;
+    try {
+      return (await this.vds.reader(this.layer).chunkMetadata(chunkIndex)).hash;
+    } catch (error) {
+      // OpenVDS ignores the read error of a hash, leaving it unknown: a layer nobody wrote has no chunk objects.
+      if (error instanceof ReadError && error.code === 404) return UNKNOWN_HASH;
+      throw error;
+    }
   }
 
-  /** Super-chunks group chunks for parallel work; without remapping each chunk is its own super-chunk. */
-  getSuperChunkCount(): number { return this.layer.chunkCount; }
+  /**
+   * The chunk of this layer made with chunk `primaryChannelChunkIndex` of channel 0: the same for
+   * channels without a mapping; for a PerTrace channel, whose chunks span dimension 0 in one, the
+   * chunk over the same traces (as OpenVDS's trace mapping counts them).
+   */
+  getMappedChunkIndex(primaryChannelChunkIndex: number): number {
+    const primary = this.primaryLayer();
+    const chunk = integerArgument(primaryChannelChunkIndex, 'primaryChannelChunkIndex', 0, primary.chunkCount - 1);
+    return primary === this.layer ? chunk : Math.floor(chunk / primary.partition.chunksInDimension[0]);
+  }
 
-  getChunkIndicesInSuperChunk(superChunk: number): number[] { return [this.checkedChunk(superChunk)]; }
+  /** The chunk of channel 0 representative of this layer's chunk `chunkIndex` (the first one it maps from). */
+  getPrimaryChannelChunkIndex(chunkIndex: number): number {
+    const primary = this.primaryLayer();
+    const chunk = this.checkedChunk(chunkIndex);
+    return primary === this.layer ? chunk : chunk * primary.partition.chunksInDimension[0];
+  }
+
+  /**
+   * Super-chunks as OpenVDS computes them: the partition whose bricks are, per dimension, the larger
+   * of this layer's and those of the layer it is remapped from (itself when produced). Iterating
+   * super-chunks, then their chunks, reads each source chunk once.
+   */
+  getSuperChunkCount(): number { return this.superChunks().chunkCount; }
+  get superChunkCount(): number { return this.getSuperChunkCount(); }
+
+  /** This layer's chunks inside super-chunk `superChunk`, dimension 0 fastest. */
+  getChunkIndicesInSuperChunk(superChunk: number): number[] {
+    const supers = this.superChunks();
+    integerArgument(superChunk, 'superChunkIndex', 0, supers.chunkCount - 1);
+    const p = this.layer.partition;
+    const { min, max } = supers.chunkMinMax(superChunk, false);
+    const superIndices = supers.chunkIndexToIndexArray(superChunk);
+    const ranges = [0, 1, 2, 3, 4, 5].map((d) => {
+      const last = superIndices[d] === supers.chunksInDimension[d]! - 1;
+      return [p.voxelToIndex(min[d]!, d), last ? p.chunksInDimension[d]! - 1 : p.voxelToIndex(max[d]!, d) - 1] as const;
+    });
+    const chunks: number[] = [];
+    const index = ranges.map(([lo]) => lo);
+    for (;;) {
+      chunks.push(p.indexArrayToChunkIndex(index));
+      let d = 0;
+      while (d < 6 && index[d] === ranges[d]![1]) index[d] = ranges[d++]![0];
+      if (d === 6) return chunks;
+      index[d]!++;
+    }
+  }
+
+  private superChunks(): VolumeDataPartition {
+    if (this.superPartition) return this.superPartition;
+    const own = this.layer.partition;
+    const status = this.vds.layerProduceStatus(this.layer);
+    const source = (status === VDSProduceStatus.Remapped ? this.vds.remapSource(this.layer)?.partition : undefined) ?? own;
+    const dims = [0, 1, 2, 3, 4, 5];
+    this.superPartition = new VolumeDataPartition({
+      lod: own.lod,
+      numSamples: own.numSamples,
+      chunkedDimensions: dims.filter((d) => own.isDimensionChunked(d) || source.isDimensionChunked(d)),
+      brickSize: dims.map((d) => Math.max(own.brickSize[d]!, source.brickSize[d]!)) as Index6,
+      negativeMargin: own.negativeMargin,
+      positiveMargin: own.positiveMargin,
+      decimatedDimensions: dims.filter((d) => own.isDimensionLODDecimated(d)),
+    });
+    return this.superPartition;
+  }
+
+  /** Channel 0's layer of this accessor's dimension group and LOD (this one for channel 0). */
+  private primaryLayer(): VolumeDataLayer {
+    if (this.layer.channelDescriptor.mapping !== VolumeDataMapping.PerTrace) return this.layer;
+    return this.vds.layers.get(this.layer.dimensionsND, this.layer.lod, 0)!;
+  }
 
   /** Copies a chunk of another accessor over the same layout geometry into a new page of this one. */
   async copyPage(chunkIndex: number, source: VolumeDataPageAccessor): Promise<void> {
@@ -165,16 +269,18 @@ export class VolumeDataPageAccessor implements PageOwner {
     return page;
   }
 
-  /** The page holding `chunkIndex`, read from the store (or the cache), in the stored format. */
+  /**
+   * The page holding `chunkIndex`, in the stored format: read from the store (or the cache), or,
+   * for a Remapped layer, assembled from the layer it is remapped from.
+   */
   readPage(chunkIndex: number): Promise<VolumeDataPage> {
     this.checkedChunk(chunkIndex);
     this.vds.assertOpen();
-    // A group nobody wrote has no chunks to read; OpenVDS refuses Unavailable layers and fails on
-    // the missing chunk objects of Remapped ones (those are for volume requests).
+    // A layer nobody wrote has no chunks to read (OpenVDS refuses Unavailable layers).
     const status = this.vds.layerProduceStatus(this.layer);
-    if (!this.writable && status !== VDSProduceStatus.Normal) {
-      throw new InvalidOperationError(`${this.layer.name} is ${VDSProduceStatus[status]}: nothing was written to its dimension ` +
-        'group, so it has no pages (check getVDSProduceStatus; requestVolumeSubset reads Remapped groups)');
+    if (!this.writable && status === VDSProduceStatus.Unavailable) {
+      throw new InvalidOperationError(`${this.layer.name} is Unavailable: nothing was written to it and no produced layer ` +
+        'can serve it, so it has no pages (check getVDSProduceStatus)');
     }
     const cached = this.cache.get(chunkIndex);
     if (cached) {
@@ -228,8 +334,17 @@ export class VolumeDataPageAccessor implements PageOwner {
     }
   }
 
+  /** The page at a voxel position (the chunk whose interior holds it). */
+  readPageAtPosition(position: readonly number[]): Promise<VolumeDataPage> {
+    return this.readPage(this.getChunkIndex(position));
+  }
+
   private async loadPage(chunkIndex: number): Promise<VolumeDataPage> {
-    const bytes = await this.readStoredPayload(this.layer, chunkIndex);
+    const source = !this.writable && this.vds.layerProduceStatus(this.layer) === VDSProduceStatus.Remapped
+      ? this.vds.remapSource(this.layer) : undefined;
+    const bytes = source
+      ? await this.readRemappedPayload(source, chunkIndex)
+      : await this.readStoredPayload(this.layer, chunkIndex);
     return this.newPage(chunkIndex, bytes, this.layer.channelDescriptor.format);
   }
 
@@ -239,6 +354,12 @@ export class VolumeDataPageAccessor implements PageOwner {
     const reader = this.vds.reader(layer);
     const fetched = await fetchChunk(reader, chunkIndex);
     return (await decodeChunk(reader, fetched, { format: layer.channelDescriptor.format })).bytes;
+  }
+
+  /** A chunk of this Remapped layer (margins included) read as a voxel box of `source`. */
+  private readRemappedPayload(source: VolumeDataLayer, chunkIndex: number): Promise<Uint8Array> {
+    const { min, max } = this.layer.partition.chunkMinMax(chunkIndex, true);
+    return readBox(this.vds, source, min, max, this.layer.channelDescriptor.format);
   }
 
   private newPage(chunkIndex: number, bytes: Uint8Array, format: VolumeDataFormat): VolumeDataPage {

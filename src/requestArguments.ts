@@ -180,3 +180,79 @@ function describe(value: unknown): string {
   const name = (value as { constructor?: { name?: string } }).constructor?.name || 'object';
   return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
+
+/**
+ * The optional parameters of one method, in the reference's positional order, after the leading
+ * parameters both calling styles share (e.g. `min`, `max`). `nullable`: those where `null` stands
+ * for Python's `None` (`dataOut`, `replacementNoValue`).
+ */
+export interface MethodParameters {
+  readonly method: string;
+  readonly parameters: readonly string[];
+  readonly nullable?: readonly string[];
+}
+
+/**
+ * Maps the optional arguments of a call to its options object. Two styles are accepted: one plain
+ * object (rxvds's options, keys named as in `parameters`), or the reference's positional order.
+ * An unknown key, an argument too many or an options object among positional arguments is an
+ * InvalidArgumentError naming it; every value is then checked where it is used (with a message
+ * naming the parameter), so no argument is ever silently dropped.
+ */
+export function resolveArguments<T extends object>(spec: MethodParameters, rest: readonly unknown[]): T {
+  const { method, parameters } = spec;
+  const options: Record<string, unknown> = {};
+  const set = (name: string, value: unknown) => {
+    options[name] = value === null && spec.nullable?.includes(name) ? undefined : value;
+  };
+  if (rest.length === 1 && isPlainObject(rest[0])) {
+    for (const [key, value] of Object.entries(rest[0])) {
+      if (!parameters.includes(key)) {
+        throw new InvalidArgumentError(`${method}: unknown option ${JSON.stringify(key)} (allowed: ${parameters.join(', ')})`);
+      }
+      set(key, value);
+    }
+    return options as T;
+  }
+  if (rest.length > parameters.length) {
+    throw new InvalidArgumentError(`${method} takes at most ${parameters.length} optional arguments ` +
+      `(${parameters.join(', ')}) or one options object, got ${rest.length}`);
+  }
+  rest.forEach((value, i) => {
+    if (isPlainObject(value)) {
+      throw new InvalidArgumentError(`${method}: argument ${parameters[i]} got an options object; ` +
+        'pass options as the only optional argument, or every argument in positional order');
+    }
+    set(parameters[i]!, value);
+  });
+  return options as T;
+}
+
+/** An options object: made by `{…}` or `Object.create(null)`, not an array, typed array or class instance. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** A caller array the out-array overloads fill (`getChunkMinMax(chunk, min, max)`…): 6 entries, as in the reference. */
+export type Index6Out = Int32Array | number[];
+
+/**
+ * The rule of the overloads with caller arrays (`getChunkMinMax(chunk[, min, max])`, `getMinMax([min, max])`):
+ * without them, a `[min, max]` tuple of `dimensionality` entries each; with them, 6 entries written into each.
+ */
+export function minMaxResult(min: Index6, max: Index6, dimensionality: number, minOut?: Index6Out, maxOut?: Index6Out): [number[], number[]] | void {
+  if (minOut === undefined && maxOut === undefined) return [min.slice(0, dimensionality), max.slice(0, dimensionality)];
+  fillIndex6(minOut, min, 'min');
+  fillIndex6(maxOut, max, 'max');
+}
+
+/** Copies the 6 entries of `values` into the caller's array `out`, which must hold at least 6. */
+export function fillIndex6(out: unknown, values: readonly number[], name: string): void {
+  const fits = Array.isArray(out) || out instanceof Int32Array;
+  if (!fits || (out as Index6Out).length < Dimensionality_Max) {
+    throw new InvalidArgumentError(`${name} must be an Int32Array or array of ${Dimensionality_Max} entries, got ${describe(out)}`);
+  }
+  for (let d = 0; d < Dimensionality_Max; d++) (out as Index6Out)[d] = values[d]!;
+}

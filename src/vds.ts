@@ -1,7 +1,7 @@
 // An open dataset: its store, layout, layers and the per-layer status that reads and writes share.
 import type { ConnectionOptions } from './connectionString.js';
 import { CompressionMethod, type DimensionsND, isWaveletCompression, VDSProduceStatus } from './enums.js';
-import { InvalidOperationError } from './errors.js';
+import { InvalidOperationError, ReadError } from './errors.js';
 import { dimensionGroupName, dimensionGroupsInStatusOrder } from './geometry/dimensionGroup.js';
 import { effectiveCompression, type VolumeDataLayer, VolumeDataLayers } from './geometry/layers.js';
 import { type LayerStatusEntry, validateLayerStatus } from './layout/layerStatus.js';
@@ -102,7 +102,15 @@ export class VDS {
       adaptiveLevel: effectiveAdaptiveLevel(this.adaptive, state?.entry),
       chunkMetadata: pages
         ? (chunkIndex, signal) => pages.read(chunkIndex, signal)
-        : (chunkIndex, signal) => pagelessChunkMetadata(this.store, layer, isWaveletCompression(compressionMethod), chunkIndex, signal),
+        : (chunkIndex, signal) => pagelessChunkMetadata(this.store, layer, isWaveletCompression(compressionMethod), chunkIndex, signal)
+          .then((metadata) => {
+            // A layer LayerStatus does not list (an LOD or channel nobody wrote, though its group reports
+            // Normal) has no never-written chunks: a missing object is OpenVDS's 404, never zeros.
+            if (!state && metadata.hash === 0n) {
+              throw new ReadError(`Object: ${layer.name}/${chunkIndex} not found. (LayerStatus does not list ${layer.name})`, 404);
+            }
+            return metadata;
+          }),
     };
   }
 
