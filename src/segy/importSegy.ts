@@ -32,6 +32,8 @@ export interface ImportSegyOptions extends SEGYOpenOptions, SEGYScanOptions, Geo
   /** Name of the primary channel (OpenVDS: --attribute-name). */
   attributeName?: string;
   attributeUnit?: string;
+  /** Coordinate reference system in well-known text (SurveyCoordinateSystem.CRSWkt; OpenVDS: --crs-wkt). */
+  crsWkt?: string;
   /** Unit of the dataset's survey coordinates; distances in feet or meters are converted. Default meters. */
   surveyUnit?: MeasurementSystem;
   /** Import even when the geometry looks wrong (one segment, more than half the grid empty). */
@@ -215,6 +217,7 @@ function importMetadata(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry
     metadata.setMetadataDoubleVector2(survey, 'InlineSpacing', lattice.inlineSpacing);
     metadata.setMetadataDoubleVector2(survey, 'CrosslineSpacing', lattice.crosslineSpacing);
   }
+  if (options.crsWkt !== undefined) metadata.setMetadataString(survey, 'CRSWkt', options.crsWkt);
   return metadata;
 }
 
