@@ -58,8 +58,8 @@ async function main(argv: string[]): Promise<number> {
 /** Credentials given on the command line (URL userinfo and tokens, connection-string values): never printed. */
 function commandLineSecrets(argv: readonly string[]): string[] {
   return argv.flatMap((arg, i) => {
-    const connection = /^(?:-c|--connection|--destination-connection)$/.test(argv[i - 1] ?? '') ? arg
-      : /^--(?:destination-)?connection=/.test(arg) ? arg.slice(arg.indexOf('=') + 1) : undefined;
+    const connection = /^(?:-c|--(?:destination-|url-|input-)?connection)$/.test(argv[i - 1] ?? '') ? arg
+      : /^--(?:destination-|url-|input-)?connection=/.test(arg) ? arg.slice(arg.indexOf('=') + 1) : undefined;
     return connection === undefined ? urlSecrets(arg) : connectionStringSecrets(connection);
   });
 }

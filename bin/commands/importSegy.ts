@@ -1,24 +1,26 @@
 // `rxvds import-segy FILE.sgy DST`: scans a SEG-Y file and writes it as a dataset the way OpenVDS's
 // SEGYImport does, with SEGYImport's option names (`--url`, `--compression-method`, `-p`, `-s`, …).
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { BrickSize, CompressionMethod, isWaveletCompression, LODLevels } from '../../src/index.js';
 import { redactUrl } from '../../sources/redact.js';
 import { importSegy, type ImportSegyOptions, type ImportSegyResult } from '../../src/segy/importSegy.js';
 import { Endianness, headerField, resolveTraceHeaderField, TRACE_HEADER_SIZE, type HeaderField } from '../../src/segy/headerField.js';
 import type { SampleUnit } from '../../src/segy/geometry.js';
+import { SEGYFile } from '../../src/segy/segyFile.js';
 import { AcknowledgedWrites } from '../lib/acknowledgedWrites.js';
 import { type Command, integerOption, type OptionValues, UsageError } from '../lib/command.js';
 import { DatasetOutput, overwriteOption } from '../lib/outputs.js';
 import { ProgressBar } from '../lib/progress.js';
 
 export const importSegyCommand: Command = {
-  usage: 'rxvds import-segy FILE.sgy (DST | --url DST) [-p|--primary-key inline|crossline|NAME|BYTE:WIDTH] [-s|--secondary-key …]\n' +
+  usage: 'rxvds import-segy (FILE.sgy | URL.sgy) (DST | --url DST) [-p|--primary-key inline|crossline|NAME|BYTE:WIDTH] [-s|--secondary-key …]\n' +
     '  [--prestack] [--2d] [--header-field NAME=BYTE[:WIDTH]]… [--header-format FILE.json] [-l|--little-endian] [--scale N]\n' +
     '  [--sample-unit ms|m|ft] [--compression-method None|RLE|Zip] [-b|--brick-size 32|64|128|256] [--margin N] [--lod-levels N]\n' +
     '  [--attribute-name NAME] [--attribute-unit UNIT] [--crs-wkt WKT] [--persistentID HEX] [--ignore-warnings] [--overwrite]\n' +
-    '  [-c|--connection|--url-connection STRING] [-q|--quiet] [--progress bar|plain|json|none]',
+    '  [-c|--connection|--url-connection STRING] [--input-connection STRING] [--single-connection] [-q|--quiet] [--progress bar|plain|json|none]',
   options: {
-    url: { type: 'string' }, vdsfile: { type: 'string' }, 'url-connection': { type: 'string' },
+    url: { type: 'string' }, vdsfile: { type: 'string' }, 'url-connection': { type: 'string' }, 'input-connection': { type: 'string' },
+    'single-connection': { type: 'boolean' },
     'primary-key': { type: 'string', short: 'p' }, 'secondary-key': { type: 'string', short: 's' }, prestack: { type: 'boolean' },
     '2d': { type: 'boolean' }, 'header-field': { type: 'string', multiple: true }, 'header-format': { type: 'string' },
     'little-endian': { type: 'boolean', short: 'l' }, scale: { type: 'string' }, 'sample-unit': { type: 'string' },
@@ -36,9 +38,12 @@ export const importSegyCommand: Command = {
       throw new UsageError(`expected FILE.sgy and DST (or --url DST)\nUsage: ${this.usage}`);
     }
     const connectionString = stringOption(values, 'connection', 'url-connection') ?? '';
+    // SEGYImport's --single-connection: the output's connection string opens the input too.
+    const inputConnectionString = values['single-connection'] ? connectionString : String(values['input-connection'] ?? '');
     const format = values['header-format'] === undefined ? undefined : await headerFormat(String(values['header-format']));
     const options: ImportSegyOptions = {
       connectionString,
+      inputConnectionString,
       primaryKey: values['primary-key'] as string | undefined,
       secondaryKey: values['secondary-key'] as string | undefined,
       prestack: values.prestack === true,
@@ -60,7 +65,7 @@ export const importSegyCommand: Command = {
     let result: ImportSegyResult;
     try {
       // Counted in bytes of SEG-Y whose traces are stored (a rate in MB/s); 100 % once the dataset is committed.
-      const bar = new ProgressBar('import-segy', { total: (await stat(input)).size, unit: 'bytes' });
+      const bar = new ProgressBar('import-segy', { total: await fileSize(input, options.inputConnectionString), unit: 'bytes' });
       const writes = new AcknowledgedWrites((f) => bar.update(f));
       result = await importSegy(input, writes.wrap(output.store), { ...options, onProgress: (f) => writes.queued(f) });
       await output.commit();
@@ -74,6 +79,12 @@ export const importSegyCommand: Command = {
       `value range [${g.valueRange.join(', ')}]`);
   },
 };
+
+async function fileSize(input: string, inputConnectionString: string | undefined): Promise<number> {
+  const file = await SEGYFile.open(input, { inputConnectionString });
+  await file.close();
+  return file.fileSize;
+}
 
 /** The value of the first of `names` given (SEGYImport's name and rxvds's alias must not both be). */
 function stringOption(values: OptionValues, ...names: string[]): string | undefined {
