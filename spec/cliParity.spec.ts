@@ -1,0 +1,160 @@
+// The compiled CLI, run from another folder as a user runs it, against what OpenVDS's SEGYImport and
+// VDSInfo users type: SEGYImport's option names, SEG-Y read over HTTP, `info`'s text header and size,
+// and progress on a stderr that is not a terminal (plain and JSON lines).
+import { expect } from 'chai';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { FolderStore } from '../sources/folderStore.js';
+import { buildCli, rxvds } from './support/cli.js';
+import { startStaticServer, type RunningServer } from './support/servers.js';
+import { useTempFolder } from './support/tempFolder.js';
+import { segyFile } from './support/testdata.js';
+
+const F3 = segyFile('f3.sgy');
+const F3_SIZE = 165060;
+
+interface JsonProgress { task: string; done: number; total: number; unit: string; percent: number; rate: number | null; eta: number | null }
+
+function progressLines(stderr: string): JsonProgress[] {
+  return stderr.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as JsonProgress);
+}
+
+function folderBytes(folder: string): { bytes: number; objects: number } {
+  const files = readdirSync(folder, { recursive: true }).map((f) => join(folder, String(f))).filter((f) => statSync(f).isFile());
+  return { bytes: files.reduce((sum, f) => sum + statSync(f).size, 0), objects: files.length };
+}
+
+describe('rxvds CLI: SEGYImport/VDSInfo options and progress', function () {
+  this.timeout(120_000);
+  const inFolder = useTempFolder('cli-parity');
+  let cwd = '';
+
+  before(async () => {
+    await buildCli();
+    cwd = inFolder('work');
+    await mkdir(cwd);
+  });
+
+  describe('progress on a stderr that is not a terminal', () => {
+    it('import-segy: a plain line by default, JSON lines with --progress json, nothing with --quiet', async () => {
+      const plain = await rxvds(['import-segy', F3, 'p-plain'], cwd);
+      expect(plain.code, plain.stderr).to.equal(0);
+      expect(plain.stderr).to.match(/^import-segy: 100% \(\d+\.\d MB\/s, \d+s elapsed, ETA 0s\)\n$/);
+
+      const json = await rxvds(['import-segy', F3, '--url', 'p-json', '--progress', 'json'], cwd);
+      expect(json.code, json.stderr).to.equal(0);
+      const lines = progressLines(json.stderr);
+      expect(lines.at(-1)).to.deep.include({ task: 'import-segy', done: F3_SIZE, total: F3_SIZE, unit: 'bytes', percent: 100, eta: 0 });
+
+      const quiet = await rxvds(['import-segy', F3, 'p-quiet', '-q'], cwd);
+      expect([quiet.code, quiet.stderr]).to.deep.equal([0, '']);
+      expect(quiet.stdout).to.contain('414 traces');
+
+      const bad = await rxvds(['import-segy', F3, 'p-bad', '--progress', 'fancy'], cwd);
+      expect([bad.code, bad.stderr]).to.deep.equal([2, 'rxvds: --progress must be bar, plain, json, none; got "fancy"\n']);
+    });
+
+    it('demo: JSON lines per acknowledged chunk, monotone, ending at 100 %', async () => {
+      const demo = await rxvds(['demo', '--out', 'demo', '--size', '128', '--progress', 'json'], cwd);
+      expect(demo.code, demo.stderr).to.equal(0);
+      const write = progressLines(demo.stderr).filter((l) => l.task === 'write survey');
+      // 128³ in 64³ bricks: 8 chunks, a line each (12.5 % apart).
+      expect(write.map((l) => l.percent)).to.deep.equal([12.5, 25, 37.5, 50, 62.5, 75, 87.5, 100]);
+      expect(write.every((l) => l.rate !== null && l.rate > 0)).to.equal(true);
+      expect(write.map((l) => l.eta).at(-1)).to.equal(0);
+    });
+  });
+
+  describe('import-segy with SEGYImport option names', () => {
+    it('--url, -p/-s, -b, --header-format, --attribute-name/-unit, --crs-wkt land in the dataset', async () => {
+      const format = join(cwd, 'f3-format.json');
+      await writeFile(format, JSON.stringify({ InlineNumber: [189, 'FourByte'], CrosslineNumber: [193, 'FourByte'], Endianness: 'BigEndian' }));
+      const wkt = 'PROJCS["ED50 / UTM zone 31N"]';
+      const run = await rxvds(['import-segy', F3, '--url', 'named', '-p', 'inline', '-s', 'crossline', '-b', '32', '--header-format', format,
+        '--attribute-name', 'Time', '--attribute-unit', 'ms', '--crs-wkt', wkt, '--compression-method', 'Zip', '-q'], cwd);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.contain('Poststack, Sample 75 × Crossline 18 × Inline 23, 414 traces');
+      const info = JSON.parse((await rxvds(['info', '--url', 'named', '--json-output'], cwd)).stdout) as {
+        compression: string; layoutDescriptor: { brickSize: number }; channels: { name: string; unit: string }[];
+        metadata: { category: string; name: string; value: unknown }[];
+      };
+      expect(info.compression).to.equal('Zip');
+      expect(info.layoutDescriptor.brickSize).to.equal(32);
+      expect(info.channels[0]).to.deep.include({ name: 'Time', unit: 'ms' });
+      expect(info.metadata.find((m) => m.name === 'CRSWkt')).to.deep.equal({ category: 'SurveyCoordinateSystem', name: 'CRSWkt', type: 'String', value: wkt });
+    });
+
+    it('--persistentID puts the dataset under URL/ID', async () => {
+      const run = await rxvds(['import-segy', F3, '--url', 'cloud', '--persistentID', '1a2b3c4d', '-q'], cwd);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.contain('→ cloud/1A2B3C4D:');
+      expect(readdirSync(join(cwd, 'cloud'))).to.deep.equal(['1A2B3C4D']);
+    });
+
+    it('refuses what it cannot do with a sentence naming the option', async () => {
+      const cases: [string[], string][] = [
+        [['--compression-method', 'Wavelet'], '--compression-method Wavelet: rxvds reads wavelet-compressed datasets but cannot write them yet; use None, RLE or Zip'],
+        [['--compression-method', 'Zip', '--tolerance', '0.5'], '--tolerance applies to Wavelet compression only, which rxvds cannot write yet'],
+        [['--compression-method', 'LZ4'], '--compression-method must be None, RLE or Zip, got "LZ4"'],
+        [['--compression', 'Zip', '--compression-method', 'RLE'], '--compression-method and --compression are the same option; give one'],
+        [['--persistentID', 'not-hex'], '--persistentID must be 1 to 16 hexadecimal digits, got "not-hex"'],
+        [['--sample-unit', 'km'], '--sample-unit must be ms, m or ft, got "km"'],
+      ];
+      for (const [args, message] of cases) {
+        const run = await rxvds(['import-segy', F3, 'refused', ...args], cwd);
+        expect([run.code, run.stderr], args.join(' ')).to.deep.equal([2, `rxvds: ${message}\n`]);
+      }
+      await writeFile(join(cwd, 'bad-format.json'), JSON.stringify({ inline: [239, 'FourByte'] }));
+      const outside = await rxvds(['import-segy', F3, 'refused', '--header-format', 'bad-format.json'], cwd);
+      expect(outside.stderr).to.equal('rxvds: --header-format bad-format.json: "inline" at byte 239 (4 bytes) lies outside the 240-byte trace header\n');
+      expect(readdirSync(cwd)).not.to.include('refused');
+    });
+
+    it('reads the SEG-Y file from an https/http URL by ranged reads', async () => {
+      const server: RunningServer = await startStaticServer(new FolderStore(dirname(F3)), { basePath: '/segy' });
+      try {
+        const run = await rxvds(['import-segy', `${server.url}/segy/f3.sgy`, 'over-http', '-q'], cwd);
+        expect(run.code, run.stderr).to.equal(0);
+        expect(run.stdout).to.contain(`imported ${server.url}/segy/f3.sgy → over-http: Poststack, Sample 75 × Crossline 18 × Inline 23, 414 traces`);
+        const back = await rxvds(['export-segy', 'over-http', 'over-http.sgy', '-q'], cwd);
+        expect(back.code, back.stderr).to.equal(0);
+        expect(Buffer.compare(readFileSync(join(cwd, 'over-http.sgy')), readFileSync(F3))).to.equal(0);
+        const missing = await rxvds(['import-segy', `${server.url}/segy/nope.sgy`, 'nope', '-q'], cwd);
+        expect([missing.code, missing.stderr]).to.deep.equal([1, `rxvds: cannot open SEG-Y file ${server.url}/segy/nope.sgy: no such object\n`]);
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+
+  describe('info', () => {
+    it('prints size on disk, compression, annotation ranges with steps and the decoded EBCDIC text header', async () => {
+      const run = await rxvds(['info', 'p-plain'], cwd);
+      expect(run.code, run.stderr).to.equal(0);
+      const { bytes, objects } = folderBytes(join(cwd, 'p-plain'));
+      const lines = run.stdout.split('\n');
+      expect(lines.slice(0, 2)).to.deep.equal(['Dataset p-plain', `  ${bytes.toLocaleString('en-US')} bytes (${(bytes / 1e6).toFixed(2)} MB) in ${objects} objects, compression None`]);
+      expect(run.stdout).to.contain('  0: Sample          75 samples  4 … 300 step 4 ms\n  1: Crossline       18 samples  875 … 892 step 1 unitless\n' +
+        '  2: Inline          23 samples  111 … 133 step 1 unitless\n');
+      expect(run.stdout).to.contain('  Dimensions_012LOD0                   Normal            2 chunks (2 written)  None\n');
+      const text = lines.indexOf('SEG-Y textual header (EBCDIC):');
+      expect(lines.slice(text + 1, text + 3)).to.deep.equal(['  C 1 Cropped F3 2-byte integer data set',
+        '  C 2 This file is a cropped copy of the F3 block in the Dutch North Sea']);
+      expect(lines[text + 40]).to.equal('  C40');
+    });
+
+    it('--json has every section; VDSInfo section flags select some', async () => {
+      const all = JSON.parse((await rxvds(['info', 'p-plain', '--json'], cwd)).stdout) as Record<string, unknown> & {
+        sizeOnDisk: { bytes: number }; textHeader: { encoding: string; lines: string[] } };
+      expect(Object.keys(all)).to.deep.equal(['url', 'compression', 'sizeOnDisk', 'layoutDescriptor', 'layers', 'axes', 'channels', 'textHeader', 'metadata']);
+      expect(all.sizeOnDisk.bytes).to.equal(folderBytes(join(cwd, 'p-plain')).bytes);
+      expect(all.textHeader.encoding).to.equal('EBCDIC');
+      expect(all.textHeader.lines).to.have.length(40);
+      const axes = JSON.parse((await rxvds(['info', 'p-plain', '--json', '--axis'], cwd)).stdout) as Record<string, unknown>;
+      expect(Object.keys(axes)).to.deep.equal(['url', 'compression', 'sizeOnDisk', 'axes']);
+      const text = await rxvds(['info', 'p-plain', '--channels'], cwd);
+      expect(text.stdout).to.contain('Channels:').and.not.contain('Axes:').and.not.contain('Layers:');
+    });
+  });
+});
