@@ -21,7 +21,7 @@ function usage(): string {
     ...catalog.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Every command takes --connection STRING (OpenVDS connection string), --help, and --progress bar|plain|json|none',
-    '(default: a bar on a terminal, plain lines otherwise) or --quiet (no progress).',
+    '(default: RXVDS_PROGRESS, else a bar on a terminal and plain lines otherwise) or --quiet (no progress).',
     'Commands that write refuse to replace existing outputs unless given --overwrite.',
     'rxvds --version prints the version.',
   ].join('\n');

@@ -38,7 +38,7 @@ describe('rxvds CLI: SEGYImport/VDSInfo options and progress', function () {
 
   describe('progress on a stderr that is not a terminal', () => {
     it('import-segy: a plain line by default, JSON lines with --progress json, nothing with --quiet', async () => {
-      const plain = await rxvds(['import-segy', F3, 'p-plain'], cwd);
+      const plain = await rxvds(['import-segy', F3, 'p-plain'], cwd, { env: { RXVDS_PROGRESS: '' } });
       expect(plain.code, plain.stderr).to.equal(0);
       expect(plain.stderr).to.match(/^import-segy: 100% \(\d+\.\d MB\/s, \d+s elapsed, ETA 0s\)\n$/);
 
@@ -47,12 +47,14 @@ describe('rxvds CLI: SEGYImport/VDSInfo options and progress', function () {
       const lines = progressLines(json.stderr);
       expect(lines.at(-1)).to.deep.include({ task: 'import-segy', done: F3_SIZE, total: F3_SIZE, unit: 'bytes', percent: 100, eta: 0 });
 
-      const quiet = await rxvds(['import-segy', F3, 'p-quiet', '-q'], cwd);
+      const quiet = await rxvds(['import-segy', F3, 'p-quiet', '-q'], cwd, { env: { RXVDS_PROGRESS: 'plain' } });
       expect([quiet.code, quiet.stderr]).to.deep.equal([0, '']);
       expect(quiet.stdout).to.contain('414 traces');
 
       const bad = await rxvds(['import-segy', F3, 'p-bad', '--progress', 'fancy'], cwd);
       expect([bad.code, bad.stderr]).to.deep.equal([2, 'rxvds: --progress must be bar, plain, json, none; got "fancy"\n']);
+      const env = await rxvds(['import-segy', F3, 'p-env'], cwd, { env: { RXVDS_PROGRESS: 'json' } });
+      expect(progressLines(env.stderr).at(-1)).to.deep.include({ task: 'import-segy', percent: 100 });
     });
 
     it('demo: JSON lines per acknowledged chunk, monotone, ending at 100 %', async () => {

@@ -52,11 +52,14 @@ function pick(info: Info, sections: ReadonlySet<Section>): Partial<Info> {
   };
 }
 
+/** Bytes and objects of a dataset in its store; null for a store that cannot list (plain http). */
+type SizeOnDisk = { bytes: number; objects: number } | null;
+
 /**
  * Bytes the dataset takes in its store: a local `.vds` file's size, else the sum of its objects'
  * sizes (one `head` per object, a few at a time).
  */
-async function sizeOnDisk(url: string, connection: string): Promise<{ bytes: number; objects: number }> {
+async function sizeOnDisk(url: string, connection: string): Promise<SizeOnDisk> {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^file:/i.test(url)) {
     const path = /^file:/i.test(url) ? new URL(url) : url;
     const stats = await stat(path);
@@ -70,9 +73,14 @@ async function sizeOnDisk(url: string, connection: string): Promise<{ bytes: num
   }
 }
 
-async function sumObjectSizes(store: Store): Promise<{ bytes: number; objects: number }> {
+async function sumObjectSizes(store: Store): Promise<SizeOnDisk> {
   const keys: string[] = [];
-  for await (const key of store.list()) keys.push(key);
+  try {
+    for await (const key of store.list()) keys.push(key);
+  } catch (error) {
+    if (error instanceof vds.InvalidOperationError) return null;
+    throw error;
+  }
   let bytes = 0;
   const batch = 16;
   for (let i = 0; i < keys.length; i += batch) {
@@ -82,7 +90,7 @@ async function sumObjectSizes(store: Store): Promise<{ bytes: number; objects: n
   return { bytes, objects: keys.length };
 }
 
-type Info = ReturnType<typeof describe> & { sizeOnDisk: { bytes: number; objects: number } };
+type Info = ReturnType<typeof describe> & { sizeOnDisk: SizeOnDisk };
 
 interface LayerInfo { name: string; dimensionGroup: string; lod: number; channel: string; chunkCount: number;
   compression: string; tolerance: number; validChunkCount?: number; produceStatus: string }
@@ -150,7 +158,8 @@ function metadataValue(layout: vds.VolumeDataLayout, key: vds.MetadataKey): unkn
 }
 
 function formatInfo(info: Info, sections: ReadonlySet<Section>): string {
-  const lines = [`Dataset ${info.url}`, `  ${formatBytes(info.sizeOnDisk.bytes)} in ${info.sizeOnDisk.objects} object${info.sizeOnDisk.objects === 1 ? '' : 's'}, ` +
+  const size = info.sizeOnDisk;
+  const lines = [`Dataset ${info.url}`, `  ${size ? `${formatBytes(size.bytes)} in ${size.objects} object${size.objects === 1 ? '' : 's'}` : 'size unknown (the store cannot list)'}, ` +
     `compression ${info.compression}`];
   if (sections.has('layout')) formatLayout(info, lines);
   if (sections.has('axis')) {

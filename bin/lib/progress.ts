@@ -35,11 +35,15 @@ const BAR_WIDTH = 30;
 /** The mode chosen on the command line (`--progress`, `--quiet`); unset means by terminal. */
 let chosenMode: ProgressMode | undefined;
 
-/** Records `--progress`/`--quiet` (options of every command) for every ProgressBar the command creates. */
-export function configureProgress(values: OptionValues): void {
-  const mode = values.progress;
+/**
+ * Records `--progress`/`--quiet` (options of every command) for every ProgressBar the command
+ * creates; without them the RXVDS_PROGRESS environment variable (e.g. set once in a CI job) decides.
+ */
+export function configureProgress(values: OptionValues, env: NodeJS.ProcessEnv = process.env): void {
+  const fromEnv = env.RXVDS_PROGRESS || undefined;
+  const mode = values.progress ?? fromEnv;
   if (mode !== undefined && !(PROGRESS_MODES as readonly unknown[]).includes(mode)) {
-    throw new UsageError(`--progress must be ${PROGRESS_MODES.join(', ')}; got "${String(mode)}"`);
+    throw new UsageError(`${values.progress === undefined ? 'RXVDS_PROGRESS' : '--progress'} must be ${PROGRESS_MODES.join(', ')}; got "${String(mode)}"`);
   }
   chosenMode = values.quiet === true ? 'none' : (mode as ProgressMode | undefined);
 }
