@@ -1,11 +1,13 @@
 // `rxvds import-segy FILE.sgy DST`: scans a SEG-Y file and writes it as a dataset the way OpenVDS's
 // SEGYImport does, with SEGYImport's option names (`--url`, `--compression-method`, `-p`, `-s`, …).
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { BrickSize, CompressionMethod, isWaveletCompression, LODLevels } from '../../src/index.js';
 import { redactUrl } from '../../sources/redact.js';
 import { importSegy, type ImportSegyOptions, type ImportSegyResult } from '../../src/segy/importSegy.js';
 import { Endianness, headerField, resolveTraceHeaderField, TRACE_HEADER_SIZE, type HeaderField } from '../../src/segy/headerField.js';
 import type { SampleUnit } from '../../src/segy/geometry.js';
+import { type SEGYScan, scanSegy } from '../../src/segy/scan.js';
+import { fileInfoJson, scanFromFileInfo } from '../../src/segy/scanFile.js';
 import { SEGYFile } from '../../src/segy/segyFile.js';
 import { AcknowledgedWrites } from '../lib/acknowledgedWrites.js';
 import { type Command, integerOption, type OptionValues, UsageError } from '../lib/command.js';
@@ -16,7 +18,7 @@ export const importSegyCommand: Command = {
   usage: 'rxvds import-segy (FILE.sgy | URL.sgy) (DST | --url DST) [-p|--primary-key inline|crossline|NAME|BYTE:WIDTH] [-s|--secondary-key …]\n' +
     '  [--prestack] [--2d] [--header-field NAME=BYTE[:WIDTH]]… [--header-format FILE.json] [-l|--little-endian] [--scale N]\n' +
     '  [--sample-unit ms|m|ft] [--compression-method None|RLE|Zip] [-b|--brick-size 32|64|128|256] [--margin N] [--lod-levels N]\n' +
-    '  [--attribute-name NAME] [--attribute-unit UNIT] [--crs-wkt WKT] [--persistentID HEX] [--ignore-warnings] [--overwrite]\n' +
+    '  [--scan [-i|--file-info OUT.json]] [-i|--file-info SCAN.json] [--attribute-name NAME] [--attribute-unit UNIT] [--crs-wkt WKT] [--persistentID HEX] [--ignore-warnings] [--overwrite]\n' +
     '  [-c|--connection|--url-connection STRING] [--input-connection STRING] [--single-connection] [-q|--quiet] [--progress bar|plain|json|none]',
   options: {
     url: { type: 'string' }, vdsfile: { type: 'string' }, 'url-connection': { type: 'string' }, 'input-connection': { type: 'string' },
@@ -27,15 +29,16 @@ export const importSegyCommand: Command = {
     compression: { type: 'string' }, 'compression-method': { type: 'string' }, tolerance: { type: 'string' },
     'brick-size': { type: 'string', short: 'b' }, margin: { type: 'string' }, 'lod-levels': { type: 'string' },
     'attribute-name': { type: 'string' }, 'attribute-unit': { type: 'string' }, 'crs-wkt': { type: 'string' },
-    persistentID: { type: 'string' }, 'disable-persistentID': { type: 'boolean' }, 'ignore-warnings': { type: 'boolean' },
+    scan: { type: 'boolean' }, 'file-info': { type: 'string', short: 'i' }, persistentID: { type: 'string' }, 'disable-persistentID': { type: 'boolean' }, 'ignore-warnings': { type: 'boolean' },
     ...overwriteOption,
   },
   async run(positionals, values) {
     const input = positionals[0];
     const urlFlag = stringOption(values, 'url', 'vdsfile');
     const url = datasetUrl(urlFlag ?? positionals[1], values);
-    if (!input || !url || positionals.length > (urlFlag === undefined ? 2 : 1)) {
-      throw new UsageError(`expected FILE.sgy and DST (or --url DST)\nUsage: ${this.usage}`);
+    const scanOnly = values.scan === true;
+    if (!input || (!url && !scanOnly) || positionals.length > (urlFlag === undefined && !scanOnly ? 2 : 1)) {
+      throw new UsageError(`expected FILE.sgy and DST (or --url DST), or FILE.sgy --scan\nUsage: ${this.usage}`);
     }
     const connectionString = stringOption(values, 'connection', 'url-connection') ?? '';
     // SEGYImport's --single-connection: the output's connection string opens the input too.
@@ -61,29 +64,54 @@ export const importSegyCommand: Command = {
       crsWkt: values['crs-wkt'] as string | undefined,
       ignoreWarnings: values['ignore-warnings'] === true,
     };
-    const output = await DatasetOutput.prepare(url, connectionString, values.overwrite === true);
+    const fileInfo = values['file-info'] === undefined ? undefined : String(values['file-info']);
+    if (scanOnly) return writeScan(input, options, fileInfo, values.persistentID as string | undefined);
+
+    const { size, scan } = await inspect(input, options, fileInfo);
+    const output = await DatasetOutput.prepare(url!, connectionString, values.overwrite === true);
     let result: ImportSegyResult;
     try {
       // Counted in bytes of SEG-Y whose traces are stored (a rate in MB/s); 100 % once the dataset is committed.
-      const bar = new ProgressBar('import-segy', { total: await fileSize(input, options.inputConnectionString), unit: 'bytes' });
+      const bar = new ProgressBar('import-segy', { total: size, unit: 'bytes' });
       const writes = new AcknowledgedWrites((f) => bar.update(f));
-      result = await importSegy(input, writes.wrap(output.store), { ...options, onProgress: (f) => writes.queued(f) });
+      result = await importSegy(input, writes.wrap(output.store), { ...options, scan, onProgress: (f) => writes.queued(f) });
       await output.commit();
       bar.done();
     } finally {
       await output.close();
     }
     const g = result.geometry;
-    console.log(`imported ${input} → ${redactUrl(url)}: ${g.segyType}, ${g.axes.map((a) => `${a.name} ${a.numSamples}`).join(' × ')}, ` +
+    console.log(`imported ${input} → ${redactUrl(url!)}: ${g.segyType}, ${g.axes.map((a) => `${a.name} ${a.numSamples}`).join(' × ')}, ` +
       `${result.tracesWritten} traces (${g.missingTraceCount} grid positions empty${result.tracesIgnored ? `, ${result.tracesIgnored} off-grid traces left out` : ''}), ` +
       `value range [${g.valueRange.join(', ')}]`);
   },
 };
 
-async function fileSize(input: string, inputConnectionString: string | undefined): Promise<number> {
-  const file = await SEGYFile.open(input, { inputConnectionString });
-  await file.close();
-  return file.fileSize;
+/** The input's size (for the progress total) and, from a --file-info file, its scan checked against it. */
+async function inspect(input: string, options: ImportSegyOptions, fileInfo: string | undefined): Promise<{ size: number; scan?: SEGYScan }> {
+  const text = fileInfo === undefined ? undefined : await readFile(fileInfo, 'utf8').catch((error: Error) => {
+    throw new UsageError(`--file-info ${fileInfo}: ${error.message}`);
+  });
+  const file = await SEGYFile.open(input, options);
+  try {
+    return { size: file.fileSize, scan: text === undefined ? undefined : scanFromFileInfo(text, file, options, fileInfo!) };
+  } finally {
+    await file.close();
+  }
+}
+
+/** SEGYImport's --scan: the file info as JSON, into the --file-info file or on stdout; nothing is imported. */
+async function writeScan(input: string, options: ImportSegyOptions, fileInfo: string | undefined, persistentID: string | undefined): Promise<void> {
+  if (persistentID !== undefined) checkPersistentID(persistentID);
+  const file = await SEGYFile.open(input, options);
+  let json: string;
+  try {
+    json = JSON.stringify(fileInfoJson(file, await scanSegy(file, options), persistentID?.toUpperCase()), null, 2);
+  } finally {
+    await file.close();
+  }
+  if (fileInfo === undefined) console.log(json);
+  else await writeFile(fileInfo, `${json}\n`);
 }
 
 /** The value of the first of `names` given (SEGYImport's name and rxvds's alias must not both be). */
@@ -108,8 +136,12 @@ function datasetUrl(url: string | undefined, values: OptionValues): string | und
   const id = values.persistentID;
   if (id === undefined || url === undefined) return url;
   if (values['disable-persistentID']) throw new UsageError('--persistentID and --disable-persistentID contradict each other');
-  if (!/^[0-9A-Fa-f]{1,16}$/.test(String(id))) throw new UsageError(`--persistentID must be 1 to 16 hexadecimal digits, got "${String(id)}"`);
+  checkPersistentID(String(id));
   return `${url.replace(/\/+$/, '')}/${String(id).toUpperCase()}`;
+}
+
+function checkPersistentID(id: string): void {
+  if (!/^[0-9A-Fa-f]{1,16}$/.test(id)) throw new UsageError(`--persistentID must be 1 to 16 hexadecimal digits, got "${id}"`);
 }
 
 function compressionMethod(values: OptionValues): CompressionMethod {

@@ -38,6 +38,8 @@ export interface ImportSegyOptions extends SEGYOpenOptions, SEGYScanOptions, Geo
   surveyUnit?: MeasurementSystem;
   /** Import even when the geometry looks wrong (one segment, more than half the grid empty). */
   ignoreWarnings?: boolean;
+  /** The file's scan made earlier (SEGYImport's --file-info); the file is not scanned again. */
+  scan?: SEGYScan;
   /** Bytes of traces per read (default 8 MiB). */
   maxReadBytes?: number;
   onProgress?: (fraction: number) => void;
@@ -105,7 +107,7 @@ export async function importSegy(inputPath: string, url: string | Store, options
   const file = await SEGYFile.open(inputPath, options);
   try {
     if (file.traceCount === 0) throw new Error(`${file.name} has no traces to import`);
-    const scan = await scanSegy(file, options);
+    const scan = options.scan ?? await scanSegy(file, options);
     const geometry = await surveyGeometry(file, scan, options);
     checkGeometry(file, scan, geometry, options);
     const toDatasetDistance = distanceConverter(file.binaryHeaderInfo.measurementSystem, options.surveyUnit ?? MeasurementSystem.Meters);
