@@ -87,6 +87,35 @@ describe('rxvds CLI: SEGYImport/VDSInfo options and progress', function () {
       expect(info.metadata.find((m) => m.name === 'CRSWkt')).to.deep.equal({ category: 'SurveyCoordinateSystem', name: 'CRSWkt', type: 'String', value: wkt });
     });
 
+    it('--scan writes SEGYImport\'s file info; -i/--file-info imports from it without a scan, after checking it fits', async () => {
+      const scanned = await rxvds(['import-segy', F3, '--scan'], cwd);
+      expect(scanned.code, scanned.stderr).to.equal(0);
+      const info = JSON.parse(scanned.stdout) as { segmentInfo: { primaryKey: number; traceStart: number; traceStop: number; binInfoStart: Record<string, number> }[] } & Record<string, unknown>;
+      // As OpenVDS 3.4's SEGYImport --scan prints it for this file (but for the persistentID it draws).
+      expect(info).to.deep.include({ headerEndianness: 'BigEndian', dataSampleFormatCode: 3, sampleCount: 75, startTime: 4, sampleInterval: 4,
+        traceCount: 414, primaryKey: [189, 'FourByte'], secondaryKey: [193, 'FourByte'] });
+      expect(info.persistentID).to.match(/^[0-9A-F]{16}$/);
+      expect(info.segmentInfo).to.have.length(23);
+      expect(info.segmentInfo[22]).to.deep.include({ primaryKey: 133, traceStart: 396, traceStop: 413 });
+      expect(info.segmentInfo[0]!.binInfoStart).to.deep.equal({ inlineNumber: 111, crosslineNumber: 875, ensembleXCoordinate: 620197.2000000001, ensembleYCoordinate: 6074232.9 });
+
+      const toFile = await rxvds(['import-segy', F3, '--scan', '-i', 'f3.scan.json', '--persistentID', 'abc'], cwd);
+      expect([toFile.code, toFile.stdout]).to.deep.equal([0, '']);
+      const written = JSON.parse(readFileSync(join(cwd, 'f3.scan.json'), 'utf8')) as typeof info;
+      expect(written).to.deep.equal({ ...info, persistentID: 'ABC' });
+
+      // The file info is what the import uses: without its last segment, inline 133 is left out.
+      await writeFile(join(cwd, 'cut.scan.json'), JSON.stringify({ ...written, segmentInfo: written.segmentInfo.slice(0, 22) }));
+      const cut = await rxvds(['import-segy', F3, '--file-info', 'cut.scan.json', 'from-scan', '-q'], cwd);
+      expect(cut.code, cut.stderr).to.equal(0);
+      expect(cut.stdout).to.contain('Poststack, Sample 75 × Crossline 18 × Inline 22, 396 traces');
+
+      const other = await rxvds(['import-segy', segyFile('small.sgy'), '-i', 'f3.scan.json', 'wrong-scan'], cwd);
+      expect([other.code, other.stderr]).to.deep.equal([1, 'rxvds: f3.scan.json does not describe small.sgy: dataSampleFormatCode is 3 in the scan, 1 for this import\n']);
+      const keys = await rxvds(['import-segy', F3, '-i', 'f3.scan.json', '-p', 'crossline', 'wrong-keys'], cwd);
+      expect(keys.stderr).to.equal('rxvds: f3.scan.json does not describe f3.sgy: primaryKey is [189,"FourByte"] in the scan, [193,"FourByte"] for this import\n');
+    });
+
     it('--persistentID puts the dataset under URL/ID', async () => {
       const run = await rxvds(['import-segy', F3, '--url', 'cloud', '--persistentID', '1a2b3c4d', '-q'], cwd);
       expect(run.code, run.stderr).to.equal(0);

@@ -82,7 +82,7 @@ export function scanFromFileInfo(text: string, file: SEGYFile, options: SEGYScan
     ['secondaryKey', JSON.stringify(info.secondaryKey), JSON.stringify(fieldJson(fields.secondaryKey))],
   ];
   for (const [key, inScan, inFile] of expected) {
-    if (inScan !== inFile) throw new Error(`${source} does not describe ${file.name}: ${key} is ${String(inScan)} in the scan, ${String(inFile)} for the file`);
+    if (inScan !== inFile) throw new Error(`${source} does not describe ${file.name}: ${key} is ${String(inScan)} in the scan, ${String(inFile)} for this import`);
   }
   const segments = info.segmentInfo.map((s, i) => segment(s, i, file.traceCount, source));
   return {
