@@ -146,10 +146,11 @@ function checkPersistentID(id: string): void {
 
 function compressionMethod(values: OptionValues): CompressionMethod {
   const name = stringOption(values, 'compression-method', 'compression') ?? 'None';
+  const flag = values.compression === undefined ? '--compression-method' : '--compression';
   const method = Object.entries(CompressionMethod).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
-  if (typeof method !== 'number') throw new UsageError(`--compression-method must be None, RLE or Zip, got "${name}"`);
+  if (typeof method !== 'number') throw new UsageError(`${flag} must be None, RLE or Zip, got "${name}"`);
   if (isWaveletCompression(method)) {
-    throw new UsageError(`--compression-method ${name}: rxvds reads wavelet-compressed datasets but cannot write them yet; use None, RLE or Zip`);
+    throw new UsageError(`${flag} ${name}: rxvds reads wavelet-compressed datasets but cannot write them yet; use None, RLE or Zip`);
   }
   // SEGYImport's --tolerance sets the wavelet compression tolerance; nothing else uses it.
   if (values.tolerance !== undefined) throw new UsageError('--tolerance applies to Wavelet compression only, which rxvds cannot write yet');
