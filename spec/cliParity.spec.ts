@@ -2,11 +2,13 @@
 // VDSInfo users type: SEGYImport's option names, SEG-Y read over HTTP, `info`'s text header and size,
 // and progress on a stderr that is not a terminal (plain and JSON lines).
 import { expect } from 'chai';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { FolderStore } from '../sources/folderStore.js';
-import { buildCli, rxvds } from './support/cli.js';
+import { buildCli, RXVDS, rxvds } from './support/cli.js';
 import { startStaticServer, type RunningServer } from './support/servers.js';
 import { useTempFolder } from './support/tempFolder.js';
 import { segyFile } from './support/testdata.js';
@@ -36,7 +38,7 @@ describe('rxvds CLI: SEGYImport/VDSInfo options and progress', function () {
     await mkdir(cwd);
   });
 
-  describe('progress on a stderr that is not a terminal', () => {
+  describe('progress', () => {
     it('import-segy: a plain line by default, JSON lines with --progress json, nothing with --quiet', async () => {
       const plain = await rxvds(['import-segy', F3, 'p-plain'], cwd, { env: { RXVDS_PROGRESS: '' } });
       expect(plain.code, plain.stderr).to.equal(0);
@@ -55,6 +57,17 @@ describe('rxvds CLI: SEGYImport/VDSInfo options and progress', function () {
       expect([bad.code, bad.stderr]).to.deep.equal([2, 'rxvds: --progress must be bar, plain, json, none; got "fancy"\n']);
       const env = await rxvds(['import-segy', F3, 'p-env'], cwd, { env: { RXVDS_PROGRESS: 'json' } });
       expect(progressLines(env.stderr).at(-1)).to.deep.include({ task: 'import-segy', percent: 100 });
+    });
+
+    it('on a terminal (a pseudo-terminal from `script`), a bar redrawn in place', async function () {
+      if (!existsSync('/usr/bin/script')) this.skip();
+      const env: NodeJS.ProcessEnv = { ...process.env, NODE_V8_COVERAGE: '', RXVDS_WORKERS: '1' };
+      delete env.NODE_OPTIONS;
+      delete env.RXVDS_PROGRESS;
+      const command = `${process.execPath} ${RXVDS} import-segy ${F3} on-tty`;
+      const { stdout } = await promisify(execFile)('/usr/bin/script', ['-qec', command, '/dev/null'], { cwd, env });
+      expect(stdout).to.match(/^\rimport-segy \[#{30}\] 100% \d+\.\d MB\/s ETA 0s\x1b\[K/);
+      expect(stdout).to.contain('\x1b[K\r\nimported ');
     });
 
     it('demo: JSON lines per acknowledged chunk, monotone, ending at 100 %', async () => {
@@ -84,6 +97,10 @@ describe('rxvds CLI: SEGYImport/VDSInfo options and progress', function () {
       expect(info.compression).to.equal('Zip');
       expect(info.layoutDescriptor.brickSize).to.equal(32);
       expect(info.channels[0]).to.deep.include({ name: 'Time', unit: 'ms' });
+      // A format that swaps the two fields is obeyed: the 23 inline numbers (bytes 189-192) become the crosslines.
+      await writeFile(join(cwd, 'swapped.json'), JSON.stringify({ InlineNumber: [193, 'FourByte'], CrosslineNumber: [189, 'FourByte'] }));
+      const swapped = await rxvds(['import-segy', F3, 'swapped', '--header-format', 'swapped.json', '-p', 'crossline', '-s', 'inline'], cwd);
+      expect(swapped.stdout).to.contain('Poststack, Sample 75 × Crossline 23 × Inline 18, 414 traces');
       expect(info.metadata.find((m) => m.name === 'CRSWkt')).to.deep.equal({ category: 'SurveyCoordinateSystem', name: 'CRSWkt', type: 'String', value: wkt });
     });
 
