@@ -4,6 +4,7 @@ import { connectionStringSecrets, redactSecrets, scrub, urlSecrets } from '../so
 import { catalog } from './commands/catalog.js';
 import { parseCommandLine, UsageError } from './lib/command.js';
 import { interruption } from './lib/interrupt.js';
+import { configureProgress } from './lib/progress.js';
 import { packageVersion } from './lib/version.js';
 
 // The AWS SDK warns about Node 20 on every S3 client it creates; rxvds pins a version that supports it.
@@ -19,7 +20,8 @@ function usage(): string {
     'Commands:',
     ...catalog.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Every command takes --connection STRING (OpenVDS connection string) and --help.',
+    'Every command takes --connection STRING (OpenVDS connection string), --help, and --progress bar|plain|json|none',
+    '(default: RXVDS_PROGRESS, else a bar on a terminal and plain lines otherwise) or --quiet (no progress).',
     'Commands that write refuse to replace existing outputs unless given --overwrite.',
     'rxvds --version prints the version.',
   ].join('\n');
@@ -39,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
   if (!entry) throw new UsageError(`unknown command "${name}"; run rxvds --help`);
   const command = await entry.load();
   const { positionals, values } = parseCommandLine(command, rest);
+  configureProgress(values);
   if (values.help) {
     console.log(`Usage: ${command.usage}\n\n${entry.summary}`);
     return 0;
@@ -55,8 +58,8 @@ async function main(argv: string[]): Promise<number> {
 /** Credentials given on the command line (URL userinfo and tokens, connection-string values): never printed. */
 function commandLineSecrets(argv: readonly string[]): string[] {
   return argv.flatMap((arg, i) => {
-    const connection = /^(?:-c|--connection|--destination-connection)$/.test(argv[i - 1] ?? '') ? arg
-      : /^--(?:destination-)?connection=/.test(arg) ? arg.slice(arg.indexOf('=') + 1) : undefined;
+    const connection = /^(?:-c|--(?:destination-|url-|input-)?connection)$/.test(argv[i - 1] ?? '') ? arg
+      : /^--(?:destination-|url-|input-)?connection=/.test(arg) ? arg.slice(arg.indexOf('=') + 1) : undefined;
     return connection === undefined ? urlSecrets(arg) : connectionStringSecrets(connection);
   });
 }

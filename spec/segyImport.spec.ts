@@ -230,6 +230,6 @@ describe('SEG-Y import and export', function () {
       `exported ${target} → ${out}: 6 traces, 5136 bytes`]);
     expect(sha256(readFileSync(out))).to.equal(sha256(readFileSync(segyFile('tiny.sgy'))));
     await importSegyCommand.run([segyFile('tiny.sgy'), target], { compression: 'Wavelet' }).then(
-      () => expect.fail('accepted wavelet'), (e: Error) => expect(e.message).to.equal('--compression must be None, RLE or Zip'));
+      () => expect.fail('accepted wavelet'), (e: Error) => expect(e.message).to.equal('--compression Wavelet: rxvds reads wavelet-compressed datasets but cannot write them yet; use None, RLE or Zip'));
   });
 });

@@ -19,6 +19,9 @@ export class UsageError extends Error {
 export const commonOptions = {
   connection: { type: 'string', short: 'c' },
   help: { type: 'boolean', short: 'h' },
+  // Read by `configureProgress` (progress.ts): bar, plain, json or none; --quiet is none.
+  progress: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
 } as const;
 
 export function parseCommandLine(command: Command, argv: string[]): { positionals: string[]; values: OptionValues } {

@@ -1,6 +1,7 @@
 // A deterministic synthetic seismic survey: smooth dipping reflectors (Ricker wavelets) plus noise.
 // Values depend only on the voxel position, so chunks (and their margins) agree wherever they overlap.
 import * as vds from '../../src/index.js';
+import { AcknowledgedWrites } from './acknowledgedWrites.js';
 
 const LAYERS = 14;
 const FREQUENCY = 0.06; // cycles per sample
@@ -62,11 +63,13 @@ export class SyntheticSurvey {
 
 /**
  * Writes `survey` as a new R32 dataset (brick 64, Sample × Crossline × Inline) through a page
- * accessor; `onProgress` gets the fraction of chunks written.
+ * accessor; `onProgress` gets the fraction of chunks the store has acknowledged when `url` is a
+ * store (the fraction queued otherwise).
  */
 export async function writeSyntheticSurvey(url: string | vds.Store, survey: SyntheticSurvey, method: vds.CompressionMethod,
   onProgress?: (fraction: number) => void): Promise<void> {
-  const dataset = await vds.create(url, '',
+  const writes = onProgress && typeof url !== 'string' ? new AcknowledgedWrites(onProgress) : undefined;
+  const dataset = await vds.create(writes ? writes.wrap(url as vds.Store) : url, '',
     new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_64, 0, 0, 4, vds.LODLevels.LODLevels_None),
     [
       new vds.VolumeDataAxisDescriptor(survey.samples, 'Sample', 'ms', 0, 4 * (survey.samples - 1)),
@@ -83,7 +86,8 @@ export async function writeSyntheticSurvey(url: string | vds.Store, survey: Synt
     const [min, max] = page.getMinMax();
     survey.fill(page.getWritableBuffer() as Float32Array, min, max);
     await page.release();
-    onProgress?.((chunk + 1) / chunks);
+    if (writes) writes.queued((chunk + 1) / chunks);
+    else onProgress?.((chunk + 1) / chunks);
   }
   await accessor.commit();
   await vds.close(dataset);

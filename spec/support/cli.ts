@@ -22,9 +22,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Environment for the CLI: no coverage collection, no tsx inherited from mocha's NODE_OPTIONS. */
+/**
+ * Environment for the CLI: no coverage collection, no tsx inherited from mocha's NODE_OPTIONS, and
+ * no progress lines on stderr (specs of progress pass `--progress` or RXVDS_PROGRESS: '').
+ */
 function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_V8_COVERAGE: '', RXVDS_WORKERS: '1', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_V8_COVERAGE: '', RXVDS_WORKERS: '1', RXVDS_PROGRESS: 'none', ...extra };
   delete env.NODE_OPTIONS;
   return env;
 }

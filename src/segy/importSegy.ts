@@ -32,10 +32,14 @@ export interface ImportSegyOptions extends SEGYOpenOptions, SEGYScanOptions, Geo
   /** Name of the primary channel (OpenVDS: --attribute-name). */
   attributeName?: string;
   attributeUnit?: string;
+  /** Coordinate reference system in well-known text (SurveyCoordinateSystem.CRSWkt; OpenVDS: --crs-wkt). */
+  crsWkt?: string;
   /** Unit of the dataset's survey coordinates; distances in feet or meters are converted. Default meters. */
   surveyUnit?: MeasurementSystem;
   /** Import even when the geometry looks wrong (one segment, more than half the grid empty). */
   ignoreWarnings?: boolean;
+  /** The file's scan made earlier (SEGYImport's --file-info); the file is not scanned again. */
+  scan?: SEGYScan;
   /** Bytes of traces per read (default 8 MiB). */
   maxReadBytes?: number;
   onProgress?: (fraction: number) => void;
@@ -103,7 +107,7 @@ export async function importSegy(inputPath: string, url: string | Store, options
   const file = await SEGYFile.open(inputPath, options);
   try {
     if (file.traceCount === 0) throw new Error(`${file.name} has no traces to import`);
-    const scan = await scanSegy(file, options);
+    const scan = options.scan ?? await scanSegy(file, options);
     const geometry = await surveyGeometry(file, scan, options);
     checkGeometry(file, scan, geometry, options);
     const toDatasetDistance = distanceConverter(file.binaryHeaderInfo.measurementSystem, options.surveyUnit ?? MeasurementSystem.Meters);
@@ -215,6 +219,7 @@ function importMetadata(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry
     metadata.setMetadataDoubleVector2(survey, 'InlineSpacing', lattice.inlineSpacing);
     metadata.setMetadataDoubleVector2(survey, 'CrosslineSpacing', lattice.crosslineSpacing);
   }
+  if (options.crsWkt !== undefined) metadata.setMetadataString(survey, 'CRSWkt', options.crsWkt);
   return metadata;
 }
 

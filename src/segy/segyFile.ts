@@ -1,6 +1,11 @@
 // A SEG-Y file opened for reading: its headers, trace layout, and bounded positional reads of traces.
-import { type FileHandle, open } from 'node:fs/promises';
+// The bytes come from a local file or from an object in any store (s3://, azure://, https://, …)
+// through ranged reads, so a file in the cloud is imported without a download first.
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '../../sources/openStore.js';
+import { redactUrl } from '../../sources/redact.js';
 import { type BinaryHeaderInfo, parseBinaryHeader } from './binaryHeader.js';
 import {
   BINARY_HEADER_SIZE, Endianness, readHeaderField, readUnsignedHeaderField, scaleFactor, TEXTUAL_HEADER_SIZE,
@@ -16,6 +21,17 @@ export interface SEGYOpenOptions {
   dataEndianness?: Endianness;
   /** Overrides the format code of the binary header. */
   dataSampleFormatCode?: DataSampleFormatCode;
+  /** Connection string of the store a SEG-Y URL names (OpenVDS: --input-connection). */
+  inputConnectionString?: string;
+}
+
+/** Positional reads of a SEG-Y file's bytes, wherever they are. */
+interface ByteSource {
+  readonly size: number;
+  readonly lastWriteTime: Date;
+  /** `length` bytes at `position`, into `target` when given; fewer bytes are an error. */
+  read(position: number, length: number, target?: Uint8Array): Promise<Uint8Array>;
+  close(): Promise<void>;
 }
 
 /** A variable-count extended textual header list ends within this many headers or the file is refused. */
@@ -26,7 +42,7 @@ export const MAX_READ_BYTES = 64 * 1024 * 1024;
 export class SEGYFile {
   private constructor(
     readonly path: string,
-    private readonly handle: FileHandle,
+    private readonly source: ByteSource,
     readonly fileSize: number,
     readonly lastWriteTime: Date,
     readonly textHeader: Uint8Array,
@@ -49,30 +65,31 @@ export class SEGYFile {
   ) {}
 
   get headerEndianness(): Endianness { return this.binaryHeaderInfo.endianness; }
-  get name(): string { return basename(this.path); }
+  get name(): string { return basename(this.path.replace(/[?#].*$/, '')); }
   get sampleIntervalMilliseconds(): number { return this.sampleInterval / 1000; }
 
+  /** A local path (or file:// URL), or the URL of an object in a store: `s3://bucket/dir/f.sgy`, `https://host/f.sgy`. */
   static async open(path: string, options: SEGYOpenOptions = {}): Promise<SEGYFile> {
-    const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
-      throw new Error(`cannot open SEG-Y file ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-    });
+    const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(path)?.[1]?.toLowerCase();
+    const source = scheme === undefined || scheme === 'file'
+      ? await fileSource(scheme ? fileURLToPath(path) : path)
+      : await storeSource(path, options.inputConnectionString ?? '');
     try {
-      return await SEGYFile.read(path, handle, options);
+      return await SEGYFile.read(path, source, options);
     } catch (error) {
-      await handle.close();
+      await source.close();
       throw error;
     }
   }
 
-  private static async read(path: string, handle: FileHandle, options: SEGYOpenOptions): Promise<SEGYFile> {
-    const stats = await handle.stat();
-    const fileSize = stats.size;
-    const name = basename(path);
+  private static async read(path: string, source: ByteSource, options: SEGYOpenOptions): Promise<SEGYFile> {
+    const fileSize = source.size;
+    const name = basename(path.replace(/[?#].*$/, ''));
     const fileHeaderSize = TEXTUAL_HEADER_SIZE + BINARY_HEADER_SIZE;
     if (fileSize < fileHeaderSize) {
       throw new Error(`${name}: ${fileSize} bytes is shorter than the ${fileHeaderSize}-byte SEG-Y textual and binary headers`);
     }
-    const head = await readExactly(handle, 0, fileHeaderSize, name);
+    const head = await source.read(0, fileHeaderSize);
     const textHeader = head.slice(0, TEXTUAL_HEADER_SIZE);
     const binaryHeader = head.slice(TEXTUAL_HEADER_SIZE);
     let info: BinaryHeaderInfo;
@@ -81,13 +98,13 @@ export class SEGYFile {
     } catch (error) {
       throw new Error(`${name}: ${(error as Error).message}`);
     }
-    const extendedTextHeaders = await readExtendedHeaders(handle, info.extendedTextualHeaderCount, fileSize, name);
+    const extendedTextHeaders = await readExtendedHeaders(source, info.extendedTextualHeaderCount, fileSize, name);
     const dataOffset = fileHeaderSize + extendedTextHeaders.length * TEXTUAL_HEADER_SIZE;
     const dataSampleFormatCode = options.dataSampleFormatCode ?? info.dataSampleFormatCode;
     const sampleSize = formatSize(dataSampleFormatCode);
     const dataEndianness = options.dataEndianness ?? info.endianness;
 
-    const firstTrace = fileSize > dataOffset ? await readExactly(handle, dataOffset, Math.min(TRACE_HEADER_SIZE, fileSize - dataOffset), name) : undefined;
+    const firstTrace = fileSize > dataOffset ? await source.read(dataOffset, Math.min(TRACE_HEADER_SIZE, fileSize - dataOffset)) : undefined;
     if (firstTrace && firstTrace.length < TRACE_HEADER_SIZE) {
       throw new Error(`${name}: truncated: ${firstTrace.length} bytes after the file headers cannot hold a ${TRACE_HEADER_SIZE}-byte trace header`);
     }
@@ -110,7 +127,7 @@ export class SEGYFile {
       throw new Error(`${name}: truncated or inconsistent: ${dataBytes} bytes of traces after byte ${dataOffset} are ${whole} traces of ` +
         `${traceByteSize} bytes (240-byte header + ${sampleCount} samples × ${sampleSize} bytes) and ${dataBytes - whole * traceByteSize} bytes over`);
     }
-    return new SEGYFile(path, handle, fileSize, stats.mtime, textHeader, extendedTextHeaders, binaryHeader, info, dataEndianness,
+    return new SEGYFile(path, source, fileSize, source.lastWriteTime, textHeader, extendedTextHeaders, binaryHeader, info, dataEndianness,
       dataSampleFormatCode, sampleCount, sampleInterval, startTime, dataOffset, traceByteSize, dataBytes / traceByteSize);
   }
 
@@ -120,7 +137,7 @@ export class SEGYFile {
   }
 
   async readTraceHeader(trace: number): Promise<Uint8Array> {
-    return readExactly(this.handle, this.traceOffset(trace), TRACE_HEADER_SIZE, this.name);
+    return this.source.read(this.traceOffset(trace), TRACE_HEADER_SIZE);
   }
 
   /** `count` whole traces (header + samples each) from `first`, in one read of at most MAX_READ_BYTES. */
@@ -128,7 +145,7 @@ export class SEGYFile {
     this.checkTraceRange(first, count);
     const length = count * this.traceByteSize;
     if (length > MAX_READ_BYTES) throw new Error(`reading ${count} traces (${length} bytes) at once exceeds the ${MAX_READ_BYTES}-byte read limit`);
-    return readExactly(this.handle, this.dataOffset + first * this.traceByteSize, length, this.name, target);
+    return this.source.read(this.dataOffset + first * this.traceByteSize, length, target);
   }
 
   /** Traces `[first, end)` in batches of at most `maxBatchBytes` (at least one trace per batch). */
@@ -141,7 +158,7 @@ export class SEGYFile {
   }
 
   async close(): Promise<void> {
-    await this.handle.close();
+    await this.source.close();
   }
 
   private checkTraceRange(first: number, count: number): void {
@@ -151,18 +168,67 @@ export class SEGYFile {
   }
 }
 
-async function readExactly(handle: FileHandle, position: number, length: number, name: string, target?: Uint8Array): Promise<Uint8Array> {
-  const buffer = target && target.length >= length ? target.subarray(0, length) : new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
-    if (bytesRead === 0) throw new Error(`${name}: unexpected end of file reading ${length} bytes at byte ${position}`);
-    done += bytesRead;
-  }
-  return buffer;
+async function fileSource(path: string): Promise<ByteSource> {
+  const name = basename(path);
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`cannot open SEG-Y file ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  });
+  const stats = await handle.stat().catch(async (error: unknown) => { await handle.close(); throw error; });
+  return {
+    size: stats.size,
+    lastWriteTime: stats.mtime,
+    async read(position, length, target) {
+      const buffer = target && target.length >= length ? target.subarray(0, length) : new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
+        if (bytesRead === 0) throw new Error(`${name}: unexpected end of file reading ${length} bytes at byte ${position}`);
+        done += bytesRead;
+      }
+      return buffer;
+    },
+    close: () => handle.close(),
+  };
 }
 
-async function readExtendedHeaders(handle: FileHandle, declared: number, fileSize: number, name: string): Promise<Uint8Array[]> {
+/**
+ * The object a URL names, read by ranges from the store of its folder. A store does not report
+ * when an object was written, so the import time stands in for the input's time stamp.
+ */
+async function storeSource(url: string, connectionString: string): Promise<ByteSource> {
+  const query = url.search(/[?#]/);
+  const path = query < 0 ? url : url.slice(0, query);
+  const slash = path.lastIndexOf('/');
+  const key = path.slice(slash + 1);
+  const printable = redactUrl(url);
+  if (key === '' || slash <= path.indexOf('://') + 2) throw new Error(`${printable} does not name a SEG-Y file (expected …/NAME.sgy)`);
+  const { store } = openStore(path.slice(0, slash) + (query < 0 ? '' : url.slice(query)), connectionString);
+  try {
+    const info = await store.head(key);
+    if (!info) throw new Error(`cannot open SEG-Y file ${printable}: no such object`);
+    if (!store.getRange) throw new Error(`cannot open SEG-Y file ${printable}: its store has no ranged reads`);
+    const getRange = store.getRange.bind(store);
+    return {
+      size: info.size,
+      lastWriteTime: new Date(),
+      async read(position, length, target) {
+        const bytes = length === 0 ? new Uint8Array(0) : await getRange(key, { offset: position, length });
+        if (!bytes || bytes.length !== length) {
+          throw new Error(`${key}: unexpected end of object reading ${length} bytes at byte ${position} (got ${bytes?.length ?? 0})`);
+        }
+        if (!target || target.length < length) return bytes;
+        target.set(bytes);
+        return target.subarray(0, length);
+      },
+      close: async () => { await store.close?.(); },
+    };
+  } catch (error) {
+    await store.close?.();
+    throw error;
+  }
+}
+
+async function readExtendedHeaders(source: ByteSource, declared: number, fileSize: number, name: string): Promise<Uint8Array[]> {
   const first = TEXTUAL_HEADER_SIZE + BINARY_HEADER_SIZE;
   if (declared < -1) throw new Error(`${name}: the extended textual header count (bytes 3505-3506) is ${declared}; it must be -1 or ≥ 0`);
   if (declared >= 0) {
@@ -172,13 +238,13 @@ async function readExtendedHeaders(handle: FileHandle, declared: number, fileSiz
         `but the file ends at byte ${fileSize}`);
     }
     const headers: Uint8Array[] = [];
-    for (let i = 0; i < declared; i++) headers.push(await readExactly(handle, first + i * TEXTUAL_HEADER_SIZE, TEXTUAL_HEADER_SIZE, name));
+    for (let i = 0; i < declared; i++) headers.push(await source.read(first + i * TEXTUAL_HEADER_SIZE, TEXTUAL_HEADER_SIZE));
     return headers;
   }
   const headers: Uint8Array[] = [];
   for (let position = first; headers.length < MAX_EXTENDED_HEADERS; position += TEXTUAL_HEADER_SIZE) {
     if (position + TEXTUAL_HEADER_SIZE > fileSize) break;
-    const header = await readExactly(handle, position, TEXTUAL_HEADER_SIZE, name);
+    const header = await source.read(position, TEXTUAL_HEADER_SIZE);
     headers.push(header);
     if (isEndTextStanza(header)) return headers;
   }
