@@ -8,6 +8,7 @@ import { convertBlock, quantizeToCode } from '../src/convert.js';
 import { constantBlock } from '../src/engine/constantBlock.js';
 import * as vds from '../src/index.js';
 import { readVector, sha256 } from './support/testdata.js';
+import { seededRandom } from './support/random.js';
 
 const F = vds.VolumeDataFormat;
 const M = vds.CompressionMethod;
@@ -23,16 +24,6 @@ const SHA_U16 = 'ae7e6dffc34cbc2826c8351fa6a7e7d9ee18eb6bd1bdd6f0abea4a399f51c8c
 function decode(method: vds.CompressionMethod, chunk: Uint8Array, opts: DecodeOptions): Uint8Array {
   const block = codecFor(method).decode(chunk, opts);
   return block.converted ? block.bytes : convertBlock(block, opts);
-}
-
-/** A deterministic PRNG (mulberry32) so fuzz failures reproduce. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('chunk codecs on the OpenVDS vectors', () => {
@@ -66,7 +57,7 @@ describe('chunk codecs on the OpenVDS vectors', () => {
   });
 
   it('Zip and RLE round-trip payloads of every format, odd sizes and components', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     for (const format of [F.Format_1Bit, F.Format_U8, F.Format_U16, F.Format_R32, F.Format_U32, F.Format_R64, F.Format_U64]) {
       for (const components of [1, 2, 4] as const) {
         const s: BlockShape = { dimensionality: 3, size: [13, 7, 5], format, components };
@@ -150,7 +141,7 @@ describe('value conversion', () => {
 describe('corrupt chunks (fuzzed)', function () {
   this.timeout(120_000);
   const small: BlockShape = { dimensionality: 3, size: [16, 8, 4], format: F.Format_R32, components: 1 };
-  const next = random(42);
+  const next = seededRandom(42);
   const payload = new Uint8Array(new Float32Array(16 * 8 * 4).map((_, i) => (i % 17 < 9 ? 1.5 : i * 0.25)).buffer);
 
   function expectCleanFailureOrExactSize(method: vds.CompressionMethod, bytes: Uint8Array, what: string): void {

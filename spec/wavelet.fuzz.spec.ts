@@ -7,18 +7,9 @@ import { ChunkFormatError } from '../src/errors.js';
 import type { ChunkCodec, DecodeOptions } from '../src/codecs/codec.js';
 import { waveletCodec, waveletLosslessCodec, waveletNormalizeBlockCodec } from '../src/codecs/wavelet.js';
 import { readVector } from './support/testdata.js';
+import { seededRandom } from './support/random.js';
 
 type Size = [number, number, number];
-
-function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

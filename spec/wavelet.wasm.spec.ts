@@ -14,19 +14,10 @@ import { CompressionMethod, VolumeDataFormat as F } from '../src/enums.js';
 import { InvalidArgumentError } from '../src/errors.js';
 import { VdsFileStore } from '../sources/vdsFileStore.js';
 import { openvdsVector, readVector, sha256 } from './support/testdata.js';
+import { seededRandom } from './support/random.js';
 
 const LOSSY_R32 = '8a594d6979f4dbcec68424ebe4972c061ac6a2c763e19bffe70663985102e125';
 const NONE_R32 = '90042238fe3a2e0a13fbaf428c280ed81a96c10fcdb3d385c13433b857191a46';
-
-function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Index and bit patterns of the first sample where two f32 arrays differ, or undefined. */
 function firstDifference(a: Float32Array, b: Float32Array): string | undefined {

@@ -11,6 +11,7 @@ import * as vds from '../../src/index.js';
 import type { VolumeDataLayer } from '../../src/geometry/layers.js';
 import { VdsFileStore } from '../../sources/vdsFileStore.js';
 import { OverlayStore } from './overlayStore.js';
+import { seededRandom } from './random.js';
 
 export interface FuzzDataset {
   name: string;
@@ -46,16 +47,6 @@ const OPERATION_TIMEOUT_MS = 10_000;
 /** Chunks larger than this are not read: refusing huge requests is another check (issue 12.3), not this fuzz's. */
 const MAX_READ_CHUNK_VOXELS = 1 << 22;
 const CLEAN_ERRORS = [vds.ReadError, vds.InvalidArgumentError, vds.InvalidOperationError, vds.CanceledError];
-
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 type Random = () => number;
 const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
