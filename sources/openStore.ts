@@ -23,8 +23,11 @@ export interface OpenedStore {
   options: ReadonlyMap<string, string>;
 }
 
-/** `create` opens a store for a new dataset (a new `.vds` file, say); `open` one that exists. */
-export type StoreIntent = 'open' | 'create';
+/**
+ * `create` opens a store for a new dataset (a new `.vds` file, say); `open` one that exists;
+ * `update` one that may exist or not and is written to in place (a copy's destination, resumed).
+ */
+export type StoreIntent = 'open' | 'create' | 'update';
 
 /** Requests a remote store has in flight at most (below the S3 client's 50 pooled sockets). */
 export const REMOTE_CONCURRENCY = 32;
@@ -85,7 +88,7 @@ export function openStore(url: string, connectionString = '', intent: StoreInten
 }
 
 function localStore(path: string, intent: StoreIntent): Store {
-  if (path.toLowerCase().endsWith('.vds')) return new VdsFileStore(path, intent === 'create' ? 'create' : 'read');
+  if (path.toLowerCase().endsWith('.vds')) return new VdsFileStore(path, intent === 'create' ? 'create' : intent === 'update' ? 'write' : 'read');
   return new FolderStore(path);
 }
 
