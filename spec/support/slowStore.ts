@@ -10,6 +10,8 @@ export class InstrumentedStore implements Store {
   /** Every get, getRange, head, set and delete started so far. */
   calls = 0;
   delayMs = 0;
+  /** Delay of every `set`, cut short (CanceledError) by its signal. */
+  writeDelayMs = 0;
   corrupt?: (key: string, bytes: Uint8Array) => Uint8Array | undefined;
 
   constructor(private readonly inner: Store) {
@@ -35,7 +37,11 @@ export class InstrumentedStore implements Store {
   }
 
   head(key: string, options?: ReadOptions): Promise<ObjectInfo | undefined> { this.calls++; return this.inner.head(key, options); }
-  set(key: string, data: Uint8Array, options?: WriteOptions): Promise<void> { this.calls++; return this.inner.set(key, data, options); }
+  async set(key: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
+    this.calls++;
+    await delay(this.writeDelayMs, options?.signal);
+    return this.inner.set(key, data, options);
+  }
   delete(key: string, options?: ReadOptions): Promise<void> { this.calls++; return this.inner.delete(key, options); }
   list(prefix?: string, options?: ReadOptions): AsyncIterable<string> { return this.inner.list(prefix, options); }
 }
