@@ -12,8 +12,8 @@ export interface GcsStoreOptions {
   /** HMAC key id and secret (Cloud Storage "interoperability" keys). */
   accessKeyId?: string;
   secretAccessKey?: string;
-  /** An OAuth 2.0 access token, used when no HMAC key is given. */
-  token?: string;
+  /** An OAuth 2.0 access token (or a source of fresh ones), used when no HMAC key is given. */
+  token?: string | (() => Promise<string>);
   /** Default `https://storage.googleapis.com`. */
   endpoint?: string;
   listPageSize?: number;
@@ -33,7 +33,7 @@ export class GcsStore extends S3Store {
       accessKeyId: options.accessKeyId,
       secretAccessKey: options.secretAccessKey,
       listPageSize: options.listPageSize,
-      secrets: options.token ? [options.token] : [],
+      secrets: typeof options.token === 'string' ? [options.token] : [],
       clientConfig: {
         // Cloud Storage does not know the SDK's default CRC32 checksum headers.
         requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -45,7 +45,7 @@ export class GcsStore extends S3Store {
 }
 
 /** Instead of SigV4: `Authorization: Bearer`, x-amz-meta-* as x-goog-meta-*, no other x-amz-* headers. */
-function tokenSigner(token: string | undefined): RequestSigner {
+function tokenSigner(token: GcsStoreOptions['token']): RequestSigner {
   return {
     sign: async (request) => {
       for (const name of Object.keys(request.headers)) {
@@ -54,7 +54,8 @@ function tokenSigner(token: string | undefined): RequestSigner {
         if (lower.startsWith('x-amz-') || lower === 'authorization') delete request.headers[name];
         if (lower.startsWith('x-amz-meta-')) request.headers[`x-goog-meta-${lower.slice('x-amz-meta-'.length)}`] = value;
       }
-      if (token) request.headers.authorization = `Bearer ${token}`;
+      const current = typeof token === 'function' ? await token() : token;
+      if (current) request.headers.authorization = `Bearer ${current}`;
       return request;
     },
   };

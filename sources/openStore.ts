@@ -4,9 +4,15 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConnectionString, type ConnectionOptions } from '../src/connectionString.js';
+import { LogLevel } from '../src/enums.js';
 import { InvalidArgumentError, InvalidOperationError } from '../src/errors.js';
+import {
+  AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, DMSOpenOptions, GoogleCredentialsType, GoogleOpenOptions,
+  HttpOpenOptions, InMemoryOpenOptions, type OpenOptions, VDSFileOpenOptions,
+} from '../src/openOptions.js';
 import type { AzureStore } from './azureStore.js';
 import { FolderStore } from './folderStore.js';
+import { parseServiceAccount, readServiceAccountFile, serviceAccountTokens } from './googleServiceAccount.js';
 import type { GcsStore } from './gcsStore.js';
 import { HttpStore } from './httpStore.js';
 import { MemoryStore } from './memoryStore.js';
@@ -33,10 +39,58 @@ export type StoreIntent = 'open' | 'create' | 'update';
 export const REMOTE_CONCURRENCY = 32;
 export const REMOTE_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5000, attemptTimeoutMs: 120_000 };
 
-/** Keys the engine reads itself; every backend accepts them. */
+/** Keys the engine reads itself; every backend accepts them (and `checkEngineKeys` checks them). */
 const ENGINE_KEYS = new Set([
   'loglevel', 'log_level', 'requestthreadcount', 'request_thread_count', 'waveletadaptivetolerance', 'waveletadaptiveratio',
 ]);
+
+/**
+ * OpenVDS's LogLevel and RequestThreadCount, which rxvds can only honour at their defaults: it
+ * writes no log (errors are thrown) and decodes on one process-wide worker pool. Anything else is
+ * refused rather than silently ignored.
+ */
+export function checkEngineSettings(logLevel: LogLevel, requestThreadCount: number): void {
+  if (logLevel !== LogLevel.None) {
+    throw new InvalidArgumentError(`LogLevel ${LogLevel[logLevel] ?? logLevel} is not supported: rxvds writes no log (it throws its errors); use LogLevel None`);
+  }
+  if (requestThreadCount !== -1) {
+    throw new InvalidArgumentError(`RequestThreadCount ${requestThreadCount} is not supported: rxvds decodes on one process-wide worker pool, ` +
+      'sized by the RXVDS_WORKERS environment variable; use -1');
+  }
+}
+
+/** Checks the engine's keys of a connection string (values as OpenVDS parses them), and refuses any other key. */
+export function checkEngineKeys(options: ConnectionOptions, service: string): void {
+  checkEngineKeyValues(options);
+  refuseServiceKeys(options, service);
+}
+
+/** For stores that take no keys of their own (local files, in-memory, HTTP). */
+function refuseServiceKeys(options: ConnectionOptions, service: string): void {
+  pick(options, service, {});
+}
+
+/**
+ * The engine's part of a connection string (LogLevel, WaveletAdaptiveTolerance, …), for opening a
+ * Store that was already made from the rest: its service keys would be refused there.
+ */
+export function engineConnectionString(connectionString: string): string {
+  return [...parseConnectionString(connectionString)].filter(([key]) => ENGINE_KEYS.has(key)).map(([key, value]) => `${key}=${value}`).join(';');
+}
+
+function checkEngineKeyValues(options: ConnectionOptions): void {
+  const logLevelText = options.get('loglevel') ?? options.get('log_level');
+  let logLevel = LogLevel.None;
+  if (logLevelText !== undefined) {
+    const name = Object.keys(LogLevel).find((n) => n.toLowerCase() === logLevelText.toLowerCase() && Number.isNaN(Number(n)));
+    if (name === undefined) throw new InvalidArgumentError(`Not recognized LogLevel "${logLevelText}": use None, Error, Warning, Info or Trace`);
+    logLevel = LogLevel[name as keyof typeof LogLevel];
+  }
+  const threadsText = options.get('requestthreadcount') ?? options.get('request_thread_count');
+  const threads = threadsText === undefined ? -1 : Number(threadsText);
+  if (!Number.isInteger(threads)) throw new InvalidArgumentError(`RequestThreadCount must be an integer, got "${threadsText}"`);
+  checkEngineSettings(logLevel, threads);
+}
 
 // The cloud SDKs are optional peer dependencies: a user of local files neither installs nor loads
 // them. Their stores load (synchronously, so openStore stays synchronous) on the first URL that needs one.
@@ -63,14 +117,18 @@ const azureModule = () => cloudModule<typeof import('./azureStore.js')>('./azure
 export function openStore(url: string, connectionString = '', intent: StoreIntent = 'open'): OpenedStore {
   if (typeof url !== 'string' || url.trim() === '') throw new InvalidArgumentError('The dataset URL is empty');
   const options = parseConnectionString(connectionString);
+  checkEngineKeyValues(options);
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
   const rest = scheme === undefined ? '' : url.slice(scheme.length + 3);
   switch (scheme) {
     case undefined:
+      refuseServiceKeys(options, 'file');
       return { store: localStore(resolve(url), intent), options };
     case 'file':
+      refuseServiceKeys(options, 'file');
       return { store: localStore(fileURLToPath(url), intent), options };
     case 'inmemory':
+      refuseServiceKeys(options, 'InMemory');
       return { store: new MemoryStore(rest), options };
     case 's3':
       return { store: remote(s3Store(rest, options)), options };
@@ -81,7 +139,10 @@ export function openStore(url: string, connectionString = '', intent: StoreInten
     case 'gs':
       return { store: remote(gcsStore(rest, options)), options };
     case 'http': case 'https':
+      refuseServiceKeys(options, 'HTTP');
       return { store: remote(new HttpStore(url)), options };
+    case 'sd':
+      throw dmsUnsupported();
     default:
       throw new InvalidArgumentError(`Unknown URL scheme "${scheme}" in ${redactUrl(url)}`);
   }
@@ -92,8 +153,12 @@ function localStore(path: string, intent: StoreIntent): Store {
   return new FolderStore(path);
 }
 
-function remote(store: Store): Store {
-  return withConcurrencyLimit(withRetry(store, REMOTE_RETRY), REMOTE_CONCURRENCY);
+function remote(store: Store, retry = REMOTE_RETRY): Store {
+  return withConcurrencyLimit(withRetry(store, retry), REMOTE_CONCURRENCY);
+}
+
+function dmsUnsupported(): InvalidOperationError {
+  return new InvalidOperationError('OSDU Seismic DMS (sd://, DMSOpenOptions) datasets are not supported yet');
 }
 
 /** `bucket/prefix` (or `container/prefix`). */
@@ -142,6 +207,26 @@ function s3Store(rest: string, options: ConnectionOptions): S3Store {
     requestTimeoutMs: ['requesttimeoutms', 'request_timeout_ms'],
     disableInitApi: ['disableinitapi', 'disable_init_api'],
   });
+  if (values.disableInitApi !== undefined) throw disableInitApiUnsupported();
+  return s3FromFields(bucket, prefix, {
+    ...values,
+    connectionTimeoutMs: milliseconds(values.connectionTimeoutMs, 'connectionTimeoutMs'),
+    requestTimeoutMs: milliseconds(values.requestTimeoutMs, 'requestTimeoutMs'),
+  });
+}
+
+// OpenVDS's DisableInitApi stops it calling Aws::InitAPI (for hosts that call it themselves); the
+// AWS SDK for JavaScript has no such global initialization, so there is nothing the key could do.
+function disableInitApiUnsupported(): InvalidArgumentError {
+  return new InvalidArgumentError('DisableInitApi is not supported: the AWS SDK for JavaScript has no InitAPI to disable; leave it out');
+}
+
+interface S3Fields {
+  region?: string; endpoint?: string; accessKeyId?: string; secretKey?: string; sessionToken?: string; expiration?: string;
+  connectionTimeoutMs?: number; requestTimeoutMs?: number;
+}
+
+function s3FromFields(bucket: string, prefix: string, values: S3Fields): S3Store {
   if ((values.accessKeyId === undefined) !== (values.secretKey === undefined)) {
     throw new InvalidArgumentError('An S3 connection string needs both AccessKeyId and SecretKey, or neither (to use the AWS default credentials)');
   }
@@ -156,8 +241,8 @@ function s3Store(rest: string, options: ConnectionOptions): S3Store {
     secretAccessKey: values.secretKey,
     sessionToken: values.sessionToken,
     expiration,
-    connectionTimeoutMs: milliseconds(values.connectionTimeoutMs, 'connectionTimeoutMs'),
-    requestTimeoutMs: milliseconds(values.requestTimeoutMs, 'requestTimeoutMs'),
+    connectionTimeoutMs: values.connectionTimeoutMs,
+    requestTimeoutMs: values.requestTimeoutMs,
   });
 }
 
@@ -189,9 +274,14 @@ function azureStore(rest: string, options: ConnectionOptions, connectionString: 
 /** `azuresas://host/container/prefix` with `Suffix=?<SAS>` appended to every URL. */
 function azureSasStore(rest: string, options: ConnectionOptions): AzureStore {
   const { suffix = '' } = pick(options, 'AzureSAS', { suffix: ['suffix'] });
+  return azurePresignedStore(`https://${rest}`, suffix);
+}
+
+/** A container URL (`https://host/container/prefix`) whose requests all carry `suffix` (a SAS query). */
+function azurePresignedStore(baseUrl: string, suffix: string): AzureStore {
   let base: URL;
   try {
-    base = new URL(`https://${rest}`);
+    base = new URL(baseUrl);
   } catch {
     throw new InvalidArgumentError('Invalid azuresas:// URL');
   }
@@ -204,19 +294,99 @@ function azureSasStore(rest: string, options: ConnectionOptions): AzureStore {
   return azureModule().AzureStore.fromContainerUrl(`${base.origin}/${containerPath}${query}`, segments.slice(accountSegments + 1).join('/'));
 }
 
-const GCS_UNSUPPORTED = ['credentialsfile', 'jsoncredentials', 'signedurl'];
+// OpenVDS's Google credentials: an access token, or a service account's key (a credentials file or
+// its JSON), which rxvds trades for access tokens. Signed URLs are the one form it does not take:
+// Cloud Storage's XML API is reached with a bearer token or an HMAC key instead.
+function gcsSignedUrlUnsupported(form: string): InvalidArgumentError {
+  return new InvalidArgumentError(`"${form}" is not supported for gs:// datasets: rxvds authorizes with a bearer token instead of signed URLs; ` +
+    'use CredentialsFile, JsonCredentials, Token or an HMAC key (AccessKeyId and SecretKey)');
+}
 
 function gcsStore(rest: string, options: ConnectionOptions): GcsStore {
   const { name: bucket, prefix } = splitLocation(rest, 'GS', 'bucket');
-  const unsupported = GCS_UNSUPPORTED.find((key) => options.has(key));
-  if (unsupported) {
-    throw new InvalidArgumentError(`"${unsupported}" is not supported for gs:// datasets: use an HMAC key (AccessKeyId and SecretKey) or an OAuth access Token`);
-  }
-  const values = pick(options, 'GS', { token: ['token'], accessKeyId: ACCESS_KEY_ID, secretKey: SECRET_KEY, endpoint: ['endpointoverride', 'endpoint_override'] });
+  if (options.has('signedurl')) throw gcsSignedUrlUnsupported('signedurl');
+  const values = pick(options, 'GS', {
+    token: ['token'], credentialsFile: ['credentialsfile'], jsonCredentials: ['jsoncredentials'],
+    accessKeyId: ACCESS_KEY_ID, secretKey: SECRET_KEY, endpoint: ['endpointoverride', 'endpoint_override'],
+  });
   if ((values.accessKeyId === undefined) !== (values.secretKey === undefined)) {
     throw new InvalidArgumentError('A GS connection string needs both AccessKeyId and SecretKey (an HMAC key), or neither');
   }
+  const given = (['token', 'credentialsFile', 'jsonCredentials', 'accessKeyId'] as const).filter((key) => values[key] !== undefined);
+  if (given.length > 1) throw new InvalidArgumentError('A GS connection string takes one of Token, CredentialsFile, JsonCredentials or an HMAC key');
+  const account = values.credentialsFile !== undefined ? readServiceAccountFile(values.credentialsFile)
+    : values.jsonCredentials !== undefined ? parseServiceAccount(values.jsonCredentials, 'JsonCredentials') : undefined;
   return new (gcsModule().GcsStore)({
-    bucket, prefix, accessKeyId: values.accessKeyId, secretAccessKey: values.secretKey, token: values.token, endpoint: values.endpoint,
+    bucket, prefix, accessKeyId: values.accessKeyId, secretAccessKey: values.secretKey, endpoint: values.endpoint,
+    token: account ? serviceAccountTokens(account) : values.token,
   });
+}
+
+function googleStore(options: GoogleOpenOptions): GcsStore {
+  const type = options.credentialsType;
+  if ((type & GoogleCredentialsType.SignedUrl) !== 0) throw gcsSignedUrlUnsupported(GoogleCredentialsType[type] ?? String(type));
+  if (options.storageClass !== '' || options.region !== '') {
+    throw new InvalidArgumentError('GoogleOpenOptions storageClass and region are not supported: rxvds writes with the bucket\'s defaults');
+  }
+  const { name: bucket } = splitLocation(options.bucket, 'GS', 'bucket');
+  const token = (() => {
+    switch (type) {
+      case GoogleCredentialsType.Default: return undefined;
+      case GoogleCredentialsType.AccessToken: return options.credentials;
+      case GoogleCredentialsType.Path: return serviceAccountTokens(readServiceAccountFile(options.credentials));
+      case GoogleCredentialsType.Json: return serviceAccountTokens(parseServiceAccount(options.credentials, 'GoogleCredentialsJson'));
+      default: throw new InvalidArgumentError(`Invalid GoogleOpenOptions credentialsType ${type}`);
+    }
+  })();
+  return new (gcsModule().GcsStore)({ bucket, prefix: options.pathPrefix, token });
+}
+
+/** A store for an OpenOptions object, and a URL-like name for messages (without secrets). */
+export function openStoreFromOptions(options: OpenOptions, intent: StoreIntent = 'open'): { store: Store; url: string } {
+  checkEngineSettings(options.logLevel, options.requestThreadCount);
+  if (options instanceof AWSOpenOptions) {
+    if (options.disableInitApi) throw disableInitApiUnsupported();
+    const { name: bucket } = splitLocation(options.bucket, 'S3', 'bucket');
+    const store = s3FromFields(bucket, options.key, {
+      region: options.region || undefined,
+      endpoint: options.endpointOverride || undefined,
+      accessKeyId: options.accessKeyId || undefined,
+      secretKey: options.secretKey || undefined,
+      sessionToken: options.sessionToken || undefined,
+      expiration: options.expiration || undefined,
+      connectionTimeoutMs: positiveMs(options.connectionTimeoutMs, 'connectionTimeoutMs'),
+      requestTimeoutMs: positiveMs(options.requestTimeoutMs, 'requestTimeoutMs'),
+    });
+    return { store: remote(store), url: `s3://${bucket}/${options.key}` };
+  }
+  if (options instanceof AzureOpenOptions) {
+    const { name: container } = splitLocation(options.container, 'Azure', 'container');
+    // OpenVDS's parallelism_factor splits one blob download into ranges; rxvds reads many chunks in parallel instead.
+    if (options.parallelismFactor !== 4) throw new InvalidArgumentError('AzureOpenOptions parallelismFactor is not supported: rxvds reads many chunks at once instead; leave it at 4');
+    const retry = { ...REMOTE_RETRY, attemptTimeoutMs: positiveMs(options.maxExecutionTime, 'maxExecutionTime') };
+    const url = `azure://${container}/${options.blob}`;
+    if (options.bearerToken !== '') {
+      if (options.accountName === '') throw new InvalidArgumentError('AzureOpenOptions with a bearerToken needs accountName');
+      return { store: remote(azureModule().AzureStore.withBearerToken(options.accountName, options.bearerToken, container, options.blob), retry), url };
+    }
+    if (options.connectionString === '') throw new InvalidArgumentError('AzureOpenOptions needs a connectionString, or accountName and bearerToken');
+    return { store: remote(azureModule().AzureStore.fromConnectionString(options.connectionString, container, options.blob), retry), url };
+  }
+  if (options instanceof AzurePresignedOpenOptions) {
+    return { store: remote(azurePresignedStore(options.baseUrl, options.urlSuffix)), url: redactUrl(options.baseUrl) };
+  }
+  if (options instanceof GoogleOpenOptions) return { store: remote(googleStore(options)), url: `gs://${options.bucket}/${options.pathPrefix}` };
+  if (options instanceof HttpOpenOptions) return { store: remote(new HttpStore(options.url)), url: redactUrl(options.url) };
+  if (options instanceof InMemoryOpenOptions) return { store: new MemoryStore(options.name), url: `inmemory://${options.name}` };
+  if (options instanceof VDSFileOpenOptions) {
+    if (options.fileName === '') throw new InvalidArgumentError('VDSFileOpenOptions needs a fileName');
+    return { store: new VdsFileStore(resolve(options.fileName), intent === 'create' ? 'create' : 'read'), url: options.fileName };
+  }
+  if (options instanceof DMSOpenOptions) throw dmsUnsupported();
+  throw new InvalidArgumentError('Unknown OpenOptions: use AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, GoogleOpenOptions, HttpOpenOptions, InMemoryOpenOptions or VDSFileOpenOptions');
+}
+
+function positiveMs(value: number, name: string): number {
+  if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError(`Invalid ${name}: ${value} (a positive number of milliseconds)`);
+  return value;
 }

@@ -384,7 +384,7 @@ describe('remote stores', function () {
     it('gs://bucket/prefix takes an HMAC key or a Token, and names what it cannot do', () => {
       expect(open('gs://bkt/survey', 'AccessKeyId=GOOG1E;SecretKey=s').description).to.equal('gs://bkt/survey at https://storage.googleapis.com');
       expect(open('gs://bkt', 'Token=ya29.x').description).to.equal('gs://bkt at https://storage.googleapis.com');
-      expect(() => open('gs://bkt/p', 'CredentialsFile=/k.json')).to.throw(InvalidArgumentError, /"credentialsfile" is not supported for gs:\/\/ datasets/);
+      expect(() => open('gs://bkt/p', 'SignedUrl=true')).to.throw(InvalidArgumentError, /"signedurl" is not supported for gs:\/\/ datasets/);
       expect(() => open('gs://', 'Token=x')).to.throw(InvalidArgumentError, 'GS url is missing bucket');
       expect(() => open('gs://b', 'Region=x')).to.throw(InvalidArgumentError, 'Invalid key "region" in GS connection string.');
     });

@@ -1,14 +1,16 @@
 // The OpenVDS entry points: open, create, close, getLayout, getAccessManager.
-import { openStore, type StoreIntent } from '../sources/openStore.js';
+import { checkEngineKeys, checkEngineSettings, openStore, openStoreFromOptions, type StoreIntent } from '../sources/openStore.js';
 import { redactUrl } from '../sources/redact.js';
 import type { Store } from '../sources/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from './connectionString.js';
-import { CompressionMethod, isWaveletCompression } from './enums.js';
+import { CompressionMethod, isWaveletCompression, LogLevel } from './enums.js';
 import { errorMessage, InvalidArgumentError, ReadError } from './errors.js';
-import type {
-  VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor,
+import {
+  type VolumeDataAxisDescriptor, type VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor,
 } from './layout/descriptors.js';
+import type { IOManager } from './ioManager.js';
+import { OpenOptions, WaveletAdaptiveMode as AdaptiveModeOption } from './openOptions.js';
 import type { LayerStatusEntry } from './layout/layerStatus.js';
 import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeVolumeDataLayoutJson } from './layout/layoutJson.js';
 import { validateLayout, VolumeDataLayout } from './layout/volumeDataLayout.js';
@@ -19,29 +21,41 @@ import type { WaveletAdaptiveMode } from './engine/adaptiveLevel.js';
 
 const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
 
+/** A dataset: a URL (or path), OpenOptions, or an IOManager (a Store, e.g. a wrapped one). */
+export type Dataset = string | OpenOptions | IOManager;
+
 /**
- * Opens an existing dataset, named by URL or given as a Store (e.g. a wrapped one);
- * rejects with an error naming the dataset and the cause.
+ * Opens an existing dataset, as OpenVDS's overloads do: `open(url, connectionString = '')`,
+ * `open(options)`, `open(ioManager, logLevel = LogLevel.None)` (or an IOManager with a connection
+ * string). Rejects with an error naming the dataset and the cause; OpenVDS's `error` out-parameter
+ * overloads are not there, since errors are thrown.
  */
-export async function open(dataset: string | Store, connectionString = ''): Promise<VDS> {
-  return openDataset(dataset, connectionString);
+export async function open(url: string, connectionString?: string): Promise<VDS>;
+export async function open(options: OpenOptions): Promise<VDS>;
+export async function open(ioManager: IOManager, logLevel?: LogLevel): Promise<VDS>;
+export async function open(dataset: string | IOManager, connectionString?: string): Promise<VDS>;
+export async function open(dataset: Dataset, second?: string | LogLevel, ...extra: unknown[]): Promise<VDS> {
+  refuseExtra('open', 2, extra);
+  return openDataset(dataset, second);
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets `tolerance`. */
-export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number): Promise<VDS> {
+export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number, ...extra: unknown[]): Promise<VDS> {
+  refuseExtra('openWithAdaptiveCompressionTolerance', 3, extra);
   if (!(tolerance > 0)) throw new InvalidArgumentError(`tolerance must be positive, got ${tolerance}`);
   return openDataset(dataset, connectionString, { mode: 'tolerance', tolerance });
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets the compression `ratio`. */
-export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number): Promise<VDS> {
+export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number, ...extra: unknown[]): Promise<VDS> {
+  refuseExtra('openWithAdaptiveCompressionRatio', 3, extra);
   if (!(ratio > 0)) throw new InvalidArgumentError(`ratio must be positive, got ${ratio}`);
   return openDataset(dataset, connectionString, { mode: 'ratio', ratio });
 }
 
-async function openDataset(dataset: string | Store, connectionString: string, adaptive?: WaveletAdaptiveMode): Promise<VDS> {
-  const { store, options, url } = resolveStore(dataset, connectionString);
-  adaptive ??= adaptiveFromConnection(options);
+async function openDataset(dataset: Dataset, second: string | LogLevel | undefined, adaptive?: WaveletAdaptiveMode): Promise<VDS> {
+  const { store, options, url, adaptive: fromDataset } = resolveStore(dataset, second);
+  adaptive ??= fromDataset;
   try {
     const [layoutBytes, statusBytes] = await Promise.all([store.get('VolumeDataLayout'), store.get('LayerStatus')]);
     if (!layoutBytes?.length) throw new ReadError('it has no VolumeDataLayout object (is it a VDS dataset?)', 404);
@@ -58,14 +72,35 @@ async function openDataset(dataset: string | Store, connectionString: string, ad
 }
 
 /**
- * Creates a dataset (overwriting the layout of one that exists at `url`). Only None, RLE and Zip
- * can be written: OpenVDS 3.4 has no wavelet encoder either.
+ * Creates a dataset (overwriting the layout of one that exists there), with OpenVDS's overloads:
+ * `create(url, connectionString, layout, axes, channels, metadata?, compressionMethod?, compressionTolerance?)`,
+ * the same without the connection string, `create(options, layout, …)`, and
+ * `create(ioManager, layout, axes, channels, metadata, [compressionMethod, compressionTolerance,] [logLevel])`.
+ * Only None, RLE and Zip can be written: OpenVDS 3.4 has no wavelet encoder either.
  */
 export async function create(
-  dataset: string | Store, connectionString: string, layoutDescriptor: VolumeDataLayoutDescriptor,
+  url: string | IOManager, connectionString: string, layoutDescriptor: VolumeDataLayoutDescriptor,
   axisDescriptors: readonly VolumeDataAxisDescriptor[], channelDescriptors: readonly VolumeDataChannelDescriptor[],
-  metadata: MetadataReadAccess = new MetadataContainer(), compressionMethod = CompressionMethod.None, compressionTolerance = 0,
-): Promise<VDS> {
+  metadata?: MetadataReadAccess, compressionMethod?: CompressionMethod, compressionTolerance?: number,
+): Promise<VDS>;
+export async function create(
+  dataset: string | OpenOptions, layoutDescriptor: VolumeDataLayoutDescriptor,
+  axisDescriptors: readonly VolumeDataAxisDescriptor[], channelDescriptors: readonly VolumeDataChannelDescriptor[],
+  metadata?: MetadataReadAccess, compressionMethod?: CompressionMethod, compressionTolerance?: number,
+): Promise<VDS>;
+export async function create(
+  ioManager: IOManager, layoutDescriptor: VolumeDataLayoutDescriptor,
+  axisDescriptors: readonly VolumeDataAxisDescriptor[], channelDescriptors: readonly VolumeDataChannelDescriptor[],
+  metadata: MetadataReadAccess, logLevel?: LogLevel,
+): Promise<VDS>;
+export async function create(
+  ioManager: IOManager, layoutDescriptor: VolumeDataLayoutDescriptor,
+  axisDescriptors: readonly VolumeDataAxisDescriptor[], channelDescriptors: readonly VolumeDataChannelDescriptor[],
+  metadata: MetadataReadAccess, compressionMethod: CompressionMethod, compressionTolerance: number, logLevel?: LogLevel,
+): Promise<VDS>;
+export async function create(dataset: Dataset, ...args: unknown[]): Promise<VDS> {
+  const { connection, layoutDescriptor, axisDescriptors, channelDescriptors, metadata, compressionMethod, compressionTolerance } =
+    createArguments(dataset, args);
   if (isWaveletCompression(compressionMethod)) {
     throw new InvalidArgumentError(`Unsupported compression method ${CompressionMethod[compressionMethod]}: rxvds, like OpenVDS 3.4, cannot write wavelet data`);
   }
@@ -75,7 +110,7 @@ export async function create(
   const container = new MetadataContainer();
   container.copyMetadataFrom(metadata);
   const layout = new VolumeDataLayout(layoutDescriptor, [...axisDescriptors], [...channelDescriptors], container);
-  const { store, options, url } = resolveStore(dataset, connectionString, 'create');
+  const { store, options, url } = resolveStore(dataset, connection, 'create');
   try {
     await writeNewDataset(store, layout);
   } catch (error) {
@@ -85,8 +120,56 @@ export async function create(
   return new VDS(url, store, layout, [], options, compressionMethod, compressionTolerance);
 }
 
+interface CreateArguments {
+  connection: string | LogLevel | undefined;
+  layoutDescriptor: VolumeDataLayoutDescriptor;
+  axisDescriptors: readonly VolumeDataAxisDescriptor[];
+  channelDescriptors: readonly VolumeDataChannelDescriptor[];
+  metadata: MetadataReadAccess;
+  compressionMethod: CompressionMethod;
+  compressionTolerance: number;
+}
+
+/** Tells the overloads of `create` apart: a string after the dataset is a connection string, a layout descriptor starts the rest. */
+function createArguments(dataset: Dataset, args: unknown[]): CreateArguments {
+  const withConnection = typeof args[0] === 'string';
+  if (withConnection && dataset instanceof OpenOptions) throw new InvalidArgumentError('create(options, …) takes no connection string: the options hold the settings');
+  const connection = withConnection ? args[0] as string : undefined;
+  const rest = withConnection ? args.slice(1) : args;
+  if (!(rest[0] instanceof VolumeDataLayoutDescriptor)) {
+    throw new InvalidArgumentError(`create needs a VolumeDataLayoutDescriptor after the ${withConnection ? 'connection string' : 'dataset (or a connection string)'}`);
+  }
+  const [layoutDescriptor, axisDescriptors, channelDescriptors, metadata = new MetadataContainer(), ...tail] =
+    rest as [VolumeDataLayoutDescriptor, VolumeDataAxisDescriptor[], VolumeDataChannelDescriptor[], MetadataReadAccess | undefined, ...unknown[]];
+  if (typeof (metadata as Partial<MetadataReadAccess>).getMetadataKeys !== 'function') {
+    throw new InvalidArgumentError(`create: argument ${withConnection ? 6 : 5} is the metadata (a MetadataReadAccess such as a MetadataContainer), got ${String(metadata)}`);
+  }
+  // Only an IOManager without a connection string has OpenVDS's logLevel overloads: after the
+  // metadata, or after the compression pair.
+  const takesLogLevel = !withConnection && typeof dataset !== 'string' && !(dataset instanceof OpenOptions);
+  const maxTail = takesLogLevel ? 3 : 2;
+  refuseExtra('create', (withConnection ? 2 : 1) + 4 + maxTail, tail.slice(maxTail));
+  const logLevel = takesLogLevel && tail.length % 2 === 1 ? tail.pop() : undefined;
+  const [compressionMethod = CompressionMethod.None, compressionTolerance = 0] = tail as [CompressionMethod?, number?];
+  if (logLevel !== undefined && logLevel !== LogLevel.None) {
+    throw new InvalidArgumentError(`create(ioManager, …): argument ${tail.length === 0 ? 6 : 8} is the logLevel, as in OpenVDS, and only ` +
+      `LogLevel.None is supported (rxvds writes no log), got ${String(logLevel)}; give a compressionMethod together with its compressionTolerance`);
+  }
+  return { connection, layoutDescriptor, axisDescriptors, channelDescriptors, metadata, compressionMethod, compressionTolerance };
+}
+
+/** OpenVDS's `error` out-parameter overloads have no JavaScript form: errors are thrown, and extra arguments refused. */
+function refuseExtra(fn: string, position: number, extra: readonly unknown[]): void {
+  if (extra.length > 0) {
+    throw new InvalidArgumentError(`${fn} got ${extra.length} argument(s) too many from argument ${position + 1}: ` +
+      'rxvds throws its errors instead of filling a VDSError');
+  }
+}
+
 /** Flushes (unless `flush` is false) and releases the dataset. */
-export async function close(vds: VDS, flush = true): Promise<void> {
+export async function close(vds: VDS, flush = true, ...extra: unknown[]): Promise<void> {
+  if (typeof flush !== 'boolean') throw new InvalidArgumentError(`close(handle, flush) needs a boolean flush, got ${typeof flush}: rxvds throws its errors instead of filling a VDSError`);
+  refuseExtra('close', 2, extra);
   await vds.close(flush);
 }
 
@@ -100,10 +183,45 @@ export function getAccessManager(vds: VDS): VolumeDataAccessManager {
   return manager;
 }
 
-function resolveStore(dataset: string | Store, connectionString: string, intent: StoreIntent = 'open'): { store: Store; options: ConnectionOptions; url: string } {
-  if (typeof dataset !== 'string') return { store: dataset, options: parseConnectionString(connectionString), url: dataset.description };
+interface ResolvedStore { store: Store; options: ConnectionOptions; url: string; adaptive?: WaveletAdaptiveMode }
+
+/** The store of a dataset, with its engine settings (connection-string keys, OpenOptions fields or a log level). */
+function resolveStore(dataset: Dataset, second: string | LogLevel | undefined, intent: StoreIntent = 'open'): ResolvedStore {
+  if (dataset instanceof OpenOptions) {
+    if (second !== undefined) throw new InvalidArgumentError('open(options) takes no second argument: the options hold the settings');
+    return { ...openStoreFromOptions(dataset, intent), options: new Map(), adaptive: adaptiveFromOptions(dataset) };
+  }
+  if (typeof second === 'number') {
+    if (typeof dataset === 'string') throw new InvalidArgumentError('A log level goes with an IOManager; after a URL comes a connection string');
+    if (LogLevel[second] === undefined) throw new InvalidArgumentError(`Invalid logLevel ${second}`);
+    checkEngineSettings(second, -1);
+    return { store: dataset, options: new Map(), url: dataset.description };
+  }
+  if (second !== undefined && typeof second !== 'string') throw new InvalidArgumentError(`The connection string must be a string, got ${typeof second}`);
+  if (typeof dataset !== 'string') {
+    if (typeof dataset?.get !== 'function') throw new InvalidArgumentError('open and create need a URL, OpenOptions or an IOManager (a Store)');
+    const options = parseConnectionString(second);
+    checkEngineKeys(options, 'IOManager');
+    return { store: dataset, options, url: dataset.description, adaptive: adaptiveFromConnection(options) };
+  }
   // URLs carry passwords and signed-query tokens: keep them out of messages.
-  return { ...openStore(dataset, connectionString, intent), url: redactUrl(dataset) };
+  const opened = openStore(dataset, second, intent);
+  return { ...opened, url: redactUrl(dataset), adaptive: adaptiveFromConnection(opened.options) };
+}
+
+/** OpenOptions's waveletAdaptiveMode with its tolerance or ratio. */
+function adaptiveFromOptions(options: OpenOptions): WaveletAdaptiveMode | undefined {
+  switch (options.waveletAdaptiveMode) {
+    case AdaptiveModeOption.BestQuality: return undefined;
+    case AdaptiveModeOption.Tolerance:
+      if (!(options.waveletAdaptiveTolerance > 0)) throw new InvalidArgumentError(`waveletAdaptiveTolerance must be positive, got ${options.waveletAdaptiveTolerance}`);
+      return { mode: 'tolerance', tolerance: options.waveletAdaptiveTolerance };
+    case AdaptiveModeOption.Ratio:
+      if (!(options.waveletAdaptiveRatio > 0)) throw new InvalidArgumentError(`waveletAdaptiveRatio must be positive, got ${options.waveletAdaptiveRatio}`);
+      return { mode: 'ratio', ratio: options.waveletAdaptiveRatio };
+    default:
+      throw new InvalidArgumentError(`Invalid waveletAdaptiveMode ${String(options.waveletAdaptiveMode)}`);
+  }
 }
 
 async function writeNewDataset(store: Store, layout: VolumeDataLayout): Promise<void> {

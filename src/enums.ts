@@ -102,4 +102,13 @@ export enum ChannelFlags {
   NoLossyCompressionUseZip = (1 << 1) | (1 << 3),
 }
 
+/** OpenVDS's log levels (Log.h). rxvds writes no log: errors are thrown, so only None is accepted. */
+export enum LogLevel {
+  None = 0,
+  Error = 1,
+  Warning = 2,
+  Info = 3,
+  Trace = 4,
+}
+
 export const Dimensionality_Max = 6;

@@ -5,8 +5,16 @@ export {
   open, openWithAdaptiveCompressionTolerance, openWithAdaptiveCompressionRatio, create, close, getLayout, getAccessManager,
 } from './api.js';
 export type { VDS } from './vds.js';
+export type { Dataset } from './api.js';
+export { IOManager } from './ioManager.js';
 export {
-  VolumeDataLayoutDescriptor, VolumeDataAxisDescriptor, VolumeDataChannelDescriptor,
+  OpenOptions, ConnectionType, WaveletAdaptiveMode, AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, GoogleOpenOptions,
+  GoogleCredentialsType, GoogleCredentialsToken, GoogleCredentialsPath, GoogleCredentialsJson, GoogleCredentialsSignedUrl,
+  GoogleCredentialsSignedUrlPath, GoogleCredentialsSignedUrlJson, type GoogleCredentials, DMSOpenOptions, HttpOpenOptions,
+  InMemoryOpenOptions, VDSFileOpenOptions,
+} from './openOptions.js';
+export {
+  VolumeDataLayoutDescriptor, VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, type FloatRange,
 } from './layout/descriptors.js';
 export { VolumeDataLayout } from './layout/volumeDataLayout.js';
 export * from './metadata/metadataContainer.js';
@@ -17,6 +25,8 @@ export { VolumeDataRequest, type RequestEvent, type ProgressEvent, type DataEven
 export { getRequestLimits, setRequestLimits, type RequestLimits } from './requestArguments.js';
 export { VolumeDataPageAccessor } from './pageAccessor.js';
 export { VolumeDataPage } from './page.js';
+// Attaches OpenVDS's nested AccessMode aliases to the two classes above.
+import './nestedEnums.js';
 export type { VolumeDataTypedArray } from './formats.js';
 export { parseConnectionString } from './connectionString.js';
 export { destroyChunkPool } from './workers/pool.js';

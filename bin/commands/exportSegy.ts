@@ -1,5 +1,5 @@
 // `rxvds export-segy SRC FILE.sgy`: writes a dataset imported from SEG-Y back to SEG-Y from its stored headers.
-import { openStore } from '../../sources/openStore.js';
+import { engineConnectionString, openStore } from '../../sources/openStore.js';
 import { redactUrl } from '../../sources/redact.js';
 import { withSignal } from '../../sources/withSignal.js';
 import { exportSegy } from '../../src/segy/exportSegy.js';
@@ -19,7 +19,8 @@ export const exportSegyCommand: Command = {
     const bar = new ProgressBar('export-segy ');
     try {
       const source = withSignal(openStore(url, connectionString).store, interruption.signal);
-      const result = await exportSegy(source, output.temp, { connectionString, onProgress: (f) => bar.update(f) });
+      // The store has taken the service keys; the dataset takes the engine's.
+      const result = await exportSegy(source, output.temp, { connectionString: engineConnectionString(connectionString), onProgress: (f) => bar.update(f) });
       await output.commit();
       bar.done();
       console.log(`exported ${redactUrl(url)} → ${path}: ${result.tracesWritten} traces, ${result.bytesWritten} bytes`);

@@ -2,6 +2,7 @@
 import {
   BrickSize, ChannelFlags, LayoutOptions, LODLevels, VolumeDataComponents, VolumeDataFormat, VolumeDataMapping,
 } from '../enums.js';
+import { InvalidArgumentError } from '../errors.js';
 
 const f32 = Math.fround;
 
@@ -10,17 +11,21 @@ export class VolumeDataLayoutDescriptor {
   static readonly LODLevels = LODLevels;
   static readonly Options = LayoutOptions;
 
+  /** Without arguments, OpenVDS's default descriptor: brick size 0, which is not valid. */
+  constructor();
+  constructor(brickSize: BrickSize, negativeMargin: number, positiveMargin: number, brickSize2DMultiplier: number,
+    lodLevels: LODLevels, options?: LayoutOptions, fullResolutionDimension?: number);
   constructor(
-    readonly brickSize: BrickSize,
-    readonly negativeMargin: number,
-    readonly positiveMargin: number,
-    readonly brickSize2DMultiplier: number,
-    readonly lodLevels: LODLevels,
+    readonly brickSize: BrickSize = 0 as BrickSize,
+    readonly negativeMargin = 0,
+    readonly positiveMargin = 0,
+    readonly brickSize2DMultiplier = 0,
+    readonly lodLevels: LODLevels = LODLevels.LODLevels_None,
     readonly options: LayoutOptions = LayoutOptions.Options_None,
     readonly fullResolutionDimension = 0,
   ) {}
 
-  isValid(): boolean { return (this.brickSize as number) !== 0; }
+  isValid(): boolean { return BrickSize[this.brickSize] !== undefined; }
   getBrickSize(): BrickSize { return this.brickSize; }
   getNegativeMargin(): number { return this.negativeMargin; }
   getPositiveMargin(): number { return this.positiveMargin; }
@@ -49,6 +54,9 @@ export class VolumeDataAxisDescriptor {
     this.coordinateMax = f32(coordinateMax);
   }
 
+  /** The coordinate distance of neighbouring samples (the Python property). */
+  get coordinateStep(): number { return this.getCoordinateStep(); }
+
   getNumSamples(): number { return this.numSamples; }
   getName(): string { return this.name; }
   getUnit(): string { return this.unit; }
@@ -74,8 +82,19 @@ export class VolumeDataAxisDescriptor {
   }
 }
 
+/** OpenVDS's `Range<float>`. */
+export interface FloatRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Every ChannelFlags bit. */
+const CHANNEL_FLAG_BITS = ChannelFlags.DiscreteData | ChannelFlags.NoLossyCompressionUseZip | ChannelFlags.NotRenderable;
+
 export class VolumeDataChannelDescriptor {
   static readonly Flags = ChannelFlags;
+  static readonly Format = VolumeDataFormat;
+  static readonly Components = VolumeDataComponents;
 
   readonly valueRangeMin: number;
   readonly valueRangeMax: number;
@@ -83,6 +102,7 @@ export class VolumeDataChannelDescriptor {
   readonly useNoValue: boolean;
   readonly integerScale: number;
   readonly integerOffset: number;
+  readonly mappedValueCount: number;
 
   constructor(
     readonly format: VolumeDataFormat,
@@ -92,12 +112,26 @@ export class VolumeDataChannelDescriptor {
     valueRangeMin: number,
     valueRangeMax: number,
     readonly mapping: VolumeDataMapping = VolumeDataMapping.Direct,
-    readonly mappedValueCount = 1,
+    mappedValueCount?: number,
     readonly flags: ChannelFlags = ChannelFlags.Default,
     noValue?: number,
     integerScale = 1,
     integerOffset = 0,
   ) {
+    // Enums are plain numbers here, so OpenVDS's C++ overload `(…, valueRangeMax, flags)` would land
+    // flags in the mapping slot: 1 (DiscreteData) reads as PerTrace. Refuse what cannot be meant.
+    if (VolumeDataMapping[mapping] === undefined) {
+      throw new InvalidArgumentError(`Channel ${name}: argument 7 is the mapping (VolumeDataMapping.Direct or PerTrace), got ${mapping}; ` +
+        'channel flags go in argument 9');
+    }
+    if (mapping === VolumeDataMapping.PerTrace && mappedValueCount === undefined) {
+      throw new InvalidArgumentError(`Channel ${name}: a PerTrace mapping needs its mappedValueCount (argument 8); ` +
+        'for Flags.DiscreteData (also 1) pass VolumeDataMapping.Direct, 1, and the flags as argument 9');
+    }
+    if (!Number.isInteger(flags) || (flags & ~CHANNEL_FLAG_BITS) !== 0) {
+      throw new InvalidArgumentError(`Channel ${name}: invalid flags ${flags} (argument 9 takes VolumeDataChannelDescriptor.Flags bits)`);
+    }
+    this.mappedValueCount = mappedValueCount ?? 1;
     this.valueRangeMin = f32(valueRangeMin);
     this.valueRangeMax = f32(valueRangeMax);
     this.useNoValue = noValue !== undefined;
@@ -122,6 +156,7 @@ export class VolumeDataChannelDescriptor {
   getUnit(): string { return this.unit; }
   getValueRangeMin(): number { return this.valueRangeMin; }
   getValueRangeMax(): number { return this.valueRangeMax; }
+  getValueRange(): FloatRange { return { min: this.valueRangeMin, max: this.valueRangeMax }; }
   getMapping(): VolumeDataMapping { return this.mapping; }
   getMappedValueCount(): number { return this.mappedValueCount; }
   getFlags(): ChannelFlags { return this.flags; }

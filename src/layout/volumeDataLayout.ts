@@ -11,6 +11,7 @@ import { type MetadataReadAccess, MetadataReader } from '../metadata/metadataCon
 import type { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from './descriptors.js';
 import { describeValue } from './describeValue.js';
 import { layoutHash } from './layoutHash.js';
+import { getVDSIJKGridDefinitionFromMetadata, type VDSIJKGridDefinition } from '../coordinates.js';
 
 export class VolumeDataLayout extends MetadataReader {
   readonly axisDescriptors: readonly VolumeDataAxisDescriptor[];
@@ -32,6 +33,10 @@ export class VolumeDataLayout extends MetadataReader {
 
   /** OpenVDS's layout hash (63 bits). */
   getContentsHash(): bigint { return this.hash; }
+  /** The hash of the layout properties, axes and channels (OpenVDS's GetLayoutHash). */
+  getLayoutHash(): bigint { return this.hash; }
+  /** The IJK grid of the survey coordinate system metadata (or of the axes, without it). */
+  getVDSIJKGridDefinitionFromMetadata(): VDSIJKGridDefinition { return getVDSIJKGridDefinitionFromMetadata(this); }
   getDimensionality(): number { return this.axisDescriptors.length; }
   getChannelCount(): number { return this.channelDescriptors.length; }
   getLayoutDescriptor(): VolumeDataLayoutDescriptor { return this.layoutDescriptor; }

@@ -56,12 +56,19 @@ export class KnownMetadata {
   static importInformationInputTimeStamp(): MetadataKey { return key(T.String, IMPORT, 'InputTimeStamp'); }
   static importInformationImportTimeStamp(): MetadataKey { return key(T.String, IMPORT, 'ImportTimeStamp'); }
 
-  static segyTextHeader(): MetadataKey { return key(T.BLOB, SEGY, 'TextHeader'); }
-  static segyBinaryHeader(): MetadataKey { return key(T.BLOB, SEGY, 'BinaryHeader'); }
-  static segyEndianness(): MetadataKey { return key(T.Int, SEGY, 'Endianness'); }
-  static segyDataEndianness(): MetadataKey { return key(T.Int, SEGY, 'DataEndianness'); }
-  static segyDataSampleFormatCode(): MetadataKey { return key(T.Int, SEGY, 'DataSampleFormatCode'); }
-  static segyPrimaryKey(): MetadataKey { return key(T.String, SEGY, 'PrimaryKey'); }
+  static SEGYTextHeader(): MetadataKey { return key(T.BLOB, SEGY, 'TextHeader'); }
+  static SEGYBinaryHeader(): MetadataKey { return key(T.BLOB, SEGY, 'BinaryHeader'); }
+  static SEGYEndianness(): MetadataKey { return key(T.Int, SEGY, 'Endianness'); }
+  static SEGYDataEndianness(): MetadataKey { return key(T.Int, SEGY, 'DataEndianness'); }
+  static SEGYDataSampleFormatCode(): MetadataKey { return key(T.Int, SEGY, 'DataSampleFormatCode'); }
+  static SEGYPrimaryKey(): MetadataKey { return key(T.String, SEGY, 'PrimaryKey'); }
+  // rxvds's earlier names, kept for existing callers.
+  /** @deprecated OpenVDS's name is SEGYTextHeader. */ static segyTextHeader = KnownMetadata.SEGYTextHeader;
+  /** @deprecated OpenVDS's name is SEGYBinaryHeader. */ static segyBinaryHeader = KnownMetadata.SEGYBinaryHeader;
+  /** @deprecated OpenVDS's name is SEGYEndianness. */ static segyEndianness = KnownMetadata.SEGYEndianness;
+  /** @deprecated OpenVDS's name is SEGYDataEndianness. */ static segyDataEndianness = KnownMetadata.SEGYDataEndianness;
+  /** @deprecated OpenVDS's name is SEGYDataSampleFormatCode. */ static segyDataSampleFormatCode = KnownMetadata.SEGYDataSampleFormatCode;
+  /** @deprecated OpenVDS's name is SEGYPrimaryKey. */ static segyPrimaryKey = KnownMetadata.SEGYPrimaryKey;
 
   // Axis names and units.
   static axisNameInline(): string { return 'Inline'; }

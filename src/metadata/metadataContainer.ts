@@ -13,6 +13,16 @@ export interface MetadataReadAccess {
   isMetadataAvailable(type: MetadataType, category: string, name: string): boolean;
 }
 
+/** What OpenVDS's MetadataWriteAccess can do; MetadataContainer implements it. */
+export interface MetadataWriteAccess {
+  setMetadata(type: MetadataType, category: string, name: string, value: MetadataValue | BlobSource): void;
+  clearMetadata(category: string, name?: string): void;
+  copyMetadata(category: string, source: MetadataReadAccess): void;
+}
+
+/** The bytes of a BLOB: any binary buffer, as OpenVDS's Python binding takes any buffer. */
+export type BlobSource = Uint8Array | ArrayBuffer | ArrayBufferView;
+
 type Vector2 = [number, number];
 type Vector3 = [number, number, number];
 type Vector4 = [number, number, number, number];
@@ -37,7 +47,14 @@ export class MetadataReader implements MetadataReadAccess {
     return [...this.items.values()].map((item) => item.key);
   }
 
-  getMetadata(key: MetadataKey): MetadataValue | undefined {
+  /** The value of a key (or of category, name and type), or undefined when there is none of that type. */
+  getMetadata(key: MetadataKey): MetadataValue | undefined;
+  getMetadata(category: string, name: string, type: MetadataType): MetadataValue | undefined;
+  getMetadata(keyOrCategory: MetadataKey | string, name?: string, type?: MetadataType): MetadataValue | undefined {
+    const key = typeof keyOrCategory === 'string' ? { category: keyOrCategory, name, type } : keyOrCategory;
+    if (typeof key?.category !== 'string' || typeof key.name !== 'string' || MetadataType[key.type as MetadataType] === undefined) {
+      throw new InvalidArgumentError('getMetadata needs a MetadataKey, or a category, name and MetadataType');
+    }
     const item = this.items.get(keyString(key.category, key.name));
     return item && item.key.type === key.type ? copyValue(item.value) : undefined;
   }
@@ -84,12 +101,12 @@ export class MetadataReader implements MetadataReadAccess {
   }
 }
 
-export class MetadataContainer extends MetadataReader {
+export class MetadataContainer extends MetadataReader implements MetadataWriteAccess {
   /** Bumped on every change; writers use it to know the layout must be stored again. */
   revision = 0;
 
   /** Sets a value of any type (validated against it). */
-  setMetadata(type: MetadataType, category: string, name: string, value: MetadataValue): void {
+  setMetadata(type: MetadataType, category: string, name: string, value: MetadataValue | BlobSource): void {
     if (typeof category !== 'string' || typeof name !== 'string') throw new InvalidArgumentError('Metadata category and name must be strings');
     if (MetadataType[type] === undefined) throw new InvalidArgumentError(`Invalid metadata type ${type}`);
     const checked = checkedValue(type, category, name, value);
@@ -97,8 +114,17 @@ export class MetadataContainer extends MetadataReader {
     this.revision++;
   }
 
-  clearMetadata(category: string, name: string): void {
-    if (this.items.delete(keyString(category, name))) this.revision++;
+  /** Removes one item, or every item of `category` when no name is given. */
+  clearMetadata(category: string, name?: string): void {
+    if (typeof category !== 'string' || (name !== undefined && typeof name !== 'string')) {
+      throw new InvalidArgumentError('clearMetadata needs a category and optionally a name (strings)');
+    }
+    const keys = name === undefined
+      ? [...this.items.values()].filter((item) => item.key.category === category).map((item) => keyString(category, item.key.name))
+      : [keyString(category, name)];
+    let removed = false;
+    for (const key of keys) removed = this.items.delete(key) || removed;
+    if (removed) this.revision++;
   }
 
   /** Copies every item (or those of one category) from another container or layout. */
@@ -128,7 +154,7 @@ export class MetadataContainer extends MetadataReader {
   setMetadataDoubleVector3(category: string, name: string, value: Vector3): void { this.setMetadata(MetadataType.DoubleVector3, category, name, value); }
   setMetadataDoubleVector4(category: string, name: string, value: Vector4): void { this.setMetadata(MetadataType.DoubleVector4, category, name, value); }
   setMetadataString(category: string, name: string, value: string): void { this.setMetadata(MetadataType.String, category, name, value); }
-  setMetadataBLOB(category: string, name: string, value: Uint8Array): void { this.setMetadata(MetadataType.BLOB, category, name, value); }
+  setMetadataBLOB(category: string, name: string, value: BlobSource): void { this.setMetadata(MetadataType.BLOB, category, name, value); }
 }
 
 function copyValue(value: MetadataValue): MetadataValue {
@@ -136,15 +162,16 @@ function copyValue(value: MetadataValue): MetadataValue {
   return Array.isArray(value) ? [...value] : value;
 }
 
-function checkedValue(type: MetadataType, category: string, name: string, value: MetadataValue): MetadataValue {
+function checkedValue(type: MetadataType, category: string, name: string, value: MetadataValue | BlobSource): MetadataValue {
   const what = `metadata ${category ? `${category}.` : ''}${name} (${MetadataType[type]})`;
   if (type === MetadataType.String) {
     if (typeof value !== 'string') throw new InvalidArgumentError(`${what} needs a string`);
     return value;
   }
   if (type === MetadataType.BLOB) {
-    if (!(value instanceof Uint8Array)) throw new InvalidArgumentError(`${what} needs a Uint8Array`);
-    return value.slice();
+    if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
+    if (!ArrayBuffer.isView(value)) throw new InvalidArgumentError(`${what} needs a binary buffer (Uint8Array, another typed array, DataView or ArrayBuffer)`);
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
   }
   const arity = metadataTypeArity(type);
   const numbers = arity === 1 ? [value] : value;
@@ -160,3 +187,8 @@ function checkedValue(type: MetadataType, category: string, name: string, value:
   });
   return arity === 1 ? checked[0]! : checked;
 }
+
+// OpenVDS's MetadataReadAccess and MetadataWriteAccess are classes: `x instanceof MetadataReadAccess`
+// holds for layouts and containers, `instanceof MetadataWriteAccess` for containers.
+export const MetadataReadAccess = MetadataReader;
+export const MetadataWriteAccess = MetadataContainer;
