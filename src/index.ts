@@ -52,7 +52,7 @@ export { writeBackPages, type ChunkWrite, type ChunkWritten } from '../sinks/pag
 export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
 export * as segy from './segy/index.js';
 export { IJKCoordinateTransformer, getVDSIJKGridDefinitionFromMetadata, type VDSIJKGridDefinition } from './coordinates.js';
-export { copyDataset, copyDataset$, type CopyOptions, type CopyProgress } from './copyDataset.js';
+export { copyConflict, copyDataset, copyDataset$, type CopyOptions, type CopyProgress } from './copyDataset.js';
 export { annotationSlice, annotationPosition, type VoxelBox, type AnnotationSelection, type AnnotationValue } from './annotation.js';
 export {
   requestShapedSubset, type ShapedSubset, type ShapedAxis, type ShapedSubsetOptions, type ShapedFormat, type VolumeDataFormatArray,
