@@ -294,9 +294,12 @@ describe('AbortSignal', function () {
       const wrong = await rejection(vds.open(url, { signal: new AbortController() as unknown as AbortSignal }));
       expect(wrong).to.be.instanceOf(vds.InvalidArgumentError);
       expect(wrong.message).to.equal('signal must be an AbortSignal (e.g. an AbortController\'s signal), got an AbortController');
-      const unknown = await rejection(vds.open(url, '', { timeout: 5 } as object));
+      const unknown = await rejection(vds.open(url, '', { signal: new AbortController().signal, timeout: 5 } as never));
       expect(unknown).to.be.instanceOf(vds.InvalidArgumentError);
       expect(unknown.message).to.equal('open: unknown option "timeout" in its last argument (allowed: signal)');
+      // Without a signal key an extra object is not AbortOptions: still OpenVDS's VDSError out-parameter, refused.
+      const misspelt = await rejection(vds.open(url, '', { sginal: AbortSignal.abort() } as never));
+      expect(misspelt.message).to.equal('open got 1 argument(s) too many from argument 3: rxvds throws its errors instead of filling a VDSError');
     });
 
     it('create rejects with CanceledError when aborted during its writes, or before them', async () => {

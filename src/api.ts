@@ -29,11 +29,13 @@ export type Dataset = string | OpenOptions | IOManager;
 /**
  * rxvds's options of one `open`, `create` or `openWithAdaptiveCompression*` call, as an extra last
  * argument after those of any OpenVDS overload. Aborting `signal` rejects the call with
- * CanceledError and aborts its store reads and writes. (Not an OpenOptions field: OpenOptions are
- * OpenVDS's reusable connection settings, and the URL and IOManager forms have none.)
+ * CanceledError and aborts its store reads and writes. The key is required (its value may be
+ * undefined): it is what tells this object from OpenVDS's VDSError out-parameter, which is refused.
+ * (Not an OpenOptions field: OpenOptions are OpenVDS's reusable connection settings, and the URL
+ * and IOManager forms have none.)
  */
 export interface AbortOptions {
-  signal?: AbortSignal;
+  signal: AbortSignal | undefined;
 }
 
 /** An overload's optional arguments `T`, or any leading part of them, then AbortOptions. */
@@ -192,11 +194,12 @@ function createArguments(dataset: Dataset, args: unknown[]): CreateArguments {
 
 /**
  * Takes rxvds's AbortOptions off the end of an overload's arguments: a last argument that is a
- * plain object (not a MetadataReadAccess written as one).
+ * plain object with a `signal` key. Any other extra object (a VDSError-like `{}`, say) stays an
+ * argument too many, so refuseExtra still tells the user that errors are thrown, not filled in.
  */
 function abortOptions(fn: string, args: readonly unknown[]): { rest: unknown[]; signal: AbortSignal | undefined } {
   const last = args.at(-1);
-  if (!isPlainObject(last) || typeof last.getMetadataKeys === 'function') return { rest: [...args], signal: undefined };
+  if (!isPlainObject(last) || !('signal' in last)) return { rest: [...args], signal: undefined };
   for (const key of Object.keys(last)) {
     if (key !== 'signal') throw new InvalidArgumentError(`${fn}: unknown option ${JSON.stringify(key)} in its last argument (allowed: signal)`);
   }
