@@ -46,7 +46,7 @@ export class InstrumentedStore implements Store {
   list(prefix?: string, options?: ReadOptions): AsyncIterable<string> { return this.inner.list(prefix, options); }
 }
 
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
