@@ -55,14 +55,15 @@ describe('AbortSignal on importSegy and exportSegy', function () {
       signal, brickSize: vds.BrickSize.BrickSize_32,
       onProgress: () => {
         // After the first column of chunks, writes take 10 s: abort while they are in flight
-        // (a column or two more may be reported in the 50 ms before the abort, none after it).
+        // (a column or two more may be reported in the 50 ms before the abort).
         if (++columns !== 1) return;
         store.writeDelayMs = 10_000;
         setTimeout(() => { columnsAtAbort = columns; abort(); }, 50);
       },
     }));
     expect(error).to.be.instanceOf(vds.CanceledError);
-    expect(columns).to.equal(columnsAtAbort);
+    // The column being imported when the abort lands may still report; none after it.
+    expect(columns).to.be.within(columnsAtAbort, columnsAtAbort + 1);
     expect(settledMs).to.be.lessThan(1000);
     const calls = store.calls;
     await sleep(300);
