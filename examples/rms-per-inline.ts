@@ -1,4 +1,4 @@
-// Streams every inline of a dataset through the reactive API and emits its RMS amplitude: a
+// Streams every inline of a dataset through the reactive API and prints its RMS amplitude: a
 // custom processing chain with bounded memory (two inlines in flight) and a progress line.
 //   node --import=tsx examples/rms-per-inline.ts [URL]      (default: the demo survey)
 import { filter, map, mergeMap, range, toArray } from 'rxjs';
@@ -13,7 +13,8 @@ const manager = vds.getAccessManager(dataset);
 const curve = await new Promise<{ inline: number; rms: number }[]>((resolve, reject) => {
   range(0, inlines).pipe(
     // At most two inline requests at once: a slow consumer never pulls the whole volume in.
-    mergeMap((inline) => manager.volumeSubset$([0, 0, inline], [samples, crosslines, inline + 1]).pipe(
+    // Format_R32 delivers values (integer SEG-Y samples included), not the stored codes.
+    mergeMap((inline) => manager.volumeSubset$([0, 0, inline], [samples, crosslines, inline + 1], { format: vds.VolumeDataFormat.Format_R32 }).pipe(
       filter((event): event is vds.DataEvent<vds.VolumeDataTypedArray> => event.kind === 'data'),
       map(({ data }) => {
         let sum = 0;
@@ -27,9 +28,15 @@ const curve = await new Promise<{ inline: number; rms: number }[]>((resolve, rej
 });
 process.stderr.write('\n');
 curve.sort((a, b) => a.inline - b.inline);
+// Bars scaled to the largest RMS, so the picture fits a terminal whatever the amplitudes.
+const BAR = 50;
+const largest = Math.max(...curve.map((c) => c.rms)) || 1;
 const annotation = layout.getAxisDescriptor(2);
-for (const { inline, rms } of curve.filter((_, i) => i % Math.ceil(inlines / 16) === 0)) {
-  console.log(`inline ${annotation.sampleIndexToCoordinate(inline).toFixed(0).padStart(6)}  rms ${rms.toFixed(4)}  ${'#'.repeat(Math.round(rms * 60))}`);
+const unit = layout.getChannelUnit(0);
+console.log(`RMS ${layout.getChannelName(0)}${unit ? ` (${unit})` : ''} per ${annotation.getName()}, ${crosslines} × ${samples} samples each`);
+for (const { inline, rms } of curve.filter((_, i) => i % Math.ceil(inlines / 32) === 0)) {
+  console.log(`${annotation.getName()} ${annotation.sampleIndexToCoordinate(inline).toFixed(0).padStart(6)}  rms ${rms.toPrecision(6).padStart(10)}  ` +
+    '#'.repeat(Math.round((rms / largest) * BAR)));
 }
 await vds.close(dataset);
 await vds.destroyChunkPool();

@@ -18,7 +18,7 @@ import { HttpStore } from './httpStore.js';
 import { MemoryStore } from './memoryStore.js';
 import { redactUrl } from './redact.js';
 import type { S3Store } from './s3Store.js';
-import { VdsFileStore } from './vdsFileStore.js';
+import { type VdsFileMode, VdsFileStore } from './vdsFileStore.js';
 import type { Store } from './store.js';
 import { withConcurrencyLimit } from './withConcurrencyLimit.js';
 import { withRetry, type RetryOptions } from './withRetry.js';
@@ -29,8 +29,11 @@ export interface OpenedStore {
   options: ReadonlyMap<string, string>;
 }
 
-/** `create` opens a store for a new dataset (a new `.vds` file, say); `open` one that exists. */
-export type StoreIntent = 'open' | 'create';
+/**
+ * `create` opens a store for a new dataset (a new `.vds` file, say); `open` one that exists;
+ * `update` one that may exist or not and is written to in place (a copy's destination, resumed).
+ */
+export type StoreIntent = 'open' | 'create' | 'update';
 
 /** Requests a remote store has in flight at most (below the S3 client's 50 pooled sockets). */
 export const REMOTE_CONCURRENCY = 32;
@@ -145,8 +148,12 @@ export function openStore(url: string, connectionString = '', intent: StoreInten
   }
 }
 
+function vdsFileMode(intent: StoreIntent): VdsFileMode {
+  return intent === 'create' ? 'create' : intent === 'update' ? 'write' : 'read';
+}
+
 function localStore(path: string, intent: StoreIntent): Store {
-  if (path.toLowerCase().endsWith('.vds')) return new VdsFileStore(path, intent === 'create' ? 'create' : 'read');
+  if (path.toLowerCase().endsWith('.vds')) return new VdsFileStore(path, vdsFileMode(intent));
   return new FolderStore(path);
 }
 
@@ -377,7 +384,7 @@ export function openStoreFromOptions(options: OpenOptions, intent: StoreIntent =
   if (options instanceof InMemoryOpenOptions) return { store: new MemoryStore(options.name), url: `inmemory://${options.name}` };
   if (options instanceof VDSFileOpenOptions) {
     if (options.fileName === '') throw new InvalidArgumentError('VDSFileOpenOptions needs a fileName');
-    return { store: new VdsFileStore(resolve(options.fileName), intent === 'create' ? 'create' : 'read'), url: options.fileName };
+    return { store: new VdsFileStore(resolve(options.fileName), vdsFileMode(intent)), url: options.fileName };
   }
   if (options instanceof DMSOpenOptions) throw dmsUnsupported();
   throw new InvalidArgumentError('Unknown OpenOptions: use AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, GoogleOpenOptions, HttpOpenOptions, InMemoryOpenOptions or VDSFileOpenOptions');

@@ -5,6 +5,25 @@ import { MemoryStore } from '../sources/memoryStore.js';
 import { InstrumentedStore } from './support/slowStore.js';
 import { writeTestVolume } from './support/volumes.js';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A 64³ U8 volume, uncompressed: every chunk object has the same size whatever `value` is. */
+async function u8Volume(value: (x: number, y: number, z: number) => number, size: [number, number, number] = [64, 64, 64]): Promise<MemoryStore> {
+  const volume = await writeTestVolume({ size, format: vds.VolumeDataFormat.Format_U8, value });
+  return new MemoryStore(volume.url.slice('inmemory://'.length));
+}
+
+async function readAll(url: string | vds.Store, size: [number, number, number]): Promise<Uint8Array> {
+  const dataset = await vds.open(url);
+  try {
+    const request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], size, { format: vds.VolumeDataFormat.Format_U8 });
+    expect(await request.waitForCompletion(), request.errorMessage).to.equal(true);
+    return request.data as Uint8Array;
+  } finally {
+    await vds.close(dataset);
+  }
+}
+
 async function allObjects(store: vds.Store): Promise<Map<string, string>> {
   const objects = new Map<string, string>();
   for await (const key of store.list()) objects.set(key, Buffer.from((await store.get(key))!).toString('hex'));
@@ -60,5 +79,100 @@ describe('copyDataset', function () {
     await vds.copyDataset(source, new MemoryStore(`copy-corrupt-${process.pid}`)).catch((e: Error) => { error = e; });
     expect(error).to.be.instanceOf(vds.ChunkFormatError);
     expect(error?.message).to.match(/^Cannot decode chunk Dimensions_012LOD0\/1 of instrumented .*: Zip chunk does not inflate/);
+  });
+
+  it('re-copies an object of the same size but other content, and skips one with the same content', async () => {
+    const a = await u8Volume((x, y, z) => (x + y + z) % 200);
+    const b = await u8Volume((x, y, z) => (x * 3 + y + 2 * z) % 199);
+    const target = inFolder('same-size');
+    const first = await vds.copyDataset(a, new vds.FolderStore(target));
+    expect(first.skipped).to.equal(0);
+    // Same layout, same object sizes, other data: nothing of A may survive.
+    const second = await vds.copyDataset(b, new vds.FolderStore(target));
+    expect(second.objectCount).to.equal(first.objectCount);
+    expect(second.skipped).to.equal(0);
+    expect(await allObjects(new vds.FolderStore(target))).to.deep.equal(await allObjects(b));
+    expect((await readAll(target, [64, 64, 64]))[5 + 64 * (6 + 64 * 7)]).to.equal((5 * 3 + 6 + 14) % 199);
+    // The same copy again: every object is already there (compared byte for byte in a folder).
+    const third = await vds.copyDataset(b, new vds.FolderStore(target));
+    expect(third.skipped).to.equal(third.objectCount - 2);
+    expect(third.bytesCopied).to.equal((await b.get('LayerStatus'))!.length + (await b.get('VolumeDataLayout'))!.length);
+  });
+
+  it('refuses a different dataset at the destination unless overwrite, which replaces it whole', async () => {
+    const a = await u8Volume((x, y, z) => (x + y + z) % 200);
+    const c = await u8Volume((x, y, z) => (x ^ y ^ z) % 100, [40, 30, 20]);
+    const target = inFolder('different');
+    await vds.copyDataset(a, new vds.FolderStore(target));
+    const before = await allObjects(new vds.FolderStore(target));
+    const [hashA, hashC] = await Promise.all([a, c].map(async (store) => {
+      const dataset = await vds.open(store);
+      const hash = vds.getLayout(dataset).getContentsHash();
+      await vds.close(dataset);
+      return hash;
+    }));
+    expect(await vds.copyConflict(c, new vds.FolderStore(target))).to.equal(`layout hash ${hashA}, the source's is ${hashC}`);
+    let error: Error | undefined;
+    await vds.copyDataset(c, new vds.FolderStore(target)).catch((e: Error) => { error = e; });
+    expect(error).to.be.instanceOf(vds.InvalidOperationError);
+    expect(error?.message).to.equal(`${target} holds a different dataset (layout hash ${hashA}, the source's is ${hashC}): set overwrite to replace it`);
+    expect(await allObjects(new vds.FolderStore(target))).to.deep.equal(before);
+
+    const replaced = await vds.copyDataset(c, new vds.FolderStore(target), { overwrite: true });
+    expect(replaced.objectsDone).to.equal(replaced.objectCount);
+    const data = await readAll(target, [40, 30, 20]);
+    expect(data[7 + 40 * (9 + 30 * 11)]).to.equal((7 ^ 9 ^ 11) % 100);
+    expect(await vds.copyConflict(c, new vds.FolderStore(target))).to.equal(undefined);
+  });
+
+  it('creates a .vds file, resumes into it, and skips its chunks by their metadata record', async () => {
+    const a = await u8Volume((x, y, z) => (x * y + z) % 250);
+    const path = inFolder('copy.vds');
+    const controller = new AbortController();
+    let error: unknown;
+    const partial = vds.openStore(path, '', 'update').store;
+    await vds.copyDataset(a, partial, { signal: controller.signal, concurrency: 1, onProgress: (p) => { if (p.objectsDone === 2) controller.abort(); } })
+      .catch((e: unknown) => { error = e; });
+    await partial.close?.();
+    expect(error).to.be.instanceOf(vds.CanceledError);
+    const resumed = vds.openStore(path, '', 'update').store;
+    const done = await vds.copyDataset(a, resumed);
+    await resumed.close?.();
+    expect(done.objectsDone).to.equal(done.objectCount);
+    expect(await readAll(path, [64, 64, 64])).to.deep.equal(await readAll(a, [64, 64, 64]));
+    const again = vds.openStore(path, '', 'update').store;
+    const checked = await vds.copyDataset(a, again);
+    await again.close?.();
+    expect(checked.skipped).to.equal(checked.objectCount - 2);
+  });
+
+  it('stops promptly when aborted mid-copy: CanceledError, no store call after the abort, and the copy resumes', async () => {
+    const inner = await u8Volume((x, y, z) => (x + 2 * y + 3 * z) % 251, [128, 64, 64]);
+    const source = new InstrumentedStore(inner);
+    source.delayMs = 40;
+    const target = inFolder('aborted');
+    const destination = new InstrumentedStore(new vds.FolderStore(target));
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const started = vds.copyDataset(source, destination, {
+      signal: controller.signal, concurrency: 4,
+      onProgress: (p) => {
+        if (p.objectsDone !== 4 || source.delayMs > 40) return;
+        // From here reads take 10 s: abort while four of them are in flight.
+        source.delayMs = 10_000;
+        setTimeout(() => { abortedAt = performance.now(); controller.abort(); }, 100);
+      },
+    });
+    const error = await started.then(() => undefined, (e: unknown) => e);
+    const settledMs = performance.now() - abortedAt;
+    expect(error).to.be.instanceOf(vds.CanceledError);
+    expect(settledMs).to.be.lessThan(1000);
+    const calls = [source.calls, destination.calls];
+    await sleep(300);
+    expect([source.calls, destination.calls]).to.deep.equal(calls);
+    expect(source.activeReads).to.equal(0);
+    const resumed = await vds.copyDataset(inner, new vds.FolderStore(target));
+    expect(resumed.skipped).to.be.at.least(4);
+    expect(await allObjects(new vds.FolderStore(target))).to.deep.equal(await allObjects(inner));
   });
 });

@@ -150,7 +150,7 @@ describe('OpenVDS Python API parity: requests (issue 14)', function () {
       const loose = manager as unknown as Record<string, ((...args: unknown[]) => unknown) | undefined>;
       const cases: [() => unknown, string | RegExp][] = [
         [() => manager.requestVolumeSubset(min, max, { lods: 1 } as never),
-          'requestVolumeSubset: unknown option "lods" (allowed: dataOut, dimensionsND, lod, channel, format, replacementNoValue)'],
+          'requestVolumeSubset: unknown option "lods" (allowed: dataOut, dimensionsND, lod, channel, format, replacementNoValue, signal)'],
         [() => loose.requestVolumeSubset!(min, max, null, 0, 0, 0, 3, null, 'extra'),
           'requestVolumeSubset takes at most 6 optional arguments (dataOut, dimensionsND, lod, channel, format, replacementNoValue) or one options object, got 7'],
         [() => manager.requestVolumeSubset(min, max, null, D.Dimensions_012, '1' as never), 'lod must be an integer ≥ 0, got "1"'],

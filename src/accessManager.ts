@@ -17,7 +17,7 @@ import { VolumeDataPageAccessor } from './pageAccessor.js';
 import { type ProgressEvent, type RequestEvent, VolumeDataRequest } from './request.js';
 import {
   boxArgument, checkAllocation, checkRequestChunks, dataOutArgument, enumArgument, integerArgument, type MethodParameters,
-  positionsArgument, replacementNoValueArgument, resolveArguments,
+  positionsArgument, replacementNoValueArgument, resolveArguments, signalArgument,
 } from './requestArguments.js';
 import type { VDS } from './vds.js';
 import { chunksInFlight } from './engine/boxRead.js';
@@ -25,6 +25,7 @@ import { assembleSubset } from '../sinks/assembleSubset.js';
 import { assembleSamples, sampleDeliveries } from '../sinks/assembleSamples.js';
 import { readChunks } from '../operators/readChunks.js';
 import { inFlight } from '../operators/inFlight.js';
+import { untilAborted } from '../operators/untilAborted.js';
 
 export interface LayerSelection {
   dimensionsND?: DimensionsND;
@@ -32,7 +33,15 @@ export interface LayerSelection {
   channel?: number;
 }
 
-export interface VolumeSubsetOptions extends LayerSelection {
+/**
+ * rxvds's `signal` option: aborting it cancels the request as `cancel()` (or unsubscribing) does.
+ * Options-object form only: OpenVDS's positional order has no slot for it.
+ */
+export interface AbortableRequest {
+  signal?: AbortSignal;
+}
+
+export interface VolumeSubsetOptions extends LayerSelection, AbortableRequest {
   /** Output format; `Format_R32` by default (as in the OpenVDS Python API). `Format_Any` = the stored format. */
   format?: VolumeDataFormat;
   /** Value written for no-value samples; defaults to the channel's no-value. */
@@ -41,7 +50,7 @@ export interface VolumeSubsetOptions extends LayerSelection {
   dataOut?: VolumeDataTypedArray;
 }
 
-export interface SampleOptions extends LayerSelection {
+export interface SampleOptions extends LayerSelection, AbortableRequest {
   /** `Cubic` by default (as in the OpenVDS Python API). Discrete channels always sample `Nearest`. */
   interpolationMethod?: InterpolationMethod;
   /** Value written where the result is no-value; defaults to the channel's no-value. */
@@ -89,18 +98,19 @@ type SamplesSizeOptions = { channel?: number };
 type TracesSizeOptions = { lod?: number; channel?: number };
 
 const nullable = ['dataOut', 'replacementNoValue'];
-const SUBSET: MethodParameters = { method: 'requestVolumeSubset', nullable,
+const optionsOnly = ['signal'];
+const SUBSET: MethodParameters = { method: 'requestVolumeSubset', nullable, optionsOnly,
   parameters: ['dataOut', 'dimensionsND', 'lod', 'channel', 'format', 'replacementNoValue'] };
-const SAMPLES: MethodParameters = { method: 'requestVolumeSamples', nullable,
+const SAMPLES: MethodParameters = { method: 'requestVolumeSamples', nullable, optionsOnly,
   parameters: ['dataOut', 'dimensionsND', 'lod', 'channel', 'interpolationMethod', 'replacementNoValue'] };
 const TRACES: MethodParameters = { ...SAMPLES, method: 'requestVolumeTraces' };
-const PROJECTED: MethodParameters = { method: 'requestProjectedVolumeSubset', nullable, parameters: ['dataOut', 'dimensionsND', 'lod',
+const PROJECTED: MethodParameters = { method: 'requestProjectedVolumeSubset', nullable, optionsOnly, parameters: ['dataOut', 'dimensionsND', 'lod',
   'channel', 'voxelPlane', 'projectedDimensions', 'format', 'interpolationMethod', 'replacementNoValue'] };
 const SUBSET_SIZE: MethodParameters = { method: 'getVolumeSubsetBufferSize', parameters: ['format', 'lod', 'channel', 'dimensionsND'] };
 const PROJECTED_SIZE: MethodParameters = { method: 'getProjectedVolumeSubsetBufferSize', parameters: ['projectedDimensions', 'format', 'lod', 'channel'] };
 const SAMPLES_SIZE: MethodParameters = { method: 'getVolumeSamplesBufferSize', parameters: ['channel'] };
 const TRACES_SIZE: MethodParameters = { method: 'getVolumeTracesBufferSize', parameters: ['lod', 'channel'] };
-const PREFETCH: MethodParameters = { method: 'prefetchVolumeChunk', parameters: ['dimensionsND', 'lod', 'channel'] };
+const PREFETCH: MethodParameters = { method: 'prefetchVolumeChunk', optionsOnly, parameters: ['dimensionsND', 'lod', 'channel'] };
 const PAGE_ACCESSOR: MethodParameters = { method: 'createVolumeDataPageAccessor',
   parameters: ['dimensionsND', 'lod', 'channel', 'maxPages', 'accessMode', 'chunkMetadataPageSize'] };
 
@@ -118,6 +128,7 @@ const POSITION_BYTES = 6 * 8;
 interface PreparedRequest<T extends VolumeDataTypedArray> {
   format: VolumeDataFormat;
   byteSize: number;
+  signal: AbortSignal | undefined;
   allocate(): T;
   run(data: T): Observable<RequestEvent<T>>;
 }
@@ -132,6 +143,7 @@ export class VolumeDataAccessManager {
   /**
    * A box of voxels, `[min, max)` in LOD0 coordinates. Optional arguments as one options object or
    * in the reference's order: `(min, max, dataOut, dimensionsND, lod, channel, format, replacementNoValue)`.
+   * Every request's options object also takes a `signal` (AbortableRequest); the positional form has no slot for it.
    */
   requestVolumeSubset(min: readonly number[], max: readonly number[], ...args: VolumeSubsetArguments): VolumeDataRequest<VolumeDataTypedArray> {
     return started(this.preparedSubset(min, max, resolveArguments(SUBSET, args)));
@@ -157,7 +169,7 @@ export class VolumeDataAccessManager {
     const plan = planSubset(layer, lo, hi);
     const reader = this.vds.reader(layer);
     return {
-      format, byteSize,
+      format, byteSize, signal: signalArgument(options.signal),
       // A shared buffer lets workers copy decoded chunks into it directly, off the main thread.
       allocate: () => options.dataOut ?? typedView(format, new SharedArrayBuffer(byteSize), 0, byteSize),
       run: (data) => defer(() => {
@@ -264,7 +276,7 @@ export class VolumeDataAccessManager {
     const rules = samplingRules('projected', layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
     const convert = projectedValueConverter(format, layer.channelDescriptor, options.replacementNoValue !== undefined, rules.f32);
     return {
-      format, byteSize,
+      format, byteSize, signal: signalArgument(options.signal),
       allocate: () => options.dataOut ?? typedView(format, new ArrayBuffer(byteSize), 0, byteSize),
       run: (data) => defer(() => {
         // Doubles: R64/U32 channels interpolate in double, and R64 output keeps it. Shared, so
@@ -310,8 +322,10 @@ export class VolumeDataAccessManager {
    * the chunks of the requested layer; for a Remapped layer the chunks of its source that cover
    * that chunk are read. Optional arguments: `(dimensionsND = Dimensions_012, lod = 0, channel = 0)` or one options object.
    */
-  prefetchVolumeChunk(chunkIndex: number, ...args: [options: LayerSelection] | [dimensionsND?: DimensionsND, lod?: number, channel?: number]): VolumeDataRequest<number> {
-    const selection = resolveArguments<LayerSelection>(PREFETCH, args);
+  prefetchVolumeChunk(chunkIndex: number,
+    ...args: [options: LayerSelection & AbortableRequest] | [dimensionsND?: DimensionsND, lod?: number, channel?: number]): VolumeDataRequest<number> {
+    const selection = resolveArguments<LayerSelection & AbortableRequest>(PREFETCH, args);
+    const signal = signalArgument(selection.signal);
     const layer = this.layer(selection);
     const source = this.readableLayer(selection);
     if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= layer.chunkCount) {
@@ -324,6 +338,7 @@ export class VolumeDataAccessManager {
       inFlight(chunksInFlight(), readChunks(reader, { format: VolumeDataFormat.Format_R32 }, this.vds.chunkCache)),
       last(),
       map((): RequestEvent<number> => ({ kind: 'data', data: chunkIndex })),
+      untilAborted(signal),
     ));
   }
 
@@ -334,7 +349,7 @@ export class VolumeDataAccessManager {
     const rules = samplingRules(kind, layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
     const plan = planSamples(layer, positions, unusedCoordinate);
     return {
-      format: VolumeDataFormat.Format_R32, byteSize: count * 4,
+      format: VolumeDataFormat.Format_R32, byteSize: count * 4, signal: signalArgument(options.signal),
       // A shared buffer lets workers interpolate into it directly, off the main thread.
       allocate: () => options.dataOut ?? new Float32Array(new SharedArrayBuffer(count * 4)),
       run: (out) => defer(() => this.interpolated$(plan, rules, out).pipe(endWith<RequestEvent<Float32Array>>({ kind: 'data', data: out }))),
@@ -487,12 +502,13 @@ export class VolumeDataAccessManager {
 /** Starts a prepared request at once, as OpenVDS does; the request holds its buffer from the start. */
 function started<T extends VolumeDataTypedArray>(prepared: PreparedRequest<T>): VolumeDataRequest<T> {
   const data = prepared.allocate();
-  return new VolumeDataRequest(prepared.run(data), { buffer: data, byteSize: prepared.byteSize, format: prepared.format });
+  return new VolumeDataRequest(prepared.run(data).pipe(untilAborted(prepared.signal)),
+    { buffer: data, byteSize: prepared.byteSize, format: prepared.format });
 }
 
-/** A prepared request as a cold Observable: allocated and run per subscription. */
+/** A prepared request as a cold Observable: allocated and run per subscription (not at all once its signal has aborted). */
 function cold<T extends VolumeDataTypedArray>(prepared: PreparedRequest<T>): Observable<RequestEvent<T>> {
-  return defer(() => prepared.run(prepared.allocate()));
+  return defer(() => prepared.run(prepared.allocate())).pipe(untilAborted(prepared.signal));
 }
 
 /** Writes the interpolated values of a projected subset into the output buffer (voxels no chunk served stay untouched). */

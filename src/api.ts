@@ -5,7 +5,9 @@ import type { Store } from '../sources/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from './connectionString.js';
 import { CompressionMethod, isWaveletCompression, LogLevel } from './enums.js';
-import { errorMessage, InvalidArgumentError, ReadError } from './errors.js';
+import { CanceledError, errorMessage, InvalidArgumentError, ReadError } from './errors.js';
+import { throwIfAborted } from '../sources/abort.js';
+import { isPlainObject, signalArgument } from './requestArguments.js';
 import {
   type VolumeDataAxisDescriptor, type VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor,
 } from './layout/descriptors.js';
@@ -25,39 +27,64 @@ const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
 export type Dataset = string | OpenOptions | IOManager;
 
 /**
+ * rxvds's options of one `open`, `create` or `openWithAdaptiveCompression*` call, as an extra last
+ * argument after those of any OpenVDS overload. Aborting `signal` rejects the call with
+ * CanceledError and aborts its store reads and writes. The key is required (its value may be
+ * undefined): it is what tells this object from OpenVDS's VDSError out-parameter, which is refused.
+ * (Not an OpenOptions field: OpenOptions are OpenVDS's reusable connection settings, and the URL
+ * and IOManager forms have none.)
+ */
+export interface AbortOptions {
+  signal: AbortSignal | undefined;
+}
+
+/** An overload's optional arguments `T`, or any leading part of them, then AbortOptions. */
+type ThenAbortOptions<T extends unknown[]> = T extends [...infer Head, unknown] ? [...T, AbortOptions?] | ThenAbortOptions<Head> : [AbortOptions?];
+
+/**
  * Opens an existing dataset, as OpenVDS's overloads do: `open(url, connectionString = '')`,
  * `open(options)`, `open(ioManager, logLevel = LogLevel.None)` (or an IOManager with a connection
  * string). Rejects with an error naming the dataset and the cause; OpenVDS's `error` out-parameter
- * overloads are not there, since errors are thrown.
+ * overloads are not there, since errors are thrown. Each form takes AbortOptions (`{ signal }`) as
+ * an extra last argument: `open(url, { signal })`, `open(url, connection, { signal })`, `open(options, { signal })`.
  */
-export async function open(url: string, connectionString?: string): Promise<VDS>;
-export async function open(options: OpenOptions): Promise<VDS>;
-export async function open(ioManager: IOManager, logLevel?: LogLevel): Promise<VDS>;
-export async function open(dataset: string | IOManager, connectionString?: string): Promise<VDS>;
-export async function open(dataset: Dataset, second?: string | LogLevel, ...extra: unknown[]): Promise<VDS> {
+export async function open(url: string, ...rest: ThenAbortOptions<[connectionString: string]>): Promise<VDS>;
+export async function open(options: OpenOptions, abortOptions?: AbortOptions): Promise<VDS>;
+export async function open(ioManager: IOManager, ...rest: ThenAbortOptions<[logLevel: LogLevel]>): Promise<VDS>;
+export async function open(dataset: string | IOManager, ...rest: ThenAbortOptions<[connectionString: string]>): Promise<VDS>;
+export async function open(dataset: Dataset, ...args: unknown[]): Promise<VDS> {
+  const { rest: [second, ...extra], signal } = abortOptions('open', args);
   refuseExtra('open', 2, extra);
-  return openDataset(dataset, second);
+  return openDataset(dataset, second as string | LogLevel | undefined, undefined, signal);
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets `tolerance`. */
-export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number, ...extra: unknown[]): Promise<VDS> {
+export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number, options?: AbortOptions): Promise<VDS>;
+export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number, ...args: unknown[]): Promise<VDS> {
+  const { rest: extra, signal } = abortOptions('openWithAdaptiveCompressionTolerance', args);
   refuseExtra('openWithAdaptiveCompressionTolerance', 3, extra);
   if (!(tolerance > 0)) throw new InvalidArgumentError(`tolerance must be positive, got ${tolerance}`);
-  return openDataset(dataset, connectionString, { mode: 'tolerance', tolerance });
+  return openDataset(dataset, connectionString, { mode: 'tolerance', tolerance }, signal);
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets the compression `ratio`. */
-export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number, ...extra: unknown[]): Promise<VDS> {
+export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number, options?: AbortOptions): Promise<VDS>;
+export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number, ...args: unknown[]): Promise<VDS> {
+  const { rest: extra, signal } = abortOptions('openWithAdaptiveCompressionRatio', args);
   refuseExtra('openWithAdaptiveCompressionRatio', 3, extra);
   if (!(ratio > 0)) throw new InvalidArgumentError(`ratio must be positive, got ${ratio}`);
-  return openDataset(dataset, connectionString, { mode: 'ratio', ratio });
+  return openDataset(dataset, connectionString, { mode: 'ratio', ratio }, signal);
 }
 
-async function openDataset(dataset: Dataset, second: string | LogLevel | undefined, adaptive?: WaveletAdaptiveMode): Promise<VDS> {
+async function openDataset(dataset: Dataset, second: string | LogLevel | undefined, adaptive: WaveletAdaptiveMode | undefined,
+  signal: AbortSignal | undefined): Promise<VDS> {
   const { store, options, url, adaptive: fromDataset } = resolveStore(dataset, second);
   adaptive ??= fromDataset;
   try {
-    const [layoutBytes, statusBytes] = await Promise.all([store.get('VolumeDataLayout'), store.get('LayerStatus')]);
+    throwIfAborted(signal);
+    const [layoutBytes, statusBytes] = await Promise.all([store.get('VolumeDataLayout', { signal }), store.get('LayerStatus', { signal })]);
+    // A store may finish a read it was asked to abort; the caller has given up all the same.
+    throwIfAborted(signal);
     if (!layoutBytes?.length) throw new ReadError('it has no VolumeDataLayout object (is it a VDS dataset?)', 404);
     if (!statusBytes?.length) throw new ReadError('it has no LayerStatus object', 404);
     const parsed = parseVolumeDataLayoutJson(decodeText(layoutBytes, 'VolumeDataLayout'));
@@ -67,6 +94,7 @@ async function openDataset(dataset: Dataset, second: string | LogLevel | undefin
     return new VDS(url, store, layout, layerStatus, options, method, tolerance, adaptive);
   } catch (error) {
     await store.close?.();
+    if (signal?.aborted) throw new CanceledError(`Opening ${url} was canceled`);
     throw new ReadError(`Cannot open ${url}: ${errorMessage(error)}`, (error as { code?: number }).code ?? -1, { cause: error });
   }
 }
@@ -76,31 +104,35 @@ async function openDataset(dataset: Dataset, second: string | LogLevel | undefin
  * `create(url, connectionString, layout, axes, channels, metadata?, compressionMethod?, compressionTolerance?)`,
  * the same without the connection string, `create(options, layout, …)`, and
  * `create(ioManager, layout, axes, channels, metadata, [compressionMethod, compressionTolerance,] [logLevel])`.
- * Only None, RLE and Zip can be written: OpenVDS 3.4 has no wavelet encoder either.
+ * Only None, RLE and Zip can be written: OpenVDS 3.4 has no wavelet encoder either. Each form
+ * takes AbortOptions (`{ signal }`) as an extra last argument; aborting it covers the writes of
+ * `create` itself (it may leave a VolumeDataLayout without LayerStatus, which does not open), not
+ * later writes through the dataset.
  */
 export async function create(
   url: string | IOManager, connectionString: string, layoutDescriptor: VolumeDataLayoutDescriptor,
   axisDescriptors: readonly VolumeDataAxisDescriptor[], channelDescriptors: readonly VolumeDataChannelDescriptor[],
-  metadata?: MetadataReadAccess, compressionMethod?: CompressionMethod, compressionTolerance?: number,
+  ...rest: ThenAbortOptions<[metadata: MetadataReadAccess, compressionMethod: CompressionMethod, compressionTolerance: number]>
 ): Promise<VDS>;
 export async function create(
   dataset: string | OpenOptions, layoutDescriptor: VolumeDataLayoutDescriptor,
   axisDescriptors: readonly VolumeDataAxisDescriptor[], channelDescriptors: readonly VolumeDataChannelDescriptor[],
-  metadata?: MetadataReadAccess, compressionMethod?: CompressionMethod, compressionTolerance?: number,
+  ...rest: ThenAbortOptions<[metadata: MetadataReadAccess, compressionMethod: CompressionMethod, compressionTolerance: number]>
 ): Promise<VDS>;
 export async function create(
   ioManager: IOManager, layoutDescriptor: VolumeDataLayoutDescriptor,
   axisDescriptors: readonly VolumeDataAxisDescriptor[], channelDescriptors: readonly VolumeDataChannelDescriptor[],
-  metadata: MetadataReadAccess, logLevel?: LogLevel,
+  metadata: MetadataReadAccess, ...rest: ThenAbortOptions<[logLevel: LogLevel]>
 ): Promise<VDS>;
 export async function create(
   ioManager: IOManager, layoutDescriptor: VolumeDataLayoutDescriptor,
   axisDescriptors: readonly VolumeDataAxisDescriptor[], channelDescriptors: readonly VolumeDataChannelDescriptor[],
-  metadata: MetadataReadAccess, compressionMethod: CompressionMethod, compressionTolerance: number, logLevel?: LogLevel,
+  metadata: MetadataReadAccess, compressionMethod: CompressionMethod, compressionTolerance: number, ...rest: ThenAbortOptions<[logLevel: LogLevel]>
 ): Promise<VDS>;
 export async function create(dataset: Dataset, ...args: unknown[]): Promise<VDS> {
+  const { rest, signal } = abortOptions('create', args);
   const { connection, layoutDescriptor, axisDescriptors, channelDescriptors, metadata, compressionMethod, compressionTolerance } =
-    createArguments(dataset, args);
+    createArguments(dataset, rest);
   if (isWaveletCompression(compressionMethod)) {
     throw new InvalidArgumentError(`Unsupported compression method ${CompressionMethod[compressionMethod]}: rxvds, like OpenVDS 3.4, cannot write wavelet data`);
   }
@@ -112,9 +144,11 @@ export async function create(dataset: Dataset, ...args: unknown[]): Promise<VDS>
   const layout = new VolumeDataLayout(layoutDescriptor, [...axisDescriptors], [...channelDescriptors], container);
   const { store, options, url } = resolveStore(dataset, connection, 'create');
   try {
-    await writeNewDataset(store, layout);
+    throwIfAborted(signal);
+    await writeNewDataset(store, layout, signal);
   } catch (error) {
     await store.close?.();
+    if (signal?.aborted) throw new CanceledError(`Creating ${url} was canceled`);
     throw new ReadError(`Cannot create ${url}: ${errorMessage(error)}`, (error as { code?: number }).code ?? -1, { cause: error });
   }
   return new VDS(url, store, layout, [], options, compressionMethod, compressionTolerance);
@@ -156,6 +190,20 @@ function createArguments(dataset: Dataset, args: unknown[]): CreateArguments {
       `LogLevel.None is supported (rxvds writes no log), got ${String(logLevel)}; give a compressionMethod together with its compressionTolerance`);
   }
   return { connection, layoutDescriptor, axisDescriptors, channelDescriptors, metadata, compressionMethod, compressionTolerance };
+}
+
+/**
+ * Takes rxvds's AbortOptions off the end of an overload's arguments: a last argument that is a
+ * plain object with a `signal` key. Any other extra object (a VDSError-like `{}`, say) stays an
+ * argument too many, so refuseExtra still tells the user that errors are thrown, not filled in.
+ */
+function abortOptions(fn: string, args: readonly unknown[]): { rest: unknown[]; signal: AbortSignal | undefined } {
+  const last = args.at(-1);
+  if (!isPlainObject(last) || !('signal' in last)) return { rest: [...args], signal: undefined };
+  for (const key of Object.keys(last)) {
+    if (key !== 'signal') throw new InvalidArgumentError(`${fn}: unknown option ${JSON.stringify(key)} in its last argument (allowed: signal)`);
+  }
+  return { rest: args.slice(0, -1), signal: signalArgument(last.signal) };
 }
 
 /** OpenVDS's `error` out-parameter overloads have no JavaScript form: errors are thrown, and extra arguments refused. */
@@ -224,10 +272,10 @@ function adaptiveFromOptions(options: OpenOptions): WaveletAdaptiveMode | undefi
   }
 }
 
-async function writeNewDataset(store: Store, layout: VolumeDataLayout): Promise<void> {
+async function writeNewDataset(store: Store, layout: VolumeDataLayout, signal: AbortSignal | undefined): Promise<void> {
   // Layout first, then an empty LayerStatus: the dataset opens (empty) as soon as both exist.
-  await store.set('VolumeDataLayout', utf8(serializeVolumeDataLayoutJson(layout)), { contentType: 'application/json' });
-  await store.set('LayerStatus', utf8('[]'), { contentType: 'application/json' });
+  await store.set('VolumeDataLayout', utf8(serializeVolumeDataLayoutJson(layout)), { contentType: 'application/json', signal });
+  await store.set('LayerStatus', utf8('[]'), { contentType: 'application/json', signal });
 }
 
 /** The compression of the primary channel's LOD 0 layer, which new layers inherit. */

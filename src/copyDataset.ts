@@ -1,13 +1,21 @@
 // Copies a dataset object by object between any two stores: chunk objects (with their
 // `vdschunkmetadata`) first, then metadata pages, then LayerStatus and VolumeDataLayout, so the
-// destination only becomes openable once everything it names is there. Objects already present
-// with the right size are skipped, which makes an interrupted copy resumable.
+// destination only becomes openable once everything it names is there. An object already at the
+// destination is skipped only when its content is the source's (same chunk-metadata record, whose
+// hash OpenVDS makes unique per write, or the same bytes), which makes an interrupted copy
+// resumable without ever keeping a stale object. A destination that holds a different dataset is
+// refused unless `overwrite`.
 import { from, lastValueFrom, mergeMap, Observable, scan, tap } from 'rxjs';
-import type { Store } from '../sources/store.js';
+import { throwIfAborted } from '../sources/abort.js';
+import { CHUNK_METADATA_KEY } from '../sources/metadataHeaders.js';
+import type { ObjectInfo, Store } from '../sources/store.js';
+import { withSignal } from '../sources/withSignal.js';
 import { codecFor } from './codecs/registry.js';
 import { isWaveletCompression, VDSProduceStatus } from './enums.js';
-import { StoreError } from './errors.js';
+import { errorMessage, InvalidOperationError, StoreError } from './errors.js';
 import { chunkMetadataRecord, UNRECORDED_CHUNK_HASH } from './engine/chunkMetadataPages.js';
+import { parseVolumeDataLayoutJson, serializeVolumeDataLayoutJson } from './layout/layoutJson.js';
+import { VolumeDataLayout } from './layout/volumeDataLayout.js';
 import { open } from './api.js';
 import type { VDS } from './vds.js';
 import { fromAbortable } from '../operators/fromAbortable.js';
@@ -21,7 +29,14 @@ export interface CopyProgress {
 }
 
 export interface CopyOptions {
+  /** Aborting stops IO at once and rejects with CanceledError; what was copied stays, so the copy resumes. */
   signal?: AbortSignal;
+  /**
+   * Replace a different dataset at the destination (default false: InvalidOperationError). Its
+   * VolumeDataLayout is removed first, so until the copy completes the destination is a partial
+   * copy (resumable), never a mix of the two datasets.
+   */
+  overwrite?: boolean;
   /** Objects copied at once (default 8). */
   concurrency?: number;
   /** Decode every chunk before writing it (default true): a corrupt source chunk fails the copy. */
@@ -31,30 +46,69 @@ export interface CopyOptions {
 
 interface CopyItem {
   key: string;
+  /** LayerStatus and VolumeDataLayout: always written, last, as they make the copy a dataset. */
+  final?: boolean;
   /** Chunk objects: the metadata record their header carries (if known), and how to verify them. */
   chunk?: { record?: Uint8Array; verify?: (bytes: Uint8Array) => void };
 }
 
 export async function copyDataset(source: Store, destination: Store, options: CopyOptions = {}): Promise<CopyProgress> {
-  const dataset = await open(source);
+  const { signal } = options;
+  throwIfAborted(signal);
+  // Bound to the signal, the source's reads while listing chunks stop too.
+  const dataset = await open(signal ? withSignal(source, signal) : source);
   try {
-    const chunks = await chunkItems(dataset, options.verify ?? true);
+    const conflict = await copyConflict(source, destination, signal);
+    if (conflict !== undefined) {
+      if (!options.overwrite) throw new InvalidOperationError(`${destination.description} holds a different dataset (${conflict}): set overwrite to replace it`);
+      await destination.delete('VolumeDataLayout', { signal });
+    }
+    const chunks = await chunkItems(dataset, options.verify ?? true, signal);
     const pages = pageKeys(dataset);
     let progress: CopyProgress = { objectsDone: 0, objectCount: chunks.length + pages.length + 2, bytesCopied: 0, skipped: 0 };
     const run = (items: CopyItem[]) => lastValueFrom(from(items).pipe(
-      mergeMap((item) => fromAbortable((signal) => copyObject(source, destination, item, anySignal(signal, options.signal))), options.concurrency ?? 8),
+      mergeMap((item) => fromAbortable((itemSignal) => copyObject(source, destination, item, anySignal(itemSignal, signal))), options.concurrency ?? 8),
       scan((p, copied) => ({ ...p, objectsDone: p.objectsDone + 1, bytesCopied: p.bytesCopied + (copied ?? 0), skipped: p.skipped + (copied === undefined ? 1 : 0) }), progress),
       tap((p) => { progress = p; options.onProgress?.(p); }),
     ), { defaultValue: progress });
     await run(chunks);
     await run(pages);
     // LayerStatus before VolumeDataLayout: the layout is what makes a folder look like a dataset.
-    await run([{ key: 'LayerStatus' }]);
-    await run([{ key: 'VolumeDataLayout' }]);
+    await run([{ key: 'LayerStatus', final: true }]);
+    await run([{ key: 'VolumeDataLayout', final: true }]);
     return progress;
+  } catch (error) {
+    // Whatever a store made of the abort (an AbortError, a failed write), the caller learns it was canceled.
+    throwIfAborted(signal);
+    throw error;
   } finally {
-    await dataset.close(false);
+    await dataset.close(false).catch(() => undefined);
   }
+}
+
+/**
+ * Why `destination` cannot take a copy of `source` without overwriting: it holds a dataset whose
+ * VolumeDataLayout differs from the source's (after normalising the JSON). Undefined when it holds
+ * none (new, or a partial copy) or the same one (a finished copy, checked again object by object).
+ */
+export async function copyConflict(source: Store, destination: Store, signal?: AbortSignal): Promise<string | undefined> {
+  const [theirs, ours] = await Promise.all([destination.get('VolumeDataLayout', { signal }), source.get('VolumeDataLayout', { signal })]);
+  if (!theirs?.length || !ours || Buffer.compare(theirs, ours) === 0) return undefined;
+  const ourLayout = layoutOf(ours);
+  let theirLayout: VolumeDataLayout;
+  try {
+    theirLayout = layoutOf(theirs);
+  } catch (error) {
+    return `its VolumeDataLayout does not parse: ${errorMessage(error)}`;
+  }
+  if (serializeVolumeDataLayoutJson(theirLayout) === serializeVolumeDataLayoutJson(ourLayout)) return undefined;
+  const [a, b] = [theirLayout.getContentsHash(), ourLayout.getContentsHash()];
+  return a === b ? `layout hash ${a} as the source's, but other metadata` : `layout hash ${a}, the source's is ${b}`;
+}
+
+function layoutOf(bytes: Uint8Array): VolumeDataLayout {
+  const parsed = parseVolumeDataLayoutJson(new TextDecoder().decode(bytes));
+  return new VolumeDataLayout(parsed.layoutDescriptor, parsed.axisDescriptors, parsed.channelDescriptors, parsed.metadata);
 }
 
 function anySignal(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
@@ -65,8 +119,8 @@ function anySignal(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
 async function copyObject(source: Store, destination: Store, item: CopyItem, signal: AbortSignal): Promise<number | undefined> {
   const bytes = await source.get(item.key, { signal });
   if (!bytes) throw new StoreError(`${item.key} is missing from ${source.description}`, 404);
-  const existing = item.key === 'LayerStatus' || item.key === 'VolumeDataLayout' ? undefined : await destination.head(item.key, { signal });
-  if (existing && existing.size === bytes.byteLength) return undefined;
+  const existing = item.final ? undefined : await destination.head(item.key, { signal });
+  if (existing && await sameContent(destination, item, bytes, existing, signal)) return undefined;
   if (item.chunk?.verify && bytes.byteLength > 0) item.chunk.verify(bytes);
   const metadata = item.chunk?.record && { vdschunkmetadata: Buffer.from(item.chunk.record).toString('base64') };
   const contentType = item.chunk || item.key.includes('/ChunkMetadata/') ? 'application/octet-stream' : 'application/json';
@@ -75,10 +129,22 @@ async function copyObject(source: Store, destination: Store, item: CopyItem, sig
 }
 
 /**
+ * Whether the destination's object is the source's: the same size and either the same
+ * chunk-metadata record (its hash is unique per write) or, where either side has none, the same bytes.
+ */
+async function sameContent(destination: Store, item: CopyItem, bytes: Uint8Array, existing: ObjectInfo, signal: AbortSignal): Promise<boolean> {
+  if (existing.size !== bytes.byteLength) return false;
+  const theirs = existing.metadata?.[CHUNK_METADATA_KEY];
+  if (item.chunk?.record && theirs !== undefined) return theirs === Buffer.from(item.chunk.record).toString('base64');
+  const current = await destination.get(item.key, { signal });
+  return current !== undefined && Buffer.compare(current, bytes) === 0;
+}
+
+/**
  * Every written chunk of every produced layer, with the metadata record its object carries. Layers
  * without metadata pages (format sheet 1.4) are looked up chunk by chunk in the source.
  */
-async function chunkItems(dataset: VDS, verify: boolean): Promise<CopyItem[]> {
+async function chunkItems(dataset: VDS, verify: boolean, signal: AbortSignal | undefined): Promise<CopyItem[]> {
   const items: CopyItem[] = [];
   for (const layer of dataset.layers.all) {
     const produced = dataset.layerStatusEntry(layer) !== undefined || dataset.produceStatus(layer.dimensionsND) === VDSProduceStatus.Normal;
@@ -86,6 +152,7 @@ async function chunkItems(dataset: VDS, verify: boolean): Promise<CopyItem[]> {
     const reader = dataset.reader(layer);
     const wavelet = isWaveletCompression(reader.compressionMethod);
     for (let chunkIndex = 0; chunkIndex < layer.chunkCount; chunkIndex++) {
+      throwIfAborted(signal);
       const metadata = await reader.chunkMetadata(chunkIndex);
       if (metadata.hash === 0n) continue;
       const check = verify && !wavelet ? (bytes: Uint8Array) => {

@@ -5,7 +5,7 @@ export {
   open, openWithAdaptiveCompressionTolerance, openWithAdaptiveCompressionRatio, create, close, getLayout, getAccessManager,
 } from './api.js';
 export type { VDS } from './vds.js';
-export type { Dataset } from './api.js';
+export type { Dataset, AbortOptions } from './api.js';
 export { IOManager } from './ioManager.js';
 export {
   OpenOptions, ConnectionType, WaveletAdaptiveMode, AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, GoogleOpenOptions,
@@ -21,7 +21,7 @@ export * from './metadata/metadataContainer.js';
 export * from './metadata/metadataKey.js';
 export { KnownMetadata } from './metadata/knownMetadata.js';
 export {
-  VolumeDataAccessManager, type VolumeSubsetOptions, type LayerSelection, type SampleOptions, type ProjectedSubsetOptions,
+  VolumeDataAccessManager, type VolumeSubsetOptions, type LayerSelection, type AbortableRequest, type SampleOptions, type ProjectedSubsetOptions,
   type PageAccessorOptions, type VolumeSubsetArguments, type SampleArguments, type ProjectedSubsetArguments,
 } from './accessManager.js';
 export {
@@ -52,7 +52,7 @@ export { writeBackPages, type ChunkWrite, type ChunkWritten } from '../sinks/pag
 export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
 export * as segy from './segy/index.js';
 export { IJKCoordinateTransformer, getVDSIJKGridDefinitionFromMetadata, type VDSIJKGridDefinition } from './coordinates.js';
-export { copyDataset, copyDataset$, type CopyOptions, type CopyProgress } from './copyDataset.js';
+export { copyConflict, copyDataset, copyDataset$, type CopyOptions, type CopyProgress } from './copyDataset.js';
 export { annotationSlice, annotationPosition, type VoxelBox, type AnnotationSelection, type AnnotationValue } from './annotation.js';
 export {
   requestShapedSubset, type ShapedSubset, type ShapedAxis, type ShapedSubsetOptions, type ShapedFormat, type VolumeDataFormatArray,

@@ -111,7 +111,10 @@ export class VolumeDataRequest<T> {
     return this.isCompleted();
   }
 
-  /** Stops the work: pending fetches are aborted, queued decode jobs dropped, no more writes happen. */
+  /**
+   * Stops the work: pending fetches are aborted, queued decode jobs dropped, no more writes happen.
+   * Aborting the request's `signal` option does the same.
+   */
   cancel(): void {
     if (this.state !== 'running') return;
     this.execution.unsubscribe();

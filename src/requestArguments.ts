@@ -173,6 +173,14 @@ export function dataOutArgument(dataOut: unknown, format: VolumeDataFormat, byte
   return bytesOf(array).subarray(0, byteSize);
 }
 
+/** The `signal` option: an AbortSignal or nothing (a controller, say, is refused, not ignored). */
+export function signalArgument(value: unknown): AbortSignal | undefined {
+  if (value !== undefined && !(value instanceof AbortSignal)) {
+    throw new InvalidArgumentError(`signal must be an AbortSignal (e.g. an AbortController's signal), got ${describe(value)}`);
+  }
+  return value;
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (Array.isArray(value)) return value.length > 8 ? `an array of ${value.length} values` : `[${value.map(describe).join(', ')}]`;
@@ -190,6 +198,8 @@ export interface MethodParameters {
   readonly method: string;
   readonly parameters: readonly string[];
   readonly nullable?: readonly string[];
+  /** rxvds's own options (`signal`), which the reference's positional order has no slot for. */
+  readonly optionsOnly?: readonly string[];
 }
 
 /**
@@ -206,9 +216,10 @@ export function resolveArguments<T extends object>(spec: MethodParameters, rest:
     options[name] = value === null && spec.nullable?.includes(name) ? undefined : value;
   };
   if (rest.length === 1 && isPlainObject(rest[0])) {
+    const allowed = [...parameters, ...spec.optionsOnly ?? []];
     for (const [key, value] of Object.entries(rest[0])) {
-      if (!parameters.includes(key)) {
-        throw new InvalidArgumentError(`${method}: unknown option ${JSON.stringify(key)} (allowed: ${parameters.join(', ')})`);
+      if (!allowed.includes(key)) {
+        throw new InvalidArgumentError(`${method}: unknown option ${JSON.stringify(key)} (allowed: ${allowed.join(', ')})`);
       }
       set(key, value);
     }
@@ -229,7 +240,7 @@ export function resolveArguments<T extends object>(spec: MethodParameters, rest:
 }
 
 /** An options object: made by `{…}` or `Object.create(null)`, not an array, typed array or class instance. */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const prototype = Object.getPrototypeOf(value) as unknown;
   return prototype === Object.prototype || prototype === null;

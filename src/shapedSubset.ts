@@ -59,7 +59,7 @@ export interface ShapedSubsetOptions<F extends ShapedFormat> extends Omit<Volume
 /**
  * `requestVolumeSubset(box.min, box.max, options)` delivered as a `ShapedSubset`, e.g.
  * `requestShapedSubset(dataset, annotationSlice(layout, { inline: 120 }))`. Arguments are checked
- * at once, as `requestVolumeSubset` does.
+ * at once, as `requestVolumeSubset` does; aborting `options.signal` cancels the request as `cancel()` does.
  */
 export function requestShapedSubset<F extends ShapedFormat = VolumeDataFormat.Format_R32>(
   vds: VDS, box: VoxelBox, options: ShapedSubsetOptions<F> = {},

@@ -1,24 +1,47 @@
-// `rxvds copy SRC DST`: copies a dataset between any two stores, chunk by chunk, resumable.
+// `rxvds copy SRC DST`: copies a dataset between any two stores, chunk by chunk, resumable. DST may
+// be new (a folder, a `.vds` file, a cloud prefix), a partial copy of SRC (resumed) or a finished
+// one (checked); a different dataset there is replaced only with --overwrite.
 import { redactUrl } from '../../sources/redact.js';
+import { VdsFileStore } from '../../sources/vdsFileStore.js';
 import * as vds from '../../src/index.js';
 import { type Command, integerOption, UsageError } from '../lib/command.js';
 import { interruption } from '../lib/interrupt.js';
+import { overwriteOption, refuse } from '../lib/outputs.js';
 import { ProgressBar } from '../lib/progress.js';
 
 const MB = 1024 * 1024;
 
 export const copyCommand: Command = {
-  usage: 'rxvds copy SRC DST [--connection STRING] [--destination-connection STRING] [--concurrency N] [--no-verify]',
+  usage: 'rxvds copy SRC DST [--connection STRING] [--destination-connection STRING] [--concurrency N] [--no-verify] [--overwrite]',
   options: {
     'destination-connection': { type: 'string' },
     concurrency: { type: 'string' },
     'no-verify': { type: 'boolean' },
+    ...overwriteOption,
   },
   async run(positionals, values) {
     if (positionals.length !== 2) throw new UsageError(`expected SRC and DST\nUsage: ${this.usage}`);
     const [src, dst] = positionals as [string, string];
-    const source = vds.openStore(src, String(values.connection ?? '')).store;
-    const destination = vds.openStore(dst, String(values['destination-connection'] ?? values.connection ?? '')).store;
+    const connection = String(values.connection ?? '');
+    const destinationConnection = String(values['destination-connection'] ?? values.connection ?? '');
+    const overwrite = values.overwrite === true;
+    const concurrency = integerOption(values, 'concurrency', 8, 1);
+    // A missing or broken source fails here, before a destination `.vds` file is created.
+    await vds.close(await vds.open(src, connection), false);
+    const source = vds.openStore(src, connection).store;
+    let destination = vds.openStore(dst, destinationConnection, 'update').store;
+    const conflict = await vds.copyConflict(source, destination);
+    if (conflict !== undefined) {
+      if (!overwrite) {
+        await destination.close?.();
+        refuse(redactUrl(dst), `holds a different dataset (${conflict})`);
+      }
+      // A .vds file cannot lose its layout object (copyDataset's first step elsewhere): it starts afresh.
+      if (destination instanceof VdsFileStore) {
+        await destination.close();
+        destination = vds.openStore(dst, destinationConnection, 'create').store;
+      }
+    }
     const bar = new ProgressBar('copy');
     const start = performance.now();
     // Ctrl-C stops the copy between objects; what is at the destination is whole objects, so it resumes.
@@ -28,7 +51,8 @@ export const copyCommand: Command = {
     });
     try {
       const result = await vds.copyDataset(source, destination, {
-        concurrency: integerOption(values, 'concurrency', 8, 1),
+        concurrency,
+        overwrite,
         verify: values['no-verify'] !== true,
         signal: interruption.signal,
         onProgress: (p) => bar.update(p.objectsDone / p.objectCount, `${p.objectsDone}/${p.objectCount} objects`),
@@ -41,6 +65,7 @@ export const copyCommand: Command = {
       if (interruption.exitCode === undefined) {
         tracked.release();
         await destination.close?.();
+        await source.close?.();
       }
     }
   },

@@ -1,11 +1,11 @@
-// `rxvds demo`: writes a synthetic survey to a local folder, then reads three slices back
-// through the reactive request API and saves them as PNG files.
+// `rxvds demo`: writes a synthetic survey to a local folder, then reads three slices back as shaped
+// subsets (annotation coordinates included) and saves them as pictures with annotated axes and a
+// colour bar, drawn by the library's `slicePNG`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as vds from '../../src/index.js';
 import { type Command, integerOption, UsageError } from '../lib/command.js';
 import { DatasetOutput, FileOutput, overwriteOption } from '../lib/outputs.js';
-import { percentileClip, sliceToPNG } from '../lib/png.js';
 import { ProgressBar } from '../lib/progress.js';
 import { SyntheticSurvey, writeSyntheticSurvey } from '../lib/syntheticSurvey.js';
 
@@ -46,30 +46,29 @@ export const demoCommand: Command = {
 
     const dataset = await vds.open(url);
     try {
-      const manager = vds.getAccessManager(dataset);
       const mid = Math.floor(size / 2);
       const boxes = [
-        { name: 'inline', min: [0, 0, mid], max: [size, size, mid + 1], width: size, height: size, transpose: true },
-        { name: 'crossline', min: [0, mid, 0], max: [size, mid + 1, size], width: size, height: size, transpose: true },
-        { name: 'timeslice', min: [mid, 0, 0], max: [mid + 1, size, size], width: size, height: size, transpose: false },
+        { name: 'inline', min: [0, 0, mid], max: [size, size, mid + 1] },
+        { name: 'crossline', min: [0, mid, 0], max: [size, mid + 1, size] },
+        { name: 'timeslice', min: [mid, 0, 0], max: [mid + 1, size, size] },
       ];
       for (const slice of boxes) {
         const start = performance.now();
         const bar = new ProgressBar(`read ${slice.name.padEnd(9)}`);
-        const request = manager.requestVolumeSubset(slice.min, slice.max, { format: vds.VolumeDataFormat.Format_R32 });
+        const request = vds.requestShapedSubset(dataset, slice);
         request.subscribe({ next: (e) => { if (e.kind === 'progress') bar.update(e.completionFactor); }, error: () => undefined });
         if (!(await request.waitForCompletion())) throw new Error(`reading the ${slice.name} failed: ${request.errorMessage}`);
         bar.done();
         const seconds = (performance.now() - start) / 1000;
-        const data = request.data as Float32Array;
-        // Slices through dimension 0 are stored sample-fastest: show samples downwards.
-        const image = slice.transpose ? transpose(data, size, size) : data;
-        const clip = percentileClip(image);
+        const shaped = request.data;
+        // The axis the slice cuts names it: "Inline 2128", "Sample 512 ms".
+        const cut = shaped.axes.find((axis) => axis.count === 1)!;
+        const title = `demo survey - ${cut.name} ${cut.start}${cut.unit && cut.unit !== 'unitless' ? ` ${cut.unit}` : ''}`;
         const picture = pictures.get(slice.name)!;
-        await writeFile(picture.temp, sliceToPNG(image, slice.width, slice.height, -clip, clip));
+        await writeFile(picture.temp, vds.slicePNG(shaped, { title, valueLabel: 'Amplitude' }));
         await picture.commit();
-        console.log(`read ${slice.name.padEnd(9)} ${slice.min.join(',')}…${slice.max.join(',')}: ${data.length} samples, ` +
-          `${(data.byteLength / MB).toFixed(2)} MB in ${(seconds * 1000).toFixed(1)} ms → ${picture.path}`);
+        console.log(`read ${slice.name.padEnd(9)} ${slice.min.join(',')}…${slice.max.join(',')}: ${shaped.data.length} samples, ` +
+          `${(shaped.data.byteLength / MB).toFixed(2)} MB in ${(seconds * 1000).toFixed(1)} ms → ${picture.path}`);
       }
     } finally {
       for (const picture of pictures.values()) await picture.close();
@@ -84,11 +83,4 @@ async function writeSurvey(store: vds.Store, survey: SyntheticSurvey, method: vd
   await writeSyntheticSurvey(store, survey, method, (fraction) => bar.update(fraction));
   bar.done();
   return { bytes: survey.samples * survey.crosslines * survey.inlines * 4, seconds: (performance.now() - start) / 1000 };
-}
-
-/** Rows ↔ columns of a `width` × `height` image stored sample-fastest. */
-function transpose(data: Float32Array, samples: number, traces: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let t = 0; t < traces; t++) for (let s = 0; s < samples; s++) out[t + s * traces] = data[s + t * samples]!;
-  return out;
 }

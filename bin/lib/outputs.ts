@@ -46,9 +46,9 @@ abstract class Output {
   protected abstract discard(): Promise<string>;
 }
 
-/** `what` exists: name it and the flag that replaces it. */
-function refuse(what: string): never {
-  throw new Error(`${what} exists: pass --overwrite to replace it`);
+/** `what` is in the way (it exists, or `why`): name it and the flag that replaces it. */
+export function refuse(what: string, why = 'exists'): never {
+  throw new Error(`${what} ${why}: pass --overwrite to replace it`);
 }
 
 async function statOrUndefined(path: string) {

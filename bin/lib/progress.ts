@@ -28,6 +28,8 @@ export interface ProgressOptions {
 /** Plain and JSON lines come at most this often unless the percentage moved by PLAIN_STEP. */
 const PLAIN_INTERVAL_MS = 2000;
 const PLAIN_STEP = 10;
+/** Log lines come at most this often, so work done within a second prints only its last line. */
+const PLAIN_MIN_GAP_MS = 1000;
 /** A terminal bar is redrawn when its percentage changes, or this often for the rate and ETA. */
 const BAR_INTERVAL_MS = 250;
 const BAR_WIDTH = 30;
@@ -95,12 +97,17 @@ const percentOf = (state: ProgressState) => Math.floor(state.fraction * 100);
 export function formatBar(state: ProgressState, detail = ''): string {
   const filled = Math.round(state.fraction * BAR_WIDTH);
   return `${state.label} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${String(percentOf(state)).padStart(3)}% ` +
-    `${formatRate(state.rate, state.unit)} ETA ${formatDuration(state.eta)}${detail ? ` ${detail}` : ''}`;
+    `${rateText(state)}ETA ${formatDuration(state.eta)}${detail ? ` ${detail}` : ''}`;
+}
+
+/** The rate and a separator, or nothing when progress only counts percent (a rate of "%/s" tells nobody anything). */
+function rateText(state: ProgressState, separator = ' '): string {
+  return state.unit === 'percent' ? '' : `${formatRate(state.rate, state.unit)}${separator}`;
 }
 
 /** A log line: `label: 42% (12.3 MB/s, 5s elapsed, ETA 7s) detail`. */
 export function formatPlain(state: ProgressState, detail = ''): string {
-  return `${state.label}: ${percentOf(state)}% (${formatRate(state.rate, state.unit)}, ${formatDuration(state.elapsed)} elapsed, ` +
+  return `${state.label}: ${percentOf(state)}% (${rateText(state, ', ')}${formatDuration(state.elapsed)} elapsed, ` +
     `ETA ${formatDuration(state.eta)})${detail ? ` ${detail}` : ''}`;
 }
 
@@ -161,7 +168,11 @@ export class ProgressBar {
     } else {
       // A line says something new: a step of PLAIN_STEP %, a while since the last one, or the end.
       if (percent === this.lastPercent) return;
-      if (!final && percent < 100 && percent - this.lastPercent < PLAIN_STEP && !this.due(now, PLAIN_INTERVAL_MS)) return;
+      if (!final && percent < 100) {
+        const since = now - Math.max(this.lastTime, this.start);
+        if (this.mode === 'plain' && since < PLAIN_MIN_GAP_MS) return;
+        if (percent - this.lastPercent < PLAIN_STEP && since < PLAIN_INTERVAL_MS) return;
+      }
       this.out.write(`${(this.mode === 'json' ? formatJson : formatPlain)(state, detail)}\n`);
     }
     this.drawn = true;

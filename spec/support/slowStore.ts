@@ -1,5 +1,5 @@
-// A store wrapper for fault and cancellation tests: delays reads, counts reads in progress,
-// and can fail chosen keys.
+// A store wrapper for fault and cancellation tests: delays reads, counts reads in progress and
+// every call (to show that work stopped), and can fail chosen keys.
 import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from '../../sources/store.js';
 import { CanceledError } from '../../src/errors.js';
 
@@ -7,7 +7,11 @@ export class InstrumentedStore implements Store {
   readonly description: string;
   activeReads = 0;
   reads = 0;
+  /** Every get, getRange, head, set and delete started so far. */
+  calls = 0;
   delayMs = 0;
+  /** Delay of every `set`, cut short (CanceledError) by its signal. */
+  writeDelayMs = 0;
   corrupt?: (key: string, bytes: Uint8Array) => Uint8Array | undefined;
 
   constructor(private readonly inner: Store) {
@@ -17,6 +21,7 @@ export class InstrumentedStore implements Store {
   async get(key: string, options?: ReadOptions): Promise<Uint8Array | undefined> {
     this.activeReads++;
     this.reads++;
+    this.calls++;
     try {
       await delay(this.delayMs, options?.signal);
       const bytes = await this.inner.get(key, options);
@@ -27,16 +32,21 @@ export class InstrumentedStore implements Store {
   }
 
   getRange(key: string, range: ByteRange, options?: ReadOptions): Promise<Uint8Array | undefined> {
+    this.calls++;
     return this.inner.getRange!(key, range, options);
   }
 
-  head(key: string, options?: ReadOptions): Promise<ObjectInfo | undefined> { return this.inner.head(key, options); }
-  set(key: string, data: Uint8Array, options?: WriteOptions): Promise<void> { return this.inner.set(key, data, options); }
-  delete(key: string, options?: ReadOptions): Promise<void> { return this.inner.delete(key, options); }
+  head(key: string, options?: ReadOptions): Promise<ObjectInfo | undefined> { this.calls++; return this.inner.head(key, options); }
+  async set(key: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
+    this.calls++;
+    await delay(this.writeDelayMs, options?.signal);
+    return this.inner.set(key, data, options);
+  }
+  delete(key: string, options?: ReadOptions): Promise<void> { this.calls++; return this.inner.delete(key, options); }
   list(prefix?: string, options?: ReadOptions): AsyncIterable<string> { return this.inner.list(prefix, options); }
 }
 
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);

@@ -1,10 +1,12 @@
 // Dataset → SEG-Y from the stored SEGY metadata, Trace flags and SEGYTraceHeader channel, as OpenVDS's
 // SEGYExport does: traces in the original primary-key order, samples re-encoded in the original format.
-import { open as openFile } from 'node:fs/promises';
+import { open as openFile, rm } from 'node:fs/promises';
+import { throwIfAborted } from '../../sources/abort.js';
 import { redactUrl } from '../../sources/redact.js';
 import type { Store } from '../../sources/store.js';
 import { close, getAccessManager, getLayout, open } from '../api.js';
 import { DimensionsND, VolumeDataFormat } from '../enums.js';
+import { CanceledError } from '../errors.js';
 import type { VolumeDataLayout } from '../layout/volumeDataLayout.js';
 import { KnownMetadata } from '../metadata/knownMetadata.js';
 import { MetadataType } from '../metadata/metadataKey.js';
@@ -16,6 +18,8 @@ export interface ExportSegyOptions {
   /** Bytes of traces requested at once for 2D lines (3D data goes one line at a time). */
   maxBatchBytes?: number;
   onProgress?: (fraction: number) => void;
+  /** Aborting cancels the reads in flight and rejects with CanceledError; the partial SEG-Y file is removed. */
+  signal?: AbortSignal;
 }
 
 export interface ExportSegyResult {
@@ -37,6 +41,8 @@ function channelIndex(layout: VolumeDataLayout, name: string, url: string): numb
 }
 
 export async function exportSegy(source: string | Store, outputPath: string, options: ExportSegyOptions = {}): Promise<ExportSegyResult> {
+  const { signal } = options;
+  throwIfAborted(signal);
   const url = typeof source === 'string' ? redactUrl(source) : source.description;
   const dataset = await open(source, options.connectionString ?? '');
   try {
@@ -83,13 +89,18 @@ export async function exportSegy(source: string | Store, outputPath: string, opt
       if (extended) await write(extended);
 
       for (let line = 0; line < outerCount; line += width) {
+        throwIfAborted(signal);
         const min = new Array<number>(dims).fill(0);
         const max = [...numSamples];
         min[outer] = line;
         max[outer] = Math.min(outerCount, line + width);
         const request = (channel: number, samples: number, format: VolumeDataFormat) => {
           const r = manager.requestVolumeSubset(min, [samples, ...max.slice(1)], { channel, format, dimensionsND });
+          const cancel = () => r.cancel();
+          signal?.addEventListener('abort', cancel, { once: true });
           return r.waitForCompletion().then((ok) => {
+            signal?.removeEventListener('abort', cancel);
+            throwIfAborted(signal);
             if (!ok) throw new Error(`reading ${layout.getChannelName(channel)} of ${url} for line ${line} failed: ${r.errorMessage}`);
             return r.data;
           });
@@ -115,8 +126,13 @@ export async function exportSegy(source: string | Store, outputPath: string, opt
         traces += active;
         options.onProgress?.(Math.min(1, (line + width) / outerCount));
       }
-    } finally {
+    } catch (error) {
+      if (!signal?.aborted) throw error;
       await file.close();
+      await rm(outputPath, { force: true });
+      throw new CanceledError();
+    } finally {
+      await file.close().catch(() => undefined);
     }
     return { tracesWritten: traces, bytesWritten: position };
   } finally {

@@ -10,10 +10,16 @@ import {
 import { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from '../layout/descriptors.js';
 import { KnownMetadata } from '../metadata/knownMetadata.js';
 import { MetadataContainer } from '../metadata/metadataContainer.js';
+import { rm } from 'node:fs/promises';
+import { throwIfAborted } from '../../sources/abort.js';
+import { openStore } from '../../sources/openStore.js';
 import type { Store } from '../../sources/store.js';
+import { VdsFileStore } from '../../sources/vdsFileStore.js';
+import { withSignal } from '../../sources/withSignal.js';
 import type { VolumeDataPage } from '../page.js';
 import type { VolumeDataPageAccessor } from '../pageAccessor.js';
 import { close, create, getAccessManager } from '../api.js';
+import { CanceledError } from '../errors.js';
 import { AmplitudeDecoder, type AmplitudeElements, amplitudeElements, amplitudeFormat } from './amplitudeFormat.js';
 import { MeasurementSystem } from './binaryHeader.js';
 import { type GeometryOptions, type SurveyGeometry, surveyGeometry } from './geometry.js';
@@ -43,6 +49,11 @@ export interface ImportSegyOptions extends SEGYOpenOptions, SEGYScanOptions, Geo
   /** Bytes of traces per read (default 8 MiB). */
   maxReadBytes?: number;
   onProgress?: (fraction: number) => void;
+  /**
+   * Aborting stops reading and writing at once and rejects with CanceledError; the half-written
+   * dataset is made unopenable (its VolumeDataLayout deleted, a `.vds` file removed).
+   */
+  signal?: AbortSignal;
 }
 
 export interface ImportSegyResult {
@@ -104,28 +115,49 @@ interface Column {
 }
 
 export async function importSegy(inputPath: string, url: string | Store, options: ImportSegyOptions = {}): Promise<ImportSegyResult> {
+  const { signal } = options;
+  throwIfAborted(signal);
   const file = await SEGYFile.open(inputPath, options);
   try {
     if (file.traceCount === 0) throw new Error(`${file.name} has no traces to import`);
     const scan = options.scan ?? await scanSegy(file, options);
+    throwIfAborted(signal);
     const geometry = await surveyGeometry(file, scan, options);
     checkGeometry(file, scan, geometry, options);
     const toDatasetDistance = distanceConverter(file.binaryHeaderInfo.measurementSystem, options.surveyUnit ?? MeasurementSystem.Meters);
-    const dataset = await create(url, options.connectionString ?? '', layoutDescriptor(scan.segyType, options), axisDescriptors(geometry),
-      channelDescriptors(file, geometry, scan, options, toDatasetDistance), importMetadata(file, scan, geometry, options, toDatasetDistance),
-      options.compressionMethod ?? CompressionMethod.None);
+    throwIfAborted(signal);
+    // Under a signal, every write of the dataset (the page accessors' included) stops when it aborts.
+    const target = signal ? (typeof url === 'string' ? openStore(url, options.connectionString ?? '', 'create').store : url) : undefined;
+    const dataset = await create(target ? withSignal(target, signal!) : url, options.connectionString ?? '', layoutDescriptor(scan.segyType, options),
+      axisDescriptors(geometry), channelDescriptors(file, geometry, scan, options, toDatasetDistance),
+      importMetadata(file, scan, geometry, options, toDatasetDistance), options.compressionMethod ?? CompressionMethod.None)
+      .catch((error: unknown) => canceledOr(error, target, signal));
     let closed = false;
     try {
       const result = await writeTraces(file, scan, geometry, dataset, options, toDatasetDistance);
       closed = true;
       await close(dataset);
       return result;
-    } finally {
+    } catch (error) {
       if (!closed) await close(dataset, false).catch(() => undefined);
+      return await canceledOr(error, target, signal);
     }
   } finally {
     await file.close();
   }
+}
+
+/** Rethrows `error`, unless it comes of an abort: then the partial dataset goes and the import is canceled. */
+async function canceledOr(error: unknown, target: Store | undefined, signal: AbortSignal | undefined): Promise<never> {
+  if (!target || !signal?.aborted) throw error;
+  await unpublish(target);
+  throw new CanceledError();
+}
+
+/** A canceled import leaves no dataset that opens, empty or half written. */
+async function unpublish(store: Store): Promise<void> {
+  if (store instanceof VdsFileStore) await rm(store.path, { force: true });
+  else await store.delete('VolumeDataLayout').catch(() => undefined);
 }
 
 function checkGeometry(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, options: ImportSegyOptions): void {
@@ -261,13 +293,14 @@ async function writeTraces(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeome
   const starts = chunkStarts(amplitude);
   amplitude.setMaxPages(starts[0]!.length);
   const columns = lateralColumns(starts, roles);
-  const locator = new TraceLocator(file, scan, geometry, roles, options.maxReadBytes);
+  const locator = new TraceLocator(file, scan, geometry, roles, options.maxReadBytes, options.signal);
   const decoder = new AmplitudeDecoder(file.dataSampleFormatCode, file.dataEndianness, file.sampleCount);
   const samples = amplitudeElements(decoder.format, file.sampleCount);
   let tracesWritten = 0;
   let chunksWritten = 0;
 
   for (let c = 0; c < columns.length; c++) {
+    throwIfAborted(options.signal);
     const start = columns[c]!;
     const column = openColumn(start, starts[0]!, amplitude, flags, headers, offsets);
     for await (const trace of locator.tracesIn(column.min, column.max)) {
@@ -329,7 +362,7 @@ class TraceLocator {
   private readonly endianness;
 
   constructor(private readonly file: SEGYFile, private readonly scan: SEGYScan, private readonly geometry: SurveyGeometry,
-    private readonly roles: DimensionRoles, private readonly maxReadBytes = 8 * 1024 * 1024) {
+    private readonly roles: DimensionRoles, private readonly maxReadBytes = 8 * 1024 * 1024, private readonly signal?: AbortSignal) {
     for (const s of scan.segments) this.segmentByKey.set(s.primaryKey, s);
     this.endianness = file.headerEndianness;
   }
@@ -382,6 +415,7 @@ class TraceLocator {
     let foldIndex = 0;
     for (let trace = first; trace <= segment.traceStop;) {
       const count = Math.min(perRead, segment.traceStop - trace + 1);
+      throwIfAborted(this.signal);
       const bytes = await this.file.readTraces(trace, count);
       for (let t = 0; t < count; t++, trace++) {
         const traceData = bytes.subarray(t * traceBytes, (t + 1) * traceBytes);
