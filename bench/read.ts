@@ -151,12 +151,15 @@ export default async function readBench(): Promise<BenchRow[]> {
       for (let i = 0; i < 1_000_000; i++) for (let d = 0; d < 3; d++) positions[i * 6 + d] = random() * size;
       const allObjects = await load([{ min: [0, 0, 0], max: [size, size, size] }]);
       const inflateAllMs = await medianMs(3, () => decodeObjects(allObjects, true));
-      const samplesMs = await medianMs(3, async () => {
-        const request = manager.requestVolumeSamples(positions, { interpolationMethod: vds.InterpolationMethod.Cubic });
-        if (!(await request.waitForCompletion())) throw new Error(request.errorMessage);
-      });
-      rows.push({ name: `1,000,000 random cubic samples ${size}³ Zip`, value: 1e6 / (samplesMs / 1000), unit: 'samples/s',
-        baseline: { name: 'inflate of every chunk, in samples/s', value: 1e6 / (inflateAllMs / 1000) }, notes: `${allObjects.length} chunks, median of 3` });
+      for (const method of [vds.InterpolationMethod.Cubic, vds.InterpolationMethod.Linear]) {
+        const samplesMs = await medianMs(3, async () => {
+          const request = manager.requestVolumeSamples(positions, { interpolationMethod: method });
+          if (!(await request.waitForCompletion())) throw new Error(request.errorMessage);
+        });
+        rows.push({ name: `1,000,000 random ${vds.InterpolationMethod[method].toLowerCase()} samples ${size}³ Zip`, value: 1e6 / (samplesMs / 1000),
+          unit: 'samples/s', baseline: { name: 'inflate of every chunk, in samples/s', value: 1e6 / (inflateAllMs / 1000) },
+          notes: `${allObjects.length} chunks, median of 3` });
+      }
       for (const [dim, label] of [[2, 'inline'], [1, 'crossline'], [0, 'time']] as const) {
         rows.push({ name: `random ${label} slice latency ${size}² Zip`, value: await slices(dim)(), unit: 'ms',
           baseline: { name: 'inflate of one slice of chunks', value: sliceBaseline }, notes: 'median of 7, lower is better' });

@@ -9,6 +9,7 @@ import { BEST_QUALITY } from '../src/engine/adaptiveLevel.js';
 import { CanceledError, ChunkFormatError, errorMessage, ReadError, StoreError } from '../src/errors.js';
 import type { Delivery } from '../src/workers/chunkJobs.js';
 import { chunkBuffers } from '../src/workers/chunkBuffers.js';
+import type { SampleDelivery } from '../src/workers/sampleDelivery.js';
 import { runChunkJob } from '../src/workers/pool.js';
 import type { FetchedChunk } from '../sources/chunkSource.js';
 import { fromAbortable } from './fromAbortable.js';
@@ -31,8 +32,8 @@ export interface DeliveredChunk {
 export interface DecodeTarget {
   format: VolumeDataFormat;
   replacementNoValue?: number;
-  /** Where workers may copy each chunk's share of the request directly (shared destinations only). */
-  deliver?: (chunkIndex: number) => Delivery | undefined;
+  /** Where workers may copy each chunk's share of the request, or sample it, directly (shared destinations only). */
+  deliver?: (chunkIndex: number) => Delivery | SampleDelivery | undefined;
   /**
    * Nothing but the destination needs a delivered chunk: its decoded bytes stay in the worker
    * (no 1 MB buffer per chunk for the main thread to collect) and it comes out as a DeliveredChunk.

@@ -7,7 +7,7 @@ import type { Index6 } from './geometry/partition.js';
 import { chunkCopy, planSubset, subsetChunkCount } from './engine/subsetPlan.js';
 import { closeGate, createDeliveryGate } from './engine/deliveryGate.js';
 import { planProjection, planSamples, type SamplePlan, tracePositions } from './engine/samplePlan.js';
-import { projectedValueConverter, type SampleRequestKind, samplingRules, type SamplingRules } from './engine/sampleRules.js';
+import { chunkSampling, projectedValueConverter, type SampleRequestKind, samplingRules, type SamplingRules } from './engine/sampleRules.js';
 import { u64Element } from './convert.js';
 import { dimensionsOf } from './geometry/dimensionGroup.js';
 import { bufferByteSize, bytesOf, typedView, type VolumeDataTypedArray } from './formats.js';
@@ -22,7 +22,7 @@ import {
 import type { VDS } from './vds.js';
 import { chunksInFlight } from './engine/boxRead.js';
 import { assembleSubset } from '../sinks/assembleSubset.js';
-import { assembleSamples } from '../sinks/assembleSamples.js';
+import { assembleSamples, sampleDeliveries } from '../sinks/assembleSamples.js';
 import { readChunks } from '../operators/readChunks.js';
 import { inFlight } from '../operators/inFlight.js';
 import { untilAborted } from '../operators/untilAborted.js';
@@ -279,8 +279,9 @@ export class VolumeDataAccessManager {
       format, byteSize, signal: signalArgument(options.signal),
       allocate: () => options.dataOut ?? typedView(format, new ArrayBuffer(byteSize), 0, byteSize),
       run: (data) => defer(() => {
-        // Doubles: R64/U32 channels interpolate in double, and R64 output keeps it.
-        const values = new Float64Array(plan.count);
+        // Doubles: R64/U32 channels interpolate in double, and R64 output keeps it. Shared, so
+        // workers can interpolate into them.
+        const values = new Float64Array(new SharedArrayBuffer(plan.count * 8));
         return concat(this.interpolated$(plan, rules, values), defer(() => {
           writeProjected(plan, values, data, format, convert);
           return of<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data });
@@ -349,17 +350,26 @@ export class VolumeDataAccessManager {
     const plan = planSamples(layer, positions, unusedCoordinate);
     return {
       format: VolumeDataFormat.Format_R32, byteSize: count * 4, signal: signalArgument(options.signal),
-      allocate: () => options.dataOut ?? new Float32Array(count),
+      // A shared buffer lets workers interpolate into it directly, off the main thread.
+      allocate: () => options.dataOut ?? new Float32Array(new SharedArrayBuffer(count * 4)),
       run: (out) => defer(() => this.interpolated$(plan, rules, out).pipe(endWith<RequestEvent<Float32Array>>({ kind: 'data', data: out }))),
     };
   }
 
-  /** Reads the planned chunks as the rules say and interpolates every planned sample into `out`. */
+  /**
+   * Reads the planned chunks as the rules say and interpolates every planned sample into `out`:
+   * on the workers, each as it decodes its chunk, when `out` is shared memory.
+   */
   private interpolated$(plan: SamplePlan, rules: SamplingRules, out: Float32Array | Float64Array): Observable<ProgressEvent> {
     const reader = this.vds.reader(plan.layer);
+    const sampling = chunkSampling(rules, plan.layer.channelDescriptor);
+    const gate = createDeliveryGate();
+    const deliver = sampleDeliveries(plan, out, sampling, gate);
+    const target = { format: rules.decodeFormat, replacementNoValue: rules.decodeReplacement, deliver, skipDeliveredBytes: true } as const;
     return from(plan.byChunk.keys()).pipe(
-      inFlight(chunksInFlight(), readChunks(reader, { format: rules.decodeFormat, replacementNoValue: rules.decodeReplacement }, this.vds.chunkCache)),
-      assembleSamples(plan, out, rules),
+      inFlight(chunksInFlight(), readChunks(reader, target, this.vds.chunkCache)),
+      assembleSamples(plan, out, sampling),
+      finalize(() => closeGate(gate)),
     );
   }
 

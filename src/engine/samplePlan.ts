@@ -9,7 +9,10 @@ export interface SamplePlan {
   layer: VolumeDataLayer;
   /** Sample indices grouped by chunk. */
   byChunk: Map<number, number[]>;
-  /** Sampler coordinates inside the chunk (margins included), 3 per sample, f32 as OpenVDS computes them. */
+  /**
+   * Sampler coordinates inside the chunk (margins included), 3 per sample, f32 as OpenVDS computes
+   * them. Shared memory, so the workers that sample chunks read them without a copy per job.
+   */
   local: Float32Array;
   count: number;
 }
@@ -21,7 +24,7 @@ class PlanBuilder {
   private readonly origins = new Map<number, Index6>();
 
   constructor(readonly layer: VolumeDataLayer, readonly count: number) {
-    this.local = new Float32Array(count * 3);
+    this.local = new Float32Array(new SharedArrayBuffer(count * 3 * Float32Array.BYTES_PER_ELEMENT));
   }
 
   /** Adds sample `i` to `chunk`; returns the chunk's first voxel including margins. */

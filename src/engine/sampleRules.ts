@@ -17,7 +17,7 @@
 import type { VolumeDataChannelDescriptor } from '../layout/descriptors.js';
 import { InterpolationMethod, VolumeDataFormat } from '../enums.js';
 import { bucketCount, convertNoValue, isQuantizedFormat, noValueCode, quantizeWithReciprocalScale, U64_MAX } from '../convert.js';
-import type { SamplerBlock, SamplerData, SamplerOptions } from './volumeSampler.js';
+import { createVolumeSampler, type SamplerBlock, type SamplerData, type SamplerOptions } from './volumeSampler.js';
 
 const F = VolumeDataFormat;
 const f32 = Math.fround;
@@ -62,12 +62,31 @@ export function samplingRules(kind: SampleRequestKind, channel: VolumeDataChanne
   };
 }
 
-/** A decoded chunk (bytes in `rules.decodeFormat`, margins included) as the sampler's block. */
-export function samplerBlock(bytes: Uint8Array, size: [number, number, number], rules: SamplingRules,
-  channel: VolumeDataChannelDescriptor): SamplerBlock {
+/**
+ * What sampling one decoded chunk needs beyond its bytes, resolved once per request: plain data,
+ * so it can travel to a worker with each chunk's job.
+ */
+export interface ChunkSampling {
+  /** The format the chunk was decoded into (SamplingRules.decodeFormat). */
+  decodeFormat: VolumeDataFormat;
+  /** U8/U16 codes' scale and offset, for their physical values. */
+  codes: SamplerBlock['codes'];
+  sampler: SamplerOptions;
+}
+
+export function chunkSampling(rules: SamplingRules, channel: VolumeDataChannelDescriptor): ChunkSampling {
+  return {
+    decodeFormat: rules.decodeFormat,
+    codes: isQuantizedFormat(rules.decodeFormat) ? { integerScale: channel.integerScale, integerOffset: channel.integerOffset } : undefined,
+    sampler: { method: rules.method, noValue: rules.noValue, valueRangeMin: channel.valueRangeMin, valueRangeMax: channel.valueRangeMax },
+  };
+}
+
+/** A decoded chunk (bytes in `sampling.decodeFormat`, margins included) as the sampler's block. */
+export function samplerBlock(bytes: Uint8Array, size: [number, number, number], sampling: ChunkSampling): SamplerBlock {
   const { buffer, byteOffset, byteLength } = alignedTo8(bytes);
   let data: SamplerData;
-  switch (rules.decodeFormat) {
+  switch (sampling.decodeFormat) {
     case F.Format_U8: data = new Uint8Array(buffer, byteOffset, byteLength); break;
     case F.Format_U16: data = new Uint16Array(buffer, byteOffset, byteLength / 2); break;
     case F.Format_U32: data = new Uint32Array(buffer, byteOffset, byteLength / 4); break;
@@ -76,8 +95,21 @@ export function samplerBlock(bytes: Uint8Array, size: [number, number, number], 
     case F.Format_U64: data = Float64Array.from(new BigUint64Array(buffer, byteOffset, byteLength / 8), Number); break;
     default: data = new Float32Array(buffer, byteOffset, byteLength / 4);
   }
-  const codes = isQuantizedFormat(rules.decodeFormat) ? { integerScale: channel.integerScale, integerOffset: channel.integerOffset } : undefined;
-  return { data, size, codes };
+  return { data, size, codes: sampling.codes };
+}
+
+/**
+ * Interpolates samples `indices` of one decoded chunk into `out[i]`, at the chunk-local
+ * coordinates `local[3i … 3i + 2]`. The same code on the main thread and on the workers, so
+ * where a chunk is sampled never changes a bit.
+ */
+export function sampleChunk(bytes: Uint8Array, size: [number, number, number], sampling: ChunkSampling,
+  indices: ArrayLike<number>, local: Float32Array, out: Float32Array | Float64Array): void {
+  const sample = createVolumeSampler(samplerBlock(bytes, size, sampling), sampling.sampler);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    out[i] = sample(local[i * 3]!, local[i * 3 + 1]!, local[i * 3 + 2]!);
+  }
 }
 
 function alignedTo8(bytes: Uint8Array): Uint8Array {

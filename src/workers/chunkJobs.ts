@@ -8,14 +8,15 @@ import { type CompressionMethod, VolumeDataFormat } from '../enums.js';
 import { copyBitBox, copyBox } from '../engine/boxCopy.js';
 import { throughGate } from '../engine/deliveryGate.js';
 import { formatByteSize } from '../formats.js';
+import { deliverSamples, type SampleDelivery } from './sampleDelivery.js';
 
 export interface DecodeJob {
   kind: 'decode';
   method: CompressionMethod;
   chunk: Uint8Array;
   options: DecodeOptions;
-  /** Also copy the decoded chunk's share of a subset straight into a shared destination. */
-  deliver?: Delivery;
+  /** Also copy the decoded chunk's share of a subset, or its interpolated samples, straight into a shared destination. */
+  deliver?: Delivery | SampleDelivery;
   /** False when the caller needs only the delivery: the decoded block then stays in the worker. */
   returnBytes?: boolean;
 }
@@ -65,7 +66,10 @@ export function executeChunkJob(job: ChunkJob): ChunkJobResult {
     const decoded = codecFor(job.method).decode(job.chunk, job.options);
     const bytes = decoded.converted ? decoded.bytes : convertBlock(decoded, job.options);
     const deliver = job.deliver;
-    if (deliver) throughGate(deliver.gate, () => deliverChunk(bytes, deliver, job.options.targetFormat, job.options.shape.components));
+    if (deliver) {
+      throughGate(deliver.gate, () => ('sampling' in deliver ? deliverSamples(bytes, deliver)
+        : deliverChunk(bytes, deliver, job.options.targetFormat, job.options.shape.components)));
+    }
     return bytes;
   }
   const constantHash = isConstantPayload(job.payload, job.shape) ? constantPayloadHash(job.payload, job.shape, job.channel) : undefined;
