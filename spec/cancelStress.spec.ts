@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as vds from '../src/index.js';
 import { MemoryStore } from '../sources/memoryStore.js';
 import { chunkJobsInFlight } from '../src/workers/pool.js';
-import { InstrumentedStore } from './support/slowStore.js';
+import { InstrumentedStore, whenQuiet } from './support/slowStore.js';
 import { uniqueMemoryUrl, writeTestVolume } from './support/volumes.js';
 
 function random(seed: number): () => number {
@@ -40,9 +40,7 @@ describe('cancelling 1,000 random requests mid-flight', function () {
           if (request.isCanceled()) canceled.push({ out, snapshot: out.slice() });
         }));
       }
-      const end = Date.now() + 10_000;
-      while ((chunkJobsInFlight() > 0 || store.activeReads > 0) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, 50));
+      await whenQuiet(store);
     } finally {
       process.off('unhandledRejection', onUnhandled);
       await vds.close(dataset, false);

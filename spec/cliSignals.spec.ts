@@ -9,23 +9,10 @@ import { buildCli, rxvds, startCli } from './support/cli.js';
 import { FaultProxy, startStaticServer, type RunningServer } from './support/servers.js';
 import { useTempFolder } from './support/tempFolder.js';
 import { segyFile } from './support/testdata.js';
+import { tiledF3 } from './support/tiledF3.js';
 
 const F3 = segyFile('f3.sgy');
-const F3_TRACE_BYTES = 240 + 75 * 2;
 
-/** F3 repeated `copies` times along the inline axis (inline numbers shifted by 23 per copy): a bigger survey. */
-function tiledF3(copies: number): Buffer {
-  const f3 = readFileSync(F3);
-  const traces = f3.subarray(3600);
-  const out = Buffer.alloc(3600 + traces.length * copies);
-  f3.copy(out, 0, 0, 3600);
-  for (let k = 0; k < copies; k++) {
-    const at = 3600 + k * traces.length;
-    traces.copy(out, at);
-    for (let t = 0; t < 414; t++) out.writeInt32BE(out.readInt32BE(at + t * F3_TRACE_BYTES + 188) + 23 * k, at + t * F3_TRACE_BYTES + 188);
-  }
-  return out;
-}
 
 async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

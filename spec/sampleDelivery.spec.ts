@@ -3,7 +3,7 @@ import * as vds from '../src/index.js';
 import { MemoryStore } from '../sources/memoryStore.js';
 import { chunkJobsInFlight } from '../src/workers/pool.js';
 import { seededRandom } from './support/random.js';
-import { InstrumentedStore } from './support/slowStore.js';
+import { InstrumentedStore, whenQuiet } from './support/slowStore.js';
 import { writeTestVolume } from './support/volumes.js';
 
 const I = vds.InterpolationMethod;
@@ -115,9 +115,7 @@ describe('interpolation on the worker pool (SampleDelivery)', function () {
           if (request.isCanceled()) canceled.push({ out, snapshot: out.slice() });
         }));
       }
-      const end = Date.now() + 10_000;
-      while ((chunkJobsInFlight() > 0 || store.activeReads > 0) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, 50));
+      await whenQuiet(store);
     } finally {
       await vds.close(dataset, false);
     }

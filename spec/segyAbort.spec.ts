@@ -2,30 +2,17 @@
 // `{ signal }`; aborting stops IO at once, rejects with CanceledError and leaves no output that
 // looks whole (copyDataset's abort is in copy.spec.ts).
 import { expect } from 'chai';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { MemoryStore } from '../sources/memoryStore.js';
 import * as vds from '../src/index.js';
 import { InstrumentedStore } from './support/slowStore.js';
 import { useTempFolder } from './support/tempFolder.js';
 import { segyFile } from './support/testdata.js';
+import { tiledF3 } from './support/tiledF3.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const F3 = segyFile('f3.sgy');
-const TRACE_BYTES = 240 + 75 * 2;
 
-/** F3 repeated `copies` times along the inline axis (inline numbers shifted by 23 per copy). */
-function tiledF3(copies: number): Buffer {
-  const f3 = readFileSync(F3);
-  const traces = f3.subarray(3600);
-  const out = Buffer.alloc(3600 + traces.length * copies);
-  f3.copy(out, 0, 0, 3600);
-  for (let k = 0; k < copies; k++) {
-    const at = 3600 + k * traces.length;
-    traces.copy(out, at);
-    for (let t = 0; t < 414; t++) out.writeInt32BE(out.readInt32BE(at + t * TRACE_BYTES + 188) + 23 * k, at + t * TRACE_BYTES + 188);
-  }
-  return out;
-}
 
 /** Runs `work`, aborting when `abortNow()` first says so; resolves to its error and how long it took to settle after the abort. */
 async function abortDuring(work: (signal: AbortSignal, maybeAbort: () => void) => Promise<unknown>): Promise<{ error: unknown; settledMs: number }> {

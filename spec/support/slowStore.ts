@@ -2,6 +2,7 @@
 // every call (to show that work stopped), and can fail chosen keys.
 import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from '../../sources/store.js';
 import { CanceledError } from '../../src/errors.js';
+import { chunkJobsInFlight } from '../../src/workers/pool.js';
 
 export class InstrumentedStore implements Store {
   readonly description: string;
@@ -52,4 +53,14 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => { clearTimeout(timer); reject(new CanceledError()); }, { once: true });
   });
+}
+
+/**
+ * Waits (up to 10 s) until no worker job and no read of `store` is in flight, then 50 ms more, so a
+ * spec can check that nothing was written after its requests were cancelled.
+ */
+export async function whenQuiet(store: InstrumentedStore): Promise<void> {
+  const end = Date.now() + 10_000;
+  while ((chunkJobsInFlight() > 0 || store.activeReads > 0) && Date.now() < end) await delay(10);
+  await delay(50);
 }
