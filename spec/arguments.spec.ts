@@ -109,7 +109,7 @@ describe('API arguments and limits (issue 12 items 3 and 9, issue 11 item 6)', f
       expect(cost.ms).to.be.below(500);
       expect(cost.heapGrowth).to.be.below(20e6);
       expect(accessor!.getChunkCount()).to.equal(chunks);
-      expect(accessor!.getChunkMinMax(chunks - 1)).to.deep.equal([[99968, 99968, 49984], [1e5, 1e5, 5e4]]);
+      expect(accessor!.getChunkMinMax(chunks - 1)).to.deep.equal([[99968, 99968, 49984, 0, 0, 0], [1e5, 1e5, 5e4, 1, 1, 1]]);
       // The refused Create produced nothing: the layer is still unavailable, and a page of it has nothing to read.
       expect(giantManager.getVDSProduceStatus(D.Dimensions_012)).to.equal(vds.VDSProduceStatus.Unavailable);
       expect(() => accessor!.readPage(0)).to.throw(vds.InvalidOperationError, /Dimensions_012LOD0 is Unavailable/);

@@ -150,7 +150,7 @@ describe('layers without chunk-metadata pages', function () {
     // Chunk 3 spans x 32…39, y 32…35, z 0…31: it reads as stored, and one voxel changes.
     const page = await accessor.readPage(3);
     const [min, max] = page.getMinMax();
-    expect([min, max]).to.deep.equal([[32, 32, 0], [40, 36, 32]]);
+    expect([min, max]).to.deep.equal([[32, 32, 0, 0, 0, 0], [40, 36, 32, 1, 1, 1]]);
     const buffer = page.getWritableBuffer() as Float32Array;
     expect(buffer[0]).to.equal(amplitudeOf(32, 32, 0, false));
     buffer[0] = -5;

@@ -306,7 +306,7 @@ describe('OpenVDS Python API parity: requests (issue 14)', function () {
       const numSamples = new Int32Array(6);
       accessor.getNumSamples(numSamples);
       expect([...numSamples]).to.deep.equal([40, 30, 20, 1, 1, 1]);
-      expect(accessor.getChunkMinMax(1)).to.deep.equal([[32, 0, 0], [40, 30, 20]]);
+      expect(accessor.getChunkMinMax(1)).to.deep.equal([[32, 0, 0, 0, 0, 0], [40, 30, 20, 1, 1, 1]]);
       expectInvalidArgument(() => accessor.getChunkMinMax(1, new Int32Array(3), max), 'min must be an Int32Array or array of 6 entries, got an Int32Array');
 
       const page = await accessor.readPageAtPosition([35, 2, 3]);
@@ -331,7 +331,7 @@ describe('OpenVDS Python API parity: requests (issue 14)', function () {
       expect(accessor.getSuperChunkCount()).to.equal(2);
       expect(accessor.getChunkIndicesInSuperChunk(1)).to.deep.equal(Array.from({ length: 20 }, (_, z) => 1 + 2 * z));
       // Chunk 5 = x chunk 1, z slice 2: [32, 40) × [0, 30) × [2, 3).
-      expect(accessor.getChunkMinMax(5)).to.deep.equal([[32, 0, 2], [40, 30, 3]]);
+      expect(accessor.getChunkMinMax(5)).to.deep.equal([[32, 0, 2, 0, 0, 0], [40, 30, 3, 1, 1, 1]]);
       const page = await accessor.readPage(5);
       const expected = await dataOf(manager.requestVolumeSubset([32, 0, 2], [40, 30, 3]));
       expect([...page.getBuffer() as Float32Array]).to.deep.equal([...expected as Float32Array]);

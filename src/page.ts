@@ -35,19 +35,19 @@ export class VolumeDataPage {
   getError(): ReadError | undefined { return undefined; }
 
   /**
-   * LOD0 voxel range of the buffer, margins included, `[min, max)`: returned (`dimensionality`
-   * entries each), or written into the caller's `min` and `max` (6 entries, as in the reference).
+   * LOD0 voxel range of the buffer, margins included, `[min, max)`, 6 entries each as in the reference
+   * (`[0, 1)` past the dimensionality): returned, or written into the caller's `min` and `max`.
    */
   getMinMax(): [number[], number[]];
   getMinMax(min: Index6Out, max: Index6Out): void;
   getMinMax(min?: Index6Out, max?: Index6Out): [number[], number[]] | void {
-    return minMaxResult(this.min, this.max, this.owner.dimensionality, min, max);
+    return minMaxResult(this.min, this.max, min, max);
   }
 
   getMinMaxExcludingMargin(): [number[], number[]];
   getMinMaxExcludingMargin(minExcludingMargin: Index6Out, maxExcludingMargin: Index6Out): void;
   getMinMaxExcludingMargin(min?: Index6Out, max?: Index6Out): [number[], number[]] | void {
-    return minMaxResult(this.minExcludingMargin, this.maxExcludingMargin, this.owner.dimensionality, min, max);
+    return minMaxResult(this.minExcludingMargin, this.maxExcludingMargin, min, max);
   }
 
   /** Dense voxels over `getMinMax()`, dimension 0 fastest, components interleaved. */

@@ -108,18 +108,18 @@ export class VolumeDataPageAccessor {
   removeReference(): number { return --this.references; }
 
   /**
-   * Samples per dimension of this layer, at LOD 0 resolution: returned (`dimensionality` entries),
-   * or written into the caller's array (6 entries, as in the reference).
+   * Samples per dimension of this layer, at LOD 0 resolution (6 entries, 1 past the dimensionality,
+   * as in the reference): returned, or written into the caller's array.
    */
   getNumSamples(): number[];
   getNumSamples(numSamples: Index6Out): void;
   getNumSamples(numSamples?: Index6Out): number[] | void {
     const all = this.layer.partition.numSamples;
-    if (numSamples === undefined) return all.slice(0, this.dimensionality);
+    if (numSamples === undefined) return [...all];
     fillIndex6(numSamples, all, 'numSamples');
   }
 
-  /** The chunk's voxel range with margins: returned (`dimensionality` entries each), or written into `min` and `max` (6 entries). */
+  /** The chunk's voxel range with margins (6 entries each, [0, 1) past the dimensionality): returned, or written into `min` and `max`. */
   getChunkMinMax(chunkIndex: number): [number[], number[]];
   getChunkMinMax(chunkIndex: number, min: Index6Out, max: Index6Out): void;
   getChunkMinMax(chunkIndex: number, min?: Index6Out, max?: Index6Out): [number[], number[]] | void {
@@ -134,7 +134,7 @@ export class VolumeDataPageAccessor {
 
   private chunkExtent(chunkIndex: number, includeMargin: boolean, minOut?: Index6Out, maxOut?: Index6Out): [number[], number[]] | void {
     const { min, max } = this.layer.partition.chunkMinMax(this.checkedChunk(chunkIndex), includeMargin);
-    return minMaxResult(min, max, this.dimensionality, minOut, maxOut);
+    return minMaxResult(min, max, minOut, maxOut);
   }
 
   getChunkIndex(position: readonly number[]): number {

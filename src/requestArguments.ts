@@ -251,10 +251,10 @@ export type Index6Out = Int32Array | number[];
 
 /**
  * The rule of the overloads with caller arrays (`getChunkMinMax(chunk[, min, max])`, `getMinMax([min, max])`):
- * without them, a `[min, max]` tuple of `dimensionality` entries each; with them, 6 entries written into each.
+ * 6 entries each, as in the reference: returned as a `[min, max]` tuple, or written into the caller's arrays.
  */
-export function minMaxResult(min: Index6, max: Index6, dimensionality: number, minOut?: Index6Out, maxOut?: Index6Out): [number[], number[]] | void {
-  if (minOut === undefined && maxOut === undefined) return [min.slice(0, dimensionality), max.slice(0, dimensionality)];
+export function minMaxResult(min: Index6, max: Index6, minOut?: Index6Out, maxOut?: Index6Out): [number[], number[]] | void {
+  if (minOut === undefined && maxOut === undefined) return [[...min], [...max]];
   fillIndex6(minOut, min, 'min');
   fillIndex6(maxOut, max, 'max');
 }

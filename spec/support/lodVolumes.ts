@@ -41,9 +41,11 @@ export async function writeNDVolume(spec: NDVolumeSpec, isWritten: (interiorMin:
     const accessor = vds.getAccessManager(handle).createVolumeDataPageAccessor(writtenGroup(spec.size.length), 0, 0,
       spec.maxPages, vds.AccessMode.AccessMode_Create);
     for (let chunk = 0; chunk < accessor.getChunkCount(); chunk++) {
-      if (!isWritten(accessor.getChunkMinMaxExcludingMargin(chunk)[0])) continue;
+      // Pages give 6 entries, as OpenVDS does; the model and the value function use the volume's dimensions.
+      const dims = spec.size.length;
+      if (!isWritten(accessor.getChunkMinMaxExcludingMargin(chunk)[0].slice(0, dims))) continue;
       const page = accessor.createPage(chunk);
-      const [min, max] = page.getMinMax();
+      const [min, max] = page.getMinMax().map((bound) => bound.slice(0, dims)) as [number[], number[]];
       fillPage(page.getWritableBuffer(), spec.format, min, max, value);
       await page.release();
     }

@@ -262,9 +262,9 @@ function wholeSecondTimeStamp(time: Date): string {
 
 /** Distinct chunk starts (margins excluded) of every dimension, from the accessor's chunk grid. */
 function chunkStarts(accessor: VolumeDataPageAccessor): number[][] {
-  const starts = accessor.getNumSamples().map(() => new Set<number>());
+  const starts = accessor.getNumSamples().slice(0, accessor.dimensionality).map(() => new Set<number>());
   for (let chunk = 0; chunk < accessor.getChunkCount(); chunk++) {
-    accessor.getChunkMinMaxExcludingMargin(chunk)[0].forEach((v, d) => starts[d]!.add(v));
+    accessor.getChunkMinMaxExcludingMargin(chunk)[0].slice(0, accessor.dimensionality).forEach((v, d) => starts[d]!.add(v));
   }
   return starts.map((s) => [...s].sort((a, b) => a - b));
 }
