@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, StoreError } from '../src/errors.js';
 
 /** Read and write access to Cloud Storage (what OpenVDS's Google client asks for). */
-export const GCS_SCOPE = 'https://www.googleapis.com/auth/devstorage.read_write';
+const GCS_SCOPE = 'https://www.googleapis.com/auth/devstorage.read_write';
 const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 const LIFETIME_S = 3600;
 const EARLY_REFRESH_MS = 60_000;

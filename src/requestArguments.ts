@@ -54,7 +54,7 @@ export function checkRequestChunks(chunkCount: number): void {
  * Most chunk-metadata pages of a layer a writer may start: LayerStatus lists every page in its
  * `pageDirectory`, and beyond this that JSON outgrows what can be built in memory.
  */
-export const MAX_CHUNK_METADATA_PAGES = 2 ** 20;
+const MAX_CHUNK_METADATA_PAGES = 2 ** 20;
 
 /** Refuses to produce a layer whose page directory LayerStatus could not hold. */
 export function checkMetadataPageCount(layerName: string, chunkCount: number, pageSize: number): void {

@@ -56,7 +56,6 @@ export class VDS {
     }
   }
 
-  get isClosed(): boolean { return this.closed; }
 
   /** Normal if the group's LOD 0 was produced (by any channel), else Unavailable. */
   produceStatus(dimensionsND: DimensionsND): VDSProduceStatus {

@@ -83,7 +83,7 @@ export function chunkSampling(rules: SamplingRules, channel: VolumeDataChannelDe
 }
 
 /** A decoded chunk (bytes in `sampling.decodeFormat`, margins included) as the sampler's block. */
-export function samplerBlock(bytes: Uint8Array, size: [number, number, number], sampling: ChunkSampling): SamplerBlock {
+function samplerBlock(bytes: Uint8Array, size: [number, number, number], sampling: ChunkSampling): SamplerBlock {
   const { buffer, byteOffset, byteLength } = alignedTo8(bytes);
   let data: SamplerData;
   switch (sampling.decodeFormat) {

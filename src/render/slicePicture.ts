@@ -115,7 +115,7 @@ function tickStep(span: number, maxTicks: number, axisStep: number): number {
 }
 
 /** A number with the decimals `resolution` needs (exponent form when very large or small). */
-export function formatValue(value: number, resolution: number): string {
+function formatValue(value: number, resolution: number): string {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
   if (magnitude >= 1e6 || magnitude < 1e-4) return value.toExponential(2);

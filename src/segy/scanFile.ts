@@ -35,7 +35,7 @@ const endiannessName = (e: Endianness) => (e === Endianness.BigEndian ? 'BigEndi
  * A persistent ID for a scan when none is given: 16 hexadecimal digits of a hash of the file's size
  * and headers, so scanning the same file twice gives the same ID.
  */
-export function defaultPersistentID(file: SEGYFile): string {
+function defaultPersistentID(file: SEGYFile): string {
   const hash = createHash('sha256').update(String(file.fileSize)).update(file.textHeader).update(file.binaryHeader);
   return hash.digest('hex').slice(0, 16).toUpperCase();
 }

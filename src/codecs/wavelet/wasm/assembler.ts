@@ -9,7 +9,7 @@ export const ValType = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
 export type ValType = (typeof ValType)[keyof typeof ValType];
 
 /** Unsigned LEB128. */
-export function uleb(value: number): number[] {
+function uleb(value: number): number[] {
   const out: number[] = [];
   do {
     let byte = value & 0x7f;
@@ -21,7 +21,7 @@ export function uleb(value: number): number[] {
 }
 
 /** Signed LEB128 of an i32. */
-export function sleb(value: number): number[] {
+function sleb(value: number): number[] {
   const out: number[] = [];
   for (;;) {
     const byte = value & 0x7f;
