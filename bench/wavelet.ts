@@ -4,11 +4,12 @@
 // the same decoder on the TypeScript reference (timed alternately, so that load on the machine
 // hits both alike).
 import { inflateSync } from 'node:zlib';
-import type { ChunkCodec, DecodeOptions } from '../src/codecs/codec.js';
+import type { ChunkCodec } from '../src/codecs/codec.js';
+import type { DecodeOptions } from '../src/model/block.js';
 import { waveletCodecFor } from '../src/codecs/wavelet.js';
 import { typescriptBackend } from '../src/codecs/wavelet/backend.js';
 import { createWasmBackend } from '../src/codecs/wavelet/wasm/wasmBackend.js';
-import { CompressionMethod, VolumeDataFormat } from '../src/enums.js';
+import { CompressionMethod, VolumeDataFormat } from '../src/model/enums.js';
 import { readVector } from '../spec/support/testdata.js';
 import { type BenchRow, median, medianMs } from './bench.js';
 

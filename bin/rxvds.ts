@@ -1,6 +1,6 @@
 // rxvds command line: one binary, a sub-command per job, one-line errors and exit codes
 // (1 for a failure, 2 for a bad command line, 130/143 for Ctrl-C/SIGTERM).
-import { connectionStringSecrets, redactSecrets, scrub, urlSecrets } from '../sources/redact.js';
+import { connectionStringSecrets, redactSecrets, scrub, urlSecrets } from '../sources/stores/redact.js';
 import { catalog } from './commands/catalog.js';
 import { parseCommandLine, UsageError } from './lib/command.js';
 import { interruption } from './lib/interrupt.js';

@@ -1,18 +1,18 @@
 // Transform operator: chunk objects in, blocks in the requested format out. Decoding and value
 // conversion run on the worker pool; the chunk bytes are moved there, never copied.
 import { mergeMap, type OperatorFunction } from 'rxjs';
-import type { DecodeOptions } from '../src/codecs/codec.js';
-import { CompressionMethod, type VolumeDataFormat } from '../src/enums.js';
-import { constantBlock } from '../src/engine/constantBlock.js';
+import type { DecodeOptions } from '../src/model/block.js';
+import { CompressionMethod, type VolumeDataFormat } from '../src/model/enums.js';
+import { constantBlock } from '../src/codecs/constantBlock.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
-import { BEST_QUALITY } from '../src/engine/adaptiveLevel.js';
-import { CanceledError, ChunkFormatError, errorMessage, ReadError, StoreError } from '../src/errors.js';
+import { BEST_QUALITY } from '../src/model/adaptiveLevels.js';
+import { CanceledError, ChunkFormatError, errorMessage, ReadError, StoreError } from '../src/model/errors.js';
 import type { Delivery } from '../src/workers/chunkJobs.js';
 import { chunkBuffers } from '../src/workers/chunkBuffers.js';
 import type { SampleDelivery } from '../src/workers/sampleDelivery.js';
 import { runChunkJob } from '../src/workers/pool.js';
-import type { FetchedChunk } from '../sources/chunkSource.js';
-import { fromAbortable } from './fromAbortable.js';
+import type { FetchedChunk } from '../sources/fetchChunks.js';
+import { fromAbortable } from '../src/async/fromAbortable.js';
 
 export interface DecodedChunk {
   chunkIndex: number;

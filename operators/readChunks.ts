@@ -4,9 +4,9 @@
 import { mergeMap, of, type OperatorFunction } from 'rxjs';
 import type { ChunkCache } from '../src/engine/chunkCache.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
-import { fetchChunks } from '../sources/chunkSource.js';
+import { fetchChunks } from '../sources/fetchChunks.js';
 import { type BytesTarget, type DecodedChunk, decodeChunks, type DecodeTarget, type DeliveredChunk, type DeliveringTarget } from './decodeChunks.js';
-import { fromAbortable } from './fromAbortable.js';
+import { fromAbortable } from '../src/async/fromAbortable.js';
 
 export function readChunks(reader: LayerReader, target: BytesTarget, cache?: ChunkCache): OperatorFunction<number, DecodedChunk>;
 export function readChunks(reader: LayerReader, target: DeliveringTarget, cache?: ChunkCache): OperatorFunction<number, DecodedChunk | DeliveredChunk>;

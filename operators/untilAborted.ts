@@ -4,7 +4,7 @@
 // after the abort event returns. The listener lives exactly as long as the subscription, so one
 // long-lived signal shared by many requests collects no listeners.
 import { identity, type MonoTypeOperatorFunction, Observable } from 'rxjs';
-import { CanceledError } from '../src/errors.js';
+import { CanceledError } from '../src/model/errors.js';
 
 export function untilAborted<T>(signal: AbortSignal | undefined): MonoTypeOperatorFunction<T> {
   if (!signal) return identity;

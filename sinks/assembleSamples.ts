@@ -6,7 +6,7 @@
 import { defer, map, type OperatorFunction } from 'rxjs';
 import type { SamplePlan } from '../src/engine/samplePlan.js';
 import { type ChunkSampling, sampleChunk } from '../src/engine/sampleRules.js';
-import type { ProgressEvent } from '../src/request.js';
+import type { ProgressEvent } from '../src/engine/requestEvents.js';
 import type { SampleDelivery } from '../src/workers/sampleDelivery.js';
 import type { DecodedChunk, DeliveredChunk } from '../operators/decodeChunks.js';
 

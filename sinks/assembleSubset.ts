@@ -1,11 +1,11 @@
 // Sink operator: copies each decoded chunk's share of a subset into the destination buffer and
 // reports progress. Runs on the main thread; chunks arrive already converted to the output format.
 import { defer, map, type OperatorFunction } from 'rxjs';
-import { VolumeDataFormat } from '../src/enums.js';
+import { VolumeDataFormat } from '../src/model/enums.js';
 import { copyBitBox, copyBox } from '../src/engine/boxCopy.js';
 import { chunkCopy, type SubsetPlan } from '../src/engine/subsetPlan.js';
-import { formatByteSize } from '../src/formats.js';
-import type { ProgressEvent } from '../src/request.js';
+import { formatByteSize } from '../src/model/formats.js';
+import type { ProgressEvent } from '../src/engine/requestEvents.js';
 import type { DecodedChunk, DeliveredChunk } from '../operators/decodeChunks.js';
 
 export function assembleSubset(plan: SubsetPlan, out: Uint8Array, format: VolumeDataFormat): OperatorFunction<DecodedChunk | DeliveredChunk, ProgressEvent> {

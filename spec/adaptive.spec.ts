@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
-import type { ByteRange, ReadOptions, Store } from '../sources/store.js';
-import { VdsFileStore } from '../sources/vdsFileStore.js';
+import type { ByteRange, ReadOptions, Store } from '../sources/stores/store.js';
+import { VdsFileStore } from '../sources/vdsFile/vdsFileStore.js';
 import { openvdsVector } from './support/testdata.js';
 
 /** Counts the chunk bytes a store hands out. */

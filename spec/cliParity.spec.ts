@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { FolderStore } from '../sources/folderStore.js';
+import { FolderStore } from '../sources/stores/folderStore.js';
 import { buildCli, RXVDS, rxvds } from './support/cli.js';
 import { startStaticServer, type RunningServer } from './support/servers.js';
 import { useTempFolder } from './support/tempFolder.js';

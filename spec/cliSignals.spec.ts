@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FolderStore } from '../sources/folderStore.js';
+import { FolderStore } from '../sources/stores/folderStore.js';
 import { buildCli, rxvds, startCli } from './support/cli.js';
 import { FaultProxy, startStaticServer, type RunningServer } from './support/servers.js';
 import { useTempFolder } from './support/tempFolder.js';

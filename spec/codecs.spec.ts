@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import type { BlockShape, ChannelValues, DecodeOptions } from '../src/codecs/codec.js';
+import type { BlockShape, ChannelValues, DecodeOptions } from '../src/model/block.js';
 import { isConstantPayload, constantPayloadHash } from '../src/codecs/constant.js';
 import { codecFor } from '../src/codecs/registry.js';
 import { rleCodec } from '../src/codecs/rle.js';
 import { constantHashValue, isConstantHash, NOVALUE_HASH, uniqueChunkHash } from '../src/codecs/volumeDataHash.js';
-import { convertBlock, quantizeToCode } from '../src/convert.js';
-import { constantBlock } from '../src/engine/constantBlock.js';
+import { convertBlock, quantizeToCode } from '../src/model/convert.js';
+import { constantBlock } from '../src/codecs/constantBlock.js';
 import * as vds from '../src/index.js';
 import { readVector, sha256 } from './support/testdata.js';
 import { seededRandom } from './support/random.js';

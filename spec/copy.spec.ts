@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
 import { useTempFolder } from './support/tempFolder.js';
-import { MemoryStore } from '../sources/memoryStore.js';
+import { MemoryStore } from '../sources/stores/memoryStore.js';
 import { InstrumentedStore } from './support/slowStore.js';
 import { writeTestVolume } from './support/volumes.js';
 

@@ -3,9 +3,9 @@
 // copy's verification (main thread): same class, same OpenVDS code, a message naming the chunk.
 import { expect } from 'chai';
 import { lastValueFrom } from 'rxjs';
-import { MemoryStore } from '../sources/memoryStore.js';
-import { VdsFileStore } from '../sources/vdsFileStore.js';
-import { CompressionMethod, VolumeDataFormat } from '../src/enums.js';
+import { MemoryStore } from '../sources/stores/memoryStore.js';
+import { VdsFileStore } from '../sources/vdsFile/vdsFileStore.js';
+import { CompressionMethod, VolumeDataFormat } from '../src/model/enums.js';
 import { runChunkJob } from '../src/workers/pool.js';
 import { fromErrorRecord, toErrorRecord } from '../src/workers/errorTransport.js';
 import * as vds from '../src/index.js';

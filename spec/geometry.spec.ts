@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import {
   BrickSize, DimensionsND, LayoutOptions, LODLevels, VolumeDataComponents, VolumeDataFormat,
-} from '../src/enums.js';
+} from '../src/model/enums.js';
 import {
   VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor,
-} from '../src/layout/descriptors.js';
-import { VolumeDataLayers } from '../src/geometry/layers.js';
-import { dimensionGroupName, dimensionGroupsOfVolume } from '../src/geometry/dimensionGroup.js';
-import { VolumeDataPartition } from '../src/geometry/partition.js';
+} from '../src/model/layout/descriptors.js';
+import { VolumeDataLayers } from '../src/model/geometry/layers.js';
+import { dimensionGroupName, dimensionGroupsOfVolume } from '../src/model/geometry/dimensionGroup.js';
+import { VolumeDataPartition } from '../src/model/geometry/partition.js';
 
 // The survey of ../shared/testdata/openvds/VolumeDataLayout.json, built by hand.
 function testSurvey(): VolumeDataLayers {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import * as vds from '../src/index.js';
-import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeLayerStatusJson, serializeVolumeDataLayoutJson } from '../src/layout/layoutJson.js';
+import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeLayerStatusJson, serializeVolumeDataLayoutJson } from '../src/model/layout/layoutJson.js';
 import { openvdsVector } from './support/testdata.js';
 
 const layoutText = readFileSync(openvdsVector('VolumeDataLayout.json'), 'utf8');

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vds from '../src/index.js';
-import { engineConnectionString } from '../sources/openStore.js';
+import { engineConnectionString } from '../sources/stores/openStore.js';
 import { rejection } from './support/rejection.js';
 import { openvdsVector } from './support/testdata.js';
 import { uniqueMemoryUrl, writeTestVolume } from './support/volumes.js';

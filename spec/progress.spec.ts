@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { AcknowledgedWrites } from '../bin/lib/acknowledgedWrites.js';
 import { formatBar, formatDuration, formatJson, formatPlain, formatRate, ProgressBar, progressState } from '../bin/lib/progress.js';
-import { MemoryStore } from '../sources/memoryStore.js';
+import { MemoryStore } from '../sources/stores/memoryStore.js';
 
 class FakeTerminal {
   text = '';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as vds from '../src/index.js';
-import { FolderStore } from '../sources/folderStore.js';
+import { FolderStore } from '../sources/stores/folderStore.js';
 import { BufferPool } from '../src/workers/chunkBuffers.js';
 import { InstrumentedStore } from './support/slowStore.js';
 import { rejection } from './support/rejection.js';

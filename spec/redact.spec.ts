@@ -3,10 +3,10 @@
 import { expect } from 'chai';
 import {
   connectionStringSecrets, redactConnectionString, redactSecrets, redactUrl, scrub, urlSecrets,
-} from '../sources/redact.js';
-import { storeFailure } from '../sources/storeErrors.js';
-import { parseConnectionString } from '../src/connectionString.js';
-import { InvalidArgumentError, ReadError, StoreError } from '../src/errors.js';
+} from '../sources/stores/redact.js';
+import { storeFailure } from '../sources/stores/storeErrors.js';
+import { parseConnectionString } from '../sources/stores/connectionString.js';
+import { InvalidArgumentError, ReadError, StoreError } from '../src/model/errors.js';
 import * as vds from '../src/index.js';
 import { rejection } from './support/rejection.js';
 

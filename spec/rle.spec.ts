@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { BlockShape } from '../src/codecs/codec.js';
+import type { BlockShape } from '../src/model/block.js';
 import { rleCodec, rleDecode, rleEncode, rleEncodedBound } from '../src/codecs/rle.js';
 import * as vds from '../src/index.js';
 import { pick, randomInt, type Random, seededRandom } from './support/random.js';

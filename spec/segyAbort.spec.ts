@@ -3,7 +3,7 @@
 // looks whole (copyDataset's abort is in copy.spec.ts).
 import { expect } from 'chai';
 import { existsSync, writeFileSync } from 'node:fs';
-import { MemoryStore } from '../sources/memoryStore.js';
+import { MemoryStore } from '../sources/stores/memoryStore.js';
 import * as vds from '../src/index.js';
 import { InstrumentedStore } from './support/slowStore.js';
 import { useTempFolder } from './support/tempFolder.js';

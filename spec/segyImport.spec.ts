@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportSegyCommand } from '../bin/commands/exportSegy.js';
 import { importSegyCommand } from '../bin/commands/importSegy.js';
-import { IJKCoordinateTransformer } from '../src/coordinates.js';
+import { IJKCoordinateTransformer } from '../src/model/coordinates.js';
 import * as vds from '../src/index.js';
 import { exportSegy } from '../src/segy/exportSegy.js';
 import { Endianness, readHeaderField, scaleFactor, TraceHeaderFields } from '../src/segy/headerField.js';

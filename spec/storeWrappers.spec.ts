@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import type { ObjectInfo, ReadOptions, Store, WriteOptions } from '../sources/store.js';
-import { withConcurrencyLimit } from '../sources/withConcurrencyLimit.js';
-import { isTransientStoreError, withRetry, type RetryEvent } from '../sources/withRetry.js';
-import { CanceledError, StoreError } from '../src/errors.js';
+import type { ObjectInfo, ReadOptions, Store, WriteOptions } from '../sources/stores/store.js';
+import { withConcurrencyLimit } from '../sources/stores/withConcurrencyLimit.js';
+import { isTransientStoreError, withRetry, type RetryEvent } from '../sources/stores/withRetry.js';
+import { CanceledError, StoreError } from '../src/model/errors.js';
 import { rejection } from './support/rejection.js';
 import { collect } from './support/storeConformance.js';
 

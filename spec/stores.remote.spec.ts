@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ContainerClient, ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { expect } from 'chai';
-import { AzureStore } from '../sources/azureStore.js';
-import { FolderStore } from '../sources/folderStore.js';
-import { GcsStore } from '../sources/gcsStore.js';
-import { HttpStore } from '../sources/httpStore.js';
-import { MemoryStore } from '../sources/memoryStore.js';
-import { chunkMetadataFrom } from '../sources/metadataHeaders.js';
-import { openStore } from '../sources/openStore.js';
-import { S3Store } from '../sources/s3Store.js';
-import type { Store } from '../sources/store.js';
-import { withRetry } from '../sources/withRetry.js';
-import { CanceledError, InvalidArgumentError, StoreError } from '../src/errors.js';
+import { AzureStore } from '../sources/stores/azureStore.js';
+import { FolderStore } from '../sources/stores/folderStore.js';
+import { GcsStore } from '../sources/stores/gcsStore.js';
+import { HttpStore } from '../sources/stores/httpStore.js';
+import { MemoryStore } from '../sources/stores/memoryStore.js';
+import { chunkMetadataFrom } from '../sources/stores/metadataHeaders.js';
+import { openStore } from '../sources/stores/openStore.js';
+import { S3Store } from '../sources/stores/s3Store.js';
+import type { Store } from '../sources/stores/store.js';
+import { withRetry } from '../sources/stores/withRetry.js';
+import { CanceledError, InvalidArgumentError, StoreError } from '../src/model/errors.js';
 import * as vds from '../src/index.js';
 import {
   AZURITE_ACCOUNT, AZURITE_KEY, FaultProxy, startAzurite, startS3Server, startStaticServer, type AzuriteServer, type RunningServer,

@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FolderStore } from '../sources/folderStore.js';
-import { MemoryStore } from '../sources/memoryStore.js';
-import { openStore } from '../sources/openStore.js';
-import { parseConnectionString, redactConnectionString } from '../src/connectionString.js';
-import { InvalidArgumentError, StoreError } from '../src/errors.js';
+import { FolderStore } from '../sources/stores/folderStore.js';
+import { MemoryStore } from '../sources/stores/memoryStore.js';
+import { openStore } from '../sources/stores/openStore.js';
+import { parseConnectionString, redactConnectionString } from '../sources/stores/connectionString.js';
+import { InvalidArgumentError, StoreError } from '../src/model/errors.js';
 import { rejection } from './support/rejection.js';
 import { storeConformance } from './support/storeConformance.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { InterpolationMethod } from '../src/enums.js';
+import { InterpolationMethod } from '../src/model/enums.js';
 import { createVolumeSampler, type SamplerOptions } from '../src/engine/volumeSampler.js';
 
 const F = Math.fround;

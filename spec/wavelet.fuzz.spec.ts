@@ -2,9 +2,10 @@
 // ChunkFormatError or a block of the right size, never another exception or a hang.
 // RXVDS_FUZZ_CASES raises the number of cases (default 10,000).
 import { expect } from 'chai';
-import { VolumeDataFormat as F } from '../src/enums.js';
-import { ChunkFormatError } from '../src/errors.js';
-import type { ChunkCodec, DecodeOptions } from '../src/codecs/codec.js';
+import { VolumeDataFormat as F } from '../src/model/enums.js';
+import { ChunkFormatError } from '../src/model/errors.js';
+import type { ChunkCodec } from '../src/codecs/codec.js';
+import type { DecodeOptions } from '../src/model/block.js';
 import { waveletCodec, waveletLosslessCodec, waveletNormalizeBlockCodec } from '../src/codecs/wavelet.js';
 import { readVector } from './support/testdata.js';
 import { seededRandom } from './support/random.js';

@@ -1,12 +1,12 @@
 // Wavelet decoder against the OpenVDS vectors (checksums from shared/testdata/openvds/README.md).
 import { expect } from 'chai';
-import { CompressionMethod, VolumeDataFormat as F } from '../src/enums.js';
-import { ChunkFormatError, InvalidArgumentError } from '../src/errors.js';
-import type { DecodeOptions } from '../src/codecs/codec.js';
+import { CompressionMethod, VolumeDataFormat as F } from '../src/model/enums.js';
+import { ChunkFormatError, InvalidArgumentError } from '../src/model/errors.js';
+import type { DecodeOptions } from '../src/model/block.js';
 import {
   waveletCodec, waveletCodecFor, waveletLosslessCodec, waveletNormalizeBlockCodec, waveletNormalizeBlockLosslessCodec,
 } from '../src/codecs/wavelet.js';
-import { accumulateAdaptiveLevelSizes, adaptiveLevelPrefixSize } from '../src/codecs/wavelet/adaptiveLevels.js';
+import { accumulateAdaptiveLevelSizes, adaptivePrefixSize } from '../src/model/adaptiveLevels.js';
 import { readVector, sha256 } from './support/testdata.js';
 
 const range = Math.fround(0.07883811742067337);
@@ -146,11 +146,11 @@ describe('wavelet codec', () => {
 
     it('computes prefix sizes from the chunk metadata levels', () => {
       const levels = [128, 64, 255, 0, 9];
-      expect(adaptiveLevelPrefixSize(1000, -1, levels)).to.equal(1000);
-      expect(adaptiveLevelPrefixSize(1000, 0, levels)).to.equal(501);
-      expect(adaptiveLevelPrefixSize(1000, 1, levels)).to.equal(125);
-      expect(adaptiveLevelPrefixSize(1000, 2, levels)).to.equal(125);
-      expect(adaptiveLevelPrefixSize(1000, 5, levels)).to.equal(125);
+      expect(adaptivePrefixSize(1000, -1, levels)).to.equal(1000);
+      expect(adaptivePrefixSize(1000, 0, levels)).to.equal(501);
+      expect(adaptivePrefixSize(1000, 1, levels)).to.equal(125);
+      expect(adaptivePrefixSize(1000, 2, levels)).to.equal(125);
+      expect(adaptivePrefixSize(1000, 5, levels)).to.equal(125);
       const sizes = [10, 0, 0];
       accumulateAdaptiveLevelSizes(1000, sizes, levels);
       expect(sizes).to.deep.equal([511, 125, 125]);

@@ -3,16 +3,16 @@
 // the transform and of the quantisation alone over odd shapes, the committed module bytes,
 // and the fallback choice.
 import { expect } from 'chai';
-import type { DecodeOptions } from '../src/codecs/codec.js';
+import type { DecodeOptions } from '../src/model/block.js';
 import { waveletCodecFor } from '../src/codecs/wavelet.js';
 import { createBandStructure, volume } from '../src/codecs/wavelet/bandStructure.js';
 import { IntegerInfo, type Vec3 } from '../src/codecs/wavelet/header.js';
 import { defaultWaveletBackend, typescriptBackend, type WaveletBackend } from '../src/codecs/wavelet/backend.js';
 import { buildKernelModule } from '../src/codecs/wavelet/wasm/kernels.js';
 import { createWasmBackend, kernelModuleBytes } from '../src/codecs/wavelet/wasm/wasmBackend.js';
-import { CompressionMethod, VolumeDataFormat as F } from '../src/enums.js';
-import { InvalidArgumentError } from '../src/errors.js';
-import { VdsFileStore } from '../sources/vdsFileStore.js';
+import { CompressionMethod, VolumeDataFormat as F } from '../src/model/enums.js';
+import { InvalidArgumentError } from '../src/model/errors.js';
+import { VdsFileStore } from '../sources/vdsFile/vdsFileStore.js';
 import { openvdsVector, readVector, sha256 } from './support/testdata.js';
 import { seededRandom } from './support/random.js';
 

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { WriterLock } from '../sources/vdsFile/fileLock.js';
-import { VdsFileStore } from '../sources/vdsFileStore.js';
+import { VdsFileStore } from '../sources/vdsFile/vdsFileStore.js';
 import * as vds from '../src/index.js';
 import { rejection } from './support/rejection.js';
 import { useTempFolder } from './support/tempFolder.js';

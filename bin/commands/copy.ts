@@ -1,8 +1,8 @@
 // `rxvds copy SRC DST`: copies a dataset between any two stores, chunk by chunk, resumable. DST may
 // be new (a folder, a `.vds` file, a cloud prefix), a partial copy of SRC (resumed) or a finished
 // one (checked); a different dataset there is replaced only with --overwrite.
-import { redactUrl } from '../../sources/redact.js';
-import { VdsFileStore } from '../../sources/vdsFileStore.js';
+import { redactUrl } from '../../sources/stores/redact.js';
+import { VdsFileStore } from '../../sources/vdsFile/vdsFileStore.js';
 import * as vds from '../../src/index.js';
 import { type Command, integerOption, UsageError } from '../lib/command.js';
 import { interruption } from '../lib/interrupt.js';

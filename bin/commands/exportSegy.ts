@@ -1,7 +1,7 @@
 // `rxvds export-segy SRC FILE.sgy`: writes a dataset imported from SEG-Y back to SEG-Y from its stored headers.
-import { engineConnectionString, openStore } from '../../sources/openStore.js';
-import { redactUrl } from '../../sources/redact.js';
-import { withSignal } from '../../sources/withSignal.js';
+import { engineConnectionString, openStore } from '../../sources/stores/openStore.js';
+import { redactUrl } from '../../sources/stores/redact.js';
+import { withSignal } from '../../sources/stores/withSignal.js';
 import { exportSegy } from '../../src/segy/exportSegy.js';
 import { type Command, UsageError } from '../lib/command.js';
 import { interruption } from '../lib/interrupt.js';

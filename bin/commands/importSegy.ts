@@ -2,7 +2,7 @@
 // SEGYImport does, with SEGYImport's option names (`--url`, `--compression-method`, `-p`, `-s`, …).
 import { readFile, writeFile } from 'node:fs/promises';
 import { BrickSize, CompressionMethod, isWaveletCompression, LODLevels } from '../../src/index.js';
-import { redactUrl } from '../../sources/redact.js';
+import { redactUrl } from '../../sources/stores/redact.js';
 import { importSegy, type ImportSegyOptions, type ImportSegyResult } from '../../src/segy/importSegy.js';
 import { Endianness, headerField, resolveTraceHeaderField, TRACE_HEADER_SIZE, type HeaderField } from '../../src/segy/headerField.js';
 import type { SampleUnit } from '../../src/segy/geometry.js';

@@ -2,9 +2,9 @@
 // LOD layers with their produce status and compression, metadata) plus the SEG-Y textual header
 // decoded from EBCDIC or ASCII and the size of the dataset in its store.
 import { stat } from 'node:fs/promises';
-import { openStore } from '../../sources/openStore.js';
-import { redactUrl } from '../../sources/redact.js';
-import type { Store } from '../../sources/store.js';
+import { openStore } from '../../sources/stores/openStore.js';
+import { redactUrl } from '../../sources/stores/redact.js';
+import type { Store } from '../../sources/stores/store.js';
 import * as vds from '../../src/index.js';
 import { detectTextEncoding, textHeaderToString } from '../../src/segy/textHeader.js';
 import { type Command, type OptionValues, UsageError } from '../lib/command.js';

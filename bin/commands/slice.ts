@@ -1,7 +1,7 @@
 // `rxvds slice URL --inline N | --crossline N | --time T | … | --dim D --index I`: one slice as an
 // annotated PNG or raw float32 file.
 import { writeFile } from 'node:fs/promises';
-import { redactUrl } from '../../sources/redact.js';
+import { redactUrl } from '../../sources/stores/redact.js';
 import * as vds from '../../src/index.js';
 import { type Command, integerOption, type OptionValues, UsageError } from '../lib/command.js';
 import { FileOutput, overwriteOption } from '../lib/outputs.js';

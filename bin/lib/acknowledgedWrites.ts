@@ -4,7 +4,7 @@
 // pages still in flight. Here the producer marks how far it has queued (`queued(fraction)`), each
 // mark is remembered with the number of store writes begun by then, and the mark counts as reached
 // once as many writes have completed.
-import type { Store, WriteOptions } from '../../sources/store.js';
+import type { Store, WriteOptions } from '../../sources/stores/store.js';
 
 export class AcknowledgedWrites {
   private begun = 0;

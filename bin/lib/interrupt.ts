@@ -1,7 +1,7 @@
 // Ctrl-C (SIGINT) and SIGTERM during long work: abort the work, let each output undo what a
 // half-finished write would leave behind, say what state every output is in, and exit with
 // 128 + the signal number, as shells expect. A second signal exits at once.
-import { CanceledError } from '../../src/errors.js';
+import { CanceledError } from '../../src/model/errors.js';
 
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 export type InterruptSignal = keyof typeof EXIT_CODES;

@@ -5,10 +5,10 @@
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore } from '../../sources/openStore.js';
-import { redactUrl } from '../../sources/redact.js';
-import type { Store } from '../../sources/store.js';
-import { withSignal } from '../../sources/withSignal.js';
+import { openStore } from '../../sources/stores/openStore.js';
+import { redactUrl } from '../../sources/stores/redact.js';
+import type { Store } from '../../sources/stores/store.js';
+import { withSignal } from '../../sources/stores/withSignal.js';
 import { interruption } from './interrupt.js';
 
 export const overwriteOption = { overwrite: { type: 'boolean' } } as const;

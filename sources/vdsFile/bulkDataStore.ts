@@ -4,7 +4,7 @@
 // extent is copy-on-write, so a crash before the header write leaves the previous commit intact.
 // Extents are only ever appended (never reused), which also keeps concurrent readers valid.
 import { type FileHandle, open } from 'node:fs/promises';
-import { StoreError } from '../../src/errors.js';
+import { StoreError } from '../../src/model/errors.js';
 import { VdsFileError } from './errors.js';
 import { readAt, writeAt } from './fileIO.js';
 import { decodeFileTable, encodeFileTable, type FileHeader, fileNameLengthFor, FileType } from './fileTable.js';

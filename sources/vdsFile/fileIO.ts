@@ -1,6 +1,6 @@
 // Positioned reads and writes on a file handle: a `.vds` is never loaded whole.
 import type { FileHandle } from 'node:fs/promises';
-import { StoreError } from '../../src/errors.js';
+import { StoreError } from '../../src/model/errors.js';
 import { VdsFileError } from './errors.js';
 
 export async function readAt(handle: FileHandle, offset: number, length: number, what: string, path: string): Promise<Uint8Array> {

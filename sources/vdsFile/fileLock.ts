@@ -12,7 +12,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InvalidOperationError, StoreError } from '../../src/errors.js';
+import { InvalidOperationError, StoreError } from '../../src/model/errors.js';
 
 /** A lock file that cannot be parsed is left by a writer killed while creating it once it is this old. */
 const MALFORMED_STALE_MS = 5000;

@@ -1,8 +1,8 @@
 // The file metadata of a 'VDS ' layer file (format sheet 6.2): compression and counters, plus the
 // adaptive-level statistics for wavelet layers.
-import { CompressionMethod } from '../../src/enums.js';
+import { CompressionMethod } from '../../src/model/enums.js';
+import { WAVELET_ADAPTIVE_LEVELS } from '../../src/model/adaptiveLevels.js';
 
-export const WAVELET_ADAPTIVE_LEVELS = 16;
 export const LAYER_METADATA_BYTES = 12;
 export const WAVELET_LAYER_METADATA_BYTES = 24 + 8 * WAVELET_ADAPTIVE_LEVELS;
 export const CHUNK_METADATA_BYTES = 8;

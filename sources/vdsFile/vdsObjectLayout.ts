@@ -1,7 +1,7 @@
 // Translates a legacy VDSObject (vdsObjectParser.ts) into `VolumeDataLayout` JSON (format sheet
 // 1.5, 6.2), field by field as OpenVDS does: missing members read as 0 / "" / false, booleans are
 // true unless missing or "FALSE", floats are rounded to f32.
-import { JsonDouble, type JsonOut, writeJson } from '../../src/layout/jsonWriter.js';
+import { JsonDouble, type JsonOut, writeJson } from '../../src/model/layout/jsonWriter.js';
 import { type VdsObject, VdsObjectBlob, VdsObjectNumber, type VdsObjectValue, parseVdsObject } from './vdsObjectParser.js';
 
 /** The channel-mapping id OpenVDS's object model gives the per-trace mapping. */

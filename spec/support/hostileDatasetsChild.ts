@@ -8,8 +8,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import * as vds from '../../src/index.js';
-import type { VolumeDataLayer } from '../../src/geometry/layers.js';
-import { VdsFileStore } from '../../sources/vdsFileStore.js';
+import type { VolumeDataLayer } from '../../src/model/geometry/layers.js';
+import { VdsFileStore } from '../../sources/vdsFile/vdsFileStore.js';
 import { OverlayStore } from './overlayStore.js';
 import { seededRandom } from './random.js';
 

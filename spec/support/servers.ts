@@ -7,7 +7,7 @@ import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMe
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Store } from '../../sources/store.js';
+import type { Store } from '../../sources/stores/store.js';
 
 // The SDK warns once per process that its 2027 releases need Node 22.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,7 +1,7 @@
 // A store wrapper for fault and cancellation tests: delays reads, counts reads in progress and
 // every call (to show that work stopped), and can fail chosen keys.
-import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from '../../sources/store.js';
-import { CanceledError } from '../../src/errors.js';
+import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from '../../sources/stores/store.js';
+import { CanceledError } from '../../src/model/errors.js';
 import { chunkJobsInFlight } from '../../src/workers/pool.js';
 
 export class InstrumentedStore implements Store {

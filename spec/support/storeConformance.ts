@@ -1,8 +1,8 @@
 // The conformance suite every Store runs: write, read back (whole, ranges, to the end), user
 // metadata, missing objects, errors, listing across pages, delete, ownership of bytes, abort.
 import { expect } from 'chai';
-import type { Store } from '../../sources/store.js';
-import { CanceledError, StoreError } from '../../src/errors.js';
+import type { Store } from '../../sources/stores/store.js';
+import { CanceledError, StoreError } from '../../src/model/errors.js';
 import { rejection } from './rejection.js';
 
 export interface StoreFixture {

@@ -1,10 +1,10 @@
 // Constant chunks (format sheet 3.5, 3.7): a chunk whose every element is one value is stored as a
 // hash alone. A chunk only counts as constant when reading that hash back gives exactly its
 // bytes, so a value that does not survive the f32 round trip (a large U32, say) is stored as data.
-import { VolumeDataFormat } from '../enums.js';
-import { formatByteSize } from '../formats.js';
-import { constantBlock } from '../engine/constantBlock.js';
-import type { BlockShape, ChannelValues } from './codec.js';
+import { VolumeDataFormat } from '../model/enums.js';
+import { formatByteSize } from '../model/formats.js';
+import { constantBlock } from './constantBlock.js';
+import type { BlockShape, ChannelValues } from '../model/block.js';
 import { constantValueHash, NOVALUE_HASH } from './volumeDataHash.js';
 
 export function isConstantPayload(payload: Uint8Array, shape: BlockShape): boolean {

@@ -1,9 +1,9 @@
 // The 24-byte DataBlock descriptor that starts every None, RLE and Zip chunk (format sheet 3.1),
 // and the payload geometry it implies.
-import { VolumeDataComponents, VolumeDataFormat } from '../enums.js';
-import { ChunkFormatError } from '../errors.js';
-import { formatByteSize } from '../formats.js';
-import type { BlockShape } from './codec.js';
+import { VolumeDataComponents, VolumeDataFormat } from '../model/enums.js';
+import { ChunkFormatError } from '../model/errors.js';
+import { formatByteSize } from '../model/formats.js';
+import type { BlockShape } from '../model/block.js';
 
 export const DATA_BLOCK_DESCRIPTOR_BYTES = 24;
 

@@ -1,7 +1,8 @@
 // CompressionMethod None: descriptor + raw payload (format sheet 3.2).
-import { CompressionMethod } from '../enums.js';
-import { ChunkFormatError } from '../errors.js';
-import type { BlockShape, ChunkCodec } from './codec.js';
+import { CompressionMethod } from '../model/enums.js';
+import { ChunkFormatError } from '../model/errors.js';
+import type { ChunkCodec } from './codec.js';
+import type { BlockShape } from '../model/block.js';
 import { DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, readDataBlockDescriptor, writeDataBlockDescriptor } from './dataBlock.js';
 
 export const noneCodec: ChunkCodec = {

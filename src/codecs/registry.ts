@@ -1,6 +1,6 @@
 // CompressionMethod → codec. Adding a codec is one file implementing ChunkCodec plus one entry here.
-import { CompressionMethod } from '../enums.js';
-import { ChunkFormatError } from '../errors.js';
+import { CompressionMethod } from '../model/enums.js';
+import { ChunkFormatError } from '../model/errors.js';
 import type { ChunkCodec } from './codec.js';
 import { noneCodec } from './none.js';
 import { rleCodec } from './rle.js';

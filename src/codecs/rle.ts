@@ -1,10 +1,11 @@
 // CompressionMethod RLE (format sheet 3.3): runs of 1-, 2-, 4- or 8-byte units, literal or repeated,
 // behind a 12-byte header. The encoder makes the same run decisions as OpenVDS, so its output is
 // byte-identical to OpenVDS's.
-import { CompressionMethod, VolumeDataFormat } from '../enums.js';
-import { ChunkFormatError } from '../errors.js';
-import { formatByteSize } from '../formats.js';
-import type { BlockShape, ChunkCodec } from './codec.js';
+import { CompressionMethod, VolumeDataFormat } from '../model/enums.js';
+import { ChunkFormatError } from '../model/errors.js';
+import { formatByteSize } from '../model/formats.js';
+import type { ChunkCodec } from './codec.js';
+import type { BlockShape } from '../model/block.js';
 import { DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, readDataBlockDescriptor, writeDataBlockDescriptor } from './dataBlock.js';
 
 const RLE_HEADER_BYTES = 12;

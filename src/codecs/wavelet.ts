@@ -1,10 +1,11 @@
 // Wavelet chunk decoder (format sheet 3.6), bit-exact with OpenVDS 3.4. Decode only: OpenVDS
 // cannot write wavelet chunks either. One codec per method, because the NormalizeBlock methods
 // carry a section the stream itself does not announce.
-import { CompressionMethod, VolumeDataFormat } from '../enums.js';
-import { ChunkFormatError, InvalidArgumentError } from '../errors.js';
-import type { ChunkCodec, DecodedBlock, DecodeOptions } from './codec.js';
-import { ADAPTIVE_LEVELS, countDecodeBits, decodeTreeStructure } from './wavelet/adaptiveStream.js';
+import { CompressionMethod, VolumeDataFormat } from '../model/enums.js';
+import { ChunkFormatError, InvalidArgumentError } from '../model/errors.js';
+import type { ChunkCodec } from './codec.js';
+import type { DecodedBlock, DecodeOptions } from '../model/block.js';
+import { countDecodeBits, decodeTreeStructure } from './wavelet/adaptiveStream.js';
 import { coarsestDetail, createBandStructure, lowPassBox, volume, type BandStructure } from './wavelet/bandStructure.js';
 import { writeStartValues, writeValues } from './wavelet/coefficients.js';
 import { IntegerInfo, readWaveletHeader, readWaveletSections, WAVELET_HEADER_BYTES, WAVELET_VERSION_1_6, type WaveletHeader } from './wavelet/header.js';
@@ -13,6 +14,7 @@ import { cropPicture, type Quantization } from './wavelet/deliver.js';
 import { waveletError } from './wavelet/streamError.js';
 import { defaultWaveletBackend, type WaveletBackend } from './wavelet/backend.js';
 import { compileTransformData, createTransformData, hasStreamEncodingBug } from './wavelet/transformData.js';
+import { WAVELET_ADAPTIVE_LEVELS } from '../model/adaptiveLevels.js';
 
 const F = VolumeDataFormat;
 const f32 = Math.fround;
@@ -42,8 +44,8 @@ function checkShape(header: WaveletHeader, options: DecodeOptions): void {
 /** Decode level and whether the residual applies; level -1 means "best quality" like OpenVDS. */
 function decodeLevel(options: DecodeOptions): { level: number; wantsLossless: boolean } {
   const requested = options.adaptiveLevel ?? 0;
-  if (!Number.isInteger(requested) || requested < -1 || requested >= ADAPTIVE_LEVELS) {
-    throw new InvalidArgumentError(`adaptiveLevel ${requested} is outside -1..${ADAPTIVE_LEVELS - 1}`);
+  if (!Number.isInteger(requested) || requested < -1 || requested >= WAVELET_ADAPTIVE_LEVELS) {
+    throw new InvalidArgumentError(`adaptiveLevel ${requested} is outside -1..${WAVELET_ADAPTIVE_LEVELS - 1}`);
   }
   return { level: Math.max(0, requested), wantsLossless: requested <= 0 && (options.lossless === true || requested === -1) };
 }
@@ -68,7 +70,7 @@ function decodePicture(chunk: Uint8Array, view: DataView, header: WaveletHeader,
     initialNodes: coarsest.positions, initialSectors: coarsest.sectors,
     startValueCount: volume(lowPassBox(bands)) + coarsest.positions.length, decodeBits, level,
   });
-  writeStartValues(picture, view, sections.adaptiveOffset + (compiled.allNormal ? 1 : 2) * ADAPTIVE_LEVELS * 4, bands, coarsest.positions);
+  writeStartValues(picture, view, sections.adaptiveOffset + (compiled.allNormal ? 1 : 2) * WAVELET_ADAPTIVE_LEVELS * 4, bands, coarsest.positions);
   writeValues(picture, bands, tree, { chunk, threshold: sections.threshold, decodeBits, level, isInteger, preventOverwrite }, compiled.allNormal);
   if (lossless && tree.streamEnd !== sections.adaptiveSize) {
     throw waveletError(`adaptive stream decodes to ${tree.streamEnd} bytes but declares ${sections.adaptiveSize}`);

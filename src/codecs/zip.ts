@@ -1,9 +1,10 @@
 // CompressionMethod Zip (format sheet 3.4): descriptor + one zlib stream of the payload. Inflation is
 // bounded by the size the layer says the payload has, so a corrupt stream cannot allocate more.
 import { deflateSync, inflateSync } from 'node:zlib';
-import { CompressionMethod } from '../enums.js';
-import { ChunkFormatError, errorMessage } from '../errors.js';
-import type { BlockShape, ChunkCodec } from './codec.js';
+import { CompressionMethod } from '../model/enums.js';
+import { ChunkFormatError, errorMessage } from '../model/errors.js';
+import type { ChunkCodec } from './codec.js';
+import type { BlockShape } from '../model/block.js';
 import { DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, readDataBlockDescriptor, writeDataBlockDescriptor } from './dataBlock.js';
 
 export const zipCodec: ChunkCodec = {

@@ -1,9 +1,9 @@
 // What the read pipeline needs to know about one layer of an open dataset.
-import type { ChannelValues } from '../codecs/codec.js';
-import type { CompressionMethod } from '../enums.js';
-import type { VolumeDataLayer } from '../geometry/layers.js';
-import type { Store } from '../../sources/store.js';
-import type { ChunkMetadata } from './chunkMetadataPages.js';
+import type { ChannelValues } from '../model/block.js';
+import type { CompressionMethod } from '../model/enums.js';
+import type { VolumeDataLayer } from '../model/geometry/layers.js';
+import type { Store } from '../../sources/stores/store.js';
+import type { ChunkMetadata } from '../../sources/dataset/chunkMetadataPages.js';
 
 export interface LayerReader {
   readonly store: Store;

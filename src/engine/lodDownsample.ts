@@ -1,7 +1,7 @@
 // LOD generation by decimation (format sheet 5.7): LOD voxel k takes source voxel 2k; a picked
 // no-value is replaced by the first different neighbour of its 2×2×2 group (+x, +y, +x+y, +z, …),
 // looking only inside the source block. 1Bit: a LOD bit is set if any source bit of its group is.
-import { VolumeDataFormat } from '../enums.js';
+import { VolumeDataFormat } from '../model/enums.js';
 
 export interface DownsampleBlock {
   bytes: Uint8Array;

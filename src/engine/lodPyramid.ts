@@ -1,7 +1,7 @@
 // Builds LOD 1…n while LOD 0 is written (format sheet 5.7): every written chunk is decimated into
 // its parent; a parent is written (and decimated into its own parent) once all its children have
 // arrived, so only the parents under construction are held in memory.
-import type { VolumeDataLayer } from '../geometry/layers.js';
+import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import { downsampleRegion, type DownsampleRegion } from './lodDownsample.js';
 
 interface ParentUnderConstruction {

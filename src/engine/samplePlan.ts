@@ -2,8 +2,8 @@
 // requestVolumeTraces (format sheet 5.4, 5.5) use the chunk whose interior holds floor(position),
 // clamped to the volume; requestProjectedVolumeSubset (5.3) the chunk holding the output voxel
 // and the plane's (f32) intersection with its column.
-import type { VolumeDataLayer } from '../geometry/layers.js';
-import type { Index6 } from '../geometry/partition.js';
+import type { VolumeDataLayer } from '../model/geometry/layers.js';
+import type { Index6 } from '../model/geometry/partition.js';
 
 export interface SamplePlan {
   layer: VolumeDataLayer;

@@ -14,9 +14,9 @@
 //
 // Chunks are sampled in the channel's own format, so no-values are compared as OpenVDS compares
 // them (R64 in double, U8/U16 by code); 1Bit is decoded as 0/1 R32 and U64 as doubles.
-import type { VolumeDataChannelDescriptor } from '../layout/descriptors.js';
-import { InterpolationMethod, VolumeDataFormat } from '../enums.js';
-import { bucketCount, convertNoValue, isQuantizedFormat, noValueCode, quantizeWithReciprocalScale, U64_MAX } from '../convert.js';
+import type { VolumeDataChannelDescriptor } from '../model/layout/descriptors.js';
+import { InterpolationMethod, VolumeDataFormat } from '../model/enums.js';
+import { bucketCount, convertNoValue, isQuantizedFormat, noValueCode, quantizeWithReciprocalScale, U64_MAX } from '../model/convert.js';
 import { createVolumeSampler, type SamplerBlock, type SamplerData, type SamplerOptions } from './volumeSampler.js';
 
 const F = VolumeDataFormat;

@@ -1,8 +1,8 @@
 // Which chunks a volume subset touches and where each chunk's interior lands in the output buffer
 // (format sheet 5.2: output element j along a decimated dimension is LOD0 voxel min + j·2^LOD, the
 // LOD voxel holding it in chunked dimensions; every dimension but the full-resolution one is decimated).
-import type { VolumeDataLayer } from '../geometry/layers.js';
-import type { Index6 } from '../geometry/partition.js';
+import type { VolumeDataLayer } from '../model/geometry/layers.js';
+import type { Index6 } from '../model/geometry/partition.js';
 
 export interface SubsetPlan {
   layer: VolumeDataLayer;

@@ -7,7 +7,7 @@
 // Coordinates and weights are f32 for every element type (OpenVDS passes a FloatVector3 and keeps
 // weights in float); the accumulation is f32 for R32, U8 and U16 elements and double for R64 and
 // U32 ones (OpenVDS's InterpolatedRealType).
-import { InterpolationMethod } from '../enums.js';
+import { InterpolationMethod } from '../model/enums.js';
 
 /** Chunk elements: R32 (and 1Bit as 0/1), R64 (and U64 as doubles), U8/U16 codes, U32. */
 export type SamplerData = Float32Array | Float64Array | Uint8Array | Uint16Array | Uint32Array;

@@ -1,5 +1,5 @@
 // Colour maps, each defined by a few anchor colours evenly spaced over [0, 1] and interpolated linearly.
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../model/errors.js';
 
 export type ColorMapName = 'seismic' | 'grey' | 'viridis';
 

@@ -1,8 +1,8 @@
 // Pictures of slices: a shaped 2D subset drawn with a colour map, annotated axes (ticks and labels in
 // annotation coordinates), a colour bar with values, and resampling to a readable size.
-import { InvalidArgumentError } from '../errors.js';
-import type { VolumeDataTypedArray } from '../formats.js';
-import type { ShapedAxis, ShapedSubset } from '../shapedSubset.js';
+import { InvalidArgumentError } from '../model/errors.js';
+import type { VolumeDataTypedArray } from '../model/formats.js';
+import type { ShapedAxis, ShapedSubset } from '../api/shapedSubset.js';
 import { advance, type Canvas, drawText, lineHeight, setPixel, textWidth } from './bitmapFont.js';
 import { colorAt, type ColorMapName, colorMapNames, type RGB } from './colorMaps.js';
 import { encodePNG, type RGBImage } from './png.js';

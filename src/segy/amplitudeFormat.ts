@@ -2,7 +2,7 @@
 // SEGYImport stores them: 1- and 2-byte integers keep their bits in a U8/U16 channel (signed ones
 // shifted into the unsigned range and given the matching negative integer offset, scale 1), floats
 // and 4-byte integers become R32, 8-byte formats R64.
-import { VolumeDataFormat } from '../enums.js';
+import { VolumeDataFormat } from '../model/enums.js';
 import type { Endianness } from './headerField.js';
 import { DataSampleFormatCode, decodeSamples, formatName, isDecodableFormat } from './sampleFormat.js';
 

@@ -1,15 +1,15 @@
 // Dataset → SEG-Y from the stored SEGY metadata, Trace flags and SEGYTraceHeader channel, as OpenVDS's
 // SEGYExport does: traces in the original primary-key order, samples re-encoded in the original format.
 import { open as openFile, rm } from 'node:fs/promises';
-import { throwIfAborted } from '../../sources/abort.js';
-import { redactUrl } from '../../sources/redact.js';
-import type { Store } from '../../sources/store.js';
-import { close, getAccessManager, getLayout, open } from '../api.js';
-import { DimensionsND, VolumeDataFormat } from '../enums.js';
-import { CanceledError } from '../errors.js';
-import type { VolumeDataLayout } from '../layout/volumeDataLayout.js';
-import { KnownMetadata } from '../metadata/knownMetadata.js';
-import { MetadataType } from '../metadata/metadataKey.js';
+import { throwIfAborted } from '../async/abort.js';
+import { redactUrl } from '../../sources/stores/redact.js';
+import type { Store } from '../../sources/stores/store.js';
+import { close, getAccessManager, getLayout, open } from '../api/entryPoints.js';
+import { DimensionsND, VolumeDataFormat } from '../model/enums.js';
+import { CanceledError } from '../model/errors.js';
+import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
+import { KnownMetadata } from '../model/metadata/knownMetadata.js';
+import { MetadataType } from '../model/metadata/metadataKey.js';
 import { BINARY_HEADER_SIZE, BinaryHeaderFields, Endianness, readHeaderField, TEXTUAL_HEADER_SIZE, TRACE_HEADER_SIZE } from './headerField.js';
 import { encodeSamples, formatName, formatSize, isDecodableFormat } from './sampleFormat.js';
 

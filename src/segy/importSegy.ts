@@ -6,20 +6,20 @@
 import {
   AccessMode, BrickSize, ChannelFlags, CompressionMethod, DimensionsND, LayoutOptions, LODLevels, VolumeDataComponents, VolumeDataFormat,
   VolumeDataMapping,
-} from '../enums.js';
-import { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from '../layout/descriptors.js';
-import { KnownMetadata } from '../metadata/knownMetadata.js';
-import { MetadataContainer } from '../metadata/metadataContainer.js';
+} from '../model/enums.js';
+import { VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor } from '../model/layout/descriptors.js';
+import { KnownMetadata } from '../model/metadata/knownMetadata.js';
+import { MetadataContainer } from '../model/metadata/metadataContainer.js';
 import { rm } from 'node:fs/promises';
-import { throwIfAborted } from '../../sources/abort.js';
-import { openStore } from '../../sources/openStore.js';
-import type { Store } from '../../sources/store.js';
-import { VdsFileStore } from '../../sources/vdsFileStore.js';
-import { withSignal } from '../../sources/withSignal.js';
-import type { VolumeDataPage } from '../page.js';
-import type { VolumeDataPageAccessor } from '../pageAccessor.js';
-import { close, create, getAccessManager } from '../api.js';
-import { CanceledError } from '../errors.js';
+import { throwIfAborted } from '../async/abort.js';
+import { openStore } from '../../sources/stores/openStore.js';
+import type { Store } from '../../sources/stores/store.js';
+import { VdsFileStore } from '../../sources/vdsFile/vdsFileStore.js';
+import { withSignal } from '../../sources/stores/withSignal.js';
+import type { VolumeDataPage } from '../api/page.js';
+import type { VolumeDataPageAccessor } from '../api/pageAccessor.js';
+import { close, create, getAccessManager } from '../api/entryPoints.js';
+import { CanceledError } from '../model/errors.js';
 import { AmplitudeDecoder, type AmplitudeElements, amplitudeElements, amplitudeFormat } from './amplitudeFormat.js';
 import { MeasurementSystem } from './binaryHeader.js';
 import { type GeometryOptions, type SurveyGeometry, surveyGeometry } from './geometry.js';

@@ -4,8 +4,8 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore } from '../../sources/openStore.js';
-import { redactUrl } from '../../sources/redact.js';
+import { openStore } from '../../sources/stores/openStore.js';
+import { redactUrl } from '../../sources/stores/redact.js';
 import { type BinaryHeaderInfo, parseBinaryHeader } from './binaryHeader.js';
 import {
   BINARY_HEADER_SIZE, Endianness, readHeaderField, readUnsignedHeaderField, scaleFactor, TEXTUAL_HEADER_SIZE,

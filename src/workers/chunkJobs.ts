@@ -1,13 +1,13 @@
 // The jobs the worker pool runs, as plain functions (so tests can run them in-process too).
-import type { BlockShape, ChannelValues, DecodeOptions } from '../codecs/codec.js';
+import type { BlockShape, ChannelValues, DecodeOptions } from '../model/block.js';
 import type { ChunkCopy } from '../engine/subsetPlan.js';
 import { isConstantPayload, constantPayloadHash } from '../codecs/constant.js';
 import { codecFor } from '../codecs/registry.js';
-import { convertBlock } from '../convert.js';
-import { type CompressionMethod, VolumeDataFormat } from '../enums.js';
+import { convertBlock } from '../model/convert.js';
+import { type CompressionMethod, VolumeDataFormat } from '../model/enums.js';
 import { copyBitBox, copyBox } from '../engine/boxCopy.js';
 import { throughGate } from '../engine/deliveryGate.js';
-import { formatByteSize } from '../formats.js';
+import { formatByteSize } from '../model/formats.js';
 import { deliverSamples, type SampleDelivery } from './sampleDelivery.js';
 
 export interface DecodeJob {

@@ -1,7 +1,7 @@
 // Errors cross the worker boundary as plain records. Structured cloning keeps only the message of
 // an error whose class is not built in, so a ChunkFormatError with code 100 would otherwise reach
 // the main thread as a plain Error without its code.
-import { CanceledError, ChunkFormatError, InvalidArgumentError, InvalidOperationError, ReadError, StoreError } from '../errors.js';
+import { CanceledError, ChunkFormatError, InvalidArgumentError, InvalidOperationError, ReadError, StoreError } from '../model/errors.js';
 
 /** A failed job as the worker posts it. */
 export interface ErrorRecord {

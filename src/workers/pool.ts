@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { CanceledError } from '../errors.js';
+import { CanceledError } from '../model/errors.js';
 import type { ChunkJob, ChunkReply } from './chunkJobs.js';
 import { fromErrorRecord } from './errorTransport.js';
 

@@ -4,9 +4,9 @@
 import { AXIS_MASK, type BandStructure, ITERATION_SHIFT, packPosition, volume, Y_SHIFT, Z_SHIFT } from './bandStructure.js';
 import type { CompiledTransform } from './transformData.js';
 import { waveletError } from './streamError.js';
+import { WAVELET_ADAPTIVE_LEVELS } from '../../model/adaptiveLevels.js';
 
 /** Bit-plane counts are stored for the first 16 planes (the adaptive levels). */
-export const ADAPTIVE_LEVELS = 16;
 export const MAX_DECODE_BITS = 256;
 
 // Local copies: imported bindings are slower to read in hot loops.
@@ -110,7 +110,7 @@ export function decodeTreeStructure(input: AdaptiveStreamInput): TreePassResult 
     if (end > input.declaredSize) throw waveletError(`${what} runs past the adaptive stream's ${input.declaredSize} bytes`);
     throw waveletError(`chunk prefix of ${chunk.length} bytes is too short for adaptive level ${level}: ${what} needs ${offset + end}`);
   };
-  const countsBytes = (allNormal ? 1 : 2) * ADAPTIVE_LEVELS * 4;
+  const countsBytes = (allNormal ? 1 : 2) * WAVELET_ADAPTIVE_LEVELS * 4;
   let pos = countsBytes + input.startValueCount * 4;
   requireStream(pos, 'start values');
 
@@ -240,9 +240,9 @@ export function decodeTreeStructure(input: AdaptiveStreamInput): TreePassResult 
       pos += ((vs + 7) >> 3) + ((vs - previousSingle + 7) >> 3);
     }
     requireStream(pos, `bit-plane ${b}`);
-    if (b < ADAPTIVE_LEVELS) {
+    if (b < WAVELET_ADAPTIVE_LEVELS) {
       const storedMultiple = view.getInt32(offset + 4 * b, true);
-      const storedSingle = allNormal ? 0 : view.getInt32(offset + 4 * (ADAPTIVE_LEVELS + b), true);
+      const storedSingle = allNormal ? 0 : view.getInt32(offset + 4 * (WAVELET_ADAPTIVE_LEVELS + b), true);
       if (storedMultiple !== vm || storedSingle !== vs) {
         throw waveletError(`bit-plane ${b} holds ${vm}/${vs} values but the stream says ${storedMultiple}/${storedSingle}`);
       }

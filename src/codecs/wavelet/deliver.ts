@@ -1,8 +1,8 @@
 // The last step of a decode (format sheet 3.6.10): the padded picture cropped to the block,
 // as R32 bits or quantised to U8/U16 codes. This is the reference the WebAssembly kernels are
 // held to, and the fallback where they are unavailable.
-import { quantizeWithReciprocalScale } from '../../convert.js';
-import { VolumeDataFormat as F } from '../../enums.js';
+import { quantizeWithReciprocalScale } from '../../model/convert.js';
+import { VolumeDataFormat as F } from '../../model/enums.js';
 import type { BandStructure } from './bandStructure.js';
 
 export interface Quantization {

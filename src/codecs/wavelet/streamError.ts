@@ -1,6 +1,6 @@
 // Errors of the wavelet decoder. OpenVDS reports 100 for a header it cannot accept and -1 for
 // everything else that is wrong with a stream.
-import { ChunkFormatError } from '../../errors.js';
+import { ChunkFormatError } from '../../model/errors.js';
 
 export const INVALID_WAVELET_HEADER = 100;
 

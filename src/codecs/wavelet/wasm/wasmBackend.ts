@@ -4,8 +4,8 @@
 // blocks are cropped by deliver.ts straight out of the picture: a kernel plus a copy out of
 // this memory measured slower than the per-row copy alone.)
 import { volume, type BandStructure } from '../bandStructure.js';
-import { VolumeDataFormat as F } from '../../../enums.js';
-import { InvalidArgumentError } from '../../../errors.js';
+import { VolumeDataFormat as F } from '../../../model/enums.js';
+import { InvalidArgumentError } from '../../../model/errors.js';
 import { IntegerInfo, WAVELET_MAX_SIZE } from '../header.js';
 import { noValueCode, quantizePicture, type Quantization } from '../deliver.js';
 import { lineMaps, liftingScale } from '../inverseTransform.js';

@@ -1,6 +1,0 @@
-// AbortSignal helpers shared by stores and operators.
-import { CanceledError } from '../src/errors.js';
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CanceledError();
-}

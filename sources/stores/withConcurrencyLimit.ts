@@ -1,0 +1,80 @@
+// A store wrapper that lets at most `limit` operations reach the store at once; the others wait
+// in arrival order. A waiting caller whose signal aborts leaves the queue at once.
+import { CanceledError } from '../../src/model/errors.js';
+import type { ByteRange, ReadOptions, Store, WriteOptions } from './store.js';
+
+export function withConcurrencyLimit(store: Store, limit: number): Store {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`The concurrency limit must be a positive integer, not ${limit}`);
+  const slots = new Slots(limit);
+  const limited = async <T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> => {
+    await slots.acquire(signal);
+    try {
+      return await run();
+    } finally {
+      slots.release();
+    }
+  };
+
+  async function* list(prefix?: string, options?: ReadOptions): AsyncGenerator<string> {
+    // A slot per page request: a consumer that is slow between keys holds none.
+    const keys = store.list(prefix, options)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const step = await limited(options?.signal, () => keys.next());
+        if (step.done) return;
+        yield step.value;
+      }
+    } finally {
+      await keys.return?.();
+    }
+  }
+
+  const wrapped: Store = {
+    description: store.description,
+    get: (key, o?: ReadOptions) => limited(o?.signal, () => store.get(key, o)),
+    head: (key, o?: ReadOptions) => limited(o?.signal, () => store.head(key, o)),
+    set: (key, data, o?: WriteOptions) => limited(o?.signal, () => store.set(key, data, o)),
+    delete: (key, o?: ReadOptions) => limited(o?.signal, () => store.delete(key, o)),
+    list,
+    close: async () => { await store.close?.(); },
+  };
+  if (store.getRange) {
+    const getRange = store.getRange.bind(store);
+    wrapped.getRange = (key: string, range: ByteRange, o?: ReadOptions) => limited(o?.signal, () => getRange(key, range, o));
+  }
+  return wrapped;
+}
+
+class Slots {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  acquire(signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new CanceledError());
+    if (this.active < this.limit) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.waiting.splice(this.waiting.indexOf(grant), 1);
+        reject(new CanceledError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(grant);
+    });
+  }
+
+  /** Hands the slot to the next waiter, who then counts as active in its place. */
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+}

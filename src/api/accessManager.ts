@@ -1,0 +1,529 @@
+// VolumeDataAccessManager: validates requests synchronously, then runs them as reactive pipelines.
+import { concat, defer, endWith, finalize, from, last, map, type Observable, of } from 'rxjs';
+import { AccessMode, DimensionsND, InterpolationMethod, VDSProduceStatus, VolumeDataFormat } from '../model/enums.js';
+import { InvalidArgumentError, InvalidOperationError } from '../model/errors.js';
+import type { VolumeDataLayer } from '../model/geometry/layers.js';
+import type { Index6 } from '../model/geometry/partition.js';
+import { chunkCopy, planSubset, subsetChunkCount } from '../engine/subsetPlan.js';
+import { closeGate, createDeliveryGate } from '../engine/deliveryGate.js';
+import { planProjection, planSamples, type SamplePlan, tracePositions } from '../engine/samplePlan.js';
+import { chunkSampling, projectedValueConverter, type SampleRequestKind, samplingRules, type SamplingRules } from '../engine/sampleRules.js';
+import { u64Element } from '../model/convert.js';
+import { dimensionsOf } from '../model/geometry/dimensionGroup.js';
+import { bufferByteSize, bytesOf, typedView, type VolumeDataTypedArray } from '../model/formats.js';
+import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
+import { MAX_CHUNK_METADATA_PAGE_SIZE } from '../model/layout/layerStatus.js';
+import { VolumeDataPageAccessor } from './pageAccessor.js';
+import { type ProgressEvent, type RequestEvent, VolumeDataRequest } from './request.js';
+import {
+  boxArgument, checkAllocation, checkRequestChunks, dataOutArgument, enumArgument, integerArgument, type MethodParameters,
+  positionsArgument, replacementNoValueArgument, resolveArguments, signalArgument,
+} from './requestArguments.js';
+import type { VDS } from './vds.js';
+import { chunksInFlight } from './boxRead.js';
+import { assembleSubset } from '../../sinks/assembleSubset.js';
+import { assembleSamples, sampleDeliveries } from '../../sinks/assembleSamples.js';
+import { readChunks } from '../../operators/readChunks.js';
+import { inFlight } from '../../operators/inFlight.js';
+import { untilAborted } from '../../operators/untilAborted.js';
+
+export interface LayerSelection {
+  dimensionsND?: DimensionsND;
+  lod?: number;
+  channel?: number;
+}
+
+/**
+ * rxvds's `signal` option: aborting it cancels the request as `cancel()` (or unsubscribing) does.
+ * Options-object form only: OpenVDS's positional order has no slot for it.
+ */
+export interface AbortableRequest {
+  signal?: AbortSignal;
+}
+
+export interface VolumeSubsetOptions extends LayerSelection, AbortableRequest {
+  /** Output format; `Format_R32` by default (as in the OpenVDS Python API). `Format_Any` = the stored format. */
+  format?: VolumeDataFormat;
+  /** Value written for no-value samples; defaults to the channel's no-value. */
+  replacementNoValue?: number;
+  /** Caller-owned destination (e.g. over a SharedArrayBuffer); must hold the buffer size. */
+  dataOut?: VolumeDataTypedArray;
+}
+
+export interface SampleOptions extends LayerSelection, AbortableRequest {
+  /** `Cubic` by default (as in the OpenVDS Python API). Discrete channels always sample `Nearest`. */
+  interpolationMethod?: InterpolationMethod;
+  /** Value written where the result is no-value; defaults to the channel's no-value. */
+  replacementNoValue?: number;
+  dataOut?: Float32Array;
+}
+
+export interface ProjectedSubsetOptions extends VolumeSubsetOptions {
+  /**
+   * The plane X·a + Y·b + Z·c + T = 0 over the layer's 1st, 2nd and 3rd dimension (voxel
+   * coordinates); `[1, 1, 0, 0]` by default, as in the OpenVDS Python API.
+   */
+  voxelPlane?: readonly [number, number, number, number];
+  /** The 2D group the output spans (`Dimensions_12` by default); the remaining dimension of the layer's group is projected. */
+  projectedDimensions?: DimensionsND;
+  /** `Cubic` by default. Unlike samples and traces, discrete channels are interpolated too (as OpenVDS does). */
+  interpolationMethod?: InterpolationMethod;
+}
+
+export interface PageAccessorOptions {
+  dimensionsND: DimensionsND;
+  lod: number;
+  channel: number;
+  maxPages: number;
+  accessMode: AccessMode;
+  /** 1024 by default. */
+  chunkMetadataPageSize?: number;
+}
+
+// The optional arguments of each method in both calling styles: one options object, or the
+// reference's positional order (`null` standing for Python's `None` where the reference allows it).
+type DataOut<T> = T | null | undefined;
+type NoValue = number | null | undefined;
+export type VolumeSubsetArguments = [options?: VolumeSubsetOptions] | [dataOut?: DataOut<VolumeDataTypedArray>,
+  dimensionsND?: DimensionsND, lod?: number, channel?: number, format?: VolumeDataFormat, replacementNoValue?: NoValue];
+export type SampleArguments = [options?: SampleOptions] | [dataOut?: DataOut<Float32Array>, dimensionsND?: DimensionsND,
+  lod?: number, channel?: number, interpolationMethod?: InterpolationMethod, replacementNoValue?: NoValue];
+/** Positional order as the OpenVDS Python wrapper defines it (`format` before `interpolationMethod`). */
+export type ProjectedSubsetArguments = [options?: ProjectedSubsetOptions] | [dataOut?: DataOut<VolumeDataTypedArray>,
+  dimensionsND?: DimensionsND, lod?: number, channel?: number, voxelPlane?: readonly [number, number, number, number],
+  projectedDimensions?: DimensionsND, format?: VolumeDataFormat, interpolationMethod?: InterpolationMethod, replacementNoValue?: NoValue];
+type SubsetSizeOptions = { format?: VolumeDataFormat; lod?: number; channel?: number; dimensionsND?: DimensionsND };
+type ProjectedSizeOptions = { projectedDimensions: DimensionsND; format?: VolumeDataFormat; lod?: number; channel?: number };
+type SamplesSizeOptions = { channel?: number };
+type TracesSizeOptions = { lod?: number; channel?: number };
+
+const nullable = ['dataOut', 'replacementNoValue'];
+const optionsOnly = ['signal'];
+const SUBSET: MethodParameters = { method: 'requestVolumeSubset', nullable, optionsOnly,
+  parameters: ['dataOut', 'dimensionsND', 'lod', 'channel', 'format', 'replacementNoValue'] };
+const SAMPLES: MethodParameters = { method: 'requestVolumeSamples', nullable, optionsOnly,
+  parameters: ['dataOut', 'dimensionsND', 'lod', 'channel', 'interpolationMethod', 'replacementNoValue'] };
+const TRACES: MethodParameters = { ...SAMPLES, method: 'requestVolumeTraces' };
+const PROJECTED: MethodParameters = { method: 'requestProjectedVolumeSubset', nullable, optionsOnly, parameters: ['dataOut', 'dimensionsND', 'lod',
+  'channel', 'voxelPlane', 'projectedDimensions', 'format', 'interpolationMethod', 'replacementNoValue'] };
+const SUBSET_SIZE: MethodParameters = { method: 'getVolumeSubsetBufferSize', parameters: ['format', 'lod', 'channel', 'dimensionsND'] };
+const PROJECTED_SIZE: MethodParameters = { method: 'getProjectedVolumeSubsetBufferSize', parameters: ['projectedDimensions', 'format', 'lod', 'channel'] };
+const SAMPLES_SIZE: MethodParameters = { method: 'getVolumeSamplesBufferSize', parameters: ['channel'] };
+const TRACES_SIZE: MethodParameters = { method: 'getVolumeTracesBufferSize', parameters: ['lod', 'channel'] };
+const PREFETCH: MethodParameters = { method: 'prefetchVolumeChunk', optionsOnly, parameters: ['dimensionsND', 'lod', 'channel'] };
+const PAGE_ACCESSOR: MethodParameters = { method: 'createVolumeDataPageAccessor',
+  parameters: ['dimensionsND', 'lod', 'channel', 'maxPages', 'accessMode', 'chunkMetadataPageSize'] };
+
+/** The reference's defaults of `requestProjectedVolumeSubset`. */
+const DEFAULT_VOXEL_PLANE = [1, 1, 0, 0] as const;
+const DEFAULT_PROJECTED_DIMENSIONS = DimensionsND.Dimensions_12;
+
+/** Bytes of one sample position in the sampler's plans: 6 doubles. */
+const POSITION_BYTES = 6 * 8;
+
+/**
+ * A checked request, not yet started: the Observable form allocates and runs it on subscription,
+ * the VolumeDataRequest form at once (so its buffer exists from the start, as in OpenVDS).
+ */
+interface PreparedRequest<T extends VolumeDataTypedArray> {
+  format: VolumeDataFormat;
+  byteSize: number;
+  signal: AbortSignal | undefined;
+  allocate(): T;
+  run(data: T): Observable<RequestEvent<T>>;
+}
+
+export class VolumeDataAccessManager {
+  constructor(private readonly vds: VDS) {}
+
+  getVolumeDataLayout(): VolumeDataLayout {
+    return this.vds.layout;
+  }
+
+  /**
+   * A box of voxels, `[min, max)` in LOD0 coordinates. Optional arguments as one options object or
+   * in the reference's order: `(min, max, dataOut, dimensionsND, lod, channel, format, replacementNoValue)`.
+   * Every request's options object also takes a `signal` (AbortableRequest); the positional form has no slot for it.
+   */
+  requestVolumeSubset(min: readonly number[], max: readonly number[], ...args: VolumeSubsetArguments): VolumeDataRequest<VolumeDataTypedArray> {
+    return started(this.preparedSubset(min, max, resolveArguments(SUBSET, args)));
+  }
+
+  /**
+   * The reactive form of `requestVolumeSubset`: cold, so nothing happens until subscribed, and
+   * unsubscribing stops the fetches and drops queued decode jobs. Arguments are checked at once.
+   */
+  volumeSubset$(min: readonly number[], max: readonly number[], ...args: VolumeSubsetArguments): Observable<RequestEvent<VolumeDataTypedArray>> {
+    return cold(this.preparedSubset(min, max, resolveArguments(SUBSET, args)));
+  }
+
+  private preparedSubset(min: readonly number[], max: readonly number[], options: VolumeSubsetOptions): PreparedRequest<VolumeDataTypedArray> {
+    const layer = this.readableLayer(options);
+    const [lo, hi] = this.checkedBox(layer, min, max);
+    const format = this.outputFormat(layer, options.format);
+    replacementNoValueArgument(options.replacementNoValue);
+    const byteSize = this.getVolumeSubsetBufferSize(min, max, format, options.lod, options.channel, options.dimensionsND);
+    if (options.dataOut !== undefined) dataOutArgument(options.dataOut, format, byteSize);
+    else checkAllocation(`The ${VolumeDataFormat[format]} subset ${this.boxText(lo, hi)}`, byteSize);
+    checkRequestChunks(subsetChunkCount(layer, lo, hi));
+    const plan = planSubset(layer, lo, hi);
+    const reader = this.vds.reader(layer);
+    return {
+      format, byteSize, signal: signalArgument(options.signal),
+      // A shared buffer lets workers copy decoded chunks into it directly, off the main thread.
+      allocate: () => options.dataOut ?? typedView(format, new SharedArrayBuffer(byteSize), 0, byteSize),
+      run: (data) => defer(() => {
+        const bytes = bytesOf(data).subarray(0, byteSize);
+        const gate = createDeliveryGate();
+        // Not 1Bit: neighbouring chunks share output bytes there, so only one thread may write them.
+        const shared = bytes.buffer instanceof SharedArrayBuffer && format !== VolumeDataFormat.Format_1Bit ? bytes.buffer : undefined;
+        const deliver = shared && ((chunkIndex: number) => {
+          const copy = chunkCopy(plan, chunkIndex);
+          return copy && { buffer: shared, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, copy, outSize: plan.outSize, gate };
+        });
+        return from(plan.chunks).pipe(
+          inFlight(chunksInFlight(), readChunks(reader, { format, replacementNoValue: options.replacementNoValue, deliver, skipDeliveredBytes: true }, this.vds.chunkCache)),
+          assembleSubset(plan, bytes, format),
+          endWith<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data }),
+          finalize(() => closeGate(gate)),
+        );
+      }),
+    };
+  }
+
+  /**
+   * Interpolated samples at LOD0 positions (voxel k spans [k, k+1), so k + 0.5 is its centre); R32,
+   * one per position in input order. Positions are arrays of coordinates, or a flat array of 6 per
+   * position. Optional arguments: an options object, or
+   * `(dataOut, dimensionsND, lod, channel, interpolationMethod = Cubic, replacementNoValue)`.
+   */
+  requestVolumeSamples(samplePositions: ArrayLike<number>[] | Float32Array | Float64Array, ...args: SampleArguments): VolumeDataRequest<Float32Array> {
+    return started(this.preparedSamples(samplePositions, resolveArguments(SAMPLES, args)));
+  }
+
+  volumeSamples$(samplePositions: ArrayLike<number>[] | Float32Array | Float64Array, ...args: SampleArguments): Observable<RequestEvent<Float32Array>> {
+    return cold(this.preparedSamples(samplePositions, resolveArguments(SAMPLES, args)));
+  }
+
+  private preparedSamples(samplePositions: ArrayLike<number>[] | Float32Array | Float64Array, options: SampleOptions): PreparedRequest<Float32Array> {
+    const layer = this.readableLayer(options);
+    const positions = positionsArgument(samplePositions, this.vds.layout.getDimensionality(), 'samplePositions');
+    return this.preparedSampling('samples', layer, positions, positions.length / 6, options);
+  }
+
+  /**
+   * Traces along `traceDimension` through each position (its coordinate in that dimension is
+   * ignored); R32. Optional arguments as for `requestVolumeSamples`.
+   */
+  requestVolumeTraces(tracePositions: ArrayLike<number>[] | Float32Array | Float64Array, traceDimension: number, ...args: SampleArguments): VolumeDataRequest<Float32Array> {
+    return started(this.preparedTraces(tracePositions, traceDimension, resolveArguments(TRACES, args)));
+  }
+
+  volumeTraces$(traces: ArrayLike<number>[] | Float32Array | Float64Array, traceDimension: number, ...args: SampleArguments): Observable<RequestEvent<Float32Array>> {
+    return cold(this.preparedTraces(traces, traceDimension, resolveArguments(TRACES, args)));
+  }
+
+  private preparedTraces(traces: ArrayLike<number>[] | Float32Array | Float64Array, traceDimension: number, options: SampleOptions): PreparedRequest<Float32Array> {
+    const layer = this.readableLayer(options);
+    this.checkedTraceDimension(layer, traceDimension);
+    const traceStarts = positionsArgument(traces, this.vds.layout.getDimensionality(), 'tracePositions');
+    const traceCount = traceStarts.length / 6;
+    const traceLength = layer.partition.lodSize(0, layer.partition.numSamples[traceDimension]!, traceDimension);
+    checkAllocation(`The sample positions of ${traceCount} traces of ${traceLength} samples`, traceCount * traceLength * POSITION_BYTES);
+    const { positions } = tracePositions(layer, traceStarts, traceDimension);
+    return this.preparedSampling('traces', layer, positions, positions.length / 6, options, 0.5);
+  }
+
+  /**
+   * A surface through a 3D layer sampled onto the 2D grid of `projectedDimensions` (format sheet
+   * 5.3). Optional arguments: an options object, or the OpenVDS Python wrapper's order
+   * `(dataOut, dimensionsND, lod, channel, voxelPlane = [1, 1, 0, 0], projectedDimensions = Dimensions_12,
+   * format = Format_R32, interpolationMethod = Cubic, replacementNoValue)`.
+   */
+  requestProjectedVolumeSubset(min: readonly number[], max: readonly number[], ...args: ProjectedSubsetArguments): VolumeDataRequest<VolumeDataTypedArray> {
+    return started(this.preparedProjection(min, max, resolveArguments(PROJECTED, args)));
+  }
+
+  projectedVolumeSubset$(min: readonly number[], max: readonly number[], ...args: ProjectedSubsetArguments): Observable<RequestEvent<VolumeDataTypedArray>> {
+    return cold(this.preparedProjection(min, max, resolveArguments(PROJECTED, args)));
+  }
+
+  private preparedProjection(min: readonly number[], max: readonly number[], options: ProjectedSubsetOptions): PreparedRequest<VolumeDataTypedArray> {
+    const layer = this.readableLayer(options);
+    const [lo, hi] = this.checkedBox(layer, min, max);
+    const projectedDimensions = options.projectedDimensions ?? DEFAULT_PROJECTED_DIMENSIONS;
+    const { projected, projection } = this.projectedAxes(layer, projectedDimensions);
+    const plane = options.voxelPlane ?? DEFAULT_VOXEL_PLANE;
+    if (!Array.isArray(plane) || plane.length !== 4 || plane.some((v) => !Number.isFinite(v))) {
+      throw new InvalidArgumentError('voxelPlane must be 4 finite numbers [X, Y, Z, T]');
+    }
+    const groupDims = dimensionsOf(layer.dimensionsND);
+    const coefficient = (d: number) => plane[groupDims.indexOf(d)]!;
+    if (coefficient(projection) === 0) throw new InvalidArgumentError(`voxelPlane has no component along the projected dimension ${projection}`);
+    const format = this.outputFormat(layer, options.format);
+    replacementNoValueArgument(options.replacementNoValue);
+    const byteSize = this.getProjectedVolumeSubsetBufferSize(min, max, projectedDimensions, format, options.lod, options.channel);
+    if (options.dataOut !== undefined) dataOutArgument(options.dataOut, format, byteSize);
+    else checkAllocation(`The ${VolumeDataFormat[format]} projected subset ${this.boxText(lo, hi)}`, byteSize);
+    const p = layer.partition;
+    const [a, b] = projected as [number, number];
+    const na = p.lodSize(lo[a]!, hi[a]!, a), nb = p.lodSize(lo[b]!, hi[b]!, b);
+    checkAllocation(`The sample positions of the projected subset ${this.boxText(lo, hi)}`, na * nb * POSITION_BYTES);
+    const plan = planProjection(layer, {
+      min: lo, max: hi, projected: [a, b], projection,
+      plane: [coefficient(a), coefficient(b), coefficient(projection), plane[3]],
+    });
+    const rules = samplingRules('projected', layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
+    const convert = projectedValueConverter(format, layer.channelDescriptor, options.replacementNoValue !== undefined, rules.f32);
+    return {
+      format, byteSize, signal: signalArgument(options.signal),
+      allocate: () => options.dataOut ?? typedView(format, new ArrayBuffer(byteSize), 0, byteSize),
+      run: (data) => defer(() => {
+        // Doubles: R64/U32 channels interpolate in double, and R64 output keeps it. Shared, so
+        // workers can interpolate into them.
+        const values = new Float64Array(new SharedArrayBuffer(plan.count * 8));
+        return concat(this.interpolated$(plan, rules, values), defer(() => {
+          writeProjected(plan, values, data, format, convert);
+          return of<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data });
+        }));
+      }),
+    };
+  }
+
+  /** Bytes of a projected subset; optional arguments positional `(projectedDimensions, format, lod, channel)` or one options object. */
+  getProjectedVolumeSubsetBufferSize(min: readonly number[], max: readonly number[],
+    ...args: [options: ProjectedSizeOptions] | [projectedDimensions: DimensionsND, format?: VolumeDataFormat, lod?: number, channel?: number]): number {
+    const { projectedDimensions, format = VolumeDataFormat.Format_R32, lod = 0, channel = 0 } = resolveArguments<Partial<ProjectedSizeOptions>>(PROJECTED_SIZE, args);
+    const layer = this.layer({ lod, channel });
+    const [lo, hi] = this.checkedBox(layer, min, max);
+    const { projected } = this.projectedAxes(layer, projectedDimensions!);
+    const resolved = this.outputFormat(layer, format);
+    const count = projected.reduce((n, d) => n * layer.partition.lodSize(lo[d]!, hi[d]!, d), 1);
+    return bufferByteSize(resolved, resolved === VolumeDataFormat.Format_1Bit ? count : count * layer.channelDescriptor.components);
+  }
+
+  getVolumeSamplesBufferSize(sampleCount: number, ...args: [options: SamplesSizeOptions] | [channel?: number]): number {
+    const { channel = 0 } = resolveArguments<SamplesSizeOptions>(SAMPLES_SIZE, args);
+    this.layer({ channel });
+    if (!Number.isInteger(sampleCount) || sampleCount < 0) throw new InvalidArgumentError(`sampleCount must be a non-negative integer, got ${sampleCount}`);
+    return sampleCount * 4;
+  }
+
+  getVolumeTracesBufferSize(traceCount: number, traceDimension: number, ...args: [options: TracesSizeOptions] | [lod?: number, channel?: number]): number {
+    const { lod = 0, channel = 0 } = resolveArguments<TracesSizeOptions>(TRACES_SIZE, args);
+    const layer = this.layer({ lod, channel });
+    this.checkedTraceDimension(layer, traceDimension);
+    if (!Number.isInteger(traceCount) || traceCount < 0) throw new InvalidArgumentError(`traceCount must be a non-negative integer, got ${traceCount}`);
+    return traceCount * layer.partition.lodSize(0, layer.partition.numSamples[traceDimension]!, traceDimension) * 4;
+  }
+
+  /**
+   * Reads one chunk into the chunk cache so later requests find it decoded. `chunkIndex` counts
+   * the chunks of the requested layer; for a Remapped layer the chunks of its source that cover
+   * that chunk are read. Optional arguments: `(dimensionsND = Dimensions_012, lod = 0, channel = 0)` or one options object.
+   */
+  prefetchVolumeChunk(chunkIndex: number,
+    ...args: [options: LayerSelection & AbortableRequest] | [dimensionsND?: DimensionsND, lod?: number, channel?: number]): VolumeDataRequest<number> {
+    const selection = resolveArguments<LayerSelection & AbortableRequest>(PREFETCH, args);
+    const signal = signalArgument(selection.signal);
+    const layer = this.layer(selection);
+    const source = this.readableLayer(selection);
+    if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= layer.chunkCount) {
+      throw new InvalidArgumentError(`Chunk index ${chunkIndex} is outside 0…${layer.chunkCount - 1} of ${layer.name}`);
+    }
+    const { min, max } = layer.partition.chunkMinMax(chunkIndex, true);
+    const sourceChunks = source === layer ? [chunkIndex] : planSubset(source, min, max).chunks;
+    const reader = this.vds.reader(source);
+    return new VolumeDataRequest(from(sourceChunks).pipe(
+      inFlight(chunksInFlight(), readChunks(reader, { format: VolumeDataFormat.Format_R32 }, this.vds.chunkCache)),
+      last(),
+      map((): RequestEvent<number> => ({ kind: 'data', data: chunkIndex })),
+      untilAborted(signal),
+    ));
+  }
+
+  private preparedSampling(kind: SampleRequestKind, layer: VolumeDataLayer, positions: Float64Array, count: number, options: SampleOptions,
+    unusedCoordinate = 0): PreparedRequest<Float32Array> {
+    if (options.dataOut !== undefined) dataOutArgument(options.dataOut, VolumeDataFormat.Format_R32, count * 4);
+    replacementNoValueArgument(options.replacementNoValue);
+    const rules = samplingRules(kind, layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
+    const plan = planSamples(layer, positions, unusedCoordinate);
+    return {
+      format: VolumeDataFormat.Format_R32, byteSize: count * 4, signal: signalArgument(options.signal),
+      // A shared buffer lets workers interpolate into it directly, off the main thread.
+      allocate: () => options.dataOut ?? new Float32Array(new SharedArrayBuffer(count * 4)),
+      run: (out) => defer(() => this.interpolated$(plan, rules, out).pipe(endWith<RequestEvent<Float32Array>>({ kind: 'data', data: out }))),
+    };
+  }
+
+  /**
+   * Reads the planned chunks as the rules say and interpolates every planned sample into `out`:
+   * on the workers, each as it decodes its chunk, when `out` is shared memory.
+   */
+  private interpolated$(plan: SamplePlan, rules: SamplingRules, out: Float32Array | Float64Array): Observable<ProgressEvent> {
+    const reader = this.vds.reader(plan.layer);
+    const sampling = chunkSampling(rules, plan.layer.channelDescriptor);
+    const gate = createDeliveryGate();
+    const deliver = sampleDeliveries(plan, out, sampling, gate);
+    const target = { format: rules.decodeFormat, replacementNoValue: rules.decodeReplacement, deliver, skipDeliveredBytes: true } as const;
+    return from(plan.byChunk.keys()).pipe(
+      inFlight(chunksInFlight(), readChunks(reader, target, this.vds.chunkCache)),
+      assembleSamples(plan, out, sampling),
+      finalize(() => closeGate(gate)),
+    );
+  }
+
+  private checkedMethod(method: InterpolationMethod | undefined): InterpolationMethod {
+    return enumArgument<InterpolationMethod>(InterpolationMethod, 'InterpolationMethod', method ?? InterpolationMethod.Cubic, 'interpolationMethod');
+  }
+
+  private checkedTraceDimension(layer: VolumeDataLayer, traceDimension: number): void {
+    if (!Number.isInteger(traceDimension) || !layer.partition.isDimensionChunked(traceDimension)) {
+      throw new InvalidArgumentError(`traceDimension ${traceDimension} is not a dimension of ${DimensionsND[layer.dimensionsND]}`);
+    }
+  }
+
+  private projectedAxes(layer: VolumeDataLayer, projectedDimensions: DimensionsND): { projected: number[]; projection: number } {
+    const group = dimensionsOf(layer.dimensionsND);
+    enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', projectedDimensions, 'projectedDimensions');
+    const projected = [...dimensionsOf(projectedDimensions)];
+    if (group.length !== 3 || projected.length !== 2 || !projected.every((d) => group.includes(d))) {
+      throw new InvalidArgumentError(`projectedDimensions ${DimensionsND[projectedDimensions]} must be a 2D group inside the 3D group ${DimensionsND[layer.dimensionsND]}`);
+    }
+    return { projected, projection: group.find((d) => !projected.includes(d))! };
+  }
+
+  /** Bytes of a volume subset; optional arguments positional `(format = Format_R32, lod, channel, dimensionsND)` or one options object. */
+  getVolumeSubsetBufferSize(min: readonly number[], max: readonly number[],
+    ...args: [options: SubsetSizeOptions] | [format?: VolumeDataFormat, lod?: number, channel?: number, dimensionsND?: DimensionsND]): number {
+    const { format = VolumeDataFormat.Format_R32, lod = 0, channel = 0, dimensionsND = DimensionsND.Dimensions_012 } =
+      resolveArguments<SubsetSizeOptions>(SUBSET_SIZE, args);
+    const layer = this.layer({ dimensionsND, lod, channel });
+    const [lo, hi] = this.checkedBox(layer, min, max);
+    const resolved = this.outputFormat(layer, format);
+    let elements = layer.channelDescriptor.components;
+    for (let d = 0; d < 6; d++) elements *= layer.partition.requestLODSize(lo[d]!, hi[d]!, d);
+    return bufferByteSize(resolved, resolved === VolumeDataFormat.Format_1Bit ? elements / layer.channelDescriptor.components : elements);
+  }
+
+  /** Chunks of the layer, virtual ones included; 0 for a layer the layout does not have (as OpenVDS answers). */
+  getVDSChunkCount(dimensionsND: DimensionsND, lod = 0, channel = 0): number {
+    return this.anyLayer(dimensionsND, lod, channel)?.chunkCount ?? 0;
+  }
+
+  /** Unavailable also for a layer the layout does not have (as OpenVDS answers). */
+  getVDSProduceStatus(dimensionsND: DimensionsND, lod = 0, channel = 0): VDSProduceStatus {
+    const layer = this.anyLayer(dimensionsND, lod, channel);
+    return layer ? this.vds.layerProduceStatus(layer) : VDSProduceStatus.Unavailable;
+  }
+
+  /** The layer, virtual or not, if the layout has it; only malformed arguments throw. */
+  private anyLayer(dimensionsND: DimensionsND, lod: number, channel: number): VolumeDataLayer | undefined {
+    enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', dimensionsND, 'dimensionsND');
+    integerArgument(lod, 'lod', 0);
+    integerArgument(channel, 'channel', 0);
+    return this.vds.layers.get(dimensionsND, lod, channel);
+  }
+
+  /**
+   * A page accessor of one layer: positional `(dimensionsND, lod, channel, maxPages, accessMode,
+   * chunkMetadataPageSize = 1024)` as in the reference, or one options object.
+   */
+  createVolumeDataPageAccessor(options: PageAccessorOptions): VolumeDataPageAccessor;
+  createVolumeDataPageAccessor(dimensionsND: DimensionsND, lod: number, channel: number, maxPages: number,
+    accessMode: AccessMode, chunkMetadataPageSize?: number): VolumeDataPageAccessor;
+  createVolumeDataPageAccessor(...args: unknown[]): VolumeDataPageAccessor {
+    const o = resolveArguments<Partial<PageAccessorOptions>>(PAGE_ACCESSOR, args);
+    // No defaults before chunkMetadataPageSize: the reference requires them.
+    const dimensionsND = enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', o.dimensionsND, 'dimensionsND');
+    const layer = this.layer({ dimensionsND, lod: integerArgument(o.lod, 'lod', 0), channel: integerArgument(o.channel, 'channel', 0) });
+    const maxPages = integerArgument(o.maxPages, 'maxPages', 1);
+    const accessMode = enumArgument<AccessMode>(AccessMode, 'AccessMode', o.accessMode, 'accessMode');
+    const chunkMetadataPageSize = integerArgument(o.chunkMetadataPageSize ?? 1024, 'chunkMetadataPageSize', 1, MAX_CHUNK_METADATA_PAGE_SIZE);
+    this.vds.assertOpen();
+    return new VolumeDataPageAccessor(this.vds, layer, maxPages, accessMode, chunkMetadataPageSize);
+  }
+
+  /** Waits for every write, then uploads chunk-metadata pages, LayerStatus and changed metadata. */
+  flush(): Promise<void> {
+    return this.vds.flush();
+  }
+
+  private layer({ dimensionsND = DimensionsND.Dimensions_012, lod = 0, channel = 0 }: LayerSelection): VolumeDataLayer {
+    enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', dimensionsND, 'dimensionsND');
+    integerArgument(lod, 'lod', 0);
+    const channelCount = this.vds.layout.getChannelCount();
+    if (!Number.isInteger(channel) || channel < 0 || channel >= channelCount) {
+      throw new InvalidArgumentError(`Channel ${channel} does not exist (the layout has ${channelCount})`);
+    }
+    const layer = this.vds.layers.get(dimensionsND, lod, channel);
+    if (!layer || layer.isVirtual) {
+      throw new InvalidArgumentError(`Specified LOD doesn't exist: LOD ${lod} of ${DimensionsND[dimensionsND]}, channel ${channel}`);
+    }
+    return layer;
+  }
+
+  /**
+   * The layer a read is served from: the requested one if Normal, the layer it is remapped from if
+   * Remapped; an Unavailable layer is refused here. (An LOD or channel nobody wrote in a Normal group
+   * fails when read, with the missing object's 404, as in OpenVDS: see `VDS.reader`.)
+   */
+  private readableLayer(selection: LayerSelection): VolumeDataLayer {
+    const layer = this.layer(selection);
+    this.vds.assertOpen();
+    const status = this.vds.layerProduceStatus(layer);
+    if (status === VDSProduceStatus.Normal) return layer;
+    const source = status === VDSProduceStatus.Remapped ? this.vds.remapSource(layer) : undefined;
+    if (!source) {
+      throw new InvalidOperationError(`The requested dimension group or channel is unavailable: ${layer.name} (LOD ${layer.lod}, ` +
+        `channel ${layer.channel}) is Unavailable (check VDS produce status before requesting data)`);
+    }
+    return source;
+  }
+
+  private outputFormat(layer: VolumeDataLayer, format: VolumeDataFormat | undefined): VolumeDataFormat {
+    if (format === undefined) return VolumeDataFormat.Format_R32;
+    if (format === VolumeDataFormat.Format_Any) return layer.channelDescriptor.format;
+    return enumArgument<VolumeDataFormat>(VolumeDataFormat, 'VolumeDataFormat', format, 'format');
+  }
+
+  /** `[min, max)` padded to 6 dimensions, inside the layer (whose dimension 0 is the mapped value count for PerTrace channels). */
+  private checkedBox(layer: VolumeDataLayer, min: readonly number[], max: readonly number[]): [Index6, Index6] {
+    return boxArgument(min, max, this.vds.layout.getDimensionality(), layer.partition.numSamples);
+  }
+
+  /** `[0, 0, 0]…[10, 20, 30]`: a checked box for messages, without the padding to 6 dimensions. */
+  private boxText(min: Index6, max: Index6): string {
+    const dims = this.vds.layout.getDimensionality();
+    return `[${min.slice(0, dims).join(', ')}]…[${max.slice(0, dims).join(', ')}]`;
+  }
+}
+
+/** Starts a prepared request at once, as OpenVDS does; the request holds its buffer from the start. */
+function started<T extends VolumeDataTypedArray>(prepared: PreparedRequest<T>): VolumeDataRequest<T> {
+  const data = prepared.allocate();
+  return new VolumeDataRequest(prepared.run(data).pipe(untilAborted(prepared.signal)),
+    { buffer: data, byteSize: prepared.byteSize, format: prepared.format });
+}
+
+/** A prepared request as a cold Observable: allocated and run per subscription (not at all once its signal has aborted). */
+function cold<T extends VolumeDataTypedArray>(prepared: PreparedRequest<T>): Observable<RequestEvent<T>> {
+  return defer(() => prepared.run(prepared.allocate())).pipe(untilAborted(prepared.signal));
+}
+
+/** Writes the interpolated values of a projected subset into the output buffer (voxels no chunk served stay untouched). */
+function writeProjected(plan: SamplePlan, values: Float64Array, data: VolumeDataTypedArray, format: VolumeDataFormat,
+  convert: (value: number) => number): void {
+  const target = data as unknown as { [i: number]: number | bigint };
+  for (const samples of plan.byChunk.values()) {
+    for (const i of samples) {
+      const element = convert(values[i]!);
+      if (format === VolumeDataFormat.Format_1Bit) {
+        const bits = data as Uint8Array;
+        bits[i >> 3] = element ? bits[i >> 3]! | (1 << (i & 7)) : bits[i >> 3]! & ~(1 << (i & 7));
+      } else {
+        target[i] = format === VolumeDataFormat.Format_U64 ? u64Element(element) : element;
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+// OpenVDS's IOManager: the object a dataset's bytes are read and written through. In rxvds that is
+// a Store; `IOManager.createIOManager` builds one from a URL and connection string, or OpenOptions,
+// as OpenVDS's IOManager::CreateIOManager does.
+import { openStore, openStoreFromOptions } from '../../sources/stores/openStore.js';
+import type { Store } from '../../sources/stores/store.js';
+import { InvalidArgumentError } from '../model/errors.js';
+import { OpenOptions } from '../../sources/stores/openOptions.js';
+
+export type IOManager = Store;
+
+export const IOManager = {
+  createIOManager(dataset: string | OpenOptions, connectionString = ''): IOManager {
+    if (!(dataset instanceof OpenOptions)) return openStore(dataset, connectionString).store;
+    if (connectionString !== '') throw new InvalidArgumentError('createIOManager takes OpenOptions or a URL with a connection string, not both');
+    return openStoreFromOptions(dataset).store;
+  },
+};
