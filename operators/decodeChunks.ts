@@ -7,33 +7,23 @@ import { constantBlock } from '../src/codecs/constantBlock.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
 import { BEST_QUALITY } from '../src/model/adaptiveLevels.js';
 import { CanceledError, ChunkFormatError, errorMessage, ReadError, StoreError } from '../src/model/errors.js';
+import type { DecodedChunk, DeliveredChunk } from '../src/engine/chunkDestination.js';
 import type { Delivery } from '../src/workers/chunkJobs.js';
 import { chunkBuffers } from '../src/workers/chunkBuffers.js';
-import type { SampleDelivery } from '../src/workers/sampleDelivery.js';
 import { runChunkJob } from '../src/workers/pool.js';
 import type { FetchedChunk } from '../sources/fetchChunks.js';
 import { fromAbortable } from '../src/async/fromAbortable.js';
 
-export interface DecodedChunk {
-  chunkIndex: number;
-  /** The whole chunk (margins included) in the target format, dimension 0 fastest. */
-  bytes: Uint8Array;
-  /** Set when a worker already copied the chunk's share into this destination. */
-  deliveredTo?: SharedArrayBuffer;
-}
-
-/** A chunk a worker copied into `deliveredTo` and whose bytes it kept (`skipDeliveredBytes`). */
-export interface DeliveredChunk {
-  chunkIndex: number;
-  bytes?: undefined;
-  deliveredTo: SharedArrayBuffer;
-}
+export type { DecodedChunk, DeliveredChunk };
 
 export interface DecodeTarget {
   format: VolumeDataFormat;
   replacementNoValue?: number;
-  /** Where workers may copy each chunk's share of the request, or sample it, directly (shared destinations only). */
-  deliver?: (chunkIndex: number) => Delivery | SampleDelivery | undefined;
+  /**
+   * Where the worker that decodes a chunk delivers it itself (a destination's `deliveryFor`): opaque
+   * here, it travels with the chunk's job.
+   */
+  deliver?: (chunkIndex: number) => Delivery | undefined;
   /**
    * Nothing but the destination needs a delivered chunk: its decoded bytes stay in the worker
    * (no 1 MB buffer per chunk for the main thread to collect) and it comes out as a DeliveredChunk.
@@ -81,7 +71,7 @@ export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, ta
  * A decode failure named after its chunk object. A ReadError keeps its class and code (100 for an
  * invalid wavelet header); anything else a decoder throws on bad bytes is a ChunkFormatError.
  */
-export function chunkDecodeError(error: unknown, reader: LayerReader, chunkIndex: number): Error {
+function chunkDecodeError(error: unknown, reader: LayerReader, chunkIndex: number): Error {
   if (error instanceof CanceledError) return error;
   const message = `Cannot decode chunk ${reader.layer.name}/${chunkIndex} of ${reader.store.description}: ${errorMessage(error)}`;
   const ErrorClass = error instanceof StoreError ? StoreError
@@ -89,7 +79,7 @@ export function chunkDecodeError(error: unknown, reader: LayerReader, chunkIndex
   return new ErrorClass(message, error instanceof ReadError ? error.code : -1, { cause: error });
 }
 
-export function decodeOptions(reader: LayerReader, chunkIndex: number, target: DecodeTarget): DecodeOptions {
+function decodeOptions(reader: LayerReader, chunkIndex: number, target: DecodeTarget): DecodeOptions {
   return {
     shape: reader.layer.blockShape(chunkIndex),
     channel: reader.channelValues,
@@ -103,7 +93,7 @@ export function decodeOptions(reader: LayerReader, chunkIndex: number, target: D
 }
 
 /** A view that owns its whole ArrayBuffer, so it can be transferred without detaching anything else. */
-export function ownedBytes(bytes: Uint8Array): Uint8Array {
+function ownedBytes(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
     ? bytes : bytes.slice();
 }

@@ -1,30 +1,40 @@
-// Chunk indices in, decoded chunks out: the source and transform stages together, shared through
-// a ChunkCache so that concurrent requests for one chunk fetch and decode it once. Cache keys carry
-// the chunk's hash, so a rewritten chunk is never served from a stale entry.
-import { mergeMap, of, type OperatorFunction } from 'rxjs';
+// Chunk indices in, decoded chunks out: the one way anything reads a chunk (requests, page reads,
+// Remapped boxes, prefetch). Per chunk: its metadata once (the cache key needs its hash, and the
+// fetch its size and adaptive levels), then a ChunkCache shared by concurrent readers so one chunk
+// is fetched and decoded once, else the fetch and the decode on the worker pool; unsubscribing
+// cancels both. Cache keys carry the chunk's hash, so a rewritten chunk is never served stale.
+import { mergeMap, type Observable, of, type OperatorFunction } from 'rxjs';
 import type { ChunkCache } from '../src/engine/chunkCache.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
-import { fetchChunks } from '../sources/fetchChunks.js';
-import { type BytesTarget, type DecodedChunk, decodeChunks, type DecodeTarget, type DeliveredChunk, type DeliveringTarget } from './decodeChunks.js';
+import { fetchChunk } from '../sources/fetchChunks.js';
+import { type BytesTarget, type DecodedChunk, decodeChunk, type DecodeTarget, type DeliveredChunk, type DeliveringTarget } from './decodeChunks.js';
 import { fromAbortable } from '../src/async/fromAbortable.js';
 
 export function readChunks(reader: LayerReader, target: BytesTarget, cache?: ChunkCache): OperatorFunction<number, DecodedChunk>;
 export function readChunks(reader: LayerReader, target: DeliveringTarget, cache?: ChunkCache): OperatorFunction<number, DecodedChunk | DeliveredChunk>;
 export function readChunks(reader: LayerReader, target: DecodeTarget, cache?: ChunkCache): OperatorFunction<number, DecodedChunk | DeliveredChunk> {
+  return mergeMap((chunkIndex) => readChunk(reader, chunkIndex, target as DeliveringTarget, cache));
+}
+
+/** One chunk, decoded for `target` (see readChunks). Cold: nothing is read until subscribed. */
+export function readChunk(reader: LayerReader, chunkIndex: number, target: BytesTarget, cache?: ChunkCache): Observable<DecodedChunk>;
+export function readChunk(reader: LayerReader, chunkIndex: number, target: DeliveringTarget, cache?: ChunkCache): Observable<DecodedChunk | DeliveredChunk>;
+export function readChunk(reader: LayerReader, chunkIndex: number, target: DecodeTarget, cache?: ChunkCache): Observable<DecodedChunk | DeliveredChunk> {
   // A delivering target leaves delivered bytes in the worker only when no cache keeps them.
   const skip = target.skipDeliveredBytes === true && !cache?.keepsChunks;
-  const decode = (chunkIndex: number, skipDeliveredBytes: boolean) =>
-    of(chunkIndex).pipe(fetchChunks(reader), decodeChunks(reader, { ...target, skipDeliveredBytes } as DeliveringTarget));
-  if (!cache) return mergeMap((chunkIndex) => decode(chunkIndex, skip));
-  const variant = `${target.format}/${target.replacementNoValue ?? ''}/${reader.adaptiveLevel}`;
-  return mergeMap((chunkIndex) => fromAbortable((signal) => reader.chunkMetadata(chunkIndex, signal)).pipe(
-    mergeMap(({ hash }) => cache.get(`${reader.layer.name}/${chunkIndex}/${hash}/${variant}`, () => decode(chunkIndex, skip))),
-    // `deliveredTo` may name another request's buffer (a shared decode): sinks copy unless it is
-    // theirs, and a chunk that came without its bytes is decoded again for this request.
-    mergeMap(({ bytes, deliveredTo }) => {
-      if (bytes) return of<DecodedChunk>({ chunkIndex, bytes, deliveredTo });
-      if (deliveredTo && deliveredTo === target.deliver?.(chunkIndex)?.buffer) return of<DeliveredChunk>({ chunkIndex, deliveredTo });
-      return decode(chunkIndex, false);
-    }),
-  ));
+  return fromAbortable((signal) => reader.chunkMetadata(chunkIndex, signal)).pipe(mergeMap((metadata) => {
+    const decode = (skipDeliveredBytes: boolean) => fromAbortable(async (signal) =>
+      decodeChunk(reader, await fetchChunk(reader, chunkIndex, metadata, signal), { ...target, skipDeliveredBytes } as DeliveringTarget, signal));
+    if (!cache) return decode(skip);
+    const variant = `${target.format}/${target.replacementNoValue ?? ''}/${reader.adaptiveLevel}`;
+    return cache.get(`${reader.layer.name}/${chunkIndex}/${metadata.hash}/${variant}`, () => decode(skip)).pipe(
+      // `deliveredTo` may name another request's buffer (a shared decode): destinations copy unless
+      // it is theirs, and a chunk that came without its bytes is decoded again for this request.
+      mergeMap(({ bytes, deliveredTo }) => {
+        if (bytes) return of<DecodedChunk>({ chunkIndex, bytes, deliveredTo });
+        if (deliveredTo && deliveredTo === target.deliver?.(chunkIndex)?.buffer) return of<DeliveredChunk>({ chunkIndex, deliveredTo });
+        return decode(false);
+      }),
+    );
+  }));
 }

@@ -22,11 +22,11 @@ export function hashDefinesData(hash: bigint): boolean {
 }
 
 export function fetchChunks(reader: LayerReader): OperatorFunction<number, FetchedChunk> {
-  return mergeMap((chunkIndex) => fromAbortable((signal) => fetchChunk(reader, chunkIndex, signal)));
+  return mergeMap((chunkIndex) => fromAbortable(async (signal) => fetchChunk(reader, chunkIndex, await reader.chunkMetadata(chunkIndex, signal), signal)));
 }
 
-export async function fetchChunk(reader: LayerReader, chunkIndex: number, signal?: AbortSignal): Promise<FetchedChunk> {
-  const metadata = await reader.chunkMetadata(chunkIndex, signal);
+/** The chunk object `metadata` (the chunk's, already read: the read path reads it once) describes. */
+export async function fetchChunk(reader: LayerReader, chunkIndex: number, metadata: ChunkMetadata, signal?: AbortSignal): Promise<FetchedChunk> {
   throwIfAborted(signal);
   if (hashDefinesData(metadata.hash)) return { chunkIndex, metadata };
   const key = `${reader.layer.name}/${chunkIndex}`;

@@ -112,8 +112,9 @@ describe('AbortSignal', function () {
       const controller = new AbortController();
       const { request, buffer } = start(controller.signal);
       const failure = rejection(lastValueFrom(request.asObservable()));
-      // Mid-flight: the fast reads are done and a stalled one is pending.
-      await waitUntil(() => store.reads > store.fastReads && store.activeReads > 0, 'a stalled read');
+      // Mid-flight: the fast reads are done and decoded, and a stalled one is pending. (With a
+      // worker copying into the buffer right then, the request would be canceled once that copy ended.)
+      await waitUntil(() => store.reads > store.fastReads && store.activeReads > 0 && chunkJobsInFlight() === 0, 'a stalled read');
       expect(request.isCanceled()).to.equal(false);
       controller.abort();
       const snapshot = buffer && Array.from(buffer);
@@ -139,7 +140,7 @@ describe('AbortSignal', function () {
     const dataOut = new Float32Array(new SharedArrayBuffer(64 ** 3 * 4)).fill(SENTINEL);
     const request = manager.requestVolumeSubset([0, 0, 0], [64, 64, 64], { dataOut, signal: controller.signal });
     // Four reads (chunks, and the metadata page unless already cached) pass at once; wait until a chunk is in the buffer.
-    await waitUntil(() => request.completionFactor > 0 && store.activeReads > 0, 'a delivered chunk');
+    await waitUntil(() => request.completionFactor > 0 && store.activeReads > 0 && chunkJobsInFlight() === 0, 'a delivered chunk');
     controller.abort();
     const snapshot = dataOut.slice();
     await grace();

@@ -1,20 +1,22 @@
 // VolumeDataAccessManager: validates requests synchronously, then runs them as reactive pipelines.
-import { concat, defer, endWith, finalize, from, last, map, type Observable, of } from 'rxjs';
+import { defer, endWith, finalize, from, last, map, type Observable } from 'rxjs';
 import { AccessMode, DimensionsND, InterpolationMethod, VDSProduceStatus, VolumeDataFormat } from '../model/enums.js';
 import { InvalidArgumentError, InvalidOperationError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import type { Index6 } from '../model/geometry/partition.js';
-import { chunkCopy, planSubset, subsetChunkCount } from '../engine/subsetPlan.js';
-import { closeGate, createDeliveryGate } from '../engine/deliveryGate.js';
-import { planProjection, planSamples, type SamplePlan, tracePositions } from '../engine/samplePlan.js';
-import { chunkSampling, projectedValueConverter, type SampleRequestKind, samplingRules, type SamplingRules } from '../engine/sampleRules.js';
-import { u64Element } from '../model/convert.js';
-import { dimensionsOf } from '../model/geometry/dimensionGroup.js';
-import { bufferByteSize, bytesOf, typedView, type VolumeDataTypedArray } from '../model/formats.js';
+import { planSubset, subsetByteSize, subsetChunkCount } from '../engine/subsetPlan.js';
+import { SubsetDestination } from '../engine/subsetDestination.js';
+import { SampleDestination } from '../engine/sampleDestination.js';
+import type { ChunkDestination } from '../engine/chunkDestination.js';
+import { planProjection, planSamples, tracePositions } from '../engine/samplePlan.js';
+import { projectedByteSize, projectedSize, projectionAxes, type ProjectionAxes, projectionOf } from '../engine/projectionPlan.js';
+import { chunkSampling, type SampleRequestKind, samplingRules, type SamplingRules } from '../engine/sampleRules.js';
+import { throwIfAborted } from '../async/abort.js';
+import { bytesOf, typedView, type VolumeDataTypedArray } from '../model/formats.js';
 import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { MAX_CHUNK_METADATA_PAGE_SIZE } from '../model/layout/layerStatus.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
-import { type ProgressEvent, type RequestEvent, VolumeDataRequest } from './request.js';
+import { type RequestEvent, VolumeDataRequest } from './request.js';
 import {
   boxArgument, checkAllocation, checkRequestChunks, dataOutArgument, enumArgument, integerArgument, type MethodParameters,
   positionsArgument, replacementNoValueArgument, resolveArguments, signalArgument,
@@ -22,9 +24,12 @@ import {
 import type { VDS } from './vds.js';
 import { chunksInFlight } from './boxRead.js';
 import { assembleSubset } from '../../sinks/assembleSubset.js';
-import { assembleSamples, sampleDeliveries } from '../../sinks/assembleSamples.js';
+import { closesDestination } from '../../sinks/closesDestination.js';
+import { reportProgress } from '../../sinks/reportProgress.js';
 import { readChunks } from '../../operators/readChunks.js';
 import { inFlight } from '../../operators/inFlight.js';
+import { interpolateSamples } from '../../operators/interpolateSamples.js';
+import { convertSamples, projectedValueConverter } from '../../operators/convertSamples.js';
 import { untilAborted } from '../../operators/untilAborted.js';
 
 export interface LayerSelection {
@@ -130,7 +135,18 @@ interface PreparedRequest<T extends VolumeDataTypedArray> {
   byteSize: number;
   signal: AbortSignal | undefined;
   allocate(): T;
-  run(data: T): Observable<RequestEvent<T>>;
+  /** The request's events into `data`: ended by its `signal` or by `cancel`, and settled only once nothing writes into `data`. */
+  run(data: T, cancel?: AbortSignal): Observable<RequestEvent<T>>;
+}
+
+/** A checked subset: the layer read, the box, the output format and the buffer size, for the request and its size query alike. */
+interface CheckedSubset {
+  /** The layer asked for (it sizes the output). */
+  layer: VolumeDataLayer;
+  min: Index6;
+  max: Index6;
+  format: VolumeDataFormat;
+  byteSize: number;
 }
 
 export class VolumeDataAccessManager {
@@ -158,37 +174,36 @@ export class VolumeDataAccessManager {
   }
 
   private preparedSubset(min: readonly number[], max: readonly number[], options: VolumeSubsetOptions): PreparedRequest<VolumeDataTypedArray> {
-    const layer = this.readableLayer(options);
-    const [lo, hi] = this.checkedBox(layer, min, max);
-    const format = this.outputFormat(layer, options.format);
+    const source = this.readableLayer(options);
+    const { min: lo, max: hi, format, byteSize } = this.checkedSubset(min, max, options, options.format);
     replacementNoValueArgument(options.replacementNoValue);
-    const byteSize = this.getVolumeSubsetBufferSize(min, max, format, options.lod, options.channel, options.dimensionsND);
     if (options.dataOut !== undefined) dataOutArgument(options.dataOut, format, byteSize);
     else checkAllocation(`The ${VolumeDataFormat[format]} subset ${this.boxText(lo, hi)}`, byteSize);
-    checkRequestChunks(subsetChunkCount(layer, lo, hi));
-    const plan = planSubset(layer, lo, hi);
-    const reader = this.vds.reader(layer);
+    checkRequestChunks(subsetChunkCount(source, lo, hi));
+    const plan = planSubset(source, lo, hi);
+    const reader = this.vds.reader(source);
+    const signal = signalArgument(options.signal);
     return {
-      format, byteSize, signal: signalArgument(options.signal),
+      format, byteSize, signal,
       // A shared buffer lets workers copy decoded chunks into it directly, off the main thread.
       allocate: () => options.dataOut ?? typedView(format, new SharedArrayBuffer(byteSize), 0, byteSize),
-      run: (data) => defer(() => {
-        const bytes = bytesOf(data).subarray(0, byteSize);
-        const gate = createDeliveryGate();
-        // Not 1Bit: neighbouring chunks share output bytes there, so only one thread may write them.
-        const shared = bytes.buffer instanceof SharedArrayBuffer && format !== VolumeDataFormat.Format_1Bit ? bytes.buffer : undefined;
-        const deliver = shared && ((chunkIndex: number) => {
-          const copy = chunkCopy(plan, chunkIndex);
-          return copy && { buffer: shared, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, copy, outSize: plan.outSize, gate };
-        });
-        return from(plan.chunks).pipe(
-          inFlight(chunksInFlight(), readChunks(reader, { format, replacementNoValue: options.replacementNoValue, deliver, skipDeliveredBytes: true }, this.vds.chunkCache)),
-          assembleSubset(plan, bytes, format),
-          endWith<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data }),
-          finalize(() => closeGate(gate)),
-        );
+      run: (data, cancel) => defer(() => {
+        const destination = new SubsetDestination(plan, bytesOf(data).subarray(0, byteSize), format);
+        const target = { format, replacementNoValue: options.replacementNoValue, deliver: (i: number) => destination.deliveryFor(i), skipDeliveredBytes: true } as const;
+        return settled(from(plan.chunks).pipe(
+          inFlight(chunksInFlight(), readChunks(reader, target, this.vds.chunkCache)),
+          assembleSubset(destination, plan.chunks.length),
+        ), destination, data, signal, cancel);
       }),
     };
+  }
+
+  /** The checks `requestVolumeSubset` and `getVolumeSubsetBufferSize` share, run once per call. */
+  private checkedSubset(min: readonly number[], max: readonly number[], selection: LayerSelection, format: VolumeDataFormat | undefined): CheckedSubset {
+    const layer = this.layer(selection);
+    const [lo, hi] = this.checkedBox(layer, min, max);
+    const resolved = this.outputFormat(layer, format);
+    return { layer, min: lo, max: hi, format: resolved, byteSize: subsetByteSize(layer, lo, hi, resolved) };
   }
 
   /**
@@ -251,41 +266,34 @@ export class VolumeDataAccessManager {
   private preparedProjection(min: readonly number[], max: readonly number[], options: ProjectedSubsetOptions): PreparedRequest<VolumeDataTypedArray> {
     const layer = this.readableLayer(options);
     const [lo, hi] = this.checkedBox(layer, min, max);
-    const projectedDimensions = options.projectedDimensions ?? DEFAULT_PROJECTED_DIMENSIONS;
-    const { projected, projection } = this.projectedAxes(layer, projectedDimensions);
-    const plane = options.voxelPlane ?? DEFAULT_VOXEL_PLANE;
-    if (!Array.isArray(plane) || plane.length !== 4 || plane.some((v) => !Number.isFinite(v))) {
-      throw new InvalidArgumentError('voxelPlane must be 4 finite numbers [X, Y, Z, T]');
-    }
-    const groupDims = dimensionsOf(layer.dimensionsND);
-    const coefficient = (d: number) => plane[groupDims.indexOf(d)]!;
-    if (coefficient(projection) === 0) throw new InvalidArgumentError(`voxelPlane has no component along the projected dimension ${projection}`);
+    const axes = this.projectedAxes(layer, options.projectedDimensions ?? DEFAULT_PROJECTED_DIMENSIONS);
+    const projection = projectionOf(layer, lo, hi, axes, options.voxelPlane ?? DEFAULT_VOXEL_PLANE);
     const format = this.outputFormat(layer, options.format);
     replacementNoValueArgument(options.replacementNoValue);
-    const byteSize = this.getProjectedVolumeSubsetBufferSize(min, max, projectedDimensions, format, options.lod, options.channel);
+    const byteSize = projectedByteSize(this.layer(options), lo, hi, axes, format);
     if (options.dataOut !== undefined) dataOutArgument(options.dataOut, format, byteSize);
     else checkAllocation(`The ${VolumeDataFormat[format]} projected subset ${this.boxText(lo, hi)}`, byteSize);
-    const p = layer.partition;
-    const [a, b] = projected as [number, number];
-    const na = p.lodSize(lo[a]!, hi[a]!, a), nb = p.lodSize(lo[b]!, hi[b]!, b);
+    const [na, nb] = projectedSize(layer, lo, hi, axes);
     checkAllocation(`The sample positions of the projected subset ${this.boxText(lo, hi)}`, na * nb * POSITION_BYTES);
-    const plan = planProjection(layer, {
-      min: lo, max: hi, projected: [a, b], projection,
-      plane: [coefficient(a), coefficient(b), coefficient(projection), plane[3]],
-    });
+    const plan = planProjection(layer, projection);
     const rules = samplingRules('projected', layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
     const convert = projectedValueConverter(format, layer.channelDescriptor, options.replacementNoValue !== undefined, rules.f32);
+    const signal = signalArgument(options.signal);
     return {
-      format, byteSize, signal: signalArgument(options.signal),
+      format, byteSize, signal,
       allocate: () => options.dataOut ?? typedView(format, new ArrayBuffer(byteSize), 0, byteSize),
-      run: (data) => defer(() => {
+      run: (data, cancel) => defer(() => {
         // Doubles: R64/U32 channels interpolate in double, and R64 output keeps it. Shared, so
         // workers can interpolate into them.
-        const values = new Float64Array(new SharedArrayBuffer(plan.count * 8));
-        return concat(this.interpolated$(plan, rules, values), defer(() => {
-          writeProjected(plan, values, data, format, convert);
-          return of<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data });
-        }));
+        const destination = new SampleDestination(plan, new Float64Array(new SharedArrayBuffer(plan.count * 8)),
+          chunkSampling(rules, layer.channelDescriptor));
+        // Only this thread writes `data` (the conversion): the request settles without waiting
+        // for the workers to leave `values`, which nothing reads once it ended.
+        return settled(this.interpolated$(destination, rules).pipe(
+          convertSamples(plan, destination.values, data, format, convert),
+          reportProgress(plan.byChunk.size),
+          finalize(() => void destination.close()),
+        ), undefined, data, signal, cancel);
       }),
     };
   }
@@ -296,10 +304,8 @@ export class VolumeDataAccessManager {
     const { projectedDimensions, format = VolumeDataFormat.Format_R32, lod = 0, channel = 0 } = resolveArguments<Partial<ProjectedSizeOptions>>(PROJECTED_SIZE, args);
     const layer = this.layer({ lod, channel });
     const [lo, hi] = this.checkedBox(layer, min, max);
-    const { projected } = this.projectedAxes(layer, projectedDimensions!);
-    const resolved = this.outputFormat(layer, format);
-    const count = projected.reduce((n, d) => n * layer.partition.lodSize(lo[d]!, hi[d]!, d), 1);
-    return bufferByteSize(resolved, resolved === VolumeDataFormat.Format_1Bit ? count : count * layer.channelDescriptor.components);
+    const axes = this.projectedAxes(layer, projectedDimensions!);
+    return projectedByteSize(layer, lo, hi, axes, this.outputFormat(layer, format));
   }
 
   getVolumeSamplesBufferSize(sampleCount: number, ...args: [options: SamplesSizeOptions] | [channel?: number]): number {
@@ -334,11 +340,11 @@ export class VolumeDataAccessManager {
     const { min, max } = layer.partition.chunkMinMax(chunkIndex, true);
     const sourceChunks = source === layer ? [chunkIndex] : planSubset(source, min, max).chunks;
     const reader = this.vds.reader(source);
-    return new VolumeDataRequest(from(sourceChunks).pipe(
+    return new VolumeDataRequest((cancel) => from(sourceChunks).pipe(
       inFlight(chunksInFlight(), readChunks(reader, { format: VolumeDataFormat.Format_R32 }, this.vds.chunkCache)),
       last(),
       map((): RequestEvent<number> => ({ kind: 'data', data: chunkIndex })),
-      untilAborted(signal),
+      untilAborted(signal, cancel),
     ));
   }
 
@@ -348,28 +354,31 @@ export class VolumeDataAccessManager {
     replacementNoValueArgument(options.replacementNoValue);
     const rules = samplingRules(kind, layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
     const plan = planSamples(layer, positions, unusedCoordinate);
+    const signal = signalArgument(options.signal);
     return {
-      format: VolumeDataFormat.Format_R32, byteSize: count * 4, signal: signalArgument(options.signal),
+      format: VolumeDataFormat.Format_R32, byteSize: count * 4, signal,
       // A shared buffer lets workers interpolate into it directly, off the main thread.
       allocate: () => options.dataOut ?? new Float32Array(new SharedArrayBuffer(count * 4)),
-      run: (out) => defer(() => this.interpolated$(plan, rules, out).pipe(endWith<RequestEvent<Float32Array>>({ kind: 'data', data: out }))),
+      run: (out, cancel) => defer(() => {
+        const destination = new SampleDestination(plan, out, chunkSampling(rules, layer.channelDescriptor));
+        return settled(this.interpolated$(destination, rules).pipe(reportProgress(plan.byChunk.size)), destination, out, signal, cancel);
+      }),
     };
   }
 
   /**
-   * Reads the planned chunks as the rules say and interpolates every planned sample into `out`:
-   * on the workers, each as it decodes its chunk, when `out` is shared memory.
+   * Reads the planned chunks as the rules say and interpolates every planned sample into the
+   * destination: on the workers, each as it decodes its chunk, when the result is shared memory.
+   * Emits the index of each chunk whose samples are in.
    */
-  private interpolated$(plan: SamplePlan, rules: SamplingRules, out: Float32Array | Float64Array): Observable<ProgressEvent> {
+  private interpolated$(destination: SampleDestination, rules: SamplingRules): Observable<number> {
+    const { plan } = destination;
     const reader = this.vds.reader(plan.layer);
-    const sampling = chunkSampling(rules, plan.layer.channelDescriptor);
-    const gate = createDeliveryGate();
-    const deliver = sampleDeliveries(plan, out, sampling, gate);
-    const target = { format: rules.decodeFormat, replacementNoValue: rules.decodeReplacement, deliver, skipDeliveredBytes: true } as const;
+    const target = { format: rules.decodeFormat, replacementNoValue: rules.decodeReplacement, deliver: (i: number) => destination.deliveryFor(i),
+      skipDeliveredBytes: true } as const;
     return from(plan.byChunk.keys()).pipe(
       inFlight(chunksInFlight(), readChunks(reader, target, this.vds.chunkCache)),
-      assembleSamples(plan, out, sampling),
-      finalize(() => closeGate(gate)),
+      interpolateSamples(destination),
     );
   }
 
@@ -383,27 +392,15 @@ export class VolumeDataAccessManager {
     }
   }
 
-  private projectedAxes(layer: VolumeDataLayer, projectedDimensions: DimensionsND): { projected: number[]; projection: number } {
-    const group = dimensionsOf(layer.dimensionsND);
-    enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', projectedDimensions, 'projectedDimensions');
-    const projected = [...dimensionsOf(projectedDimensions)];
-    if (group.length !== 3 || projected.length !== 2 || !projected.every((d) => group.includes(d))) {
-      throw new InvalidArgumentError(`projectedDimensions ${DimensionsND[projectedDimensions]} must be a 2D group inside the 3D group ${DimensionsND[layer.dimensionsND]}`);
-    }
-    return { projected, projection: group.find((d) => !projected.includes(d))! };
+  private projectedAxes(layer: VolumeDataLayer, projectedDimensions: DimensionsND): ProjectionAxes {
+    return projectionAxes(layer, enumArgument<DimensionsND>(DimensionsND, 'DimensionsND', projectedDimensions, 'projectedDimensions'));
   }
 
   /** Bytes of a volume subset; optional arguments positional `(format = Format_R32, lod, channel, dimensionsND)` or one options object. */
   getVolumeSubsetBufferSize(min: readonly number[], max: readonly number[],
     ...args: [options: SubsetSizeOptions] | [format?: VolumeDataFormat, lod?: number, channel?: number, dimensionsND?: DimensionsND]): number {
-    const { format = VolumeDataFormat.Format_R32, lod = 0, channel = 0, dimensionsND = DimensionsND.Dimensions_012 } =
-      resolveArguments<SubsetSizeOptions>(SUBSET_SIZE, args);
-    const layer = this.layer({ dimensionsND, lod, channel });
-    const [lo, hi] = this.checkedBox(layer, min, max);
-    const resolved = this.outputFormat(layer, format);
-    let elements = layer.channelDescriptor.components;
-    for (let d = 0; d < 6; d++) elements *= layer.partition.requestLODSize(lo[d]!, hi[d]!, d);
-    return bufferByteSize(resolved, resolved === VolumeDataFormat.Format_1Bit ? elements / layer.channelDescriptor.components : elements);
+    const { format = VolumeDataFormat.Format_R32, ...selection } = resolveArguments<SubsetSizeOptions>(SUBSET_SIZE, args);
+    return this.checkedSubset(min, max, selection, format).byteSize;
   }
 
   /** Chunks of the layer, virtual ones included; 0 for a layer the layout does not have (as OpenVDS answers). */
@@ -502,28 +499,24 @@ export class VolumeDataAccessManager {
 /** Starts a prepared request at once, as OpenVDS does; the request holds its buffer from the start. */
 function started<T extends VolumeDataTypedArray>(prepared: PreparedRequest<T>): VolumeDataRequest<T> {
   const data = prepared.allocate();
-  return new VolumeDataRequest(prepared.run(data).pipe(untilAborted(prepared.signal)),
-    { buffer: data, byteSize: prepared.byteSize, format: prepared.format });
+  return new VolumeDataRequest((cancel) => prepared.run(data, cancel), { buffer: data, byteSize: prepared.byteSize, format: prepared.format });
 }
 
 /** A prepared request as a cold Observable: allocated and run per subscription (not at all once its signal has aborted). */
 function cold<T extends VolumeDataTypedArray>(prepared: PreparedRequest<T>): Observable<RequestEvent<T>> {
-  return defer(() => prepared.run(prepared.allocate())).pipe(untilAborted(prepared.signal));
+  return defer(() => {
+    throwIfAborted(prepared.signal);
+    return prepared.run(prepared.allocate());
+  });
 }
 
-/** Writes the interpolated values of a projected subset into the output buffer (voxels no chunk served stay untouched). */
-function writeProjected(plan: SamplePlan, values: Float64Array, data: VolumeDataTypedArray, format: VolumeDataFormat,
-  convert: (value: number) => number): void {
-  const target = data as unknown as { [i: number]: number | bigint };
-  for (const samples of plan.byChunk.values()) {
-    for (const i of samples) {
-      const element = convert(values[i]!);
-      if (format === VolumeDataFormat.Format_1Bit) {
-        const bits = data as Uint8Array;
-        bits[i >> 3] = element ? bits[i >> 3]! | (1 << (i & 7)) : bits[i >> 3]! & ~(1 << (i & 7));
-      } else {
-        target[i] = format === VolumeDataFormat.Format_U64 ? u64Element(element) : element;
-      }
-    }
-  }
+/**
+ * A request's work into `data`, ended by `signal` or `cancel`, then `data` itself. Workers that
+ * deliver into `data` do it through `destination`: however the request ends, it settles only once
+ * that is closed, so nothing writes into `data` after.
+ */
+function settled<T>(work: Observable<RequestEvent<T>>, destination: ChunkDestination<unknown> | undefined, data: T,
+  signal: AbortSignal | undefined, cancel: AbortSignal | undefined): Observable<RequestEvent<T>> {
+  const aborted = work.pipe(untilAborted(signal, cancel));
+  return (destination ? aborted.pipe(closesDestination(destination)) : aborted).pipe(endWith<RequestEvent<T>>({ kind: 'data', data }));
 }

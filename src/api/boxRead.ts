@@ -9,6 +9,7 @@ import type { Index6 } from '../model/geometry/partition.js';
 import type { VDS } from './vds.js';
 import { workerCount } from '../workers/pool.js';
 import { planSubset } from '../engine/subsetPlan.js';
+import { SubsetDestination } from '../engine/subsetDestination.js';
 import { assembleSubset } from '../../sinks/assembleSubset.js';
 import { inFlight } from '../../operators/inFlight.js';
 import { readChunks } from '../../operators/readChunks.js';
@@ -27,9 +28,10 @@ export async function readBox(vds: VDS, layer: VolumeDataLayer, min: Index6, max
   const plan = planSubset(layer, min, max);
   const voxels = plan.outSize.reduce((n, size) => n * size, 1);
   const bytes = new Uint8Array(bufferByteSize(format, voxels * layer.channelDescriptor.components));
+  const destination = new SubsetDestination(plan, bytes, format);
   await lastValueFrom(from(plan.chunks).pipe(
     inFlight(chunksInFlight(), readChunks(vds.reader(layer), { format }, vds.chunkCache)),
-    assembleSubset(plan, bytes, format),
+    assembleSubset(destination, plan.chunks.length),
   ), { defaultValue: undefined });
   return bytes;
 }

@@ -10,7 +10,6 @@ import { throwIfAborted } from '../async/abort.js';
 import { CHUNK_METADATA_KEY } from '../../sources/stores/metadataHeaders.js';
 import type { ObjectInfo, Store } from '../../sources/stores/store.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
-import { codecFor } from '../codecs/registry.js';
 import { isWaveletCompression, VDSProduceStatus } from '../model/enums.js';
 import { errorMessage, InvalidOperationError, StoreError } from '../model/errors.js';
 import { chunkMetadataRecord, UNRECORDED_CHUNK_HASH } from '../../sources/dataset/chunkMetadataPages.js';
@@ -19,7 +18,7 @@ import { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { open } from './entryPoints.js';
 import type { VDS } from './vds.js';
 import { fromAbortable } from '../async/fromAbortable.js';
-import { chunkDecodeError, decodeOptions } from '../../operators/decodeChunks.js';
+import { decodeChunk } from '../../operators/decodeChunks.js';
 
 export interface CopyProgress {
   objectsDone: number;
@@ -49,7 +48,7 @@ interface CopyItem {
   /** LayerStatus and VolumeDataLayout: always written, last, as they make the copy a dataset. */
   final?: boolean;
   /** Chunk objects: the metadata record their header carries (if known), and how to verify them. */
-  chunk?: { record?: Uint8Array; verify?: (bytes: Uint8Array) => void };
+  chunk?: { record?: Uint8Array; verify?: (bytes: Uint8Array, signal: AbortSignal) => Promise<void> };
 }
 
 export async function copyDataset(source: Store, destination: Store, options: CopyOptions = {}): Promise<CopyProgress> {
@@ -121,7 +120,7 @@ async function copyObject(source: Store, destination: Store, item: CopyItem, sig
   if (!bytes) throw new StoreError(`${item.key} is missing from ${source.description}`, 404);
   const existing = item.final ? undefined : await destination.head(item.key, { signal });
   if (existing && await sameContent(destination, item, bytes, existing, signal)) return undefined;
-  if (item.chunk?.verify && bytes.byteLength > 0) item.chunk.verify(bytes);
+  if (item.chunk?.verify && bytes.byteLength > 0) await item.chunk.verify(bytes, signal);
   const metadata = item.chunk?.record && { vdschunkmetadata: Buffer.from(item.chunk.record).toString('base64') };
   const contentType = item.chunk || item.key.includes('/ChunkMetadata/') ? 'application/octet-stream' : 'application/json';
   await destination.set(item.key, bytes, { signal, contentType, metadata });
@@ -155,12 +154,9 @@ async function chunkItems(dataset: VDS, verify: boolean, signal: AbortSignal | u
       throwIfAborted(signal);
       const metadata = await reader.chunkMetadata(chunkIndex);
       if (metadata.hash === 0n) continue;
-      const check = verify && !wavelet ? (bytes: Uint8Array) => {
-        try {
-          codecFor(reader.compressionMethod).decode(bytes, decodeOptions(reader, chunkIndex, { format: layer.channelDescriptor.format }));
-        } catch (error) {
-          throw chunkDecodeError(error, reader, chunkIndex);
-        }
+      // Decoded as every read decodes a chunk, on the pool; the copy moves there, the bytes stay to be written.
+      const check = verify && !wavelet ? async (bytes: Uint8Array, itemSignal: AbortSignal) => {
+        await decodeChunk(reader, { chunkIndex, metadata, bytes: bytes.slice() }, { format: layer.channelDescriptor.format }, itemSignal);
       } : undefined;
       const record = metadata.hash === UNRECORDED_CHUNK_HASH ? undefined : chunkMetadataRecord(metadata, wavelet);
       items.push({ key: `${layer.name}/${chunkIndex}`, chunk: { record, verify: check } });

@@ -1,6 +1,6 @@
 // VolumeDataPageAccessor: page-level reads and writes of one layer, with at most `maxPages`
 // pages held (least recently used released pages are evicted, and written back if dirty).
-import { Subject } from 'rxjs';
+import { lastValueFrom, Subject } from 'rxjs';
 import { AccessMode, VDSProduceStatus, VolumeDataMapping } from '../model/enums.js';
 import { InvalidArgumentError, InvalidOperationError, ReadError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
@@ -15,9 +15,8 @@ import { readBox } from './boxRead.js';
 import type { VolumeDataChannelDescriptor } from '../model/layout/descriptors.js';
 import type { VDS } from './vds.js';
 import { workerCount } from '../workers/pool.js';
-import { decodeChunk } from '../../operators/decodeChunks.js';
+import { readChunk } from '../../operators/readChunks.js';
 import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPages } from '../../sinks/writeChunks.js';
-import { fetchChunk } from '../../sources/fetchChunks.js';
 import { constantBlock } from '../codecs/constantBlock.js';
 import { UNKNOWN_HASH } from '../codecs/volumeDataHash.js';
 import { payloadByteSize } from '../codecs/dataBlock.js';
@@ -348,12 +347,15 @@ export class VolumeDataPageAccessor {
     return this.newPage(chunkIndex, bytes, this.layer.channelDescriptor.format);
   }
 
-  /** A chunk as stored (decoded to the channel format, margins included), after any write of it in flight. */
+  /**
+   * A chunk as stored (decoded to the channel format, margins included), after any write of it in
+   * flight: read as requests read chunks (shared decodes, the chunk cache), into bytes of its own.
+   */
   private async readStoredPayload(layer: VolumeDataLayer, chunkIndex: number): Promise<Uint8Array> {
     await this.lastWrite.get(`${layer.name}/${chunkIndex}`)?.catch(() => undefined);
-    const reader = this.vds.reader(layer);
-    const fetched = await fetchChunk(reader, chunkIndex);
-    return (await decodeChunk(reader, fetched, { format: layer.channelDescriptor.format })).bytes;
+    const read = readChunk(this.vds.reader(layer), chunkIndex, { format: layer.channelDescriptor.format }, this.vds.chunkCache);
+    // A page is written to: what the cache keeps, or another reader of the same decode holds, must not change with it.
+    return (await lastValueFrom(read)).bytes.slice();
   }
 
   /** A chunk of this Remapped layer (margins included) read as a voxel box of `source`. */

@@ -1,8 +1,9 @@
 // VolumeDataRequest: OpenVDS's request handle over a reactive pipeline. The request starts at
-// once (as in OpenVDS); its events are replayed to every subscriber.
-import { type Observable, type Observer, ReplaySubject, type Subscription } from 'rxjs';
+// once (as in OpenVDS); its events are replayed to every subscriber, and its subscribers share it
+// as RxJS's share() with a reference count does: it is canceled when the last one leaves.
+import { Observable, type Observer, ReplaySubject, type Subscription } from 'rxjs';
 import { VolumeDataFormat } from '../model/enums.js';
-import { CanceledError, errorMessage, InvalidOperationError } from '../model/errors.js';
+import { errorMessage, InvalidOperationError } from '../model/errors.js';
 import type { DataEvent, ProgressEvent, RequestEvent } from '../engine/requestEvents.js';
 
 export type { DataEvent, ProgressEvent, RequestEvent };
@@ -25,7 +26,18 @@ let lastRequestID = 0;
 export class VolumeDataRequest<T> {
   private readonly id = ++lastRequestID;
   private readonly events = new ReplaySubject<RequestEvent<T>>(1);
-  private readonly execution: Subscription;
+  /** Aborted by `cancel()`: the work ends with CanceledError once nothing writes into the buffer any more. */
+  private readonly canceler = new AbortController();
+  /** Subscribers of the Observable side, `subscribe` and `asObservable` alike. */
+  private subscribers = 0;
+  private readonly shared = new Observable<RequestEvent<T>>((subscriber) => {
+    this.subscribers++;
+    const events = this.events.subscribe(subscriber);
+    return () => {
+      events.unsubscribe();
+      if (--this.subscribers === 0) this.cancel();
+    };
+  });
   private result: T | undefined;
   private state: 'running' | 'completed' | 'canceled' = 'running';
   private progress = 0;
@@ -33,10 +45,14 @@ export class VolumeDataRequest<T> {
   private readonly settled: Promise<void>;
   private settle!: () => void;
 
-  /** `described`: the buffer the request writes (volume requests); a prefetch has none. */
-  constructor(work: Observable<RequestEvent<T>>, private readonly described?: RequestBuffer<T>) {
+  /**
+   * `work`: the request's events, ending with CanceledError when `cancel` aborts (and only once
+   * nothing writes into the buffer any more). `described`: the buffer the request writes (volume
+   * requests); a prefetch has none.
+   */
+  constructor(work: (cancel: AbortSignal) => Observable<RequestEvent<T>>, private readonly described?: RequestBuffer<T>) {
     this.settled = new Promise((resolve) => { this.settle = resolve; });
-    this.execution = work.subscribe({
+    work(this.canceler.signal).subscribe({
       next: (event) => {
         if (event.kind === 'progress') this.progress = event.completionFactor;
         else this.result = event.data;
@@ -100,13 +116,14 @@ export class VolumeDataRequest<T> {
   }
 
   /**
-   * Stops the work: pending fetches are aborted, queued decode jobs dropped, no more writes happen.
+   * Stops the work for every subscriber: pending fetches are aborted, queued decode jobs dropped.
+   * The request is canceled (`isCanceled()`, its subscribers' CanceledError) once nothing writes into
+   * its buffer any more: at once, unless a worker is copying a chunk into it right then, in which
+   * case as soon as that copy ends (OpenVDS's IsCanceled is likewise true once the job is done).
    * Aborting the request's `signal` option does the same.
    */
   cancel(): void {
-    if (this.state !== 'running') return;
-    this.execution.unsubscribe();
-    this.finish('canceled', new CanceledError());
+    if (this.state === 'running') this.canceler.abort();
   }
 
   async cancelAndWaitForCompletion(): Promise<void> {
@@ -114,16 +131,23 @@ export class VolumeDataRequest<T> {
     await this.settled;
   }
 
-  /** Progress events, then the data, then completion; an error if the request fails. Unsubscribing cancels. */
+  /**
+   * Progress events (the latest replayed), then the data, then completion; an error if the request
+   * fails or is canceled. Subscribers share the one request: it is canceled when the last of them
+   * unsubscribes before it settled, while `cancel()` cancels it for all of them.
+   */
   subscribe(observer: Partial<Observer<RequestEvent<T>>> | ((event: RequestEvent<T>) => void)): Subscription {
-    const subscription = this.events.subscribe(observer);
-    subscription.add(() => { if (this.state === 'running') this.cancel(); });
-    return subscription;
+    return this.shared.subscribe(observer);
   }
 
-  /** The request as an Observable of its events (for `pipe`). */
+  /**
+   * The request as an Observable of its events (for `pipe`), shared as `subscribe` is: its
+   * subscribers count with `subscribe`'s, so when the last of them leaves early (e.g.
+   * `firstValueFrom` after the first progress event) the request is canceled. A request nobody
+   * ever subscribed to runs to the end, as in OpenVDS.
+   */
   asObservable(): Observable<RequestEvent<T>> {
-    return this.events.asObservable();
+    return this.shared;
   }
 
   private finish(state: 'completed' | 'canceled', error?: unknown): void {

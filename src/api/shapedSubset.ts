@@ -9,6 +9,7 @@ import { InvalidArgumentError } from '../model/errors.js';
 import type { VolumeDataTypedArray } from '../model/formats.js';
 import { type RequestEvent, VolumeDataRequest } from './request.js';
 import type { VDS } from './vds.js';
+import { untilAborted } from '../../operators/untilAborted.js';
 
 /** The typed array each output format is delivered in. */
 export interface VolumeDataFormatArray {
@@ -70,8 +71,9 @@ export function requestShapedSubset<F extends ShapedFormat = VolumeDataFormat.Fo
   const { min, max } = box;
   const events = getAccessManager(vds).volumeSubset$(min, max, options);
   const { shape, strides, axes } = shapeOf(vds, min, max, options);
-  return new VolumeDataRequest(events.pipe(map((event): RequestEvent<ShapedSubset<VolumeDataFormatArray[F]>> => (event.kind === 'data'
-    ? { kind: 'data', data: { data: event.data as VolumeDataFormatArray[F], shape, strides, axes } } : event))));
+  // Canceled outside the subset's pipeline: its buffer is handed out only when complete.
+  return new VolumeDataRequest((cancel) => events.pipe(untilAborted(cancel), map((event): RequestEvent<ShapedSubset<VolumeDataFormatArray[F]>> =>
+    (event.kind === 'data' ? { kind: 'data', data: { data: event.data as VolumeDataFormatArray[F], shape, strides, axes } } : event))));
 }
 
 /** Shape, strides and axes of a subset already validated by the access manager. */

@@ -9,7 +9,7 @@ import { finalize, type Observable, of, share, tap } from 'rxjs';
  */
 export interface CachedChunk {
   bytes?: Uint8Array;
-  deliveredTo?: SharedArrayBuffer;
+  deliveredTo?: ArrayBufferLike;
 }
 
 export class ChunkCache {

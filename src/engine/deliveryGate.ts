@@ -1,8 +1,11 @@
 // A gate in shared memory between a request and the workers that copy decoded chunks straight
-// into its buffer. Closing it waits for copies under way and refuses later ones, so once a request
-// is cancelled (or done) nothing writes into its buffer any more.
+// into its buffer. Closing it refuses later copies and reports when those under way have ended,
+// so once a request is cancelled (or done) nothing writes into its buffer any more. The main
+// thread never blocks on it: a close that finds a copy under way waits asynchronously.
 
 const CLOSED = 1 << 30;
+/** How often a close polls when the platform has no Atomics.waitAsync (a chunk copy takes well under this). */
+const POLL_MS = 1;
 
 export function createDeliveryGate(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(4));
@@ -23,8 +26,27 @@ export function throughGate(gate: Int32Array, copy: () => void): boolean {
   return true;
 }
 
-/** Request side: refuses further copies and waits (at most one chunk copy) for those under way. */
-export function closeGate(gate: Int32Array): void {
-  Atomics.or(gate, 0, CLOSED);
-  for (let state = Atomics.load(gate, 0); state !== CLOSED; state = Atomics.load(gate, 0)) Atomics.wait(gate, 0, state, 50);
+/**
+ * Request side: refuses further copies. Undefined when no copy is under way (the usual case, so a
+ * caller can settle at once); otherwise a promise of the moment the last one ends (at most one
+ * chunk copy per worker).
+ */
+export function closeGate(gate: Int32Array): Promise<void> | undefined {
+  const state = Atomics.or(gate, 0, CLOSED) | CLOSED;
+  return state === CLOSED ? undefined : quiet(gate, state);
+}
+
+/** ES2024's Atomics.waitAsync (Node 16+, Chromium); absent in some browsers. */
+type WaitAsync = (array: Int32Array, index: number, value: number) => { async: boolean; value: Promise<unknown> | string };
+const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+
+async function quiet(gate: Int32Array, state: number): Promise<void> {
+  for (; state !== CLOSED; state = Atomics.load(gate, 0)) {
+    if (waitAsync) {
+      const waited = waitAsync(gate, 0, state);
+      if (waited.async) await waited.value;
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
 }

@@ -16,7 +16,7 @@
 // them (R64 in double, U8/U16 by code); 1Bit is decoded as 0/1 R32 and U64 as doubles.
 import type { VolumeDataChannelDescriptor } from '../model/layout/descriptors.js';
 import { InterpolationMethod, VolumeDataFormat } from '../model/enums.js';
-import { bucketCount, convertNoValue, isQuantizedFormat, noValueCode, quantizeWithReciprocalScale, U64_MAX } from '../model/convert.js';
+import { convertNoValue, isQuantizedFormat } from '../model/convert.js';
 import { createVolumeSampler, type SamplerBlock, type SamplerData, type SamplerOptions } from './volumeSampler.js';
 
 const F = VolumeDataFormat;
@@ -37,7 +37,7 @@ export interface SamplingRules {
 }
 
 /** The value OpenVDS's projected-subset kernel uses as no-value, wherever it uses one. */
-const PROJECTED_NO_VALUE = 1;
+export const PROJECTED_NO_VALUE = 1;
 
 export function samplingRules(kind: SampleRequestKind, channel: VolumeDataChannelDescriptor, method: InterpolationMethod,
   requestedReplacement: number | undefined): SamplingRules {
@@ -114,31 +114,4 @@ export function sampleChunk(bytes: Uint8Array, size: [number, number, number], s
 
 function alignedTo8(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
-}
-
-/**
- * OpenVDS's projected-subset output stage (ProjectValuesKernel's QuantizingValueConverterWithNoValue):
- * U8/U16 via integer scale and offset with 256/65536 buckets, one fewer when a replacement is given;
- * with a replacement, an interpolated value of exactly 1.0 is written as 1.0 converted to the
- * output format (255/65535 for U8/U16, 0 for 1Bit). `f32Values`: the sampler's values are f32 (else double).
- */
-export function projectedValueConverter(format: VolumeDataFormat, channel: VolumeDataChannelDescriptor,
-  withReplacement: boolean, f32Values: boolean): (value: number) => number {
-  let convert: (value: number) => number;
-  if (isQuantizedFormat(format)) {
-    const reciprocal = f32(1 / f32(channel.integerScale));
-    const buckets = bucketCount(format, withReplacement);
-    convert = (v) => quantizeWithReciprocalScale(f32(v), channel.integerOffset, reciprocal, buckets);
-  } else if (format === F.Format_U32 || format === F.Format_U64) {
-    const max = format === F.Format_U32 ? 0xffffffff : U64_MAX;
-    // ConvertValue<uint, TREAL>: (uint)(value + 0.5f), the sum in the sampler's precision.
-    convert = (v) => (!(v >= 0) ? 0 : v > max ? max : Math.trunc(f32Values ? f32(v + 0.5) : v + 0.5));
-  } else if (format === F.Format_1Bit) {
-    convert = (v) => (v !== 0 ? 1 : 0);
-  } else {
-    convert = format === F.Format_R32 ? f32 : (v) => v;
-  }
-  if (!withReplacement) return convert;
-  const noValueOut = isQuantizedFormat(format) ? noValueCode(format) : format === F.Format_1Bit ? 0 : PROJECTED_NO_VALUE;
-  return (v) => (v === PROJECTED_NO_VALUE ? noValueOut : convert(v));
 }

@@ -3,6 +3,8 @@
 // LOD voxel holding it in chunked dimensions; every dimension but the full-resolution one is decimated).
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import type { Index6 } from '../model/geometry/partition.js';
+import { VolumeDataFormat } from '../model/enums.js';
+import { bufferByteSize } from '../model/formats.js';
 
 export interface SubsetPlan {
   layer: VolumeDataLayer;
@@ -12,6 +14,8 @@ export interface SubsetPlan {
   outSize: Index6;
   /** Chunks whose interior holds output voxels, in chunk-index order. */
   chunks: number[];
+  /** Each of those chunks' share of the output, worked out once while planning. */
+  copies: ReadonlyMap<number, ChunkCopy>;
 }
 
 export interface ChunkCopy {
@@ -36,13 +40,18 @@ export function subsetChunkCount(layer: VolumeDataLayer, min: Index6, max: Index
 export function planSubset(layer: VolumeDataLayer, min: Index6, max: Index6): SubsetPlan {
   const p = layer.partition;
   const outSize = [0, 1, 2, 3, 4, 5].map((d) => p.requestLODSize(min[d]!, max[d]!, d)) as Index6;
-  const plan: SubsetPlan = { layer, min, max, outSize, chunks: [] };
+  const copies = new Map<number, ChunkCopy>();
+  const plan: SubsetPlan = { layer, min, max, outSize, chunks: [], copies };
   const ranges = chunkRanges(layer, min, max);
   const index = ranges.map(([lo]) => lo);
   for (;;) {
     const chunkIndex = p.indexArrayToChunkIndex(index);
     // At LOD > 0 the chunks of skipped slices (dimensions outside the chunk group) add nothing.
-    if (chunkCopy(plan, chunkIndex)) plan.chunks.push(chunkIndex);
+    const copy = chunkCopy(plan, chunkIndex);
+    if (copy) {
+      plan.chunks.push(chunkIndex);
+      copies.set(chunkIndex, copy);
+    }
     let d = 0;
     for (; d < 6; d++) {
       if (index[d]! < ranges[d]![1]) { index[d]!++; break; }
@@ -54,7 +63,7 @@ export function planSubset(layer: VolumeDataLayer, min: Index6, max: Index6): Su
 }
 
 /** The part of `chunkIndex` that belongs in the output, or undefined if it contributes nothing. */
-export function chunkCopy(plan: SubsetPlan, chunkIndex: number): ChunkCopy | undefined {
+function chunkCopy(plan: Pick<SubsetPlan, 'layer' | 'min' | 'max' | 'outSize'>, chunkIndex: number): ChunkCopy | undefined {
   const p = plan.layer.partition;
   const interior = p.chunkMinMax(chunkIndex, false);
   const withMargin = p.chunkMinMax(chunkIndex, true);
@@ -75,4 +84,10 @@ export function chunkCopy(plan: SubsetPlan, chunkIndex: number): ChunkCopy | und
     chunkStart[d] = Math.floor((plan.min[d]! + j0 * step - withMargin.min[d]!) / step);
   }
   return { chunkSize, chunkStart, outStart, count };
+}
+
+/** Bytes of the subset `[min, max)` of `layer` in `format`: components interleaved, 1Bit packed 8 voxels a byte. */
+export function subsetByteSize(layer: VolumeDataLayer, min: Index6, max: Index6, format: VolumeDataFormat): number {
+  const voxels = [0, 1, 2, 3, 4, 5].reduce((n, d) => n * layer.partition.requestLODSize(min[d]!, max[d]!, d), 1);
+  return bufferByteSize(format, format === VolumeDataFormat.Format_1Bit ? voxels : voxels * layer.channelDescriptor.components);
 }

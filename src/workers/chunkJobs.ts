@@ -1,22 +1,23 @@
 // The jobs the worker pool runs, as plain functions (so tests can run them in-process too).
 import type { BlockShape, ChannelValues, DecodeOptions } from '../model/block.js';
-import type { ChunkCopy } from '../engine/subsetPlan.js';
 import { isConstantPayload, constantPayloadHash } from '../codecs/constant.js';
 import { codecFor } from '../codecs/registry.js';
 import { convertBlock } from '../model/convert.js';
-import { type CompressionMethod, VolumeDataFormat } from '../model/enums.js';
-import { copyBitBox, copyBox } from '../engine/boxCopy.js';
+import type { CompressionMethod } from '../model/enums.js';
 import { throughGate } from '../engine/deliveryGate.js';
-import { formatByteSize } from '../model/formats.js';
-import { deliverSamples, type SampleDelivery } from './sampleDelivery.js';
+import { copyShare, type SubsetDelivery } from '../engine/subsetDestination.js';
+import { type SampleDelivery, sampleShare } from '../engine/sampleDestination.js';
+
+/** Where a worker delivers a decoded chunk itself: a subset's share of it, or the samples it serves. */
+export type Delivery = SubsetDelivery | SampleDelivery;
 
 export interface DecodeJob {
   kind: 'decode';
   method: CompressionMethod;
   chunk: Uint8Array;
   options: DecodeOptions;
-  /** Also copy the decoded chunk's share of a subset, or its interpolated samples, straight into a shared destination. */
-  deliver?: Delivery | SampleDelivery;
+  /** Also deliver the decoded chunk straight into its request's shared destination (behind the destination's gate). */
+  deliver?: Delivery;
   /** False when the caller needs only the delivery: the decoded block then stays in the worker. */
   returnBytes?: boolean;
 }
@@ -27,17 +28,6 @@ export interface DecodeReply {
   bytes?: Uint8Array;
   /** The chunk object's buffer, back for reuse when the reply's block does not live in it. */
   spent?: ArrayBuffer;
-}
-
-/** Where a decoded chunk lands in a request buffer that workers can write (a SharedArrayBuffer). */
-export interface Delivery {
-  buffer: SharedArrayBuffer;
-  byteOffset: number;
-  byteLength: number;
-  copy: ChunkCopy;
-  outSize: readonly number[];
-  /** Closed by the request when it ends: no copy may start after that. */
-  gate: Int32Array;
 }
 
 export interface EncodeJob {
@@ -67,8 +57,7 @@ export function executeChunkJob(job: ChunkJob): ChunkJobResult {
     const bytes = decoded.converted ? decoded.bytes : convertBlock(decoded, job.options);
     const deliver = job.deliver;
     if (deliver) {
-      throughGate(deliver.gate, () => ('sampling' in deliver ? deliverSamples(bytes, deliver)
-        : deliverChunk(bytes, deliver, job.options.targetFormat, job.options.shape.components)));
+      throughGate(deliver.gate, () => (deliver.kind === 'samples' ? sampleShare(bytes, deliver) : copyShare(bytes, deliver)));
     }
     return bytes;
   }
@@ -77,17 +66,4 @@ export function executeChunkJob(job: ChunkJob): ChunkJobResult {
   const encode = codecFor(job.method).encode;
   if (!encode) throw new Error(`Compression method ${job.method} cannot be written`);
   return encode(job.payload, job.shape);
-}
-
-/** Copies a decoded chunk's share of a subset into the destination (format sheet 5.2). */
-export function deliverChunk(bytes: Uint8Array, delivery: Delivery, format: VolumeDataFormat, components: number): void {
-  const { copy, outSize } = delivery;
-  const out = new Uint8Array(delivery.buffer, delivery.byteOffset, delivery.byteLength);
-  if (format === VolumeDataFormat.Format_1Bit) {
-    copyBitBox({ bytes, size: copy.chunkSize, rowBits: Math.ceil(copy.chunkSize[0] / 8) * 8 }, copy.chunkStart,
-      { bytes: out, size: outSize, rowBits: outSize[0]! }, copy.outStart, copy.count);
-  } else {
-    copyBox({ bytes, size: copy.chunkSize }, copy.chunkStart, { bytes: out, size: outSize }, copy.outStart, copy.count,
-      formatByteSize(format) * components);
-  }
 }
