@@ -139,7 +139,7 @@ interface PreparedRequest<T extends VolumeDataTypedArray> {
   run(data: T, cancel?: AbortSignal): Observable<RequestEvent<T>>;
 }
 
-/** A checked subset: the layer read, the box, the output format and the buffer size, for the request and its size query alike. */
+/** A checked subset: the layer asked for, the box, the output format and the buffer size, for the request and its size query alike. */
 interface CheckedSubset {
   /** The layer asked for (it sizes the output). */
   layer: VolumeDataLayer;

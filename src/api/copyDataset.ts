@@ -154,9 +154,10 @@ async function chunkItems(dataset: VDS, verify: boolean, signal: AbortSignal | u
       throwIfAborted(signal);
       const metadata = await reader.chunkMetadata(chunkIndex);
       if (metadata.hash === 0n) continue;
-      // Decoded as every read decodes a chunk, on the pool; the copy moves there, the bytes stay to be written.
+      // Decoded as every read decodes a chunk, on the pool: a copy moves there (a Buffer's slice
+      // would be a view), the bytes stay to be written.
       const check = verify && !wavelet ? async (bytes: Uint8Array, itemSignal: AbortSignal) => {
-        await decodeChunk(reader, { chunkIndex, metadata, bytes: bytes.slice() }, { format: layer.channelDescriptor.format }, itemSignal);
+        await decodeChunk(reader, { chunkIndex, metadata, bytes: new Uint8Array(bytes) }, { format: layer.channelDescriptor.format }, itemSignal);
       } : undefined;
       const record = metadata.hash === UNRECORDED_CHUNK_HASH ? undefined : chunkMetadataRecord(metadata, wavelet);
       items.push({ key: `${layer.name}/${chunkIndex}`, chunk: { record, verify: check } });

@@ -355,7 +355,7 @@ export class VolumeDataPageAccessor {
     await this.lastWrite.get(`${layer.name}/${chunkIndex}`)?.catch(() => undefined);
     const read = readChunk(this.vds.reader(layer), chunkIndex, { format: layer.channelDescriptor.format }, this.vds.chunkCache);
     // A page is written to: what the cache keeps, or another reader of the same decode holds, must not change with it.
-    return (await lastValueFrom(read)).bytes.slice();
+    return new Uint8Array((await lastValueFrom(read)).bytes);
   }
 
   /** A chunk of this Remapped layer (margins included) read as a voxel box of `source`. */
