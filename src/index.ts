@@ -48,6 +48,7 @@ export { decodeChunks, type DecodedChunk, type DecodeTarget } from '../operators
 export { inFlight } from '../operators/inFlight.js';
 export { fromAbortable } from './async/fromAbortable.js';
 export { assembleSubset } from '../sinks/assembleSubset.js';
+export { SubsetDestination } from './engine/subsetDestination.js';
 export { writeBackPages, type ChunkWrite, type ChunkWritten } from '../sinks/writeChunks.js';
 export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
 export * as segy from './segy/index.js';
