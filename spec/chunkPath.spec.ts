@@ -21,6 +21,7 @@ import { untilAborted } from '../operators/untilAborted.js';
 import { closesDestination } from '../sinks/closesDestination.js';
 import { VolumeDataRequest } from '../src/api/request.js';
 import { InstrumentedStore } from './support/slowStore.js';
+import { zipCodec } from '../src/codecs/zip.js';
 import { uniqueMemoryUrl, writeTestVolume } from './support/volumes.js';
 
 const F = vds.VolumeDataFormat;
@@ -85,6 +86,20 @@ describe('the read path', function () {
       expect(Array.from(again.data as Float32Array)).to.deep.equal([value(32, 0, 0)]);
       dataset.chunkCache.setMaxBytes(0);
     });
+  });
+
+  it('copy verification decodes every chunk on the pool, none on the main thread', async () => {
+    const decode = zipCodec.decode;
+    let mainThreadDecodes = 0;
+    zipCodec.decode = (...args) => { mainThreadDecodes++; return decode(...args); };
+    try {
+      const copy = new MemoryStore(`chunk-path-copy-${process.pid}`);
+      const progress = await vds.copyDataset(store, copy, { verify: true });
+      expect(progress.objectCount).to.equal(8 + 1 + 2);
+      expect(mainThreadDecodes).to.equal(0);
+    } finally {
+      zipCodec.decode = decode;
+    }
   });
 
   describe('SubsetDestination', () => {
