@@ -7,16 +7,10 @@ import { bufferByteSize } from '../model/formats.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import type { Index6 } from '../model/geometry/partition.js';
 import type { VDS } from './vds.js';
-import { workerCount } from '../workers/pool.js';
 import { planSubset } from '../engine/subsetPlan.js';
 import { assembleSubset } from '../../sinks/assembleSubset.js';
 import { inFlight } from '../../operators/inFlight.js';
 import { readChunks } from '../../operators/readChunks.js';
-
-/** Chunks in flight per request: enough to keep every worker and the IO busy. */
-export function chunksInFlight(): number {
-  return Math.max(8, workerCount() * 4);
-}
 
 /** The voxels of `[min, max)` of `layer` (LOD 0), dimension 0 fastest, components interleaved, in `format`. */
 export async function readBox(vds: VDS, layer: VolumeDataLayer, min: Index6, max: Index6, format: VolumeDataFormat): Promise<Uint8Array> {
@@ -28,7 +22,7 @@ export async function readBox(vds: VDS, layer: VolumeDataLayer, min: Index6, max
   const voxels = plan.outSize.reduce((n, size) => n * size, 1);
   const bytes = new Uint8Array(bufferByteSize(format, voxels * layer.channelDescriptor.components));
   await lastValueFrom(from(plan.chunks).pipe(
-    inFlight(chunksInFlight(), readChunks(vds.reader(layer), { format }, vds.chunkCache)),
+    inFlight(vds.engine.chunksInFlight, readChunks(vds.reader(layer), { format }, vds.chunkCache)),
     assembleSubset(plan, bytes, format),
   ), { defaultValue: undefined });
   return bytes;

@@ -14,7 +14,6 @@ import { checkAllocation, checkMetadataPageCount, fillIndex6, type Index6Out, in
 import { readBox } from './boxRead.js';
 import type { VolumeDataChannelDescriptor } from '../model/layout/descriptors.js';
 import type { VDS } from './vds.js';
-import { workerCount } from '../workers/pool.js';
 import { decodeChunk } from '../../operators/decodeChunks.js';
 import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPages } from '../../sinks/writeChunks.js';
 import { fetchChunk } from '../../sources/fetchChunks.js';
@@ -43,7 +42,7 @@ export class VolumeDataPageAccessor {
   private readonly pending = new Map<ChunkWrite, { resolve: () => void; reject: (e: unknown) => void }>();
   /** The latest write of each chunk (by key): a newer write of the same chunk waits for it. */
   private readonly lastWrite = new Map<string, Promise<void>>();
-  private readonly writeLimit = Math.max(2, workerCount() * 2);
+  private readonly writeLimit: number;
   private capacityWaiters: (() => void)[] = [];
   private writeError: unknown;
 
@@ -55,6 +54,7 @@ export class VolumeDataPageAccessor {
     chunkMetadataPageSize: number,
   ) {
     this.dimensionality = vds.layout.getDimensionality();
+    this.writeLimit = vds.engine.writesInFlight;
     this.writable = accessMode !== AccessMode.AccessMode_ReadOnly;
     const generatesLODs = accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_ReadWrite;
     if (this.writable && layer.lod > 0 && generatesLODs) {
