@@ -73,7 +73,7 @@ export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, ta
  */
 function chunkDecodeError(error: unknown, reader: LayerReader, chunkIndex: number): Error {
   if (error instanceof CanceledError) return error;
-  const message = `Cannot decode chunk ${reader.layer.name}/${chunkIndex} of ${reader.store.description}: ${errorMessage(error)}`;
+  const message = `Cannot decode chunk ${reader.layer.name}/${chunkIndex} of ${reader.dataset.description}: ${errorMessage(error)}`;
   const ErrorClass = error instanceof StoreError ? StoreError
     : error instanceof ReadError && !(error instanceof ChunkFormatError) ? ReadError : ChunkFormatError;
   return new ErrorClass(message, error instanceof ReadError ? error.code : -1, { cause: error });
@@ -92,8 +92,11 @@ function decodeOptions(reader: LayerReader, chunkIndex: number, target: DecodeTa
   };
 }
 
-/** A view that owns its whole ArrayBuffer, so it can be transferred without detaching anything else. */
+/**
+ * A view that owns its whole ArrayBuffer, so it can be transferred without detaching anything else
+ * (a copy otherwise: `new Uint8Array`, since a Node Buffer's `slice` is a view of the same memory).
+ */
 function ownedBytes(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
-    ? bytes : bytes.slice();
+    ? bytes : new Uint8Array(bytes);
 }

@@ -24,7 +24,7 @@ export function readChunk(reader: LayerReader, chunkIndex: number, target: Decod
   const skip = target.skipDeliveredBytes === true && !cache?.keepsChunks;
   return fromAbortable((signal) => reader.chunkMetadata(chunkIndex, signal)).pipe(mergeMap((metadata) => {
     const decode = (skipDeliveredBytes: boolean) => fromAbortable(async (signal) =>
-      decodeChunk(reader, await fetchChunk(reader, chunkIndex, metadata, signal), { ...target, skipDeliveredBytes } as DeliveringTarget, signal));
+      decodeChunk(reader, await fetchChunk(reader, chunkIndex, signal, metadata), { ...target, skipDeliveredBytes } as DeliveringTarget, signal));
     if (!cache) return decode(skip);
     const variant = `${target.format}/${target.replacementNoValue ?? ''}/${reader.adaptiveLevel}`;
     return cache.get(`${reader.layer.name}/${chunkIndex}/${metadata.hash}/${variant}`, () => decode(skip)).pipe(

@@ -22,7 +22,6 @@ import {
   positionsArgument, replacementNoValueArgument, resolveArguments, signalArgument,
 } from './requestArguments.js';
 import type { VDS } from './vds.js';
-import { chunksInFlight } from './boxRead.js';
 import { assembleSubset } from '../../sinks/assembleSubset.js';
 import { closesDestination } from '../../sinks/closesDestination.js';
 import { reportProgress } from '../../sinks/reportProgress.js';
@@ -191,7 +190,7 @@ export class VolumeDataAccessManager {
         const destination = new SubsetDestination(plan, bytesOf(data).subarray(0, byteSize), format);
         const target = { format, replacementNoValue: options.replacementNoValue, deliver: (i: number) => destination.deliveryFor(i), skipDeliveredBytes: true } as const;
         return settled(from(plan.chunks).pipe(
-          inFlight(chunksInFlight(), readChunks(reader, target, this.vds.chunkCache)),
+          inFlight(this.vds.engine.chunksInFlight, readChunks(reader, target, this.vds.chunkCache)),
           assembleSubset(destination, plan.chunks.length),
         ), destination, data, signal, cancel);
       }),
@@ -341,7 +340,7 @@ export class VolumeDataAccessManager {
     const sourceChunks = source === layer ? [chunkIndex] : planSubset(source, min, max).chunks;
     const reader = this.vds.reader(source);
     return new VolumeDataRequest((cancel) => from(sourceChunks).pipe(
-      inFlight(chunksInFlight(), readChunks(reader, { format: VolumeDataFormat.Format_R32 }, this.vds.chunkCache)),
+      inFlight(this.vds.engine.chunksInFlight, readChunks(reader, { format: VolumeDataFormat.Format_R32 }, this.vds.chunkCache)),
       last(),
       map((): RequestEvent<number> => ({ kind: 'data', data: chunkIndex })),
       untilAborted(signal, cancel),
@@ -377,7 +376,7 @@ export class VolumeDataAccessManager {
     const target = { format: rules.decodeFormat, replacementNoValue: rules.decodeReplacement, deliver: (i: number) => destination.deliveryFor(i),
       skipDeliveredBytes: true } as const;
     return from(plan.byChunk.keys()).pipe(
-      inFlight(chunksInFlight(), readChunks(reader, target, this.vds.chunkCache)),
+      inFlight(this.vds.engine.chunksInFlight, readChunks(reader, target, this.vds.chunkCache)),
       interpolateSamples(destination),
     );
   }

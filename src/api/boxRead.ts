@@ -7,17 +7,11 @@ import { bufferByteSize } from '../model/formats.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import type { Index6 } from '../model/geometry/partition.js';
 import type { VDS } from './vds.js';
-import { workerCount } from '../workers/pool.js';
 import { planSubset } from '../engine/subsetPlan.js';
 import { SubsetDestination } from '../engine/subsetDestination.js';
 import { assembleSubset } from '../../sinks/assembleSubset.js';
 import { inFlight } from '../../operators/inFlight.js';
 import { readChunks } from '../../operators/readChunks.js';
-
-/** Chunks in flight per request: enough to keep every worker and the IO busy. */
-export function chunksInFlight(): number {
-  return Math.max(8, workerCount() * 4);
-}
 
 /** The voxels of `[min, max)` of `layer` (LOD 0), dimension 0 fastest, components interleaved, in `format`. */
 export async function readBox(vds: VDS, layer: VolumeDataLayer, min: Index6, max: Index6, format: VolumeDataFormat): Promise<Uint8Array> {
@@ -30,7 +24,7 @@ export async function readBox(vds: VDS, layer: VolumeDataLayer, min: Index6, max
   const bytes = new Uint8Array(bufferByteSize(format, voxels * layer.channelDescriptor.components));
   const destination = new SubsetDestination(plan, bytes, format);
   await lastValueFrom(from(plan.chunks).pipe(
-    inFlight(chunksInFlight(), readChunks(vds.reader(layer), { format }, vds.chunkCache)),
+    inFlight(vds.engine.chunksInFlight, readChunks(vds.reader(layer), { format }, vds.chunkCache)),
     assembleSubset(destination, plan.chunks.length),
   ), { defaultValue: undefined });
   return bytes;
