@@ -145,7 +145,7 @@ describe('the read path', function () {
       destination.receive({ chunkIndex: 0, deliveredTo: out.buffer });
       expect(out.every((b) => b === 0)).to.equal(true);
       expect(() => destination.receive({ chunkIndex: 0, deliveredTo: new SharedArrayBuffer(8) }))
-        .to.throw('Chunk 0 arrived without its bytes and was not delivered here');
+        .to.throw(vds.InvalidOperationError, 'Chunk 0 arrived without its bytes and was not delivered here');
     });
   });
 

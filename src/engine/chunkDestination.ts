@@ -3,6 +3,7 @@
 // decodes a chunk delivers it there itself when the destination gives it a delivery (shared
 // memory); every other chunk reaches `receive` on the main thread, and the same code copies or
 // samples it on either side.
+import { InvalidOperationError } from '../model/errors.js';
 
 export interface DecodedChunk {
   chunkIndex: number;
@@ -36,7 +37,7 @@ export interface ChunkDestination<D> {
   close(): Promise<void> | undefined;
 }
 
-/** A chunk the read path hands only to the request it was delivered to, arriving anywhere else. */
+/** A chunk the read path hands only to the request it was delivered to, arriving anywhere else (a bug, never bad data). */
 export function undeliveredChunkError(chunk: DeliveredChunk): Error {
-  return new Error(`Chunk ${chunk.chunkIndex} arrived without its bytes and was not delivered here`);
+  return new InvalidOperationError(`Chunk ${chunk.chunkIndex} arrived without its bytes and was not delivered here`);
 }
