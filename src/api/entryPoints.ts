@@ -133,6 +133,11 @@ export async function create(dataset: Dataset, ...args: unknown[]): Promise<VDS>
     throw new InvalidArgumentError(`Unsupported compression method ${CompressionMethod[compressionMethod]}: rxvds, like OpenVDS 3.4, cannot write wavelet data`);
   }
   if (CompressionMethod[compressionMethod] === undefined) throw new InvalidArgumentError(`Invalid compression method ${compressionMethod}`);
+  // OpenVDS documents the tolerance as [1..255] 8-bit quantization steps (0, the default, for the
+  // lossless methods) and silently clamps what it gets; a value outside is refused here.
+  if (typeof compressionTolerance !== 'number' || !(compressionTolerance >= 0 && compressionTolerance <= 255)) {
+    throw new InvalidArgumentError(`compressionTolerance must be a number in [0, 255] (the wavelet tolerance in 8-bit steps), got ${String(compressionTolerance)}`);
+  }
   validateLayout(layoutDescriptor, axisDescriptors, channelDescriptors);
   validateNewLayout(axisDescriptors, channelDescriptors);
   const container = new MetadataContainer();
