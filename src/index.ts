@@ -1,6 +1,9 @@
 // rxvds: the public API. Names follow the OpenVDS Python API (camelCase).
 export * from './model/enums.js';
-export * from './model/errors.js';
+export {
+  RxvdsError, InvalidArgumentError, InvalidOperationError, ReadError, StoreError, NotFoundError, WriteError, ChunkFormatError,
+  SegyFormatError, CanceledError, isRxvdsError,
+} from './model/errors.js';
 export {
   open, openWithAdaptiveCompressionTolerance, openWithAdaptiveCompressionRatio, create, close, getLayout, getAccessManager,
 } from './api/entryPoints.js';
