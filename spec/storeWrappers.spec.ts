@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { ObjectInfo, ReadOptions, Store, WriteOptions } from '../sources/stores/store.js';
 import { withConcurrencyLimit } from '../sources/stores/withConcurrencyLimit.js';
 import { isTransientStoreError, withRetry, type RetryEvent } from '../sources/stores/withRetry.js';
-import { CanceledError, StoreError } from '../src/model/errors.js';
+import { CanceledError, InvalidArgumentError, StoreError } from '../src/model/errors.js';
 import { rejection } from './support/rejection.js';
 import { collect } from './support/storeConformance.js';
 
@@ -110,7 +110,7 @@ describe('withRetry', () => {
   });
 
   it('does not retry permanent failures or cancellation', async () => {
-    for (const failure of [status(403), status(404), status(400), new Error('boom'), new TypeError('Invalid object key "../x"'), new CanceledError()]) {
+    for (const failure of [status(403), status(404), status(400), new Error('boom'), new InvalidArgumentError('Invalid object key "../x"'), new CanceledError()]) {
       const inner = new ScriptedStore();
       inner.script = [failure];
       expect(await rejection(withRetry(inner, { baseDelayMs: 1 }).get('k'))).to.equal(failure);
@@ -224,7 +224,7 @@ describe('withConcurrencyLimit', () => {
 
   it('refuses a limit that is not a positive integer', () => {
     for (const limit of [0, -1, 1.5, Number.NaN]) {
-      expect(() => withConcurrencyLimit(new ScriptedStore(), limit)).to.throw(RangeError, /positive integer/);
+      expect(() => withConcurrencyLimit(new ScriptedStore(), limit)).to.throw(InvalidArgumentError, /positive integer/);
     }
   });
 });
