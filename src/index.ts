@@ -21,7 +21,7 @@ export {
 } from './model/layout/descriptors.js';
 export { VolumeDataLayout } from './model/layout/volumeDataLayout.js';
 export * from './model/metadata/metadataContainer.js';
-export * from './model/metadata/metadataKey.js';
+export { MetadataType, type MetadataKey, type MetadataValue } from './model/metadata/metadataKey.js';
 export { KnownMetadata } from './model/metadata/knownMetadata.js';
 export {
   VolumeDataAccessManager, type VolumeSubsetOptions, type LayerSelection, type AbortableRequest, type SampleOptions, type ProjectedSubsetOptions,
