@@ -5,7 +5,7 @@ import type { Store } from '../../sources/stores/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from '../../sources/stores/connectionString.js';
 import { CompressionMethod, isWaveletCompression, LogLevel } from '../model/enums.js';
-import { CanceledError, errorMessage, InvalidArgumentError, ReadError } from '../model/errors.js';
+import { CanceledError, errorMessage, InvalidArgumentError, ReadError, WriteError } from '../model/errors.js';
 import { throwIfAborted } from '../async/abort.js';
 import { isPlainObject, signalArgument } from './requestArguments.js';
 import {
@@ -151,7 +151,7 @@ export async function create(dataset: Dataset, ...args: unknown[]): Promise<VDS>
   } catch (error) {
     await target.close();
     if (signal?.aborted) throw new CanceledError(`Creating ${url} was canceled`);
-    throw new ReadError(`Cannot create ${url}: ${errorMessage(error)}`, (error as { code?: number }).code ?? -1, { cause: error });
+    throw new WriteError(`Cannot create ${url}: ${errorMessage(error)}`, (error as { code?: number }).code ?? -1, { cause: error });
   }
   return new VDS(url, target, layout, compressionMethod, compressionTolerance, engine);
 }
