@@ -3,7 +3,7 @@ import type { BlockShape, ChannelValues, DecodeOptions } from '../src/model/bloc
 import { isConstantPayload, constantPayloadHash } from '../src/codecs/constant.js';
 import { chunkCodec, encodeChunk } from '../src/codecs/registry.js';
 import { constantHashValue, isConstantHash, NOVALUE_HASH, uniqueChunkHash } from '../src/codecs/volumeDataHash.js';
-import { convertBlock, quantizeToCode } from '../src/model/convert.js';
+import { convertBlock, targetValueConverter } from '../src/model/convert.js';
 import { constantBlock } from '../src/codecs/constantBlock.js';
 import * as vds from '../src/index.js';
 import { readVector, sha256 } from './support/testdata.js';
@@ -46,7 +46,7 @@ describe('chunk codecs on the OpenVDS vectors', () => {
   it('quantises R32 to U8 and U16 exactly as OpenVDS did for the U8/U16 vectors', () => {
     expect(sha256(decode(M.Zip, readVector('chunk.CompressionMethod_Zip'), options(F.Format_R32, F.Format_U8)))).to.equal(SHA_U8);
     expect(sha256(decode(M.RLE, readVector('chunk.CompressionMethod_RLE'), options(F.Format_R32, F.Format_U16)))).to.equal(SHA_U16);
-    expect(quantizeToCode(0.022059708833694458, -RANGE, RANGE, 256)).to.equal(163);
+    expect(targetValueConverter(F.Format_R32, F.Format_U8, channel)(0.022059708833694458)).to.equal(163);
   });
 
   it('our RLE encoder reproduces the RLE vector byte for byte', () => {
@@ -98,7 +98,7 @@ describe('constant chunks and hashes', () => {
   it('fills constant, no-value and never-written chunks in the requested format', () => {
     const opts = (targetFormat: vds.VolumeDataFormat, c = channel): DecodeOptions => ({ shape: s(F.Format_R32), channel: c, targetFormat });
     expect([...new Float32Array(constantBlock(0x0101010140200000n, opts(F.Format_R32), 24).buffer)]).to.deep.equal(new Array(24).fill(2.5));
-    expect(constantBlock(0x0101010100000000n, opts(F.Format_U8), 24)[0]).to.equal(quantizeToCode(0, -RANGE, RANGE, 256));
+    expect(constantBlock(0x0101010100000000n, opts(F.Format_U8), 24)[0]).to.equal(128); // 0 is mid-range: code trunc(127.5 + 0.5)
     const withNoValue = { ...channel, useNoValue: true, noValue: -999 };
     expect(new Float32Array(constantBlock(0n, opts(F.Format_R32, withNoValue), 24).buffer)[0]).to.equal(-999);
     expect(new Float32Array(constantBlock(NOVALUE_HASH, { ...opts(F.Format_R32, withNoValue), replacementNoValue: 7 }, 24).buffer)[0]).to.equal(7);

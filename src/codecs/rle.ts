@@ -16,7 +16,7 @@ const LITERAL = 0x40;
 const MIN_LONG_LITERAL = 65;
 
 /** The unit runs are made of: element × components when that is 1, 2, 4 or 8 bytes, else the element. */
-export function rleUnitSize(shape: Pick<BlockShape, 'format' | 'components'>): number {
+function rleUnitSize(shape: Pick<BlockShape, 'format' | 'components'>): number {
   if (shape.format === VolumeDataFormat.Format_1Bit) return 1;
   const element = formatByteSize(shape.format);
   const whole = element * shape.components;

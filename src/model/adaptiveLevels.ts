@@ -33,14 +33,3 @@ export function adaptivePrefixSize(serializedSize: number, level: number, levels
   }
   return size;
 }
-
-/** Adds (or subtracts) one chunk's prefix sizes to a layer's `adaptiveLevelSizes`, as OpenVDS's metadata status does. */
-export function accumulateAdaptiveLevelSizes(serializedSize: number, sizes: number[], levels: ArrayLike<number>, subtract = false): void {
-  let size = serializedSize;
-  for (let k = 0; k < WAVELET_ADAPTIVE_LEVELS; k++) {
-    const fraction = levels[k] ?? 0;
-    if (fraction === 0) break;
-    size = Math.floor((size * fraction) / 255);
-    sizes[k] = (sizes[k] ?? 0) + (subtract ? -size : size);
-  }
-}

@@ -16,10 +16,6 @@ export function u64Element(value: number): bigint {
 }
 
 /** OpenVDS's quantisation of a physical value into `buckets` integer codes. */
-export function quantizeToCode(x: number, vmin: number, vmax: number, buckets: number): number {
-  return quantizeWithReciprocalScale(x, vmin, f32((buckets - 1) / f32(vmax - vmin)), buckets);
-}
-
 export function quantizeWithReciprocalScale(x: number, offset: number, reciprocalScale: number, buckets: number): number {
   const q = f32(f32(x - offset) * reciprocalScale);
   if (!(q > 0)) return 0;
