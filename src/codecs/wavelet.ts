@@ -15,6 +15,7 @@ import { waveletError } from './wavelet/streamError.js';
 import { defaultWaveletBackend, type WaveletBackend } from './wavelet/backend.js';
 import { compileTransformData, createTransformData, hasStreamEncodingBug } from './wavelet/transformData.js';
 import { WAVELET_ADAPTIVE_LEVELS } from '../model/adaptiveLevels.js';
+import { bucketCount } from '../model/convert.js';
 
 const F = VolumeDataFormat;
 const f32 = Math.fround;
@@ -103,7 +104,7 @@ function quantizationRange(header: WaveletHeader, format: VolumeDataFormat, opti
 
 function quantization(header: WaveletHeader, format: Quantization['format'], options: DecodeOptions): Quantization {
   const { useNoValue } = options.channel;
-  const buckets = (format === F.Format_U8 ? 256 : 65536) - (useNoValue ? 1 : 0);
+  const buckets = bucketCount(format, useNoValue);
   const [vmin, vmax] = quantizationRange(header, format, options);
   return {
     format, offset: vmin, reciprocal: f32((buckets - 1) / f32(vmax - vmin)), buckets,
