@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { BlockShape, ChannelValues, DecodeOptions } from '../src/model/block.js';
 import { isConstantPayload, constantPayloadHash } from '../src/codecs/constant.js';
 import { chunkCodec, encodeChunk } from '../src/codecs/registry.js';
-import { constantHashValue, isConstantHash, NOVALUE_HASH, uniqueChunkHash } from '../src/codecs/volumeDataHash.js';
+import { constantHashValue, constantValueHash, isConstantHash, NOVALUE_HASH, uniqueChunkHash } from '../src/codecs/volumeDataHash.js';
 import { convertBlock, targetValueConverter } from '../src/model/convert.js';
 import { constantBlock } from '../src/codecs/constantBlock.js';
 import * as vds from '../src/index.js';
@@ -87,6 +87,20 @@ describe('constant chunks and hashes', () => {
     const u8 = new Uint8Array(24).fill(10);
     expect(constantHashValue(constantPayloadHash(u8, s(F.Format_U8), { ...channel, integerScale: 0.5, integerOffset: -1 })!)).to.equal(4);
     expect(constantPayloadHash(new Uint8Array(24).fill(255), s(F.Format_U8), { ...channel, useNoValue: true })).to.equal(NOVALUE_HASH);
+  });
+
+  it('recognises all-no-value chunks by the no-value as OpenVDS converts it to the format (ConvertNoValue)', () => {
+    const withNoValue = (noValue: number): ChannelValues => ({ ...channel, useNoValue: true, noValue });
+    const r64 = (value: number) => new Uint8Array(new Float64Array(24).fill(value).buffer);
+    expect(constantPayloadHash(r64(-999), s(F.Format_R64), withNoValue(-999))).to.equal(NOVALUE_HASH);
+    expect(constantPayloadHash(r64(-999.25), s(F.Format_R64), withNoValue(-999.25))).to.equal(NOVALUE_HASH);
+    expect(constantPayloadHash(r64(-998), s(F.Format_R64), withNoValue(-999))).to.equal(constantValueHash(-998));
+    // U32: f32(8388609 + 0.5) is 8388610, so that is the no-value element and 8388609 is data.
+    const u32 = (value: number) => new Uint8Array(new Uint32Array(24).fill(value).buffer);
+    expect(constantPayloadHash(u32(8388610), s(F.Format_U32), withNoValue(8388609))).to.equal(NOVALUE_HASH);
+    expect(constantPayloadHash(u32(8388609), s(F.Format_U32), withNoValue(8388609))).to.equal(constantValueHash(8388609));
+    expect(constantPayloadHash(new Uint8Array(new Uint16Array(24).fill(65535).buffer), s(F.Format_U16), withNoValue(3))).to.equal(NOVALUE_HASH);
+    expect(constantPayloadHash(new Uint8Array(new Float32Array(24).fill(NaN).buffer), s(F.Format_R32), withNoValue(NaN))).to.equal(NOVALUE_HASH);
   });
 
   it('stores a U32 constant that f32 cannot hold as data, not as a hash', () => {

@@ -3,7 +3,7 @@
 // bytes, so a value that does not survive the f32 round trip (a large U32, say) is stored as data.
 import { VolumeDataFormat } from '../model/enums.js';
 import { formatByteSize, typedView } from '../model/formats.js';
-import { isQuantizedFormat, noValueCode } from '../model/convert.js';
+import { convertNoValue, isQuantizedFormat } from '../model/convert.js';
 import { constantBlock } from './constantBlock.js';
 import type { BlockShape, ChannelValues } from '../model/block.js';
 import { constantValueHash, NOVALUE_HASH } from './volumeDataHash.js';
@@ -34,15 +34,16 @@ export function constantPayloadHash(payload: Uint8Array, shape: BlockShape, chan
   return hash;
 }
 
+/**
+ * OpenVDS's GetConstantValueVolumeDataHash: no-value when the element equals the channel's
+ * no-value as ConvertNoValue<T> gives it (U8/U16: the top code; U32/U64: rounded in f32), else the
+ * element's physical value.
+ */
 function hashOfFirstElement(payload: Uint8Array, shape: BlockShape, channel: ChannelValues): bigint {
   if (shape.format === VolumeDataFormat.Format_1Bit) return constantValueHash(payload[0] ? 1 : 0);
-  const first = typedView(shape.format, payload.slice(0, formatByteSize(shape.format)).buffer, 0, formatByteSize(shape.format))[0]!;
-  const value = Number(first);
-  if (isQuantizedFormat(shape.format)) {
-    if (channel.useNoValue && value === noValueCode(shape.format)) return NOVALUE_HASH;
-    return constantValueHash(Math.fround(channel.integerOffset + Math.fround(channel.integerScale * value)));
-  }
-  const noValue = shape.format === VolumeDataFormat.Format_R32 ? channel.noValue : Math.trunc(channel.noValue + 0.5);
+  const width = formatByteSize(shape.format);
+  const value = Number(typedView(shape.format, payload.slice(0, width).buffer, 0, width)[0]!);
+  const noValue = convertNoValue(shape.format, channel.noValue);
   if (channel.useNoValue && (value === noValue || (Number.isNaN(noValue) && Number.isNaN(value)))) return NOVALUE_HASH;
-  return constantValueHash(value);
+  return constantValueHash(isQuantizedFormat(shape.format) ? Math.fround(channel.integerOffset + Math.fround(channel.integerScale * value)) : value);
 }
