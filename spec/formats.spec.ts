@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import type { ChannelValues } from '../src/model/block.js';
 import { constantBlock } from '../src/codecs/constantBlock.js';
+import { payloadByteSize } from '../src/codecs/dataBlock.js';
 import {
   constantValueHash, hashDefinesData, isConstantHash, isConstantOrNoValueHash, isDefinedHash, isNoValueHash, NOVALUE_HASH, UNKNOWN_HASH,
   uniqueChunkHash,
@@ -53,6 +54,11 @@ describe('typedView: the one format → typed-array switch', () => {
     }
     const bits = constantBlock(constantValueHash(1), { shape, channel, targetFormat: F.Format_1Bit }, 6);
     expect([...bits]).to.deep.equal([0xff, 0xff]);
+    // A 1Bit block with components has rows of sizeX·components bits, like a decoded one.
+    const bitShape = { dimensionality: 3 as const, size: [12, 3, 2] as [number, number, number], format: F.Format_1Bit, components: 2 as const };
+    const twoComponents = constantBlock(constantValueHash(1), { shape: bitShape, channel, targetFormat: F.Format_1Bit }, 72);
+    expect(twoComponents.byteLength).to.equal(payloadByteSize(bitShape)).and.to.equal(3 * 6);
+    expect(twoComponents.every((b) => b === 0xff)).to.equal(true);
   });
 });
 

@@ -10,9 +10,10 @@ export function constantBlock(hash: bigint, options: DecodeOptions, voxelCount: 
   const { targetFormat: target, channel, shape } = options;
   const count = voxelCount * shape.components;
   if (target === VolumeDataFormat.Format_1Bit) {
+    // Rows of sizeX·components bits, byte aligned, as a decoded 1Bit block (dataBlock.ts payloadByteSize).
     const rows = voxelCount / shape.size[0];
     const on = isConstantHash(hash) && constantHashValue(hash) !== 0;
-    return new Uint8Array(Math.ceil(shape.size[0] / 8) * rows).fill(on ? 0xff : 0);
+    return new Uint8Array(Math.ceil((shape.size[0] * shape.components) / 8) * rows).fill(on ? 0xff : 0);
   }
   const noValue = isNoValueHash(hash) || (!isDefinedHash(hash) && channel.useNoValue);
   let element: number;
