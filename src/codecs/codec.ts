@@ -11,7 +11,7 @@ export interface EncodeOptions {
   shape: BlockShape;
   /** The channel's value range and no-value (a wavelet encoder quantises against them). */
   channel: ChannelValues;
-  /** The layer's effective compression tolerance (geometry/layers.ts effectiveCompression); lossless codecs ignore it. */
+  /** The layer's effective compression tolerance (geometry/layers.ts effectiveCompression); None, RLE and Zip ignore it. */
   tolerance: number;
 }
 
@@ -35,5 +35,5 @@ export interface ChunkCodec extends CompressionMethodTraits {
 export function formatTraits(method: CompressionMethod): CompressionMethodTraits {
   const traits = compressionMethodTraits(method);
   if (!traits) throw new InvalidArgumentError(`${method} is not one of OpenVDS's compression methods`);
-  return { isWavelet: traits.isWavelet, isLossless: traits.isLossless };
+  return traits;
 }
