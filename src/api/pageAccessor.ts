@@ -2,7 +2,7 @@
 // pages held (least recently used released pages are evicted, and written back if dirty).
 import { lastValueFrom, Subject } from 'rxjs';
 import { AccessMode, VDSProduceStatus, VolumeDataMapping } from '../model/enums.js';
-import { InvalidArgumentError, InvalidOperationError, ReadError } from '../model/errors.js';
+import { InvalidArgumentError, InvalidOperationError, NotFoundError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import { type Index6, VolumeDataPartition } from '../model/geometry/partition.js';
 import { LODPyramid } from '../engine/lodPyramid.js';
@@ -153,7 +153,7 @@ export class VolumeDataPageAccessor {
       return (await this.vds.reader(this.layer).chunkMetadata(chunkIndex)).hash;
     } catch (error) {
       // OpenVDS ignores the read error of a hash, leaving it unknown: a layer nobody wrote has no chunk objects.
-      if (error instanceof ReadError && error.code === 404) return UNKNOWN_HASH;
+      if (error instanceof NotFoundError) return UNKNOWN_HASH;
       throw error;
     }
   }

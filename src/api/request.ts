@@ -3,7 +3,7 @@
 // as RxJS's share() with a reference count does: it is canceled when the last one leaves.
 import { Observable, type Observer, ReplaySubject, type Subscription } from 'rxjs';
 import { VolumeDataFormat } from '../model/enums.js';
-import { errorMessage, InvalidOperationError } from '../model/errors.js';
+import { errorMessage, InvalidOperationError, ReadError } from '../model/errors.js';
 import type { DataEvent, ProgressEvent, RequestEvent } from '../engine/requestEvents.js';
 
 export type { DataEvent, ProgressEvent, RequestEvent };
@@ -66,7 +66,7 @@ export class VolumeDataRequest<T> {
   /** The result; throws until the request has completed. */
   get data(): T {
     if (this.state !== 'completed') {
-      throw new Error(this.state === 'canceled'
+      throw new InvalidOperationError(this.state === 'canceled'
         ? `Request ${this.id} was canceled: ${this.errorMessage}` : `Request ${this.id} has not completed`);
     }
     return this.result!;
@@ -156,7 +156,7 @@ export class VolumeDataRequest<T> {
     if (state === 'canceled') {
       const code = typeof (error as { code?: unknown })?.code === 'number' ? (error as { code: number }).code : -1;
       this.error = { code, message: error === undefined ? 'Request produced no data' : errorMessage(error) };
-      this.events.error(error ?? new Error(this.error.message));
+      this.events.error(error ?? new ReadError(this.error.message));
     } else {
       this.events.complete();
     }

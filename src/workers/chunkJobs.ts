@@ -3,7 +3,8 @@ import type { BlockShape, ChannelValues, DecodeOptions } from '../model/block.js
 import { isConstantPayload, constantPayloadHash } from '../codecs/constant.js';
 import { codecFor } from '../codecs/registry.js';
 import { convertBlock } from '../model/convert.js';
-import type { CompressionMethod } from '../model/enums.js';
+import { CompressionMethod } from '../model/enums.js';
+import { InvalidArgumentError } from '../model/errors.js';
 import { throughGate } from '../engine/deliveryGate.js';
 import { copyShare, type SubsetDelivery } from '../engine/subsetDestination.js';
 import { type SampleDelivery, sampleShare } from '../engine/sampleDestination.js';
@@ -64,6 +65,6 @@ export function executeChunkJob(job: ChunkJob): ChunkJobResult {
   const constantHash = isConstantPayload(job.payload, job.shape) ? constantPayloadHash(job.payload, job.shape, job.channel) : undefined;
   if (constantHash !== undefined) return { constantHash };
   const encode = codecFor(job.method).encode;
-  if (!encode) throw new Error(`Compression method ${job.method} cannot be written`);
+  if (!encode) throw new InvalidArgumentError(`Compression method ${CompressionMethod[job.method] ?? job.method} cannot be written`);
   return encode(job.payload, job.shape);
 }

@@ -1,5 +1,6 @@
 // Dimension groups (`DimensionsND`): which volume dimensions a layer's chunks span.
 import { DimensionsND } from '../enums.js';
+import { InvalidArgumentError } from '../errors.js';
 
 const groupDimensions = new Map<DimensionsND, readonly number[]>();
 const groupByKey = new Map<string, DimensionsND>();
@@ -13,7 +14,7 @@ for (const [name, value] of Object.entries(DimensionsND)) {
 
 export function dimensionsOf(group: DimensionsND): readonly number[] {
   const dims = groupDimensions.get(group);
-  if (!dims) throw new RangeError(`Unknown DimensionsND value ${group}`);
+  if (!dims) throw new InvalidArgumentError(`Unknown DimensionsND value ${group}`);
   return dims;
 }
 
@@ -24,10 +25,6 @@ export function dimensionGroupName(group: DimensionsND): string {
 /** The group made of exactly these (increasing) dimensions, or undefined for 1D and >3D sets. */
 export function dimensionGroupOf(dims: readonly number[]): DimensionsND | undefined {
   return groupByKey.get(dims.join(''));
-}
-
-export function isDimensionInGroup(group: DimensionsND, dimension: number): boolean {
-  return dimensionsOf(group).includes(dimension);
 }
 
 /** Groups in LayerStatus order: 2D groups `01 … 45`, then 3D groups `012 … 345`. */
