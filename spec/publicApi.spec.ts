@@ -104,6 +104,7 @@ const EXPECTED: Record<string, Kind> = {
   'SlicePictureOptions': 'interface',
   'Store': 'interface',
   'StoreError': 'class',
+  'SubsetDestination': 'class',
   'SubsetPlan': 'interface',
   'VDS': 'type-only class',
   'VDSFileOpenOptions': 'class',
