@@ -8,7 +8,7 @@ import type { VolumeDataLayer } from '../../src/model/geometry/layers.js';
 import { type ChunkMetadataStatus, HASH_ENTRY_BYTES, WAVELET_ENTRY_BYTES } from '../../src/model/layout/layerStatus.js';
 import { CHUNK_METADATA_KEY } from '../stores/metadataHeaders.js';
 import { SharedLoad } from '../../src/async/sharedLoad.js';
-import type { Store } from '../stores/store.js';
+import { objectInfo, type Store } from '../stores/store.js';
 import { WAVELET_ADAPTIVE_LEVELS } from '../../src/model/adaptiveLevels.js';
 
 const HASH_BYTES = 8;
@@ -235,7 +235,7 @@ export async function pagelessChunkMetadata(
 ): Promise<ChunkMetadata> {
   checkChunkIndex(layer, chunkIndex);
   const key = `${layer.name}/${chunkIndex}`;
-  const info = await store.head(key, { signal });
+  const info = await objectInfo(store, key, { signal });
   if (!info) return { hash: 0n };
   const header = info.metadata?.[CHUNK_METADATA_KEY];
   if (header === undefined) {

@@ -24,3 +24,25 @@ export function parseConnectionString(text = ''): ConnectionOptions {
   }
   return options;
 }
+
+/** Keys the engine reads itself; every store accepts them (and `checkEngineKeys` checks them). */
+export const ENGINE_KEYS: ReadonlySet<string> = new Set([
+  'loglevel', 'log_level', 'requestthreadcount', 'request_thread_count', 'waveletadaptivetolerance', 'waveletadaptiveratio',
+]);
+
+/**
+ * The values of the keys a store takes, by field (each field with its accepted spellings, in lower
+ * case); any other key, besides the engine's, is refused with a message naming `service`.
+ */
+export function pickConnectionKeys<F extends string>(options: ConnectionOptions, service: string,
+  fields: Record<F, readonly string[]>): Partial<Record<F, string>> {
+  const byKey = new Map<string, F>();
+  for (const [field, keys] of Object.entries(fields) as Array<[F, readonly string[]]>) for (const key of keys) byKey.set(key, field);
+  const values: Partial<Record<F, string>> = {};
+  for (const [key, value] of options) {
+    const field = byKey.get(key);
+    if (field) values[field] = value;
+    else if (!ENGINE_KEYS.has(key)) throw new InvalidArgumentError(`Invalid key "${key}" in ${service} connection string.`);
+  }
+  return values;
+}

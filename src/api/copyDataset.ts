@@ -8,7 +8,7 @@
 import { from, lastValueFrom, mergeMap, Observable, scan, tap } from 'rxjs';
 import { throwIfAborted } from '../async/abort.js';
 import { CHUNK_METADATA_KEY } from '../../sources/stores/metadataHeaders.js';
-import type { ObjectInfo, Store } from '../../sources/stores/store.js';
+import { isDeletable, objectInfo, type ObjectInfo, type ReadableStore, type Store } from '../../sources/stores/store.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
 import { codecFor } from '../codecs/registry.js';
 import { isWaveletCompression, VDSProduceStatus } from '../model/enums.js';
@@ -52,7 +52,7 @@ interface CopyItem {
   chunk?: { record?: Uint8Array; verify?: (bytes: Uint8Array) => void };
 }
 
-export async function copyDataset(source: Store, destination: Store, options: CopyOptions = {}): Promise<CopyProgress> {
+export async function copyDataset(source: ReadableStore, destination: Store, options: CopyOptions = {}): Promise<CopyProgress> {
   const { signal } = options;
   throwIfAborted(signal);
   // Bound to the signal, the source's reads while listing chunks stop too.
@@ -61,6 +61,7 @@ export async function copyDataset(source: Store, destination: Store, options: Co
     const conflict = await copyConflict(source, destination, signal);
     if (conflict !== undefined) {
       if (!options.overwrite) throw new InvalidOperationError(`${destination.description} holds a different dataset (${conflict}): set overwrite to replace it`);
+      if (!isDeletable(destination)) throw new InvalidOperationError(`Cannot overwrite ${destination.description}: the store cannot delete objects`);
       await destination.delete('VolumeDataLayout', { signal });
     }
     const chunks = await chunkItems(dataset, options.verify ?? true, signal);
@@ -91,7 +92,7 @@ export async function copyDataset(source: Store, destination: Store, options: Co
  * VolumeDataLayout differs from the source's (after normalising the JSON). Undefined when it holds
  * none (new, or a partial copy) or the same one (a finished copy, checked again object by object).
  */
-export async function copyConflict(source: Store, destination: Store, signal?: AbortSignal): Promise<string | undefined> {
+export async function copyConflict(source: ReadableStore, destination: Store, signal?: AbortSignal): Promise<string | undefined> {
   const [theirs, ours] = await Promise.all([destination.get('VolumeDataLayout', { signal }), source.get('VolumeDataLayout', { signal })]);
   if (!theirs?.length || !ours || Buffer.compare(theirs, ours) === 0) return undefined;
   const ourLayout = layoutOf(ours);
@@ -116,10 +117,10 @@ function anySignal(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
 }
 
 /** Bytes written, or undefined when the destination already had the object. */
-async function copyObject(source: Store, destination: Store, item: CopyItem, signal: AbortSignal): Promise<number | undefined> {
+async function copyObject(source: ReadableStore, destination: Store, item: CopyItem, signal: AbortSignal): Promise<number | undefined> {
   const bytes = await source.get(item.key, { signal });
   if (!bytes) throw new StoreError(`${item.key} is missing from ${source.description}`, 404);
-  const existing = item.final ? undefined : await destination.head(item.key, { signal });
+  const existing = item.final ? undefined : await objectInfo(destination, item.key, { signal });
   if (existing && await sameContent(destination, item, bytes, existing, signal)) return undefined;
   if (item.chunk?.verify && bytes.byteLength > 0) item.chunk.verify(bytes);
   const metadata = item.chunk?.record && { vdschunkmetadata: Buffer.from(item.chunk.record).toString('base64') };
@@ -184,7 +185,7 @@ function pageKeys(dataset: VDS): CopyItem[] {
 }
 
 /** The same copy as an Observable of progress, for pipelines and UIs; unsubscribing aborts it. */
-export function copyDataset$(source: Store, destination: Store, options: Omit<CopyOptions, 'signal' | 'onProgress'> = {}): Observable<CopyProgress> {
+export function copyDataset$(source: ReadableStore, destination: Store, options: Omit<CopyOptions, 'signal' | 'onProgress'> = {}): Observable<CopyProgress> {
   return new Observable<CopyProgress>((subscriber) => {
     const controller = new AbortController();
     copyDataset(source, destination, { ...options, signal: controller.signal, onProgress: (p) => subscriber.next(p) })

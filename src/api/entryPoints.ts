@@ -1,7 +1,8 @@
 // The OpenVDS entry points: open, create, close, getLayout, getAccessManager.
 import { checkEngineKeys, checkEngineSettings, openStore, openStoreFromOptions, type StoreIntent } from '../../sources/stores/openStore.js';
 import { redactUrl } from '../../sources/stores/redact.js';
-import type { Store } from '../../sources/stores/store.js';
+import { refuseWrites } from '../../sources/stores/refuseWrites.js';
+import type { ReadableStore, Store } from '../../sources/stores/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from '../../sources/stores/connectionString.js';
 import { CompressionMethod, isWaveletCompression, LogLevel } from '../model/enums.js';
@@ -59,8 +60,8 @@ export async function open(dataset: Dataset, ...args: unknown[]): Promise<VDS> {
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets `tolerance`. */
-export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number, options?: AbortOptions): Promise<VDS>;
-export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number, ...args: unknown[]): Promise<VDS> {
+export function openWithAdaptiveCompressionTolerance(dataset: string | ReadableStore, connectionString: string, tolerance: number, options?: AbortOptions): Promise<VDS>;
+export function openWithAdaptiveCompressionTolerance(dataset: string | ReadableStore, connectionString: string, tolerance: number, ...args: unknown[]): Promise<VDS> {
   const { rest: extra, signal } = abortOptions('openWithAdaptiveCompressionTolerance', args);
   refuseExtra('openWithAdaptiveCompressionTolerance', 3, extra);
   if (!(tolerance > 0)) throw new InvalidArgumentError(`tolerance must be positive, got ${tolerance}`);
@@ -68,8 +69,8 @@ export function openWithAdaptiveCompressionTolerance(dataset: string | Store, co
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets the compression `ratio`. */
-export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number, options?: AbortOptions): Promise<VDS>;
-export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number, ...args: unknown[]): Promise<VDS> {
+export function openWithAdaptiveCompressionRatio(dataset: string | ReadableStore, connectionString: string, ratio: number, options?: AbortOptions): Promise<VDS>;
+export function openWithAdaptiveCompressionRatio(dataset: string | ReadableStore, connectionString: string, ratio: number, ...args: unknown[]): Promise<VDS> {
   const { rest: extra, signal } = abortOptions('openWithAdaptiveCompressionRatio', args);
   refuseExtra('openWithAdaptiveCompressionRatio', 3, extra);
   if (!(ratio > 0)) throw new InvalidArgumentError(`ratio must be positive, got ${ratio}`);
@@ -235,6 +236,11 @@ interface ResolvedStore { store: Store; options: ConnectionOptions; url: string;
 
 /** The store of a dataset, with its engine settings (connection-string keys, OpenOptions fields or a log level). */
 function resolveStore(dataset: Dataset, second: string | LogLevel | undefined, intent: StoreIntent = 'open'): ResolvedStore {
+  const resolved = resolveReadableStore(dataset, second, intent);
+  return { ...resolved, store: refuseWrites(resolved.store) };
+}
+
+function resolveReadableStore(dataset: Dataset, second: string | LogLevel | undefined, intent: StoreIntent): Omit<ResolvedStore, 'store'> & { store: ReadableStore } {
   if (dataset instanceof OpenOptions) {
     if (second !== undefined) throw new InvalidArgumentError('open(options) takes no second argument: the options hold the settings');
     return { ...openStoreFromOptions(dataset, intent), options: new Map(), adaptive: adaptiveFromOptions(dataset) };

@@ -2,11 +2,11 @@
 // a Store; `IOManager.createIOManager` builds one from a URL and connection string, or OpenOptions,
 // as OpenVDS's IOManager::CreateIOManager does.
 import { openStore, openStoreFromOptions } from '../../sources/stores/openStore.js';
-import type { Store } from '../../sources/stores/store.js';
+import type { ReadableStore } from '../../sources/stores/store.js';
 import { InvalidArgumentError } from '../model/errors.js';
 import { OpenOptions } from '../../sources/stores/openOptions.js';
 
-export type IOManager = Store;
+export type IOManager = ReadableStore;
 
 export const IOManager = {
   createIOManager(dataset: string | OpenOptions, connectionString = ''): IOManager {
