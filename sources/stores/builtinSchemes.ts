@@ -19,7 +19,7 @@ import type { Store } from './store.js';
 import { registerStoreScheme, type StoreIntent, type StoreRequest } from './storeSchemes.js';
 
 /** A path: a `.vds` file, or a folder of objects. */
-export function localStore(path: string, intent: StoreIntent): Store {
+function localStore(path: string, intent: StoreIntent): Store {
   if (path.toLowerCase().endsWith('.vds')) return new VdsFileStore(path, vdsFileMode(intent));
   return new FolderStore(path);
 }
@@ -39,6 +39,7 @@ export function splitLocation(rest: string, service: string, what: string): { na
   if (name === '') throw new InvalidArgumentError(`${service} url is missing ${what}`);
   return { name, prefix: slash < 0 ? '' : rest.slice(slash + 1) };
 }
+
 const ACCESS_KEY_ID = ['accesskeyid', 'access_key_id', 'awsaccesskeyid', 'aws_access_key_id'];
 const SECRET_KEY = [
   'secretkey', 'secretaccesskey', 'secret_key', 'secret_access_key', 'awssecretkey', 'awssecretaccesskey', 'aws_secret_key', 'aws_secret_access_key',
@@ -197,7 +198,6 @@ export function googleStore(options: GoogleOpenOptions): GcsStore {
   return new GcsStore({ bucket, prefix: options.pathPrefix, token });
 }
 
-
 /** Paths and `file://` URLs: refuse service keys, then a folder or a `.vds` file. */
 function fileStore(request: StoreRequest): Store {
   request.keys('file', {});
@@ -209,6 +209,7 @@ function httpStore(request: StoreRequest) {
   return withRemoteDefaults(new HttpStore(request.url));
 }
 
+// One line per scheme; a new store adds its own here (or its user calls registerStoreScheme).
 registerStoreScheme('file', fileStore);
 registerStoreScheme('inmemory', (request) => { request.keys('InMemory', {}); return new MemoryStore(request.location); });
 registerStoreScheme('s3', (request) => withRemoteDefaults(s3Store(request)));

@@ -97,7 +97,7 @@ export function openStore(url: string, connectionString = '', intent: StoreInten
 /** A read-only store cannot take a new dataset, or an update of one. */
 function checkIntent(store: ReadableStore, intent: StoreIntent): ReadableStore {
   if (intent === 'open' || isWritable(store)) return store;
-  void store.close?.();
+  void store.close?.().catch(() => undefined);
   throw new InvalidOperationError(`Cannot ${intent} a dataset in ${store.description}: the store is read-only`);
 }
 

@@ -24,7 +24,7 @@ import type { WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
 
 const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
 
-/** A dataset: a URL (or path), OpenOptions, or an IOManager (a Store, e.g. a wrapped one). */
+/** A dataset: a URL (or path), OpenOptions, or an IOManager (any store, e.g. a wrapped one). */
 export type Dataset = string | OpenOptions | IOManager;
 
 /**

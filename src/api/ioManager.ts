@@ -1,6 +1,6 @@
 // OpenVDS's IOManager: the object a dataset's bytes are read and written through. In rxvds that is
-// a Store; `IOManager.createIOManager` builds one from a URL and connection string, or OpenOptions,
-// as OpenVDS's IOManager::CreateIOManager does.
+// any store (a writable one to write); `IOManager.createIOManager` builds one from a URL and
+// connection string, or OpenOptions, as OpenVDS's IOManager::CreateIOManager does.
 import { openStore, openStoreFromOptions } from '../../sources/stores/openStore.js';
 import type { ReadableStore } from '../../sources/stores/store.js';
 import { InvalidArgumentError } from '../model/errors.js';
