@@ -2,6 +2,7 @@
 // names and values are trimmed.
 import { redactConnectionString } from './redact.js';
 import { InvalidArgumentError } from '../../src/model/errors.js';
+import { ENGINE_OPTION_KEYS } from '../../src/engine/engineOptions.js';
 
 export { redactConnectionString };
 
@@ -28,6 +29,7 @@ export function parseConnectionString(text = ''): ConnectionOptions {
 /** Keys the engine reads itself; every store accepts them (and `checkEngineKeys` checks them). */
 export const ENGINE_KEYS: ReadonlySet<string> = new Set([
   'loglevel', 'log_level', 'requestthreadcount', 'request_thread_count', 'waveletadaptivetolerance', 'waveletadaptiveratio',
+  ...Object.keys(ENGINE_OPTION_KEYS),
 ]);
 
 /**

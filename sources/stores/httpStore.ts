@@ -88,7 +88,7 @@ export class HttpStore implements ReadableStore {
     url.search = this.query;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<Answer>((resolve, reject) => {
-      const fail = (error: unknown) => reject(storeFailure(error, `Cannot read ${key} in ${this.description}`, this.secrets, signal));
+      const fail = (error: unknown) => reject(storeFailure(error, 'read', `${key} in ${this.description}`, this.secrets, signal));
       const req = send(url, { method, headers, agent: this.agent, signal }, (res) => {
         const status = res.statusCode ?? 0;
         const statusText = res.statusMessage || 'unexpected response';
@@ -107,7 +107,7 @@ export class HttpStore implements ReadableStore {
 
   private statusFailure(answer: Answer, key: string, signal: AbortSignal | undefined) {
     const error = Object.assign(new Error(answer.statusText), { statusCode: answer.status });
-    return storeFailure(error, `Cannot read ${key} in ${this.description}`, this.secrets, signal);
+    return storeFailure(error, 'read', `${key} in ${this.description}`, this.secrets, signal);
   }
 }
 

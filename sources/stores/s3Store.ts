@@ -2,11 +2,12 @@
 // `x-amz-meta-vdschunkmetadata`. The SDK's own retries are off: withRetry is the one policy.
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { throwIfAborted } from '../../src/async/abort.js';
+import { InvalidArgumentError } from '../../src/model/errors.js';
 import { assertSafeKey } from './keys.js';
 import { chunkMetadataFrom, contentDisposition, contentTypeOf } from './metadataHeaders.js';
 import { awsSdk } from './optionalSdk.js';
 import type { ByteRange, DeletableStore, ListableStore, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
-import { httpStatus, storeFailure, truncatedBody } from './storeErrors.js';
+import { httpStatus, storeFailure, type StoreVerb, truncatedBody } from './storeErrors.js';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -44,7 +45,7 @@ export class S3Store implements Store, ListableStore, DeletableStore {
   private readonly secrets: string[];
 
   constructor(options: S3StoreOptions) {
-    if (!options.bucket) throw new TypeError('An S3 store needs a bucket');
+    if (!options.bucket) throw new InvalidArgumentError('An S3 store needs a bucket');
     this.bucket = options.bucket;
     const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
     this.keyPrefix = prefix === '' ? '' : `${prefix}/`;
@@ -163,8 +164,8 @@ export class S3Store implements Store, ListableStore, DeletableStore {
     }
   }
 
-  private failure(error: unknown, verb: string, key: string, signal: AbortSignal | undefined) {
-    return storeFailure(error, `Cannot ${verb} ${key} in ${this.description}`, this.secrets, signal);
+  private failure(error: unknown, verb: StoreVerb, key: string, signal: AbortSignal | undefined) {
+    return storeFailure(error, verb, `${key} in ${this.description}`, this.secrets, signal);
   }
 
   private objectKey(key: string): string {

@@ -1,11 +1,11 @@
 // A store wrapper that lets at most `limit` operations reach the store at once; the others wait
 // in arrival order. A waiting caller whose signal aborts leaves the queue at once.
-import { CanceledError } from '../../src/model/errors.js';
+import { CanceledError, InvalidArgumentError } from '../../src/model/errors.js';
 import type { ReadableStore, ReadOptions } from './store.js';
 import { type StoreMembers, wrapStore } from './wrapStore.js';
 
 export function withConcurrencyLimit<S extends ReadableStore>(store: S, limit: number): StoreMembers<S> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`The concurrency limit must be a positive integer, not ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1) throw new InvalidArgumentError(`The concurrency limit must be a positive integer, not ${limit}`);
   const slots = new Slots(limit);
   const limited = async <T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> => {
     await slots.acquire(signal);

@@ -2,10 +2,10 @@
 // truncated bodies, attempt timeouts) with exponential backoff and full jitter. Every store
 // operation is idempotent (whole-object puts, deletes of absent keys succeed), so each may be
 // repeated; the caller's AbortSignal reaches every attempt and cuts backoff short.
-import { CanceledError, StoreError } from '../../src/model/errors.js';
+import { CanceledError, StoreError, WriteError } from '../../src/model/errors.js';
 import { throwIfAborted } from '../../src/async/abort.js';
 import type { ReadableStore, ReadOptions } from './store.js';
-import { TRUNCATED_BODY } from './storeErrors.js';
+import { isWriteVerb, type StoreVerb, TRUNCATED_BODY } from './storeErrors.js';
 import { type StoreMembers, type StoreOperation, wrapStore } from './wrapStore.js';
 
 export interface RetryOptions {
@@ -51,7 +51,7 @@ export function isTransientStoreError(error: unknown): boolean {
   return false;
 }
 
-const VERB = { get: 'read', getRange: 'read', head: 'read', set: 'write', delete: 'delete', list: 'list' } as const;
+const VERB: Record<RetryEvent['operation'], StoreVerb> = { get: 'read', getRange: 'read', head: 'read', set: 'write', delete: 'delete', list: 'list' };
 
 export function withRetry<S extends ReadableStore>(store: S, options: RetryOptions = {}): StoreMembers<S> {
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 4));
@@ -60,7 +60,7 @@ export function withRetry<S extends ReadableStore>(store: S, options: RetryOptio
   const isRetryable = options.isRetryable ?? isTransientStoreError;
   const timeoutMs = options.attemptTimeoutMs;
 
-  const timedOut = (operation: RetryEvent['operation'], key: string) => new StoreError(
+  const timedOut = (operation: RetryEvent['operation'], key: string) => new (isWriteVerb(VERB[operation]) ? WriteError : StoreError)(
     `Cannot ${VERB[operation]} ${key} in ${store.description}: no answer within ${timeoutMs} ms`, -1,
     { cause: Object.assign(new Error('attempt timed out'), { code: 'ETIMEDOUT' }) },
   );
@@ -71,7 +71,8 @@ export function withRetry<S extends ReadableStore>(store: S, options: RetryOptio
     if (!isRetryable(error)) throw error;
     if (attempt >= maxAttempts) {
       if (!(error instanceof StoreError) || maxAttempts === 1) throw error;
-      throw new StoreError(`${error.message} (gave up after ${attempt} attempts)`, error.code, { cause: error });
+      const GaveUp = error instanceof WriteError ? WriteError : StoreError;
+      throw new GaveUp(`${error.message} (gave up after ${attempt} attempts)`, error.code, { cause: error });
     }
     const delayMs = Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
     options.onRetry?.({ operation, key, attempt, error, delayMs });

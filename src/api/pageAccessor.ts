@@ -2,7 +2,7 @@
 // pages held (least recently used released pages are evicted, and written back if dirty).
 import { Subject } from 'rxjs';
 import { AccessMode, VDSProduceStatus, VolumeDataMapping } from '../model/enums.js';
-import { InvalidArgumentError, InvalidOperationError, ReadError } from '../model/errors.js';
+import { InvalidArgumentError, InvalidOperationError, NotFoundError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import { type Index6, VolumeDataPartition } from '../model/geometry/partition.js';
 import { LODPyramid } from '../engine/lodPyramid.js';
@@ -14,7 +14,6 @@ import { checkAllocation, checkMetadataPageCount, fillIndex6, type Index6Out, in
 import { readBox } from './boxRead.js';
 import type { VolumeDataChannelDescriptor } from '../model/layout/descriptors.js';
 import type { VDS } from './vds.js';
-import { workerCount } from '../workers/pool.js';
 import { decodeChunk } from '../../operators/decodeChunks.js';
 import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPages } from '../../sinks/writeChunks.js';
 import { fetchChunk } from '../../sources/fetchChunks.js';
@@ -43,7 +42,7 @@ export class VolumeDataPageAccessor {
   private readonly pending = new Map<ChunkWrite, { resolve: () => void; reject: (e: unknown) => void }>();
   /** The latest write of each chunk (by key): a newer write of the same chunk waits for it. */
   private readonly lastWrite = new Map<string, Promise<void>>();
-  private readonly writeLimit = Math.max(2, workerCount() * 2);
+  private readonly writeLimit: number;
   private capacityWaiters: (() => void)[] = [];
   private writeError: unknown;
 
@@ -55,6 +54,7 @@ export class VolumeDataPageAccessor {
     chunkMetadataPageSize: number,
   ) {
     this.dimensionality = vds.layout.getDimensionality();
+    this.writeLimit = vds.engine.writesInFlight;
     this.writable = accessMode !== AccessMode.AccessMode_ReadOnly;
     const generatesLODs = accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_ReadWrite;
     if (this.writable && layer.lod > 0 && generatesLODs) {
@@ -67,7 +67,7 @@ export class VolumeDataPageAccessor {
     const lodLayers = vds.layers.lodLayers(layer.dimensionsND, layer.channel);
     // Checked before any layer is produced, so a refusal leaves the dataset as it was.
     for (const produced of generatesLODs ? lodLayers : [layer]) {
-      if (creating || !vds.metadataPages(produced)) checkMetadataPageCount(produced.name, produced.chunkCount, chunkMetadataPageSize);
+      if (creating || !vds.layerStatusEntry(produced)?.chunkMetadata) checkMetadataPageCount(produced.name, produced.chunkCount, chunkMetadataPageSize);
     }
     this.target = this.writeTarget(layer, creating, chunkMetadataPageSize);
     this.writes.pipe(writeBackPages(this.writeLimit)).subscribe((written) => this.onWritten(written));
@@ -79,15 +79,9 @@ export class VolumeDataPageAccessor {
   }
 
   private writeTarget(layer: VolumeDataLayer, creating: boolean, pageSize: number): ChunkWriteTarget {
-    const pages = creating || !this.vds.metadataPages(layer) ? this.vds.produceLayer(layer, pageSize, !creating) : this.vds.metadataPages(layer)!;
-    return {
-      store: this.vds.store,
-      layerName: layer.name,
-      compressionMethod: this.vds.layerStatusEntry(layer)!.compressionMethod,
-      channel: channelValuesOf(layer),
-      pages,
-      blockShape: (chunk) => layer.blockShape(chunk),
-    };
+    const existing = this.vds.layerStatusEntry(layer);
+    const entry = creating || !existing?.chunkMetadata ? this.vds.produceLayer(layer, pageSize, !creating) : existing;
+    return { dataset: this.vds.dataset, layer, compressionMethod: entry.compressionMethod, channel: channelValuesOf(layer) };
   }
 
   getLayout(): VolumeDataLayout { return this.vds.layout; }
@@ -160,7 +154,7 @@ export class VolumeDataPageAccessor {
       return (await this.vds.reader(this.layer).chunkMetadata(chunkIndex)).hash;
     } catch (error) {
       // OpenVDS ignores the read error of a hash, leaving it unknown: a layer nobody wrote has no chunk objects.
-      if (error instanceof ReadError && error.code === 404) return UNKNOWN_HASH;
+      if (error instanceof NotFoundError) return UNKNOWN_HASH;
       throw error;
     }
   }
@@ -395,7 +389,7 @@ export class VolumeDataPageAccessor {
 
   private enqueueWrite(target: ChunkWriteTarget, chunkIndex: number, payload: Uint8Array): void {
     const write: ChunkWrite = { target, chunkIndex, payload };
-    const key = `${target.layerName}/${chunkIndex}`;
+    const key = `${target.layer.name}/${chunkIndex}`;
     const previous = this.lastWrite.get(key);
     const done = new Promise<void>((resolve, reject) => this.pending.set(write, { resolve, reject }));
     done.catch(() => undefined);
