@@ -11,7 +11,7 @@ import { vdsObjectToLayoutJson } from '../sources/vdsFile/vdsObjectLayout.js';
 import { VdsFileStore } from '../sources/vdsFile/vdsFileStore.js';
 import type { ListableStore, ReadableStore, Store, WriteOptions } from '../sources/stores/store.js';
 import type { FullStore } from './support/fullStore.js';
-import { codecFor } from '../src/codecs/registry.js';
+import { chunkCodec } from '../src/codecs/registry.js';
 import { parseLayerStatusJson, parseVolumeDataLayoutJson } from '../src/model/layout/layoutJson.js';
 import * as vds from '../src/index.js';
 import { openvdsVector, readVector, sha256 } from './support/testdata.js';
@@ -205,7 +205,7 @@ describe('.vds file store: subset.vds through the engine', function () {
 
   const waveletCodec = (() => {
     try {
-      return Boolean(codecFor(vds.CompressionMethod.Wavelet));
+      return Boolean(chunkCodec(vds.CompressionMethod.Wavelet));
     } catch {
       return false;
     }

@@ -4,8 +4,6 @@ import { redactConnectionString } from './redact.js';
 import { InvalidArgumentError } from '../../src/model/errors.js';
 import { ENGINE_OPTION_KEYS } from '../../src/engine/engineOptions.js';
 
-export { redactConnectionString };
-
 export type ConnectionOptions = ReadonlyMap<string, string>;
 
 export function parseConnectionString(text = ''): ConnectionOptions {
