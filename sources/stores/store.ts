@@ -60,8 +60,11 @@ export interface DeletableStore {
   delete(key: string, options?: ReadOptions): Promise<void>;
 }
 
-/** What the engine writes datasets through: a readable, writable store (`head` when it has one). */
-export type Store = WritableStore;
+/**
+ * What the engine writes datasets through: a readable, writable store (`head` when it has one).
+ * An interface, not an alias, so that messages and declaration merging name it as before.
+ */
+export interface Store extends WritableStore {}
 
 export function isWritable<S extends ReadableStore>(store: S): store is S & WritableStore {
   return typeof (store as Partial<WritableStore>).set === 'function';
