@@ -44,7 +44,7 @@ const factories = new Map<string, StoreFactory>();
 const SCHEME = /^[a-z][a-z0-9+.-]*$/i;
 
 /**
- * Makes `scheme://…` URLs open through `factory` (in open, create, copyDataset, IOManager and the
+ * Makes `scheme://…` URLs open through `factory` (in open, create, IOManager, openStore and the
  * CLI alike). A later registration of the same scheme replaces the earlier one, built-ins included.
  */
 export function registerStoreScheme(scheme: string, factory: StoreFactory): void {
