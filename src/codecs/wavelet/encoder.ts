@@ -49,6 +49,7 @@ const MAX_MAGNITUDE = 2 ** 30;
 /** The finest bound a float stream is held to, relative to the data's scale (f32 rounding). */
 const FLOAT_FLOOR = 2 ** -20;
 const MAX_ATTEMPTS = 40;
+const BEST_EFFORT_ATTEMPTS = 6;
 
 const isLosslessMethod = (m: CompressionMethod) => m === CompressionMethod.WaveletLossless || m === CompressionMethod.WaveletNormalizeBlockLossless;
 const isNormalizeMethod = (m: CompressionMethod) => m === CompressionMethod.WaveletNormalizeBlock || m === CompressionMethod.WaveletNormalizeBlockLossless;
@@ -206,7 +207,10 @@ function errorBound(options: WaveletEncodeOptions, samples: Samples): number {
     return Math.floor(bound / scale + 1e-9);
   }
   let scale = range;
-  for (let i = 0; i < samples.values.length; i++) if (!(samples.noValue && samples.noValue[i])) scale = Math.max(scale, Math.abs(samples.values[i]!));
+  for (let i = 0; i < samples.values.length; i++) {
+    const v = samples.values[i]!;
+    if (!(samples.noValue && samples.noValue[i]) && Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+  }
   return Math.max(bound, scale * FLOAT_FLOOR);
 }
 
@@ -216,8 +220,12 @@ function largestDetail(enc: Encoder): number {
   return max;
 }
 
-/** Tries thresholds from the bound downwards until the decoded block is within it. */
-function searchThreshold(enc: Encoder, options: WaveletEncodeOptions, samples: Samples): Attempt {
+/**
+ * Tries thresholds from the bound downwards until the decoded block is within it. Lossless
+ * methods (`bestEffort`) take the last try when f32 range limits make the bound unreachable: their
+ * residual makes the result exact anyway.
+ */
+function searchThreshold(enc: Encoder, options: WaveletEncodeOptions, samples: Samples, bestEffort: boolean): Attempt {
   const bound = errorBound(options, samples);
   const integer = samples.integer;
   if (integer && bound < 1) return attempt(enc, 1, true);
@@ -225,11 +233,15 @@ function searchThreshold(enc: Encoder, options: WaveletEncodeOptions, samples: S
   // usually passes; scale down by the observed overshoot otherwise.
   const floor = largestDetail(enc) / MAX_MAGNITUDE;
   let threshold = integer ? Math.max(1, Math.floor(bound * 2)) : f32(Math.max(bound * 2, floor));
-  for (let i = 0; i < MAX_ATTEMPTS; i++) {
+  for (let i = 0; ; i++) {
     const result = attempt(enc, threshold, integer);
     const error = maxError(typed(decodeAttempt(result.bytes, options, false), options.shape.format), samples);
     if (error <= bound) return result;
     if (integer && threshold === 1) return result; // exact by construction
+    if (i + 1 >= (bestEffort ? BEST_EFFORT_ATTEMPTS : MAX_ATTEMPTS)) {
+      if (bestEffort) return result;
+      break;
+    }
     const factor = Math.min(0.9, Math.max(1 / 16, (0.95 * bound) / error));
     threshold = integer ? Math.max(1, Math.min(threshold - 1, Math.floor(threshold * factor))) : f32(threshold * factor);
   }
@@ -278,7 +290,7 @@ export function encodeWaveletChunk(payload: Uint8Array, options: WaveletEncodeOp
     leading: writeLeadingSections(size, shape.dimensionality, integerInfo, samples, channel, isNormalizeMethod(method)),
   };
   const options0 = lossless && samples.integer ? { ...options, tolerance: 0 } : options;
-  const result = searchThreshold(enc, options0, samples);
+  const result = searchThreshold(enc, options0, samples, lossless);
   let bytes = result.bytes;
   if (lossless && !samples.integer) bytes = appendResidual(result, options, payload);
   return { bytes, adaptiveLevels: adaptiveLevelFractions(bytes.length, result) };

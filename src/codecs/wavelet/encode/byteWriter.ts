@@ -30,16 +30,19 @@ export class ByteWriter {
   }
 
   int32(value: number): void {
-    this.view.setInt32(this.reserve(4), value, true);
+    const at = this.reserve(4);
+    this.view.setInt32(at, value, true);
   }
   float32(value: number): void {
-    this.view.setFloat32(this.reserve(4), value, true);
+    const at = this.reserve(4);
+    this.view.setFloat32(at, value, true);
   }
   setInt32(offset: number, value: number): void {
     this.view.setInt32(offset, value, true);
   }
   append(bytes: Uint8Array): void {
-    this.buffer.set(bytes, this.reserve(bytes.length));
+    const at = this.reserve(bytes.length);
+    this.buffer.set(bytes, at);
   }
   /** Zero bytes up to the next multiple of 4 (sections start 4-aligned). */
   pad4(): void {
