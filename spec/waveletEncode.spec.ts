@@ -52,7 +52,11 @@ function maxError(a: Samples, b: Samples, skip?: (i: number) => boolean): number
   for (let i = 0; i < a.length; i++) if (!skip?.(i)) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
   return worst;
 }
-const rmsError = (a: Samples, b: Samples) => Math.sqrt(a.reduce((sum, v, i) => sum + (v - b[i]!) ** 2, 0) / a.length);
+function rmsError(a: Samples, b: Samples): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
+  return Math.sqrt(sum / a.length);
+}
 const sameBits = (a: Samples, b: Samples) => Buffer.from(bytesOf(a)).equals(Buffer.from(bytesOf(b)));
 
 function randomBlock(random: Random, size: Size, format: F): Samples {
