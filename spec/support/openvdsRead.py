@@ -1,11 +1,13 @@
 # Reads the whole LOD 0 volume of a folder dataset with the reference OpenVDS build (localdir://)
-# and writes it as raw little-endian float32, dimension 0 fastest. Usage: openvdsRead.py DATASET OUT
+# and writes it as raw little-endian float32, dimension 0 fastest.
+# Usage: openvdsRead.py DATASET OUT [ADAPTIVE_TOLERANCE]
 import sys
 import numpy as np
 import openvds
 
 path, out = sys.argv[1], sys.argv[2]
-handle = openvds.open('localdir://' + path, '')
+url = 'localdir://' + path
+handle = openvds.openWithAdaptiveCompressionTolerance(url, '', float(sys.argv[3])) if len(sys.argv) > 3 else openvds.open(url, '')
 layout = openvds.getLayout(handle)
 size = [layout.getDimensionNumSamples(d) for d in range(layout.getDimensionality())]
 manager = openvds.getAccessManager(handle)

@@ -30,6 +30,22 @@ export function syntheticVolume([sx, sy, sz]: [number, number, number]): Float32
   return out;
 }
 
+type WaveletFormat = vds.VolumeDataFormat.Format_R32 | vds.VolumeDataFormat.Format_U8 | vds.VolumeDataFormat.Format_U16;
+
+/** What the dataset stores: R32 values in VALUE_RANGE, or U8/U16 codes over their full range (physical value = code). */
+export function storedSamples(volume: Float32Array, format: WaveletFormat): Float32Array | Uint8Array | Uint16Array {
+  if (format === vds.VolumeDataFormat.Format_R32) return volume;
+  const top = format === vds.VolumeDataFormat.Format_U8 ? 255 : 65535;
+  const out = format === vds.VolumeDataFormat.Format_U8 ? new Uint8Array(volume.length) : new Uint16Array(volume.length);
+  for (let i = 0; i < volume.length; i++) out[i] = Math.round(((volume[i]! - VALUE_RANGE[0]) / (VALUE_RANGE[1] - VALUE_RANGE[0])) * top);
+  return out;
+}
+
+/** The channel's value range: one unit of tolerance is range / 255. */
+export function valueRange(format: WaveletFormat): [number, number] {
+  return format === vds.VolumeDataFormat.Format_R32 ? VALUE_RANGE : [0, format === vds.VolumeDataFormat.Format_U8 ? 255 : 65535];
+}
+
 export interface WrittenDataset {
   path: string;
   method: WaveletMethod;
@@ -39,21 +55,24 @@ export interface WrittenDataset {
   bytes: number;
 }
 
-/** The volume, in 32³ bricks without margins, one R32 channel; every chunk wavelet-encoded. */
-export async function writeWaveletDataset(path: string, volume: Float32Array, method: WaveletMethod, tolerance: number): Promise<WrittenDataset> {
+/** The volume (see storedSamples), in 32³ bricks without margins, one channel; every chunk wavelet-encoded. */
+export async function writeWaveletDataset(path: string, volume: Float32Array, method: WaveletMethod, tolerance: number,
+  format: WaveletFormat = vds.VolumeDataFormat.Format_R32): Promise<WrittenDataset> {
   const [sx, sy, sz] = DATASET_SIZE;
+  const [rangeMin, rangeMax] = valueRange(format);
+  const stored = storedSamples(volume, format);
   const layout = new VolumeDataLayout(
     new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_32, 0, 0, 1, vds.LODLevels.LODLevels_None),
     [new vds.VolumeDataAxisDescriptor(sx, 'Sample', 'ms', 0, sx - 1), new vds.VolumeDataAxisDescriptor(sy, 'Crossline', '', 0, sy - 1),
       new vds.VolumeDataAxisDescriptor(sz, 'Inline', '', 0, sz - 1)],
-    [new vds.VolumeDataChannelDescriptor(vds.VolumeDataFormat.Format_R32, vds.VolumeDataComponents.Components_1, 'Amplitude', '', VALUE_RANGE[0], VALUE_RANGE[1])],
+    [new vds.VolumeDataChannelDescriptor(format, vds.VolumeDataComponents.Components_1, 'Amplitude', '', rangeMin, rangeMax)],
     new vds.MetadataContainer());
   const layers = new VolumeDataLayers({
     layoutDescriptor: layout.getLayoutDescriptor(), axisDescriptors: layout.axisDescriptors, channelDescriptors: layout.channelDescriptors,
   });
   const layer = layers.get(vds.DimensionsND.Dimensions_012, 0, 0)!;
   const channel: ChannelValues = {
-    valueRangeMin: Math.fround(VALUE_RANGE[0]), valueRangeMax: Math.fround(VALUE_RANGE[1]), integerScale: 1, integerOffset: 0, useNoValue: false, noValue: 0,
+    valueRangeMin: Math.fround(rangeMin), valueRangeMax: Math.fround(rangeMax), integerScale: 1, integerOffset: 0, useNoValue: false, noValue: 0,
   };
   const dataset = new ObjectDataset(new FolderStore(path));
   await dataset.create(layout);
@@ -63,11 +82,11 @@ export async function writeWaveletDataset(path: string, volume: Float32Array, me
     const { min } = layer.partition.chunkMinMax(chunk, true);
     const shape = layer.blockShape(chunk);
     const [cx, cy, cz] = shape.size;
-    const payload = new Float32Array(cx * cy * cz);
+    const payload = new (stored.constructor as Float32ArrayConstructor)(cx * cy * cz);
     for (let z = 0, o = 0; z < cz; z++) {
       for (let y = 0; y < cy; y++, o += cx) {
         const from = min[0]! + (min[1]! + y) * sx + (min[2]! + z) * sx * sy;
-        payload.set(volume.subarray(from, from + cx), o);
+        payload.set(stored.subarray(from, from + cx), o);
       }
     }
     const encoded = encodeWaveletChunk(new Uint8Array(payload.buffer), { shape, channel, tolerance, method });
@@ -79,9 +98,9 @@ export async function writeWaveletDataset(path: string, volume: Float32Array, me
   return { path, method, tolerance, channel, chunks: layer.chunkCount, bytes };
 }
 
-/** rxvds's own read of the whole volume (R32). */
-export async function readWithRxvds(path: string): Promise<Float32Array> {
-  const handle = await vds.open(path);
+/** rxvds's own read of the whole volume (R32), at the adaptive level a wanted tolerance gives if one is given. */
+export async function readWithRxvds(path: string, adaptiveTolerance?: number): Promise<Float32Array> {
+  const handle = adaptiveTolerance === undefined ? await vds.open(path) : await vds.openWithAdaptiveCompressionTolerance(path, '', adaptiveTolerance);
   try {
     const request = vds.getAccessManager(handle).requestVolumeSubset([0, 0, 0], DATASET_SIZE);
     if (!(await request.waitForCompletion())) throw new Error(`rxvds read failed: ${request.errorMessage}`);
