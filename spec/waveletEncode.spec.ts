@@ -291,6 +291,7 @@ describe('wavelet encoder', function () {
       ['a negative tolerance', () => encodeWaveletChunk(payload, { shape, channel: r32Channel, tolerance: -1, method: M.Wavelet }), 'tolerance -1 is not a number >= 0'],
       ['a chunk over 512', () => encodeWaveletChunk(new Uint8Array(513 * 4), { shape: shapeOf([513, 1, 1], F.Format_R32), channel: r32Channel, tolerance: 1, method: M.Wavelet }), 'size 513 x 1 x 1 is outside 1..512'],
       ['two components', () => encodeWaveletChunk(payload, { shape: { ...shape, components: 2 }, channel: r32Channel, tolerance: 1, method: M.Wavelet }), 'wavelet chunks have 1 component, got 2'],
+      ['a NaN value range', () => encodeWaveletChunk(payload, { shape, channel: { ...r32Channel, valueRangeMax: NaN }, tolerance: 1, method: M.Wavelet }), 'needs a finite value range, the channel has -1.25..NaN'],
       ['NaN samples with a lossy method', () => encodeWaveletChunk(bytesOf(new Float32Array(512).fill(NaN)), { shape, channel: r32Channel, tolerance: 1, method: M.Wavelet }), 'only lossless wavelet methods can store non-finite values'],
     ];
     for (const [what, run, message] of cases) {

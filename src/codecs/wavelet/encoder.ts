@@ -71,6 +71,10 @@ function checkOptions(payload: Uint8Array, options: WaveletEncodeOptions): Vec3 
     throw new InvalidArgumentError(`wavelet compression supports R32, U8 and U16 channels, not ${F[shape.format] ?? shape.format}`);
   }
   if (!(tolerance >= 0 && Number.isFinite(tolerance))) throw new InvalidArgumentError(`wavelet tolerance ${tolerance} is not a number >= 0`);
+  const { valueRangeMin, valueRangeMax } = options.channel;
+  if (!Number.isFinite(valueRangeMin) || !Number.isFinite(valueRangeMax)) {
+    throw new InvalidArgumentError(`wavelet compression needs a finite value range, the channel has ${valueRangeMin}..${valueRangeMax}`);
+  }
   const size: Vec3 = [shape.size[0], shape.dimensionality >= 2 ? shape.size[1] : 1, shape.dimensionality >= 3 ? shape.size[2] : 1];
   for (const n of size) {
     if (!Number.isInteger(n) || n < 1 || n > WAVELET_MAX_SIZE) throw new InvalidArgumentError(`wavelet chunk size ${size.join(' x ')} is outside 1..${WAVELET_MAX_SIZE}`);
