@@ -16,7 +16,7 @@ import { coarsestDetail, createBandStructure, volume, type BandStructure } from 
 import { IntegerInfo, normalizeFieldCount, WAVELET_MAX_SIZE, WAVELET_VERSION_1_6, type Vec3 } from './header.js';
 import { compileTransformData, createTransformData } from './transformData.js';
 import { waveletCodecFor } from '../wavelet.js';
-import { encodeAdaptiveStream, type AdaptiveStream } from './encode/adaptiveEncoder.js';
+import { buildNodeTree, encodeAdaptiveStream, type AdaptiveStream, type NodeTree } from './encode/adaptiveEncoder.js';
 import { ByteWriter } from './encode/byteWriter.js';
 import { forwardTransform } from './encode/forwardTransform.js';
 import { encodeLosslessBlock, encodeNoValueRuns } from './encode/sections.js';
@@ -145,6 +145,7 @@ interface Encoder {
   size: Vec3;
   bands: BandStructure;
   rules: TreeRules;
+  tree: NodeTree;
   coarsest: Int32Array;
   coefficients: Float64Array;
   leading: Uint8Array;
@@ -166,7 +167,7 @@ function attempt(enc: Encoder, threshold: number, integer: boolean): Attempt {
     const m = Math.abs(coefficients[i]!) / threshold;
     magnitude[i] = Math.min(MAX_MAGNITUDE - 1, integer ? Math.round(m) : Math.floor(m));
   }
-  const adaptive = encodeAdaptiveStream(enc.bands, enc.rules, { coefficients, magnitude }, enc.coarsest);
+  const adaptive = encodeAdaptiveStream(enc.bands, enc.rules, enc.tree, { coefficients, magnitude }, enc.coarsest);
   const out = new ByteWriter(enc.leading.length + 12 + adaptive.bytes.length + 4);
   out.append(enc.leading);
   out.float32(threshold);
@@ -224,30 +225,44 @@ function largestDetail(enc: Encoder): number {
   return max;
 }
 
+/** The decoded block's error grows about linearly with the threshold, at 0.8–1.4× it: the first guess. */
+const FIRST_GUESS = 1 / 1.1;
+/** Aim this close under the bound when rescaling from an observed error. */
+const AIM = 0.97;
+/** A passing try this far under the bound is worth one try with a larger threshold. */
+const SLACK = 0.85;
+
 /**
- * Tries thresholds from the bound downwards until the decoded block is within it. Lossless
- * methods (`bestEffort`) take the last try when f32 range limits make the bound unreachable: their
- * residual makes the result exact anyway.
+ * Finds a threshold whose decoded block meets the bound: a first guess, then rescaling by the
+ * observed error (down until it passes; once up when the pass left much slack). Only passing
+ * tries are returned, except for lossless methods (`bestEffort`), which take the last try when
+ * f32 range limits make the bound unreachable (their residual makes the result exact anyway).
  */
 function searchThreshold(enc: Encoder, options: WaveletEncodeOptions, samples: Samples, bestEffort: boolean): Attempt {
   const bound = errorBound(options, samples);
   const integer = samples.integer;
   if (integer && bound < 1) return attempt(enc, 1, true);
-  // Start above the bound: the inverse transform shrinks coefficient errors, so the first try
-  // usually passes; scale down by the observed overshoot otherwise.
   const floor = largestDetail(enc) / MAX_MAGNITUDE;
-  let threshold = integer ? Math.max(1, Math.floor(bound * 2)) : f32(Math.max(bound * 2, floor));
-  for (let i = 0; ; i++) {
+  const next = (threshold: number, factor: number) => (integer
+    ? Math.max(1, factor < 1 ? Math.min(threshold - 1, Math.floor(threshold * factor)) : Math.max(threshold + 1, Math.floor(threshold * factor)))
+    : f32(Math.max(floor, threshold * factor)));
+  let threshold = next(bound, FIRST_GUESS);
+  let passed: Attempt | undefined;
+  let triedLarger = false;
+  for (let i = 0; i < (bestEffort ? BEST_EFFORT_ATTEMPTS : MAX_ATTEMPTS); i++) {
     const result = attempt(enc, threshold, integer);
     const error = maxError(typed(decodeAttempt(result.bytes, options, false), options.shape.format), samples);
-    if (error <= bound) return result;
-    if (integer && threshold === 1) return result; // exact by construction
-    if (i + 1 >= (bestEffort ? BEST_EFFORT_ATTEMPTS : MAX_ATTEMPTS)) {
-      if (bestEffort) return result;
-      break;
+    if (error <= bound) {
+      if (triedLarger || error > SLACK * bound || error === 0) return result;
+      passed = result;
+      triedLarger = true;
+      threshold = next(threshold, Math.min(1.5, (AIM * bound) / error));
+      continue;
     }
-    const factor = Math.min(0.9, Math.max(1 / 16, (0.95 * bound) / error));
-    threshold = integer ? Math.max(1, Math.min(threshold - 1, Math.floor(threshold * factor))) : f32(threshold * factor);
+    if (passed) return passed;
+    if (integer && threshold === 1) return result; // exact by construction
+    if (bestEffort && i + 1 === BEST_EFFORT_ATTEMPTS) return result;
+    threshold = next(threshold, Math.min(0.9, Math.max(1 / 16, (AIM * bound) / error)));
   }
   throw new InvalidArgumentError(`wavelet encoder cannot reach the error bound ${bound} for this chunk`);
 }
@@ -289,8 +304,9 @@ export function encodeWaveletChunk(payload: Uint8Array, options: WaveletEncodeOp
   const coarsest = coarsestDetail(bands);
   const coefficients = fillPicture(samples, bands);
   forwardTransform(coefficients, bands, samples.integer);
+  const rules = createTreeRules(bands, compiled, coarsest);
   const enc: Encoder = {
-    size, bands, rules: createTreeRules(bands, compiled, coarsest), coarsest: coarsest.positions, coefficients,
+    size, bands, rules, tree: buildNodeTree(rules), coarsest: coarsest.positions, coefficients,
     leading: writeLeadingSections(size, shape.dimensionality, integerInfo, samples, channel, isNormalizeMethod(method)),
   };
   const options0 = lossless && samples.integer ? { ...options, tolerance: 0 } : options;

@@ -41,88 +41,118 @@ class IntList {
 }
 
 /**
- * The node tree in breadth-first order, each node's children contiguous, with the largest
- * magnitude code below each node (`below`) and below its children (`belowChildren`).
+ * The node tree in breadth-first order: each node's children are contiguous, as positions
+ * (`childPos[childStart[j] ..]`) and, for nodes above iteration 1, as node indices
+ * (`firstChild[j] + c`, in the same order). Independent of the threshold: built once per chunk.
  */
-interface NodeTree {
+export interface NodeTree {
   packed: Int32Array;
   ref: Int32Array;
   firstChild: Int32Array;
-  childCount: Int32Array;
-  below: Int32Array;
-  belowChildren: Int32Array;
+  childStart: Int32Array;
+  childPos: Int32Array;
   count: number;
+  initialCount: number;
 }
 
-function buildNodeTree(rules: TreeRules, magnitude: Int32Array): NodeTree {
-  const packed = new IntList(rules.initialNodes.length * 8);
-  const ref = new IntList(rules.initialNodes.length * 8);
-  const parent = new IntList(rules.initialNodes.length * 8);
-  for (let i = 0; i < rules.initialNodes.length; i++) {
+export function buildNodeTree(rules: TreeRules): NodeTree {
+  const initialCount = rules.initialNodes.length;
+  const packed = new IntList(initialCount * 8);
+  const ref = new IntList(initialCount * 8);
+  const childPos = new IntList(initialCount * 64);
+  for (let i = 0; i < initialCount; i++) {
     packed.push(rules.initialNodes[i]!);
     ref.push(rules.initialRefs[i]!);
-    parent.push(-1);
   }
-  let leafMax = 0;
-  let current = 0;
   const sink: TreeSink = {
-    multiple() { throw new Error('unreachable'); },
-    single() { throw new Error('unreachable'); },
+    multiple() { throw new Error('unreachable: node expansion yields nodes'); },
+    single() { throw new Error('unreachable: node expansion yields nodes'); },
     node(p, r) {
-      if (p >>> ITERATION_SHIFT === 0) {
-        leafMax = Math.max(leafMax, magnitude[rules.linear(p)]!);
-      } else {
-        packed.push(p);
-        ref.push(r);
-        parent.push(current);
-      }
+      childPos.push(rules.linear(p));
+      if (p >>> ITERATION_SHIFT === 0) return; // level-0 coefficients are leaves
+      packed.push(p);
+      ref.push(r);
     },
   };
-  const firstChildList = new IntList(16);
-  const childCountList = new IntList(16);
-  const below0 = new IntList(16);
-  for (current = 0; current < packed.length; current++) {
-    const before = packed.length;
-    leafMax = 0;
+  const firstChild = new IntList(initialCount * 8);
+  const childStart = new IntList(initialCount * 8);
+  for (let current = 0; current < packed.length; current++) {
+    firstChild.push(packed.length);
+    childStart.push(childPos.length);
     rules.expand(packed.data[current]!, ref.data[current]!, false, sink);
-    firstChildList.push(before);
-    childCountList.push(packed.length - before);
-    below0.push(leafMax);
   }
-  const count = packed.length;
-  const below = below0.data.subarray(0, count);
-  const belowChildren = new Int32Array(count);
-  for (let j = count - 1; j >= 0; j--) {
-    const p = parent.data[j]!;
-    if (p < 0) continue;
-    const own = Math.max(magnitude[rules.linear(packed.data[j]!)]!, below[j]!);
-    if (own > below[p]!) below[p] = own;
-    if (below[j]! > belowChildren[p]!) belowChildren[p] = below[j]!;
-  }
+  childStart.push(childPos.length);
   return {
-    packed: packed.data, ref: ref.data, firstChild: firstChildList.data, childCount: childCountList.data,
-    below, belowChildren, count,
+    packed: packed.data, ref: ref.data, firstChild: firstChild.data, childStart: childStart.data, childPos: childPos.data,
+    count: packed.length, initialCount,
   };
+}
+
+/** Per node: the largest magnitude code below it, and below its children (what makes it significant in I and in S). */
+function significanceLevels(tree: NodeTree, magnitude: Int32Array): { below: Int32Array; belowChildren: Int32Array } {
+  const { count, packed, firstChild, childStart, childPos } = tree;
+  const below = new Int32Array(count);
+  const belowChildren = new Int32Array(count);
+  // Children come after their parent in breadth-first order, so one backward sweep suffices.
+  for (let j = count - 1; j >= 0; j--) {
+    const from = childStart[j]!, to = childStart[j + 1]!;
+    let max = 0;
+    if (packed[j]! >>> ITERATION_SHIFT > 1) {
+      let maxChildren = 0;
+      for (let c = from, n = firstChild[j]!; c < to; c++, n++) {
+        const sub = below[n]!;
+        if (sub > maxChildren) maxChildren = sub;
+        const m = magnitude[childPos[c]!]!;
+        if (m > max) max = m;
+      }
+      belowChildren[j] = maxChildren;
+      if (maxChildren > max) max = maxChildren;
+    } else {
+      for (let c = from; c < to; c++) {
+        const m = magnitude[childPos[c]!]!;
+        if (m > max) max = m;
+      }
+    }
+    below[j] = max;
+  }
+  return { below, belowChildren };
 }
 
 /** Number of bit-planes - 1 that the largest coded magnitude needs (at least 0). */
-function topPlane(tree: NodeTree, initialCount: number): number {
+function topPlane(below: Int32Array, initialCount: number): number {
   let max = 0;
-  for (let i = 0; i < initialCount; i++) max = Math.max(max, tree.below[i]!);
+  for (let i = 0; i < initialCount; i++) max = Math.max(max, below[i]!);
   return max > 0 ? 31 - Math.clz32(max) : 0;
 }
 
-/** Bits `bit(k)` for k < n, LSB first, into `n/8` rounded-up fresh bytes of `out`. */
-function packBits(out: ByteWriter, n: number, bit: (k: number) => boolean): void {
-  const at = out.reserve((n + 7) >> 3);
-  const bytes = out.bytes;
-  for (let k = 0; k < n; k++) if (bit(k)) bytes[at + (k >> 3)]! |= 1 << (k & 7);
+/** A value as the plane writer needs it: the magnitude code, the sign in bit 31. */
+const SIGN = 1 << 31;
+
+/** Bit b of each value's magnitude code, then the sign bits of the values created since `previous`, LSB first. */
+function writePlane(out: ByteWriter, codes: Int32Array, count: number, previous: number, b: number): void {
+  let at = out.reserve((count + 7) >> 3);
+  let bytes = out.bytes;
+  for (let k = 0; k < count; k += 8) {
+    const end = Math.min(count, k + 8);
+    let byte = 0;
+    for (let i = k; i < end; i++) byte |= ((codes[i]! >>> b) & 1) << (i - k);
+    bytes[at + (k >> 3)] = byte;
+  }
+  const created = count - previous;
+  at = out.reserve((created + 7) >> 3);
+  bytes = out.bytes;
+  for (let k = 0; k < created; k += 8) {
+    const end = Math.min(created, k + 8);
+    let byte = 0;
+    for (let i = k; i < end; i++) byte |= (codes[previous + i]! >>> 31) << (i - k);
+    bytes[at + (k >> 3)] = byte;
+  }
 }
 
-export function encodeAdaptiveStream(bands: BandStructure, rules: TreeRules, q: QuantizedPicture, coarsestPositions: Int32Array): AdaptiveStream {
+export function encodeAdaptiveStream(bands: BandStructure, rules: TreeRules, tree: NodeTree, q: QuantizedPicture, coarsestPositions: Int32Array): AdaptiveStream {
   const { magnitude, coefficients } = q;
-  const tree = buildNodeTree(rules, magnitude);
-  const decodeBits = topPlane(tree, rules.initialNodes.length);
+  const { below, belowChildren } = significanceLevels(tree, magnitude);
+  const decodeBits = topPlane(below, tree.initialCount);
   const out = new ByteWriter(1 << 16);
   const counts = out.reserve((rules.allNormal ? 1 : 2) * WAVELET_ADAPTIVE_LEVELS * 4);
 
@@ -139,9 +169,10 @@ export function encodeAdaptiveStream(bands: BandStructure, rules: TreeRules, q: 
   const multiples = new IntList(tree.count * rules.multiple);
   const singles = new IntList(tree.count);
   const { displacement } = rules;
+  const code = (position: number) => magnitude[position]! | (coefficients[position]! < 0 ? SIGN : 0);
   const valueSink: TreeSink = {
-    multiple(base) { for (let c = 0; c < displacement.length; c++) multiples.push(base + displacement[c]!); },
-    single(linear) { singles.push(linear); },
+    multiple(base) { for (let c = 0; c < displacement.length; c++) multiples.push(code(base + displacement[c]!)); },
+    single(linear) { singles.push(code(linear)); },
     node() { throw new Error('unreachable'); },
   };
 
@@ -153,7 +184,7 @@ export function encodeAdaptiveStream(bands: BandStructure, rules: TreeRules, q: 
     let keep = current;
     for (let k = 0; k < n; k++) {
       const node = list.data[current + k]!;
-      const significant = (isInsig ? tree.below[node]! : tree.belowChildren[node]!) >= threshold;
+      const significant = (isInsig ? below[node]! : belowChildren[node]!) >= threshold;
       if (significant) {
         bytes[at + (k >> 3)]! |= 1 << (k & 7);
         if (isInsig) {
@@ -161,7 +192,8 @@ export function encodeAdaptiveStream(bands: BandStructure, rules: TreeRules, q: 
           rules.expand(tree.packed[node]!, tree.ref[node]!, true, valueSink);
         } else {
           const first = tree.firstChild[node]!;
-          for (let c = 0; c < tree.childCount[node]!; c++) insig.push(first + c);
+          const children = tree.childStart[node + 1]! - tree.childStart[node]!;
+          for (let c = 0; c < children; c++) insig.push(first + c);
         }
       } else {
         list.data[keep++] = node;
@@ -180,12 +212,8 @@ export function encodeAdaptiveStream(bands: BandStructure, rules: TreeRules, q: 
       if (insigCurrent < insig.length) insigCurrent = pass(insig, insigCurrent, threshold, true);
       if (sigCurrent < sig.length) sigCurrent = pass(sig, sigCurrent, threshold, false);
     }
-    for (const [values, previous] of [[multiples, previousMultiple], [singles, previousSingle]] as const) {
-      if (values === singles && rules.allNormal) continue;
-      const positions = values.data;
-      packBits(out, values.length, (k) => ((magnitude[positions[k]!]! >>> b) & 1) === 1);
-      packBits(out, values.length - previous, (k) => coefficients[positions[previous + k]!]! < 0);
-    }
+    writePlane(out, multiples.data, multiples.length, previousMultiple, b);
+    if (!rules.allNormal) writePlane(out, singles.data, singles.length, previousSingle, b);
     previousMultiple = multiples.length;
     previousSingle = singles.length;
     if (b < WAVELET_ADAPTIVE_LEVELS) {
