@@ -1,6 +1,7 @@
 // The stream sections around the adaptive stream (format sheet 3.6.2, 3.6.8): the run-length coded
 // no-value mask (section B) and the lossless residual planes (section E).
 import { ByteWriter } from './byteWriter.js';
+import { fseEncode } from './fseEncode.js';
 
 /** Run lengths fit 5 + 3·8 bits. */
 const MAX_RUN = 2 ** 29 - 1;
@@ -42,7 +43,7 @@ const PLANE_ZERO = 0, PLANE_CONSTANT = 1, PLANE_RAW = -1;
 
 /**
  * Section E: the residual (XOR of f32 bit patterns) split into four byte planes, each stored as
- * zero, one constant byte or raw bytes.
+ * zero, one constant byte, FSE or raw bytes, whichever is smallest.
  */
 export function encodeLosslessBlock(residual: Uint32Array, out: ByteWriter): void {
   const count = residual.length;
@@ -52,14 +53,12 @@ export function encodeLosslessBlock(residual: Uint32Array, out: ByteWriter): voi
     return plane;
   });
   out.int32(0);
-  const sizes = planes.map((plane) => {
-    if (plane.every((b) => b === 0)) return PLANE_ZERO;
-    if (plane.every((b) => b === plane[0])) return PLANE_CONSTANT;
-    return PLANE_RAW;
+  const stored = planes.map((plane): { size: number; bytes: Uint8Array } => {
+    if (plane.every((b) => b === 0)) return { size: PLANE_ZERO, bytes: new Uint8Array(0) };
+    if (plane.every((b) => b === plane[0])) return { size: PLANE_CONSTANT, bytes: plane.subarray(0, 1) };
+    const fse = fseEncode(plane);
+    return fse ? { size: fse.length, bytes: fse } : { size: PLANE_RAW, bytes: plane };
   });
-  for (const size of sizes) out.int32(size);
-  planes.forEach((plane, i) => {
-    if (sizes[i] === PLANE_CONSTANT) out.bytes[out.reserve(1)] = plane[0]!;
-    else if (sizes[i] === PLANE_RAW) out.append(plane);
-  });
+  for (const { size } of stored) out.int32(size);
+  for (const { bytes } of stored) out.append(bytes);
 }
