@@ -43,14 +43,19 @@ class IntList {
 /**
  * The node tree in breadth-first order: each node's children are contiguous, as positions
  * (`childPos[childStart[j] ..]`) and, for nodes above iteration 1, as node indices
- * (`firstChild[j] + c`, in the same order). Independent of the threshold: built once per chunk.
+ * (`firstChild[j] + c`, in the same order). Also what a node emits when it becomes significant:
+ * the positions of its multiple values (`multiplePos[multipleStart[j] ..]`, M per value, in the
+ * decoder's displacement order) and single values. Independent of the threshold: built once per chunk.
  */
 export interface NodeTree {
   packed: Int32Array;
-  ref: Int32Array;
   firstChild: Int32Array;
   childStart: Int32Array;
   childPos: Int32Array;
+  multipleStart: Int32Array;
+  multiplePos: Int32Array;
+  singleStart: Int32Array;
+  singlePos: Int32Array;
   count: number;
   initialCount: number;
 }
@@ -82,8 +87,27 @@ export function buildNodeTree(rules: TreeRules): NodeTree {
     rules.expand(packed.data[current]!, ref.data[current]!, false, sink);
   }
   childStart.push(childPos.length);
+
+  const multiplePos = new IntList(childPos.length);
+  const singlePos = new IntList(16);
+  const { displacement } = rules;
+  const valueSink: TreeSink = {
+    multiple(base) { for (let c = 0; c < displacement.length; c++) multiplePos.push(base + displacement[c]!); },
+    single(linear) { singlePos.push(linear); },
+    node() { throw new Error('unreachable: value expansion yields values'); },
+  };
+  const multipleStart = new Int32Array(packed.length + 1);
+  const singleStart = new Int32Array(packed.length + 1);
+  for (let j = 0; j < packed.length; j++) {
+    multipleStart[j] = multiplePos.length;
+    singleStart[j] = singlePos.length;
+    rules.expand(packed.data[j]!, ref.data[j]!, true, valueSink);
+  }
+  multipleStart[packed.length] = multiplePos.length;
+  singleStart[packed.length] = singlePos.length;
   return {
-    packed: packed.data, ref: ref.data, firstChild: firstChild.data, childStart: childStart.data, childPos: childPos.data,
+    packed: packed.data, firstChild: firstChild.data, childStart: childStart.data, childPos: childPos.data,
+    multipleStart, multiplePos: multiplePos.data.subarray(0, multiplePos.length), singleStart, singlePos: singlePos.data.subarray(0, singlePos.length),
     count: packed.length, initialCount,
   };
 }
@@ -166,14 +190,18 @@ export function encodeAdaptiveStream(bands: BandStructure, rules: TreeRules, tre
   const insig = new IntList(tree.count);
   const sig = new IntList(tree.count);
   for (let i = 0; i < rules.initialNodes.length; i++) insig.push(i);
-  const multiples = new IntList(tree.count * rules.multiple);
-  const singles = new IntList(tree.count);
-  const { displacement } = rules;
-  const code = (position: number) => magnitude[position]! | (coefficients[position]! < 0 ? SIGN : 0);
-  const valueSink: TreeSink = {
-    multiple(base) { for (let c = 0; c < displacement.length; c++) multiples.push(code(base + displacement[c]!)); },
-    single(linear) { singles.push(code(linear)); },
-    node() { throw new Error('unreachable'); },
+  // Values in creation order, as sign|magnitude codes.
+  const multiples = new IntList(tree.multiplePos.length);
+  const singles = new IntList(tree.singlePos.length);
+  const { multipleStart, multiplePos, singleStart, singlePos } = tree;
+  const emit = (values: IntList, positions: Int32Array, from: number, to: number) => {
+    const data = values.data;
+    let n = values.length;
+    for (let i = from; i < to; i++) {
+      const position = positions[i]!;
+      data[n++] = magnitude[position]! | (coefficients[position]! < 0 ? SIGN : 0);
+    }
+    values.length = n;
   };
 
   // One round over the unprocessed tail of a list, as the decoder's `pass`.
@@ -189,7 +217,8 @@ export function encodeAdaptiveStream(bands: BandStructure, rules: TreeRules, tre
         bytes[at + (k >> 3)]! |= 1 << (k & 7);
         if (isInsig) {
           if (tree.packed[node]! >>> ITERATION_SHIFT > 1) sig.push(node);
-          rules.expand(tree.packed[node]!, tree.ref[node]!, true, valueSink);
+          emit(multiples, multiplePos, multipleStart[node]!, multipleStart[node + 1]!);
+          emit(singles, singlePos, singleStart[node]!, singleStart[node + 1]!);
         } else {
           const first = tree.firstChild[node]!;
           const children = tree.childStart[node + 1]! - tree.childStart[node]!;
