@@ -7,7 +7,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompressionMethod as M, VolumeDataFormat as F } from '../src/model/enums.js';
 import type { WaveletMethod } from '../src/codecs/wavelet/encoder.js';
-import { DATASET_SIZE, readWithRxvds, storedSamples, syntheticVolume, valueRange, writeWaveletDataset } from './support/waveletDataset.js';
+import {
+  DATASET_SIZE, isHole, readWithRxvds, storedSamples, syntheticVolume, valueRange, writeWaveletDataset,
+} from './support/waveletDataset.js';
 import { useTempFolder } from './support/tempFolder.js';
 
 const ENV = '/work/ref-openvds/env.sh';
@@ -65,6 +67,26 @@ describe('wavelet encoder: OpenVDS 3.4 reads the streams', function () {
       const { maxError, differing } = compare(theirs, input);
       if (method === M.WaveletLossless || method === M.WaveletNormalizeBlockLossless) expect(differing).to.equal(0);
       else expect(maxError).to.be.at.most(format === F.Format_R32 ? tolerance * unit : Math.floor(tolerance * unitOf(format)));
+    });
+  }
+
+  for (const [format, method, noValue] of [[F.Format_R32, M.Wavelet, -999.25], [F.Format_R32, M.WaveletLossless, -999.25], [F.Format_U8, M.Wavelet, 255], [F.Format_U16, M.WaveletLossless, 65535]] as const) {
+    it(`${F[format]} ${M[method]} with no-values (the no-value mask block): OpenVDS reads the holes and the rest like rxvds`, async () => {
+      const path = inFolder(`${F[format]}-${M[method]}-novalue`);
+      await writeWaveletDataset(path, volume, method, 1, format, noValue);
+      const ours = await readWithRxvds(path);
+      const theirs = readWithOpenVds(path);
+      expect(compare(theirs, ours).differing).to.equal(0);
+      const input = storedSamples(volume, format);
+      const marker = Math.fround(noValue);
+      let holes = 0, worst = 0;
+      for (let i = 0; i < input.length; i++) {
+        if (isHole(i)) { holes++; expect(theirs[i]).to.equal(marker); continue; }
+        worst = Math.max(worst, Math.abs(theirs[i]! - input[i]!));
+      }
+      expect(holes).to.be.above(2000);
+      const lossless = method === M.WaveletLossless;
+      expect(worst).to.be.at.most(lossless ? 0 : format === F.Format_R32 ? unit : Math.floor(unitOf(format)));
     });
   }
 

@@ -34,11 +34,23 @@ type WaveletFormat = vds.VolumeDataFormat.Format_R32 | vds.VolumeDataFormat.Form
 
 /** What the dataset stores: R32 values in VALUE_RANGE, or U8/U16 codes over their full range (physical value = code). */
 export function storedSamples(volume: Float32Array, format: WaveletFormat): Float32Array | Uint8Array | Uint16Array {
-  if (format === vds.VolumeDataFormat.Format_R32) return volume;
+  if (format === vds.VolumeDataFormat.Format_R32) return volume.slice();
   const top = format === vds.VolumeDataFormat.Format_U8 ? 255 : 65535;
   const out = format === vds.VolumeDataFormat.Format_U8 ? new Uint8Array(volume.length) : new Uint16Array(volume.length);
   for (let i = 0; i < volume.length; i++) out[i] = Math.round(((volume[i]! - VALUE_RANGE[0]) / (VALUE_RANGE[1] - VALUE_RANGE[0])) * top);
   return out;
+}
+
+/** Whether voxel `i` is a hole (no-value) in datasets written with a no-value: a slab corner and a sparse lattice. */
+export function isHole(i: number): boolean {
+  const [sx, sy] = DATASET_SIZE;
+  const x = i % sx, y = Math.floor(i / sx) % sy;
+  return (x < 20 && y < 12) || i % 13 === 0;
+}
+
+/** The no-value marker in the stored samples: the value for R32, the top code for U8/U16. */
+export function noValueMarker(format: WaveletFormat, noValue: number): number {
+  return format === vds.VolumeDataFormat.Format_R32 ? Math.fround(noValue) : format === vds.VolumeDataFormat.Format_U8 ? 255 : 65535;
 }
 
 /** The channel's value range: one unit of tolerance is range / 255. */
@@ -57,22 +69,25 @@ export interface WrittenDataset {
 
 /** The volume (see storedSamples), in 32³ bricks without margins, one channel; every chunk wavelet-encoded. */
 export async function writeWaveletDataset(path: string, volume: Float32Array, method: WaveletMethod, tolerance: number,
-  format: WaveletFormat = vds.VolumeDataFormat.Format_R32): Promise<WrittenDataset> {
+  format: WaveletFormat = vds.VolumeDataFormat.Format_R32, noValue?: number): Promise<WrittenDataset> {
   const [sx, sy, sz] = DATASET_SIZE;
   const [rangeMin, rangeMax] = valueRange(format);
   const stored = storedSamples(volume, format);
+  if (noValue !== undefined) for (let i = 0; i < stored.length; i++) if (isHole(i)) stored[i] = noValueMarker(format, noValue);
   const layout = new VolumeDataLayout(
     new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_32, 0, 0, 1, vds.LODLevels.LODLevels_None),
     [new vds.VolumeDataAxisDescriptor(sx, 'Sample', 'ms', 0, sx - 1), new vds.VolumeDataAxisDescriptor(sy, 'Crossline', '', 0, sy - 1),
       new vds.VolumeDataAxisDescriptor(sz, 'Inline', '', 0, sz - 1)],
-    [new vds.VolumeDataChannelDescriptor(format, vds.VolumeDataComponents.Components_1, 'Amplitude', '', rangeMin, rangeMax)],
+    [new vds.VolumeDataChannelDescriptor(format, vds.VolumeDataComponents.Components_1, 'Amplitude', '', rangeMin, rangeMax,
+      vds.VolumeDataMapping.Direct, undefined, vds.ChannelFlags.Default, noValue)],
     new vds.MetadataContainer());
   const layers = new VolumeDataLayers({
     layoutDescriptor: layout.getLayoutDescriptor(), axisDescriptors: layout.axisDescriptors, channelDescriptors: layout.channelDescriptors,
   });
   const layer = layers.get(vds.DimensionsND.Dimensions_012, 0, 0)!;
   const channel: ChannelValues = {
-    valueRangeMin: Math.fround(rangeMin), valueRangeMax: Math.fround(rangeMax), integerScale: 1, integerOffset: 0, useNoValue: false, noValue: 0,
+    valueRangeMin: Math.fround(rangeMin), valueRangeMax: Math.fround(rangeMax), integerScale: 1, integerOffset: 0,
+    useNoValue: noValue !== undefined, noValue: Math.fround(noValue ?? 0),
   };
   const dataset = new ObjectDataset(new FolderStore(path));
   await dataset.create(layout);
