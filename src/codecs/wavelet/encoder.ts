@@ -142,7 +142,6 @@ function writeLeadingSections(size: Vec3, dimensionality: number, integerInfo: n
 }
 
 interface Encoder {
-  size: Vec3;
   bands: BandStructure;
   rules: TreeRules;
   tree: NodeTree;
@@ -156,6 +155,8 @@ interface Attempt {
   adaptive: AdaptiveStream;
   /** Offset of the adaptive stream in `bytes`. */
   adaptiveOffset: number;
+  /** The decoder's output for `bytes` (level 0, no residual), in the channel's format; set when checked. */
+  decoded?: Uint8Array;
 }
 
 /** Quantizes with `threshold` and assembles the stream without section E. */
@@ -251,7 +252,8 @@ function searchThreshold(enc: Encoder, options: WaveletEncodeOptions, samples: S
   let triedLarger = false;
   for (let i = 0; i < (bestEffort ? BEST_EFFORT_ATTEMPTS : MAX_ATTEMPTS); i++) {
     const result = attempt(enc, threshold, integer);
-    const error = maxError(typed(decodeAttempt(result.bytes, options, false), options.shape.format), samples);
+    result.decoded = decodeAttempt(result.bytes, options, false);
+    const error = maxError(typed(result.decoded, options.shape.format), samples);
     if (error <= bound) {
       if (triedLarger || error > SLACK * bound || error === 0) return result;
       passed = result;
@@ -306,11 +308,12 @@ export function encodeWaveletChunk(payload: Uint8Array, options: WaveletEncodeOp
   forwardTransform(coefficients, bands, samples.integer);
   const rules = createTreeRules(bands, compiled, coarsest);
   const enc: Encoder = {
-    size, bands, rules, tree: buildNodeTree(rules), coarsest: coarsest.positions, coefficients,
+    bands, rules, tree: buildNodeTree(rules), coarsest: coarsest.positions, coefficients,
     leading: writeLeadingSections(size, shape.dimensionality, integerInfo, samples, channel, isNormalizeMethod(method)),
   };
-  const options0 = lossless && samples.integer ? { ...options, tolerance: 0 } : options;
-  const result = searchThreshold(enc, options0, samples, lossless);
+  // Integer lossless streams are exact at threshold 1 (a bound of 0 codes leads straight there).
+  const searchOptions = lossless && samples.integer ? { ...options, tolerance: 0 } : options;
+  const result = searchThreshold(enc, searchOptions, samples, lossless);
   let bytes = result.bytes;
   if (lossless && !samples.integer) bytes = appendResidual(result, options, payload);
   return { bytes, adaptiveLevels: adaptiveLevelFractions(bytes.length, result) };
@@ -318,7 +321,7 @@ export function encodeWaveletChunk(payload: Uint8Array, options: WaveletEncodeOp
 
 /** Section E: XOR of the payload's f32 bits with the lossy decode's. */
 function appendResidual(result: Attempt, options: WaveletEncodeOptions, payload: Uint8Array): Uint8Array {
-  const decoded = new Uint32Array(decodeAttempt(result.bytes, options, false).slice().buffer);
+  const decoded = new Uint32Array((result.decoded ?? decodeAttempt(result.bytes, options, false)).slice().buffer);
   const original = new Uint32Array(payload.slice().buffer);
   const residual = new Uint32Array(original.length);
   for (let i = 0; i < residual.length; i++) residual[i] = (decoded[i]! ^ original[i]!) >>> 0;
