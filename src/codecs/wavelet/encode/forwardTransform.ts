@@ -34,25 +34,60 @@ function forwardLine(line: Float64Array, out: Float64Array, n: number, integer: 
 }
 
 /**
+ * One step along a strided axis (y or z): `n` rows of `width` contiguous samples at
+ * `base + r * stride`, transformed row-wise so that memory is read in order. `rows` is scratch.
+ */
+function forwardSlice(picture: Float64Array, base: number, stride: number, n: number, width: number, rows: Float64Array, integer: boolean): void {
+  const { low, high, update, predict } = lineMaps(n);
+  for (let r = 0; r < n; r++) rows.set(picture.subarray(base + r * stride, base + r * stride + width), r * width);
+  // High rows: h = h' + P(l'), the l' being the even input rows.
+  for (let k = 0; k < high; k++) {
+    const m = 4 * k;
+    const l0 = 2 * predict[m]! * width, l1 = 2 * predict[m + 1]! * width, l2 = 2 * predict[m + 2]! * width, l3 = 2 * predict[m + 3]! * width;
+    const own = (2 * k + 1) * width, at = base + (low + k) * stride;
+    for (let i = 0; i < width; i++) {
+      const p = term(-0.0625, rows[l0 + i]!, rows[l1 + i]!, rows[l2 + i]!, rows[l3 + i]!);
+      picture[at + i] = rows[own + i]! + (integer ? rint(p) : p);
+    }
+  }
+  // Low rows: l = (l' − U(h)) / a, with the h just written.
+  const h = base + low * stride;
+  for (let k = 0; k < low; k++) {
+    const m = 4 * k;
+    const h0 = h + update[m]! * stride, h1 = h + update[m + 1]! * stride, h2 = h + update[m + 2]! * stride, h3 = h + update[m + 3]! * stride;
+    const own = 2 * k * width, at = base + k * stride;
+    for (let i = 0; i < width; i++) {
+      const u = term(-0.03125, picture[h0 + i]!, picture[h1 + i]!, picture[h2 + i]!, picture[h3 + i]!);
+      picture[at + i] = integer ? rows[own + i]! - rint(u) : (rows[own + i]! - u) / INV_SQRT2;
+    }
+  }
+}
+
+/**
  * Transforms `picture` (padded like the decoder's working buffer, float64 for headroom) in place.
  * `integer` selects the lossless-optimized integer lifting (integerInfo flags 1|2); the samples
  * must then be integers.
  */
 export function forwardTransform(picture: Float64Array, bands: BandStructure, integer: boolean): void {
   const { pitchY, pitchZ } = bands;
-  const longest = Math.max(...bands.bands[0]!);
-  const line = new Float64Array(longest);
-  const out = new Float64Array(longest);
-  const run = (base: number, stride: number, n: number) => {
-    for (let i = 0; i < n; i++) line[i] = picture[base + i * stride]!;
-    forwardLine(line, out, n, integer);
-    for (let i = 0; i < n; i++) picture[base + i * stride] = out[i]!;
-  };
+  const [sx, sy, sz] = bands.bands[0]!;
+  const line = new Float64Array(sx);
+  const out = new Float64Array(sx);
+  const rows = new Float64Array(sx * Math.max(sy, sz));
   for (let i = 0; i < bands.iterations; i++) {
     const mask = bands.masks[i]!;
     const [bx, by, bz] = bands.bands[i]!;
-    if (mask & 1) for (let z = 0; z < bz; z++) for (let y = 0; y < by; y++) run(y * pitchY + z * pitchZ, 1, bx);
-    if (mask & 2) for (let z = 0; z < bz; z++) for (let x = 0; x < bx; x++) run(x + z * pitchZ, pitchY, by);
-    if (mask & 4) for (let y = 0; y < by; y++) for (let x = 0; x < bx; x++) run(x + y * pitchY, pitchZ, bz);
+    if (mask & 1) {
+      for (let z = 0; z < bz; z++) {
+        for (let y = 0; y < by; y++) {
+          const base = y * pitchY + z * pitchZ;
+          line.set(picture.subarray(base, base + bx));
+          forwardLine(line, out, bx, integer);
+          picture.set(out.subarray(0, bx), base);
+        }
+      }
+    }
+    if (mask & 2) for (let z = 0; z < bz; z++) forwardSlice(picture, z * pitchZ, pitchY, by, bx, rows, integer);
+    if (mask & 4) for (let y = 0; y < by; y++) forwardSlice(picture, y * pitchY, pitchZ, bz, bx, rows, integer);
   }
 }
