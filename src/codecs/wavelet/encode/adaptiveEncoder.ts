@@ -11,7 +11,7 @@ import type { TreeRules, TreeSink } from './treeRules.js';
 /** Quantized coefficients: magnitude codes and signs over the padded picture. */
 export interface QuantizedPicture {
   coefficients: Float64Array;
-  /** |c| in units of the threshold, as the decoder will rebuild it (0 .. 2^31 − 1). */
+  /** |c| in units of the threshold, as the decoder will rebuild it (0 .. 2^30 − 1; bit 31 later carries the sign). */
   magnitude: Int32Array;
 }
 
