@@ -226,8 +226,12 @@ function largestDetail(enc: Encoder): number {
   return max;
 }
 
-/** The decoded block's error grows about linearly with the threshold, at 0.8–1.4× it: the first guess. */
+/**
+ * The decoded block's error grows about linearly with the threshold: 0.8–1.4× it for float
+ * streams, about 2× for integer ones (their lifting does not scale the low band down). The first guess.
+ */
 const FIRST_GUESS = 1 / 1.1;
+const FIRST_GUESS_INTEGER = 1 / 2.2;
 /** Aim this close under the bound when rescaling from an observed error. */
 const AIM = 0.97;
 /** A passing try this far under the bound is worth one try with a larger threshold. */
@@ -247,7 +251,7 @@ function searchThreshold(enc: Encoder, options: WaveletEncodeOptions, samples: S
   const next = (threshold: number, factor: number) => (integer
     ? Math.max(1, factor < 1 ? Math.min(threshold - 1, Math.floor(threshold * factor)) : Math.max(threshold + 1, Math.floor(threshold * factor)))
     : f32(Math.max(floor, threshold * factor)));
-  let threshold = next(bound, FIRST_GUESS);
+  let threshold = next(bound, integer ? FIRST_GUESS_INTEGER : FIRST_GUESS);
   let passed: Attempt | undefined;
   let triedLarger = false;
   for (let i = 0; i < (bestEffort ? BEST_EFFORT_ATTEMPTS : MAX_ATTEMPTS); i++) {
@@ -255,10 +259,10 @@ function searchThreshold(enc: Encoder, options: WaveletEncodeOptions, samples: S
     result.decoded = decodeAttempt(result.bytes, options, false);
     const error = maxError(typed(result.decoded, options.shape.format), samples);
     if (error <= bound) {
-      if (triedLarger || error > SLACK * bound || error === 0) return result;
+      if (triedLarger || error > SLACK * bound) return result;
       passed = result;
       triedLarger = true;
-      threshold = next(threshold, Math.min(1.5, (AIM * bound) / error));
+      threshold = next(threshold, error > 0 ? Math.min(1.5, (AIM * bound) / error) : 1.5);
       continue;
     }
     if (passed) return passed;
