@@ -132,6 +132,14 @@ describe('wavelet encoder', function () {
       }
     });
 
+    it('a zero value range (min = max) with constant zeros still encodes, exactly', () => {
+      const samples = new Float32Array(12 * 10 * 9);
+      const channel = { ...r32Channel, valueRangeMin: 0, valueRangeMax: 0 };
+      for (const method of [M.Wavelet, M.WaveletLossless] as const) {
+        expect(sameBits(roundTrip(samples, [12, 10, 9], F.Format_R32, channel, method, 1).decoded, samples)).to.equal(true);
+      }
+    });
+
     it('tolerance 0 on a lossy method still holds samples to f32 precision (2^-20 of the range)', () => {
       const samples = syntheticVolume([20, 20, 20]);
       const { decoded } = roundTrip(samples, [20, 20, 20], F.Format_R32, r32Channel, M.Wavelet, 0);

@@ -48,6 +48,7 @@ export interface WaveletEncoded {
 const MAX_MAGNITUDE = 2 ** 30;
 /** The finest bound a float stream is held to, relative to the data's scale (f32 rounding). */
 const FLOAT_FLOOR = 2 ** -20;
+const F32_MIN_NORMAL = 2 ** -126;
 const MAX_ATTEMPTS = 40;
 const BEST_EFFORT_ATTEMPTS = 6;
 
@@ -247,7 +248,8 @@ function searchThreshold(enc: Encoder, options: WaveletEncodeOptions, samples: S
   const bound = errorBound(options, samples);
   const integer = samples.integer;
   if (integer && bound < 1) return attempt(enc, 1, true);
-  const floor = largestDetail(enc) / MAX_MAGNITUDE;
+  // Thresholds stay positive f32 normals (the decoder rejects 0) and keep codes below 2^30.
+  const floor = Math.max(F32_MIN_NORMAL, largestDetail(enc) / MAX_MAGNITUDE);
   const next = (threshold: number, factor: number) => (integer
     ? Math.max(1, factor < 1 ? Math.min(threshold - 1, Math.floor(threshold * factor)) : Math.max(threshold + 1, Math.floor(threshold * factor)))
     : f32(Math.max(floor, threshold * factor)));
