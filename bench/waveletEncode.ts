@@ -105,11 +105,13 @@ async function measure(dataset: string, chunks: Uint8Array[], shape: BlockShape)
     const label = `${dataset}, ${M[method]} tolerance ${tolerance}`;
     const encode = () => chunks.map((c) => encodeWaveletChunk(c, { shape, channel, tolerance, method }).bytes);
     const encoded = encode();
+    encode(); // warm the JIT on this shape before timing
     const encodeMs = await medianMs(REPEAT, encode);
     const codec = waveletCodecFor(method);
     const lossless = method === M.WaveletLossless;
     const decode = () => encoded.map((e) => codec.decode(e, { shape, channel, targetFormat: F.Format_R32, lossless }).bytes);
     const decoded = decode();
+    decode();
     const decodeMs = await medianMs(REPEAT, decode);
     const bytes = encoded.reduce((s, e) => s + e.length, 0);
     const error = errors(decoded.flatMap((d) => Array.from(new Float32Array(d.slice().buffer))), samples);
