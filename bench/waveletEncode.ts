@@ -7,7 +7,7 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { encodeWaveletChunk } from '../src/codecs/wavelet/encoder.js';
 import { waveletCodecFor } from '../src/codecs/wavelet.js';
 import type { BlockShape, ChannelValues } from '../src/model/block.js';
-import { quantizeToCode } from '../src/model/convert.js';
+import { targetValueConverter } from '../src/model/convert.js';
 import { CompressionMethod as M, VolumeDataFormat as F } from '../src/model/enums.js';
 import { seededRandom } from '../spec/support/random.js';
 import { segyFile } from '../spec/support/testdata.js';
@@ -92,7 +92,8 @@ async function measure(dataset: string, chunks: Uint8Array[], shape: BlockShape)
   const zipBytes = zipped.reduce((s, z) => s + z.length, 0);
   const deflateMs = await medianMs(REPEAT, () => chunks.forEach((c) => deflateSync(c, { level: 6 })));
   const inflateMs = await medianMs(REPEAT, () => zipped.forEach((z) => inflateSync(z)));
-  const u8Chunks = chunks.map((c) => Uint8Array.from(new Float32Array(c.buffer), (v) => quantizeToCode(v, channel.valueRangeMin, channel.valueRangeMax, 256)));
+  const toU8 = targetValueConverter(F.Format_R32, F.Format_U8, channel);
+  const u8Chunks = chunks.map((c) => Uint8Array.from(new Float32Array(c.buffer), toU8));
   const u8ZipBytes = u8Chunks.reduce((s, c) => s + deflateSync(c, { level: 6 }).length, 0);
   const u8Errors = errors(u8Chunks.flatMap((codes) => Array.from(codes, (code) => lo + code * unit)), samples);
   const zip = { name: 'Zip (deflate 6) of the R32 chunks', value: rawBytes / zipBytes };
