@@ -469,7 +469,8 @@ export class VdsFileStore implements Store {
     const located = await this.locateChunk(container, layer, chunk);
     throwIfAborted(options?.signal);
     if (!located) return undefined;
-    return container.readData(located, `chunk ${layer}/${chunk}`, range);
+    const bytes = await container.readData(located, `chunk ${layer}/${chunk}`, range && range.offset + range.length);
+    return range ? bytes.slice(range.offset) : bytes;
   }
 
   private async chunkMetadataPage(container: BulkDataStore, layer: string, page: number): Promise<Uint8Array | undefined> {
