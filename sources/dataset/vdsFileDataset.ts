@@ -9,7 +9,9 @@
 // interrupted at any point leaves the last commit readable. One process writes a file at a time:
 // the writer holds `<file>.lock` (fileLock.ts), taken at the first write when opened for reading.
 import { throwIfAborted } from '../../src/async/abort.js';
-import type { ChunkMetadata, DatasetStore, LayerProduction, ReadChunkOptions, SignalOptions } from '../../src/engine/datasetStore.js';
+import type {
+  ChunkMetadata, CreateOptions, DatasetStore, LayerProduction, ReadChunkOptions, SignalOptions, WriteChunkOptions,
+} from '../../src/engine/datasetStore.js';
 import { adaptivePrefixSize, WAVELET_ADAPTIVE_LEVELS } from '../../src/model/adaptiveLevels.js';
 import { isWaveletCompression, VDSProduceStatus } from '../../src/model/enums.js';
 import { InvalidArgumentError, InvalidOperationError, NotFoundError } from '../../src/model/errors.js';
@@ -21,9 +23,10 @@ import { VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
 import { BulkDataStore, type ContainerFile } from '../vdsFile/bulkDataStore.js';
 import { WriterLock } from '../vdsFile/fileLock.js';
 import { FileType } from '../vdsFile/fileTable.js';
+import type { IndexEntry } from '../vdsFile/indexPage.js';
 import { chunkMetadataOf, isWaveletLayerFile, type LayerFileState, layerFileMetadata, newLayerFile, readLayerFile } from '../vdsFile/layerFile.js';
 import { readLayoutJson, writeLayoutJson } from '../vdsFile/layoutFile.js';
-import { chunkMetadataRecord } from './chunkMetadataPages.js';
+import { encodeChunkRecord } from './chunkRecord.js';
 import { recordChunkWrite } from './metadataStatus.js';
 
 /**
@@ -37,6 +40,8 @@ interface Layer extends LayerFileState {
   file: ContainerFile;
   wavelet: boolean;
   entry: LayerStatusEntry;
+  /** The file this layer replaced, whose chunk extents a copy may find again (`ifChanged`). */
+  previous?: ContainerFile;
 }
 
 export class VdsFileDataset implements DatasetStore {
@@ -49,6 +54,8 @@ export class VdsFileDataset implements DatasetStore {
   private readonly inflight = new Set<Promise<unknown>>();
   /** Commits run one at a time: each writes a file table from the previous one. */
   private commits: Promise<unknown> = Promise.resolve();
+  /** A deferred create's layout, written by the next flush after the layer files. */
+  private unwrittenLayout?: VolumeDataLayout;
   private closed = false;
 
   constructor(readonly path: string, readonly mode: VdsFileMode = 'read') {
@@ -80,16 +87,27 @@ export class VdsFileDataset implements DatasetStore {
     }
   }
 
-  async create(layout: VolumeDataLayout, options?: SignalOptions): Promise<void> {
-    throwIfAborted(options?.signal);
+  /**
+   * A new file (OpenVDS's Create mode), with the layout file at once. `deferred` (a copy) keeps the
+   * file's layer files until layers replace them, so chunks it holds already are found again, and
+   * writes the layout only at the first flush, after the layers: the dataset opens once complete.
+   */
+  async create(layout: VolumeDataLayout, { signal, deferred = false }: CreateOptions = {}): Promise<void> {
+    throwIfAborted(signal);
     this.assertOpen();
-    this.lock ??= await WriterLock.acquire(this.path);
     try {
-      await this.container?.close();
+      if (deferred && this.container) {
+        await this.writable();
+      } else {
+        this.lock ??= await WriterLock.acquire(this.path);
+        await this.container?.close();
+        this.container = undefined;
+        this.container = deferred ? await existingContainer(this.path) ?? await BulkDataStore.create(this.path) : await BulkDataStore.create(this.path);
+      }
       this.produced.clear();
-      this.container = await BulkDataStore.create(this.path);
       this.layers = layersOf(layout);
-      await this.serialize(() => writeLayoutJson(this.container!, serializeVolumeDataLayoutJson(layout)));
+      if (deferred) this.unwrittenLayout = layout;
+      else await this.serialize(() => writeLayoutJson(this.container!, serializeVolumeDataLayoutJson(layout)));
     } catch (error) {
       await this.release();
       throw error;
@@ -143,16 +161,18 @@ export class VdsFileDataset implements DatasetStore {
     }
     if (layer.chunkCount > 0x7FFFFFFF) throw new InvalidArgumentError(`Layer ${layer.name} has ${layer.chunkCount} chunks, more than a .vds layer file holds`);
     const wavelet = isWaveletCompression(compressionMethod);
+    const previous = container.file(layer.name);
     // Only the working state: the file is written with the layer's first commit.
     const file = container.addFile(newLayerFile(layer.name, layer.chunkCount, chunkMetadataPageSize, wavelet));
     const state = readLayerFile(file, this.path);
     const produced = this.layerOf(layer, file, { ...state, compressionMethod, compressionTolerance: Math.fround(production.compressionTolerance) });
+    if (previous?.header.fileType === FileType.VDSLayer && previous.header.chunkMetadataLength === file.header.chunkMetadataLength) produced.previous = previous;
     this.produced.set(layer.name, produced);
     return produced.entry;
   }
 
   writeChunk(layer: VolumeDataLayer, chunkIndex: number, serialized: Uint8Array, metadata: ChunkMetadata,
-    uncompressedSize: number, options?: SignalOptions): Promise<void> {
+    uncompressedSize: number, options?: WriteChunkOptions): Promise<boolean> {
     const write = this.storeChunk(layer, chunkIndex, serialized, metadata, uncompressedSize, options);
     this.inflight.add(write);
     const settle = () => this.inflight.delete(write);
@@ -171,11 +191,15 @@ export class VdsFileDataset implements DatasetStore {
     throwIfAborted(options?.signal);
     this.assertOpen();
     const changed = [...this.produced.values()].filter(({ file }) => file.dirty);
-    if (changed.length === 0) return;
+    const layout = this.unwrittenLayout;
+    if (changed.length === 0 && !layout) return;
     const container = await this.writable();
     await this.serialize(async () => {
       for (const layer of changed) container.setFileMetadata(layer.file, layerFileMetadata(layer, layer.wavelet));
-      await container.commit(changed.map(({ file }) => file));
+      if (changed.length > 0) await container.commit(changed.map(({ file }) => file));
+      // A deferred create's layout goes last: it is what makes the file a dataset.
+      if (layout) await writeLayoutJson(container, serializeVolumeDataLayoutJson(layout));
+      this.unwrittenLayout = undefined;
     });
   }
 
@@ -188,8 +212,8 @@ export class VdsFileDataset implements DatasetStore {
   }
 
   private async storeChunk(layer: VolumeDataLayer, chunkIndex: number, serialized: Uint8Array, metadata: ChunkMetadata,
-    uncompressedSize: number, options?: SignalOptions): Promise<void> {
-    throwIfAborted(options?.signal);
+    uncompressedSize: number, { signal, ifChanged = false }: WriteChunkOptions = {}): Promise<boolean> {
+    throwIfAborted(signal);
     const produced = this.produced.get(layer.name);
     if (!produced) throw new InvalidOperationError(`Cannot write chunk ${layer.name}/${chunkIndex} to ${this.path}: layer ${layer.name} was not produced`);
     checkChunkIndex(layer, chunkIndex);
@@ -197,12 +221,29 @@ export class VdsFileDataset implements DatasetStore {
     if (produced.wavelet && metadata.adaptiveLevels && metadata.adaptiveLevels.length !== WAVELET_ADAPTIVE_LEVELS) {
       throw new InvalidArgumentError(`Chunk ${layer.name}/${chunkIndex} has ${metadata.adaptiveLevels.length} adaptive levels, expected ${WAVELET_ADAPTIVE_LEVELS}`);
     }
+    const record = encodeChunkRecord(metadata, produced.wavelet);
     const container = await this.writable();
-    const offset = serialized.length > 0 ? await container.appendData(serialized, `chunk ${chunkIndex} of "${layer.name}"`) : 0;
+    const held = ifChanged ? await this.heldExtent(produced, chunkIndex, record, serialized.length) : undefined;
+    if (held === 'recorded') return false;
     // Data first, then the index entry: the entry never points at bytes not written yet.
-    const old = await container.writeIndexEntry(produced.file, chunkIndex,
-      { offset, length: serialized.length, metadata: chunkMetadataRecord(metadata, produced.wavelet) });
-    recordChunkWrite(produced.status, chunkMetadataOf(old), metadata, serialized.length, uncompressedSize);
+    const offset = held ?? (serialized.length > 0 ? await container.appendData(serialized, `chunk ${chunkIndex} of "${layer.name}"`) : 0);
+    const old = await container.writeIndexEntry(produced.file, chunkIndex, { offset, length: serialized.length, metadata: record });
+    recordChunkWrite(produced.status, produced.wavelet, chunkMetadataOf(old), metadata, serialized.length, uncompressedSize);
+    return held === undefined;
+  }
+
+  /**
+   * Where the file holds this very chunk already (the same record, whose hash is unique per write):
+   * 'recorded' when the layer's entry has it, else the offset of its extent in the file the layer
+   * replaced. Extents are never overwritten, so a new entry may point at an old one.
+   */
+  private async heldExtent(produced: Layer, chunkIndex: number, record: Uint8Array, length: number): Promise<number | 'recorded' | undefined> {
+    const same = (entry: IndexEntry) => entry.length === length && chunkMetadataOf(entry).hash !== 0n && Buffer.compare(entry.metadata, record) === 0;
+    const container = this.openedContainer();
+    if (same(await container.readIndexEntry(produced.file, chunkIndex))) return 'recorded';
+    if (!produced.previous || chunkIndex >= produced.previous.chunkCount) return undefined;
+    const before = await container.readIndexEntry(produced.previous, chunkIndex);
+    return same(before) ? before.offset : undefined;
   }
 
   private layerOf(layer: VolumeDataLayer, file: ContainerFile, state: LayerFileState): Layer {
@@ -277,6 +318,16 @@ export class VdsFileDataset implements DatasetStore {
   private assertUnopened(): void {
     this.assertOpen();
     if (this.container) throw new InvalidOperationError(`${this.path} is open already`);
+  }
+}
+
+/** The container at `path` for update, or undefined when there is no file. */
+async function existingContainer(path: string): Promise<BulkDataStore | undefined> {
+  try {
+    return await BulkDataStore.open(path, true);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
   }
 }
 

@@ -3,7 +3,6 @@
 // and file metadata holding the compression and the layer's counters. This is where those files
 // meet the dataset layer's words: layer status and chunk metadata.
 import type { ChunkMetadata } from '../../src/engine/datasetStore.js';
-import { WAVELET_ADAPTIVE_LEVELS } from '../../src/model/adaptiveLevels.js';
 import type { ChunkMetadataStatus } from '../../src/model/layout/layerStatus.js';
 import { HASH_ENTRY_BYTES, WAVELET_ENTRY_BYTES } from '../../src/model/layout/layerStatus.js';
 import type { ContainerFile, NewFile } from './bulkDataStore.js';
@@ -15,8 +14,7 @@ import {
   WAVELET_CHUNK_METADATA_BYTES, WAVELET_LAYER_METADATA_BYTES,
 } from './layerMetadata.js';
 import type { CompressionMethod } from '../../src/model/enums.js';
-
-const HASH_BYTES = 8;
+import { decodeChunkRecord } from '../dataset/chunkRecord.js';
 
 /** What a layer file records about its layer: its compression and counters. */
 export interface LayerFileState {
@@ -79,8 +77,5 @@ export function layerFileMetadata(state: LayerFileState, wavelet: boolean): Uint
 
 /** A chunk's metadata from its index entry: the record's hash (and adaptive levels), the extent's size. */
 export function chunkMetadataOf(entry: IndexEntry): ChunkMetadata {
-  const { metadata } = entry;
-  const hash = new DataView(metadata.buffer, metadata.byteOffset, HASH_BYTES).getBigUint64(0, true);
-  if (metadata.length !== WAVELET_CHUNK_METADATA_BYTES) return { hash, serializedSize: entry.length };
-  return { hash, serializedSize: entry.length, adaptiveLevels: metadata.slice(HASH_BYTES, HASH_BYTES + WAVELET_ADAPTIVE_LEVELS) };
+  return decodeChunkRecord(entry.metadata, entry.length);
 }

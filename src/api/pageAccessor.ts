@@ -67,7 +67,7 @@ export class VolumeDataPageAccessor {
     const lodLayers = vds.layers.lodLayers(layer.dimensionsND, layer.channel);
     // Checked before any layer is produced, so a refusal leaves the dataset as it was.
     for (const produced of generatesLODs ? lodLayers : [layer]) {
-      if (creating || !vds.metadataPages(produced)) checkMetadataPageCount(produced.name, produced.chunkCount, chunkMetadataPageSize);
+      if (creating || !vds.layerStatusEntry(produced)?.chunkMetadata) checkMetadataPageCount(produced.name, produced.chunkCount, chunkMetadataPageSize);
     }
     this.target = this.writeTarget(layer, creating, chunkMetadataPageSize);
     this.writes.pipe(writeBackPages(this.writeLimit)).subscribe((written) => this.onWritten(written));
@@ -79,15 +79,9 @@ export class VolumeDataPageAccessor {
   }
 
   private writeTarget(layer: VolumeDataLayer, creating: boolean, pageSize: number): ChunkWriteTarget {
-    const pages = creating || !this.vds.metadataPages(layer) ? this.vds.produceLayer(layer, pageSize, !creating) : this.vds.metadataPages(layer)!;
-    return {
-      store: this.vds.store,
-      layerName: layer.name,
-      compressionMethod: this.vds.layerStatusEntry(layer)!.compressionMethod,
-      channel: channelValuesOf(layer),
-      pages,
-      blockShape: (chunk) => layer.blockShape(chunk),
-    };
+    const existing = this.vds.layerStatusEntry(layer);
+    const entry = creating || !existing?.chunkMetadata ? this.vds.produceLayer(layer, pageSize, !creating) : existing;
+    return { dataset: this.vds.dataset, layer, compressionMethod: entry.compressionMethod, channel: channelValuesOf(layer) };
   }
 
   getLayout(): VolumeDataLayout { return this.vds.layout; }
@@ -395,7 +389,7 @@ export class VolumeDataPageAccessor {
 
   private enqueueWrite(target: ChunkWriteTarget, chunkIndex: number, payload: Uint8Array): void {
     const write: ChunkWrite = { target, chunkIndex, payload };
-    const key = `${target.layerName}/${chunkIndex}`;
+    const key = `${target.layer.name}/${chunkIndex}`;
     const previous = this.lastWrite.get(key);
     const done = new Promise<void>((resolve, reject) => this.pending.set(write, { resolve, reject }));
     done.catch(() => undefined);
