@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
+import { vdsFileDatasetFor } from '../sources/dataset/vdsFileDataset.js';
 import { useTempFolder } from './support/tempFolder.js';
 import { openvdsVector } from './support/testdata.js';
 import { writeTestVolume } from './support/volumes.js';
@@ -25,11 +26,11 @@ describe('.vds files through the public API', function () {
     await writeTestVolume({ url: folder, size: [70, 50, 33], format: vds.VolumeDataFormat.Format_R32, method: vds.CompressionMethod.RLE, value,
       lodLevels: vds.LODLevels.LODLevels_1 });
     const file = inFolder('b.vds');
-    const vdsFile = vds.openStore(file, '', 'create').store;
+    const vdsFile = vdsFileDatasetFor(file, 'create')!;
     await vds.copyDataset(vds.openStore(folder).store, vdsFile);
-    await vdsFile.close?.();
+    await vdsFile.close();
     const back = inFolder('c');
-    await vds.copyDataset(vds.openStore(file).store, vds.openStore(back).store);
+    await vds.copyDataset(vdsFileDatasetFor(file)!, vds.openStore(back).store);
     const original = new vds.FolderStore(folder), copy = new vds.FolderStore(back);
     for await (const key of original.list()) {
       if (key === 'LayerStatus') continue;  // a .vds keeps no serializedSize for non-wavelet layers

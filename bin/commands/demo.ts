@@ -77,7 +77,7 @@ export const demoCommand: Command = {
   },
 };
 
-async function writeSurvey(store: vds.Store, survey: SyntheticSurvey, method: vds.CompressionMethod): Promise<{ bytes: number; seconds: number }> {
+async function writeSurvey(store: vds.IOManager, survey: SyntheticSurvey, method: vds.CompressionMethod): Promise<{ bytes: number; seconds: number }> {
   const start = performance.now();
   const bar = new ProgressBar('write survey ');
   await writeSyntheticSurvey(store, survey, method, (fraction) => bar.update(fraction));

@@ -4,7 +4,8 @@
 // pages still in flight. Here the producer marks how far it has queued (`queued(fraction)`), each
 // mark is remembered with the number of store writes begun by then, and the mark counts as reached
 // once as many writes have completed.
-import type { Store, WriteOptions } from '../../sources/stores/store.js';
+import type { DatasetStore } from '../../src/engine/datasetStore.js';
+import type { Store } from '../../sources/stores/store.js';
 
 export class AcknowledgedWrites {
   private begun = 0;
@@ -14,20 +15,25 @@ export class AcknowledgedWrites {
 
   constructor(private readonly onProgress: (fraction: number) => void) {}
 
-  /** `store`, with every `set` counted. */
-  wrap(store: Store): Store {
-    return {
-      ...bindAll(store),
-      set: async (key: string, data: Uint8Array, options?: WriteOptions) => {
-        this.begun++;
-        try {
-          await store.set(key, data, options);
-        } finally {
-          this.completed++;
-          this.advance();
-        }
+  /** `target`, with every write counted: a store's `set`, or a dataset's (a `.vds` file's) `writeChunk`. */
+  wrap<T extends Store | DatasetStore>(target: T): T {
+    const write = 'writeChunk' in target ? 'writeChunk' : 'set';
+    return new Proxy(target, {
+      get: (object, member, receiver) => {
+        const value: unknown = Reflect.get(object, member, receiver);
+        if (typeof value !== 'function') return value;
+        if (member !== write) return value.bind(object);
+        return async (...args: unknown[]) => {
+          this.begun++;
+          try {
+            return await value.apply(object, args);
+          } finally {
+            this.completed++;
+            this.advance();
+          }
+        };
       },
-    };
+    });
   }
 
   /** The producer has queued the work up to `fraction`. */
@@ -41,18 +47,4 @@ export class AcknowledgedWrites {
     while (this.marks.length && this.completed >= this.marks[0]!.writes) this.reached = this.marks.shift()!.fraction;
     if (this.reached !== before) this.onProgress(this.reached);
   }
-}
-
-/** A store's methods bound to it, and its description, as a plain object to override members of. */
-function bindAll(store: Store): Store {
-  return {
-    description: store.description,
-    get: store.get.bind(store),
-    ...(store.getRange && { getRange: store.getRange.bind(store) }),
-    head: store.head.bind(store),
-    set: store.set.bind(store),
-    delete: store.delete.bind(store),
-    list: store.list.bind(store),
-    ...(store.close && { close: store.close.bind(store) }),
-  };
 }

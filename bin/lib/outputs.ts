@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { openStore } from '../../sources/stores/openStore.js';
 import { redactUrl } from '../../sources/stores/redact.js';
 import type { Store } from '../../sources/stores/store.js';
+import type { DatasetStore } from '../../src/engine/datasetStore.js';
+import { vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
 import { interruption } from './interrupt.js';
 
@@ -94,7 +96,8 @@ export class FileOutput extends Output {
  */
 export abstract class DatasetOutput extends Output {
   /** Stops at its next operation when the command is interrupted. */
-  abstract readonly store: Store;
+  /** Where the dataset goes: a store, or a `.vds` file's dataset layer. */
+  abstract readonly store: Store | DatasetStore;
 
   static async prepare(url: string, connectionString: string, overwrite: boolean): Promise<DatasetOutput> {
     const local = localPath(url);
@@ -109,12 +112,13 @@ function localPath(url: string): string | undefined {
 }
 
 class LocalDatasetOutput extends DatasetOutput {
-  override readonly store: Store;
+  override readonly store: Store | DatasetStore;
 
   private constructor(private readonly path: string, private readonly label: string, private readonly temp: string,
     connectionString: string, private readonly existed: boolean) {
     super();
-    this.store = withSignal(openStore(temp, connectionString, 'create').store, interruption.signal);
+    // A .vds file's writes are local and short; a store's stop at the interruption.
+    this.store = vdsFileDatasetFor(temp, 'create') ?? withSignal(openStore(temp, connectionString, 'create').store, interruption.signal);
   }
 
   static async at(path: string, label: string, connectionString: string, overwrite: boolean): Promise<LocalDatasetOutput> {

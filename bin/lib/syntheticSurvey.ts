@@ -66,10 +66,10 @@ export class SyntheticSurvey {
  * accessor; `onProgress` gets the fraction of chunks the store has acknowledged when `url` is a
  * store (the fraction queued otherwise).
  */
-export async function writeSyntheticSurvey(url: string | vds.Store, survey: SyntheticSurvey, method: vds.CompressionMethod,
+export async function writeSyntheticSurvey(url: string | vds.IOManager, survey: SyntheticSurvey, method: vds.CompressionMethod,
   onProgress?: (fraction: number) => void): Promise<void> {
   const writes = onProgress && typeof url !== 'string' ? new AcknowledgedWrites(onProgress) : undefined;
-  const dataset = await vds.create(writes ? writes.wrap(url as vds.Store) : url, '',
+  const dataset = await vds.create(writes ? writes.wrap(url as vds.IOManager) : url, '',
     new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_64, 0, 0, 4, vds.LODLevels.LODLevels_None),
     [
       new vds.VolumeDataAxisDescriptor(survey.samples, 'Sample', 'ms', 0, 4 * (survey.samples - 1)),

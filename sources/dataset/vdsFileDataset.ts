@@ -8,6 +8,8 @@
 // `flush` every changed layer file. A commit is copy-on-write (bulkDataStore.ts), so a writer
 // interrupted at any point leaves the last commit readable. One process writes a file at a time:
 // the writer holds `<file>.lock` (fileLock.ts), taken at the first write when opened for reading.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { throwIfAborted } from '../../src/async/abort.js';
 import type {
   ChunkMetadata, CreateOptions, DatasetStore, LayerProduction, ReadChunkOptions, SignalOptions, WriteChunkOptions,
@@ -27,6 +29,7 @@ import type { IndexEntry } from '../vdsFile/indexPage.js';
 import { chunkMetadataOf, isWaveletLayerFile, type LayerFileState, layerFileMetadata, newLayerFile, readLayerFile } from '../vdsFile/layerFile.js';
 import { readLayoutJson, writeLayoutJson } from '../vdsFile/layoutFile.js';
 import { encodeChunkRecord } from './chunkRecord.js';
+import type { StoreIntent } from '../stores/openStore.js';
 import { recordChunkWrite } from './metadataStatus.js';
 
 /**
@@ -63,12 +66,17 @@ export class VdsFileDataset implements DatasetStore {
     this.description = path;
   }
 
+  /** Reads the file; opening again reads it afresh (what was not flushed is dropped). */
   async open(options?: SignalOptions): Promise<VolumeDataLayout> {
     throwIfAborted(options?.signal);
-    this.assertUnopened();
-    if (this.mode === 'write') this.lock = await WriterLock.acquire(this.path);
+    this.assertOpen();
+    await this.container?.close();
+    this.container = undefined;
+    this.produced.clear();
+    this.unwrittenLayout = undefined;
+    if (this.mode === 'write') this.lock ??= await WriterLock.acquire(this.path);
     try {
-      this.container = await BulkDataStore.open(this.path, this.mode === 'write');
+      this.container = await BulkDataStore.open(this.path, this.lock !== undefined);
       const json = await readLayoutJson(this.container);
       if (json === undefined) throw new NotFoundError(`${this.path} holds no VDS dataset: it has no VolumeDataLayout (or VDSObject) file`);
       const parsed = parseVolumeDataLayoutJson(json);
@@ -314,11 +322,6 @@ export class VdsFileDataset implements DatasetStore {
   private assertOpen(): void {
     if (this.closed) throw new InvalidOperationError(`${this.path} is closed`);
   }
-
-  private assertUnopened(): void {
-    this.assertOpen();
-    if (this.container) throw new InvalidOperationError(`${this.path} is open already`);
-  }
 }
 
 /** The container at `path` for update, or undefined when there is no file. */
@@ -339,4 +342,21 @@ function checkChunkIndex(layer: VolumeDataLayer, chunkIndex: number): void {
   if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= layer.chunkCount) {
     throw new RangeError(`Chunk index ${chunkIndex} is outside layer ${layer.name} (0…${layer.chunkCount - 1})`);
   }
+}
+
+/**
+ * The `.vds` dataset a URL names (a path or a `file://` URL ending in `.vds`), or undefined for any
+ * other URL: those name key/value stores (openStore). `open` reads (the first write takes the
+ * lock); `create` and `update` are for writers.
+ */
+export function vdsFileDatasetFor(url: string, intent: StoreIntent = 'open'): VdsFileDataset | undefined {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== 'file') return undefined;
+  const path = scheme === 'file' ? fileURLToPath(url) : url;
+  return path.toLowerCase().endsWith('.vds') ? vdsFileDatasetAt(path, intent) : undefined;
+}
+
+/** The `.vds` dataset at a path (VDSFileOpenOptions's fileName), whatever its name ends in. */
+export function vdsFileDatasetAt(path: string, intent: StoreIntent = 'open'): VdsFileDataset {
+  return new VdsFileDataset(resolve(path), intent === 'open' ? 'read' : 'write');
 }

@@ -18,7 +18,6 @@ import { HttpStore } from './httpStore.js';
 import { MemoryStore } from './memoryStore.js';
 import { redactUrl } from './redact.js';
 import type { S3Store } from './s3Store.js';
-import { type VdsFileMode, VdsFileStore } from '../vdsFile/vdsFileStore.js';
 import type { Store } from './store.js';
 import { withConcurrencyLimit } from './withConcurrencyLimit.js';
 import { withRetry, type RetryOptions } from './withRetry.js';
@@ -114,7 +113,8 @@ const s3Module = () => cloudModule<typeof import('./s3Store.js')>('./s3Store.js'
 const gcsModule = () => cloudModule<typeof import('./gcsStore.js')>('./gcsStore.js', AWS_SDK, 's3:// and gs://');
 const azureModule = () => cloudModule<typeof import('./azureStore.js')>('./azureStore.js', AZURE_SDK, 'azure://, az:// and azuresas://');
 
-export function openStore(url: string, connectionString = '', intent: StoreIntent = 'open'): OpenedStore {
+// `intent` is the caller's (every store here serves all three); .vds files, whose opening depends on it, are datasets (vdsFileDatasetFor).
+export function openStore(url: string, connectionString = '', _intent: StoreIntent = 'open'): OpenedStore {
   if (typeof url !== 'string' || url.trim() === '') throw new InvalidArgumentError('The dataset URL is empty');
   const options = parseConnectionString(connectionString);
   checkEngineKeyValues(options);
@@ -123,10 +123,10 @@ export function openStore(url: string, connectionString = '', intent: StoreInten
   switch (scheme) {
     case undefined:
       refuseServiceKeys(options, 'file');
-      return { store: localStore(resolve(url), intent), options };
+      return { store: localStore(resolve(url)), options };
     case 'file':
       refuseServiceKeys(options, 'file');
-      return { store: localStore(fileURLToPath(url), intent), options };
+      return { store: localStore(fileURLToPath(url)), options };
     case 'inmemory':
       refuseServiceKeys(options, 'InMemory');
       return { store: new MemoryStore(rest), options };
@@ -148,13 +148,14 @@ export function openStore(url: string, connectionString = '', intent: StoreInten
   }
 }
 
-function vdsFileMode(intent: StoreIntent): VdsFileMode {
-  return intent === 'create' ? 'create' : intent === 'update' ? 'write' : 'read';
+function localStore(path: string): Store {
+  if (path.toLowerCase().endsWith('.vds')) throw vdsFileIsNoStore(path);
+  return new FolderStore(path);
 }
 
-function localStore(path: string, intent: StoreIntent): Store {
-  if (path.toLowerCase().endsWith('.vds')) return new VdsFileStore(path, vdsFileMode(intent));
-  return new FolderStore(path);
+/** A `.vds` file is a dataset layer of its own (sources/dataset/vdsFileDataset.ts), as in OpenVDS, where no IOManager reads one. */
+function vdsFileIsNoStore(path: string): InvalidArgumentError {
+  return new InvalidArgumentError(`${path} is a .vds file: a dataset, not a store of objects; open it with open() or create()`);
 }
 
 function remote(store: Store, retry = REMOTE_RETRY): Store {
@@ -346,7 +347,7 @@ function googleStore(options: GoogleOpenOptions): GcsStore {
 }
 
 /** A store for an OpenOptions object, and a URL-like name for messages (without secrets). */
-export function openStoreFromOptions(options: OpenOptions, intent: StoreIntent = 'open'): { store: Store; url: string } {
+export function openStoreFromOptions(options: OpenOptions, _intent: StoreIntent = 'open'): { store: Store; url: string } {
   checkEngineSettings(options.logLevel, options.requestThreadCount);
   if (options instanceof AWSOpenOptions) {
     if (options.disableInitApi) throw disableInitApiUnsupported();
@@ -384,7 +385,7 @@ export function openStoreFromOptions(options: OpenOptions, intent: StoreIntent =
   if (options instanceof InMemoryOpenOptions) return { store: new MemoryStore(options.name), url: `inmemory://${options.name}` };
   if (options instanceof VDSFileOpenOptions) {
     if (options.fileName === '') throw new InvalidArgumentError('VDSFileOpenOptions needs a fileName');
-    return { store: new VdsFileStore(resolve(options.fileName), vdsFileMode(intent)), url: options.fileName };
+    throw vdsFileIsNoStore(resolve(options.fileName));
   }
   if (options instanceof DMSOpenOptions) throw dmsUnsupported();
   throw new InvalidArgumentError('Unknown OpenOptions: use AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, GoogleOpenOptions, HttpOpenOptions, InMemoryOpenOptions or VDSFileOpenOptions');
