@@ -9,6 +9,7 @@ import { openStore } from '../../sources/stores/openStore.js';
 import { redactUrl } from '../../sources/stores/redact.js';
 import type { Store } from '../../sources/stores/store.js';
 import type { DatasetStore } from '../../src/engine/datasetStore.js';
+import { datasetWithSignal } from '../../sources/dataset/datasetWithSignal.js';
 import { vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
 import { interruption } from './interrupt.js';
@@ -117,8 +118,8 @@ class LocalDatasetOutput extends DatasetOutput {
   private constructor(private readonly path: string, private readonly label: string, private readonly temp: string,
     connectionString: string, private readonly existed: boolean) {
     super();
-    // A .vds file's writes are local and short; a store's stop at the interruption.
-    this.store = vdsFileDatasetFor(temp, 'create') ?? withSignal(openStore(temp, connectionString, 'create').store, interruption.signal);
+    const file = vdsFileDatasetFor(temp, 'create');
+    this.store = file ? datasetWithSignal(file, interruption.signal) : withSignal(openStore(temp, connectionString, 'create').store, interruption.signal);
   }
 
   static async at(path: string, label: string, connectionString: string, overwrite: boolean): Promise<LocalDatasetOutput> {

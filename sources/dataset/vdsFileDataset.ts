@@ -358,5 +358,6 @@ export function vdsFileDatasetFor(url: string, intent: StoreIntent = 'open'): Vd
 
 /** The `.vds` dataset at a path (VDSFileOpenOptions's fileName), whatever its name ends in. */
 export function vdsFileDatasetAt(path: string, intent: StoreIntent = 'open'): VdsFileDataset {
+  if (path === '') throw new InvalidArgumentError('VDSFileOpenOptions needs a fileName');
   return new VdsFileDataset(resolve(path), intent === 'open' ? 'read' : 'write');
 }

@@ -234,7 +234,6 @@ function resolveStore(dataset: Dataset, second: string | LogLevel | undefined, i
   if (dataset instanceof OpenOptions) {
     if (second !== undefined) throw new InvalidArgumentError('open(options) takes no second argument: the options hold the settings');
     if (dataset instanceof VDSFileOpenOptions) {
-      if (dataset.fileName === '') throw new InvalidArgumentError('VDSFileOpenOptions needs a fileName');
       checkEngineSettings(dataset.logLevel, dataset.requestThreadCount);
       return { store: vdsFileDatasetAt(dataset.fileName, intent), url: dataset.fileName, adaptive: adaptiveFromOptions(dataset) };
     }

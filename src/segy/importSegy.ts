@@ -15,6 +15,7 @@ import { throwIfAborted } from '../async/abort.js';
 import { openStore } from '../../sources/stores/openStore.js';
 import type { Store } from '../../sources/stores/store.js';
 import { isDatasetStore } from '../../sources/dataset/datasetFor.js';
+import { datasetWithSignal } from '../../sources/dataset/datasetWithSignal.js';
 import { VdsFileDataset, vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
@@ -130,8 +131,7 @@ export async function importSegy(inputPath: string, url: string | Store | Datase
     throwIfAborted(signal);
     // Under a signal, every write of the dataset (the page accessors' included) stops when it aborts.
     const target = signal ? (typeof url === 'string' ? vdsFileDatasetFor(url, 'create') ?? openStore(url, options.connectionString ?? '', 'create').store : url) : undefined;
-    // A .vds file's writes are local and short; a store's stop at the abort.
-    const dataset = await create(target ? (isDatasetStore(target) ? target : withSignal(target, signal!)) : url, options.connectionString ?? '', layoutDescriptor(scan.segyType, options),
+    const dataset = await create(target ? (isDatasetStore(target) ? datasetWithSignal(target, signal!) : withSignal(target, signal!)) : url, options.connectionString ?? '', layoutDescriptor(scan.segyType, options),
       axisDescriptors(geometry), channelDescriptors(file, geometry, scan, options, toDatasetDistance),
       importMetadata(file, scan, geometry, options, toDatasetDistance), options.compressionMethod ?? CompressionMethod.None)
       .catch((error: unknown) => canceledOr(error, target, signal));
