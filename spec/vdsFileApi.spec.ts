@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
-import { vdsFileDatasetFor } from '../sources/dataset/vdsFileDataset.js';
 import { useTempFolder } from './support/tempFolder.js';
 import { openvdsVector } from './support/testdata.js';
 import { writeTestVolume } from './support/volumes.js';
@@ -26,11 +25,13 @@ describe('.vds files through the public API', function () {
     await writeTestVolume({ url: folder, size: [70, 50, 33], format: vds.VolumeDataFormat.Format_R32, method: vds.CompressionMethod.RLE, value,
       lodLevels: vds.LODLevels.LODLevels_1 });
     const file = inFolder('b.vds');
-    const vdsFile = vdsFileDatasetFor(file, 'create')!;
+    // A .vds file is no store of objects (openStore refuses it): its IOManager is the file's dataset layer.
+    expect(() => vds.openStore(file)).to.throw(vds.InvalidArgumentError, `${file} is a .vds file: a dataset, not a store of objects; open it with open() or create()`);
+    const vdsFile = vds.IOManager.createIOManager(file);
     await vds.copyDataset(vds.openStore(folder).store, vdsFile);
-    await vdsFile.close();
+    await vdsFile.close?.();
     const back = inFolder('c');
-    await vds.copyDataset(vdsFileDatasetFor(file)!, vds.openStore(back).store);
+    await vds.copyDataset(vds.IOManager.createIOManager(new vds.VDSFileOpenOptions(file)), vds.openStore(back).store);
     const original = new vds.FolderStore(folder), copy = new vds.FolderStore(back);
     for await (const key of original.list()) {
       if (key === 'LayerStatus') continue;  // a .vds keeps no serializedSize for non-wavelet layers

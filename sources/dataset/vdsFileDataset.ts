@@ -172,6 +172,7 @@ export class VdsFileDataset implements DatasetStore {
     const previous = container.file(layer.name);
     // Only the working state: the file is written with the layer's first commit.
     const file = container.addFile(newLayerFile(layer.name, layer.chunkCount, chunkMetadataPageSize, wavelet));
+    // A new file's zeroed metadata reads as an empty layer: no valid chunks, all counters 0.
     const state = readLayerFile(file, this.path);
     const produced = this.layerOf(layer, file, { ...state, compressionMethod, compressionTolerance: Math.fround(production.compressionTolerance) });
     if (previous?.header.fileType === FileType.VDSLayer && previous.header.chunkMetadataLength === file.header.chunkMetadataLength) produced.previous = previous;
@@ -222,6 +223,7 @@ export class VdsFileDataset implements DatasetStore {
   private async storeChunk(layer: VolumeDataLayer, chunkIndex: number, serialized: Uint8Array, metadata: ChunkMetadata,
     uncompressedSize: number, { signal, ifChanged = false }: WriteChunkOptions = {}): Promise<boolean> {
     throwIfAborted(signal);
+    this.assertOpen();
     const produced = this.produced.get(layer.name);
     if (!produced) throw new InvalidOperationError(`Cannot write chunk ${layer.name}/${chunkIndex} to ${this.path}: layer ${layer.name} was not produced`);
     checkChunkIndex(layer, chunkIndex);
