@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
+import { datasetWithSignal } from '../sources/dataset/datasetWithSignal.js';
+import { VdsFileDataset, vdsFileDatasetAt, vdsFileDatasetFor } from '../sources/dataset/vdsFileDataset.js';
 import { BulkDataStore } from '../sources/vdsFile/bulkDataStore.js';
 import { FileType } from '../sources/vdsFile/fileTable.js';
 import { decodeLayerMetadata } from '../sources/vdsFile/layerMetadata.js';
@@ -450,6 +451,68 @@ describe('.vds dataset: producing and writing layers', function () {
     expect(empty).to.be.instanceOf(vds.NotFoundError);
     expect(empty.message).to.equal(`${join(dir, 'empty.vds')} holds no VDS dataset: it has no VolumeDataLayout (or VDSObject) file`);
     expect(await stat(`${join(dir, 'empty.vds')}.lock`).catch(() => 'released')).to.equal('released');
+  });
+
+  it('a deferred create (a copy) writes the layout last, and a repeated copy finds the chunks the file holds', async () => {
+    const path = join(dir, 'deferred.vds');
+    const layout = smallLayout();
+    const [lod0] = layersOf(layout).lodLayers(vds.DimensionsND.Dimensions_012, 0);
+    const copy = async (first: boolean): Promise<boolean[]> => {
+      const dataset = new VdsFileDataset(path, 'write');
+      await dataset.open().catch((error: unknown) => expect(error).to.be.instanceOf(vds.NotFoundError));
+      await dataset.create(layout, { deferred: true });
+      dataset.produceLayer(lod0!, { compressionMethod: vds.CompressionMethod.Zip, compressionTolerance: 0, chunkMetadataPageSize: 4 });
+      const written = [
+        await dataset.writeChunk(lod0!, 0, new Uint8Array(1000).fill(3), { hash: 11n }, 32768, { ifChanged: true }),
+        await dataset.writeChunk(lod0!, 1, new Uint8Array(0), { hash: CONSTANT_ONE }, 32768, { ifChanged: true }),
+        // Chunk 0 again, in the same session: already recorded.
+        await dataset.writeChunk(lod0!, 0, new Uint8Array(1000).fill(3), { hash: 11n }, 32768, { ifChanged: true }),
+      ];
+      // A new file is no dataset before the flush: the layout comes after the layer files.
+      if (first) expect(await rejection(new VdsFileDataset(path).open())).to.be.instanceOf(vds.NotFoundError);
+      await dataset.flush();
+      await dataset.close();
+      return written;
+    };
+    const extentOfChunk0 = async () => {
+      const container = await BulkDataStore.open(path, false);
+      try {
+        const { offset, length } = await container.readIndexEntry(container.file(lod0!.name)!, 0);
+        return { offset, length, fileSize: (await stat(path)).size };
+      } finally {
+        await container.close();
+      }
+    };
+    expect(await copy(true)).to.deep.equal([true, true, false]);
+    const first = await extentOfChunk0();
+    expect(await copy(false)).to.deep.equal([false, false, false]);
+    // The second copy wrote no chunk bytes: its new layer file points at the first copy's extent.
+    const second = await extentOfChunk0();
+    expect([second.offset, second.length]).to.deep.equal([first.offset, 1000]);
+    expect(second.fileSize).to.be.above(first.fileSize);
+    await withDataset(path, async (dataset, layer) => {
+      expect(dataset.layerStatus(lod0!.name)!.chunkMetadata!.validChunkCount).to.equal(2);
+      expect([...(await dataset.readChunk(layer(lod0!.name), 0, { metadata: { hash: 11n } })).subarray(0, 3)]).to.deep.equal([3, 3, 3]);
+    });
+  });
+
+  it('finds the .vds file a URL names, and binds a dataset to a signal', async () => {
+    expect(vdsFileDatasetFor('survey.vds')?.path).to.equal(join(process.cwd(), 'survey.vds'));
+    expect(vdsFileDatasetFor('file:///data/Survey.VDS', 'update')).to.deep.include({ path: '/data/Survey.VDS', mode: 'write' });
+    expect(vdsFileDatasetFor('/data/survey')).to.equal(undefined);
+    expect(vdsFileDatasetFor('s3://bucket/survey.vds')).to.equal(undefined);
+    expect(vdsFileDatasetAt('/data/survey.bin', 'create').mode).to.equal('write');
+    expect(() => vdsFileDatasetAt('')).to.throw(vds.InvalidArgumentError, 'VDSFileOpenOptions needs a fileName');
+    const controller = new AbortController();
+    const dataset = new VdsFileDataset(SUBSET);
+    const bound = datasetWithSignal(dataset, controller.signal);
+    await bound.open();
+    expect(bound.layerStatuses()).to.have.length(9);
+    controller.abort();
+    expect(await rejection(bound.flush())).to.be.instanceOf(vds.CanceledError);
+    expect(bound.layerStatuses()).to.have.length(9);
+    await bound.close();
+    expect(await rejection(dataset.flush())).to.be.instanceOf(vds.InvalidOperationError);
   });
 
   it('writeLayout commits the layout file, which wins over a legacy VDSObject', async () => {

@@ -5,6 +5,7 @@
 import { throwIfAborted } from '../../src/async/abort.js';
 import type { DatasetStore } from '../../src/engine/datasetStore.js';
 
+/** Members that still work after the abort: releasing the dataset, and what it knows already. */
 const UNBOUND = new Set<PropertyKey>(['close', 'layerStatus', 'layerStatuses']);
 
 export function datasetWithSignal(dataset: DatasetStore, signal: AbortSignal): DatasetStore {
@@ -13,14 +14,17 @@ export function datasetWithSignal(dataset: DatasetStore, signal: AbortSignal): D
       const value: unknown = Reflect.get(target, member, target);
       if (typeof value !== 'function') return value;
       if (UNBOUND.has(member)) return value.bind(target);
-      return (...args: unknown[]) => {
-        throwIfAborted(signal);
-        const result: unknown = value.apply(target, args);
-        if (!(result instanceof Promise)) return result;
-        return result.then((settled: unknown) => {
+      if (member === 'produceLayer') {
+        return (...args: unknown[]) => {
           throwIfAborted(signal);
-          return settled;
-        });
+          return value.apply(target, args);
+        };
+      }
+      return async (...args: unknown[]) => {
+        throwIfAborted(signal);
+        const result: unknown = await value.apply(target, args);
+        throwIfAborted(signal);
+        return result;
       };
     },
   });
