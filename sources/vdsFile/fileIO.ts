@@ -1,6 +1,6 @@
 // Positioned reads and writes on a file handle: a `.vds` is never loaded whole.
 import type { FileHandle } from 'node:fs/promises';
-import { StoreError } from '../../src/model/errors.js';
+import { StoreError, WriteError } from '../../src/model/errors.js';
 import { VdsFileError } from './errors.js';
 
 /** Fills `into` (or a new buffer of `into` bytes) from `offset`. */
@@ -29,6 +29,6 @@ export async function writeAt(handle: FileHandle, bytes: Uint8Array, offset: num
       done += bytesWritten;
     }
   } catch (error) {
-    throw new StoreError(`Cannot write ${what} to ${path}: ${(error as Error).message}`, -1, { cause: error });
+    throw new WriteError(`Cannot write ${what} to ${path}: ${(error as Error).message}`, -1, { cause: error });
   }
 }

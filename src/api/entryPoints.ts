@@ -5,7 +5,7 @@ import type { Store } from '../../sources/stores/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from '../../sources/stores/connectionString.js';
 import { CompressionMethod, isWaveletCompression, LogLevel } from '../model/enums.js';
-import { CanceledError, errorMessage, InvalidArgumentError, ReadError } from '../model/errors.js';
+import { CanceledError, errorMessage, InvalidArgumentError, ReadError, WriteError } from '../model/errors.js';
 import { throwIfAborted } from '../async/abort.js';
 import { isPlainObject, signalArgument } from './requestArguments.js';
 import {
@@ -21,6 +21,8 @@ import { VDS } from './vds.js';
 import { datasetFor, isDatasetStore } from '../../sources/dataset/datasetFor.js';
 import { vdsFileDatasetAt, vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
+import { defaultEngineOptions, type EngineOptions, engineOptionsFrom } from '../engine/engineOptions.js';
+import { workerCount } from '../workers/pool.js';
 import type { WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
 
 const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
@@ -80,13 +82,13 @@ export function openWithAdaptiveCompressionRatio(dataset: string | IOManager, co
 
 async function openDataset(dataset: Dataset, second: string | LogLevel | undefined, adaptive: WaveletAdaptiveMode | undefined,
   signal: AbortSignal | undefined): Promise<VDS> {
-  const { store, url, adaptive: fromDataset } = resolveStore(dataset, second);
+  const { store, url, engine, adaptive: fromDataset } = resolveStore(dataset, second);
   adaptive ??= fromDataset;
   const target = datasetFor(store);
   try {
     const layout = await target.open({ signal });
     const { method, tolerance } = datasetCompression(target.layerStatuses());
-    return new VDS(url, target, layout, method, tolerance, adaptive);
+    return new VDS(url, target, layout, method, tolerance, engine, adaptive);
   } catch (error) {
     await target.close();
     if (signal?.aborted) throw new CanceledError(`Opening ${url} was canceled`);
@@ -132,12 +134,17 @@ export async function create(dataset: Dataset, ...args: unknown[]): Promise<VDS>
     throw new InvalidArgumentError(`Unsupported compression method ${CompressionMethod[compressionMethod]}: rxvds, like OpenVDS 3.4, cannot write wavelet data`);
   }
   if (CompressionMethod[compressionMethod] === undefined) throw new InvalidArgumentError(`Invalid compression method ${compressionMethod}`);
+  // OpenVDS documents the tolerance as [1..255] 8-bit quantization steps (0, the default, for the
+  // lossless methods) and silently clamps what it gets; a value outside is refused here.
+  if (typeof compressionTolerance !== 'number' || !(compressionTolerance >= 0 && compressionTolerance <= 255)) {
+    throw new InvalidArgumentError(`compressionTolerance must be a number in [0, 255] (the wavelet tolerance in 8-bit steps), got ${String(compressionTolerance)}`);
+  }
   validateLayout(layoutDescriptor, axisDescriptors, channelDescriptors);
   validateNewLayout(axisDescriptors, channelDescriptors);
   const container = new MetadataContainer();
   container.copyMetadataFrom(metadata);
   const layout = new VolumeDataLayout(layoutDescriptor, [...axisDescriptors], [...channelDescriptors], container);
-  const { store, url } = resolveStore(dataset, connection, 'create');
+  const { store, url, engine } = resolveStore(dataset, connection, 'create');
   const target = datasetFor(store);
   try {
     throwIfAborted(signal);
@@ -145,9 +152,9 @@ export async function create(dataset: Dataset, ...args: unknown[]): Promise<VDS>
   } catch (error) {
     await target.close();
     if (signal?.aborted) throw new CanceledError(`Creating ${url} was canceled`);
-    throw new ReadError(`Cannot create ${url}: ${errorMessage(error)}`, (error as { code?: number }).code ?? -1, { cause: error });
+    throw new WriteError(`Cannot create ${url}: ${errorMessage(error)}`, (error as { code?: number }).code ?? -1, { cause: error });
   }
-  return new VDS(url, target, layout, compressionMethod, compressionTolerance);
+  return new VDS(url, target, layout, compressionMethod, compressionTolerance, engine);
 }
 
 interface CreateArguments {
@@ -227,7 +234,7 @@ export function getAccessManager(vds: VDS): VolumeDataAccessManager {
   return manager;
 }
 
-interface ResolvedStore { store: Store | DatasetStore; url: string; adaptive?: WaveletAdaptiveMode }
+interface ResolvedStore { store: Store | DatasetStore; url: string; engine: EngineOptions; adaptive?: WaveletAdaptiveMode }
 
 /** The store of a dataset, with its engine settings (connection-string keys, OpenOptions fields or a log level). */
 function resolveStore(dataset: Dataset, second: string | LogLevel | undefined, intent: StoreIntent = 'open'): ResolvedStore {
@@ -235,32 +242,37 @@ function resolveStore(dataset: Dataset, second: string | LogLevel | undefined, i
     if (second !== undefined) throw new InvalidArgumentError('open(options) takes no second argument: the options hold the settings');
     if (dataset instanceof VDSFileOpenOptions) {
       checkEngineSettings(dataset.logLevel, dataset.requestThreadCount);
-      return { store: vdsFileDatasetAt(dataset.fileName, intent), url: dataset.fileName, adaptive: adaptiveFromOptions(dataset) };
+      return { store: vdsFileDatasetAt(dataset.fileName, intent), url: dataset.fileName, engine: engineOptions(), adaptive: adaptiveFromOptions(dataset) };
     }
-    return { ...openStoreFromOptions(dataset, intent), adaptive: adaptiveFromOptions(dataset) };
+    return { ...openStoreFromOptions(dataset, intent), engine: engineOptions(), adaptive: adaptiveFromOptions(dataset) };
   }
   if (typeof second === 'number') {
     if (typeof dataset === 'string') throw new InvalidArgumentError('A log level goes with an IOManager; after a URL comes a connection string');
     if (LogLevel[second] === undefined) throw new InvalidArgumentError(`Invalid logLevel ${second}`);
     checkEngineSettings(second, -1);
-    return { store: dataset, url: dataset.description };
+    return { store: dataset, url: dataset.description, engine: engineOptions() };
   }
   if (second !== undefined && typeof second !== 'string') throw new InvalidArgumentError(`The connection string must be a string, got ${typeof second}`);
   if (typeof dataset !== 'string') {
     if (!isDatasetStore(dataset) && typeof dataset?.get !== 'function') throw new InvalidArgumentError('open and create need a URL, OpenOptions or an IOManager (a Store)');
     const options = parseConnectionString(second);
     checkEngineKeys(options, 'IOManager');
-    return { store: dataset, url: dataset.description, adaptive: adaptiveFromConnection(options) };
+    return { store: dataset, url: dataset.description, engine: engineOptions(options), adaptive: adaptiveFromConnection(options) };
   }
   const file = vdsFileDatasetFor(dataset, intent);
   if (file) {
     const options = parseConnectionString(second);
     checkEngineKeys(options, 'file');
-    return { store: file, url: dataset, adaptive: adaptiveFromConnection(options) };
+    return { store: file, url: dataset, engine: engineOptions(options), adaptive: adaptiveFromConnection(options) };
   }
   // URLs carry passwords and signed-query tokens: keep them out of messages.
   const opened = openStore(dataset, second, intent);
-  return { store: opened.store, url: redactUrl(dataset), adaptive: adaptiveFromConnection(opened.options) };
+  return { store: opened.store, url: redactUrl(dataset), engine: engineOptions(opened.options), adaptive: adaptiveFromConnection(opened.options) };
+}
+
+/** The engine's tuning: the defaults for the worker pool, with what the connection string sets. */
+function engineOptions(connection: ConnectionOptions = new Map()): EngineOptions {
+  return engineOptionsFrom(connection, defaultEngineOptions(workerCount()));
 }
 
 /** OpenOptions's waveletAdaptiveMode with its tolerance or ratio. */

@@ -2,7 +2,7 @@
 // pages held (least recently used released pages are evicted, and written back if dirty).
 import { Subject } from 'rxjs';
 import { AccessMode, VDSProduceStatus, VolumeDataMapping } from '../model/enums.js';
-import { InvalidArgumentError, InvalidOperationError, ReadError } from '../model/errors.js';
+import { InvalidArgumentError, InvalidOperationError, NotFoundError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import { type Index6, VolumeDataPartition } from '../model/geometry/partition.js';
 import { LODPyramid } from '../engine/lodPyramid.js';
@@ -14,7 +14,6 @@ import { checkAllocation, checkMetadataPageCount, fillIndex6, type Index6Out, in
 import { readBox } from './boxRead.js';
 import type { VolumeDataChannelDescriptor } from '../model/layout/descriptors.js';
 import type { VDS } from './vds.js';
-import { workerCount } from '../workers/pool.js';
 import { decodeChunk } from '../../operators/decodeChunks.js';
 import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPages } from '../../sinks/writeChunks.js';
 import { fetchChunk } from '../../sources/fetchChunks.js';
@@ -43,7 +42,7 @@ export class VolumeDataPageAccessor {
   private readonly pending = new Map<ChunkWrite, { resolve: () => void; reject: (e: unknown) => void }>();
   /** The latest write of each chunk (by key): a newer write of the same chunk waits for it. */
   private readonly lastWrite = new Map<string, Promise<void>>();
-  private readonly writeLimit = Math.max(2, workerCount() * 2);
+  private readonly writeLimit: number;
   private capacityWaiters: (() => void)[] = [];
   private writeError: unknown;
 
@@ -55,6 +54,7 @@ export class VolumeDataPageAccessor {
     chunkMetadataPageSize: number,
   ) {
     this.dimensionality = vds.layout.getDimensionality();
+    this.writeLimit = vds.engine.writesInFlight;
     this.writable = accessMode !== AccessMode.AccessMode_ReadOnly;
     const generatesLODs = accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_ReadWrite;
     if (this.writable && layer.lod > 0 && generatesLODs) {
@@ -154,7 +154,7 @@ export class VolumeDataPageAccessor {
       return (await this.vds.reader(this.layer).chunkMetadata(chunkIndex)).hash;
     } catch (error) {
       // OpenVDS ignores the read error of a hash, leaving it unknown: a layer nobody wrote has no chunk objects.
-      if (error instanceof ReadError && error.code === 404) return UNKNOWN_HASH;
+      if (error instanceof NotFoundError) return UNKNOWN_HASH;
       throw error;
     }
   }

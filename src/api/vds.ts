@@ -9,14 +9,13 @@ import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { effectiveAdaptiveLevel, type WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
 import { ChunkCache } from '../engine/chunkCache.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
+import type { EngineOptions } from '../engine/engineOptions.js';
 import { channelValuesOf, type LayerReader } from '../engine/layerReader.js';
-
-/** Decoded chunks kept per dataset unless changed with `vds.chunkCache.setMaxBytes`. */
-const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 
 export class VDS {
   readonly layers: VolumeDataLayers;
-  readonly chunkCache = new ChunkCache(DEFAULT_CACHE_BYTES);
+  /** Decoded chunks shared by this dataset's requests (resize with `setMaxBytes`). */
+  readonly chunkCache: ChunkCache;
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private closed = false;
   /** Set when the metadata container was changed and VolumeDataLayout must be uploaded again. */
@@ -29,9 +28,12 @@ export class VDS {
     /** The dataset's compression, used for layers produced by this handle. */
     readonly compressionMethod: CompressionMethod,
     readonly compressionTolerance: number,
+    /** The engine's tuning for this dataset. */
+    readonly engine: EngineOptions,
     /** Read wavelet layers at a coarser adaptive level (openWithAdaptiveCompression…). */
     readonly adaptive?: WaveletAdaptiveMode,
   ) {
+    this.chunkCache = new ChunkCache(engine.chunkCacheBytes);
     this.layers = new VolumeDataLayers({
       layoutDescriptor: layout.getLayoutDescriptor(),
       axisDescriptors: layout.axisDescriptors,

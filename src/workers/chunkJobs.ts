@@ -4,7 +4,8 @@ import type { ChunkCopy } from '../engine/subsetPlan.js';
 import { isConstantPayload, constantPayloadHash } from '../codecs/constant.js';
 import { codecFor } from '../codecs/registry.js';
 import { convertBlock } from '../model/convert.js';
-import { type CompressionMethod, VolumeDataFormat } from '../model/enums.js';
+import { CompressionMethod, VolumeDataFormat } from '../model/enums.js';
+import { InvalidArgumentError } from '../model/errors.js';
 import { copyBitBox, copyBox } from '../engine/boxCopy.js';
 import { throughGate } from '../engine/deliveryGate.js';
 import { formatByteSize } from '../model/formats.js';
@@ -75,7 +76,7 @@ export function executeChunkJob(job: ChunkJob): ChunkJobResult {
   const constantHash = isConstantPayload(job.payload, job.shape) ? constantPayloadHash(job.payload, job.shape, job.channel) : undefined;
   if (constantHash !== undefined) return { constantHash };
   const encode = codecFor(job.method).encode;
-  if (!encode) throw new Error(`Compression method ${job.method} cannot be written`);
+  if (!encode) throw new InvalidArgumentError(`Compression method ${CompressionMethod[job.method] ?? job.method} cannot be written`);
   return encode(job.payload, job.shape);
 }
 
