@@ -17,9 +17,9 @@ import type {
 import { adaptivePrefixSize, WAVELET_ADAPTIVE_LEVELS } from '../../src/model/adaptiveLevels.js';
 import { isWaveletCompression, VDSProduceStatus } from '../../src/model/enums.js';
 import { InvalidArgumentError, InvalidOperationError, NotFoundError } from '../../src/model/errors.js';
-import { dimensionGroupName, dimensionGroupsInStatusOrder } from '../../src/model/geometry/dimensionGroup.js';
+import { dimensionGroupName } from '../../src/model/geometry/dimensionGroup.js';
 import { type VolumeDataLayer, VolumeDataLayers } from '../../src/model/geometry/layers.js';
-import { type LayerStatusEntry, validateLayerStatus } from '../../src/model/layout/layerStatus.js';
+import { compareInLayerStatusOrder, type LayerStatusEntry, validateLayerStatus } from '../../src/model/layout/layerStatus.js';
 import { parseVolumeDataLayoutJson, serializeVolumeDataLayoutJson } from '../../src/model/layout/layoutJson.js';
 import { VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
 import { BulkDataStore, type ContainerFile } from '../vdsFile/bulkDataStore.js';
@@ -128,9 +128,7 @@ export class VdsFileDataset implements DatasetStore {
 
   /** OpenVDS's order: dimension group (2D before 3D), then channel, then LOD. */
   layerStatuses(): readonly LayerStatusEntry[] {
-    const groupOrder = new Map(dimensionGroupsInStatusOrder.map((g, i) => [g, i]));
-    const layers = [...this.produced.keys()].map((name) => this.layers!.byLayerName(name)!);
-    return layers.sort((a, b) => groupOrder.get(a.dimensionsND)! - groupOrder.get(b.dimensionsND)! || a.channel - b.channel || a.lod - b.lod)
+    return [...this.produced.keys()].map((name) => this.layers!.byLayerName(name)!).sort(compareInLayerStatusOrder)
       .map((layer) => this.produced.get(layer.name)!.entry);
   }
 
