@@ -10,7 +10,7 @@ import { FileType } from '../sources/vdsFile/fileTable.js';
 import { decodeLayerMetadata } from '../sources/vdsFile/layerMetadata.js';
 import { parseVdsObject, VdsObjectBlob, VdsObjectNumber } from '../sources/vdsFile/vdsObjectParser.js';
 import { vdsObjectToLayoutJson } from '../sources/vdsFile/vdsObjectLayout.js';
-import { codecFor } from '../src/codecs/registry.js';
+import { chunkCodec } from '../src/codecs/registry.js';
 import type { ChunkMetadata } from '../src/engine/datasetStore.js';
 import { type VolumeDataLayer, VolumeDataLayers } from '../src/model/geometry/layers.js';
 import { serializeLayerStatusJson, serializeVolumeDataLayoutJson } from '../src/model/layout/layoutJson.js';
@@ -253,7 +253,7 @@ describe('.vds dataset: subset.vds through the engine', function () {
 
   const waveletCodec = (() => {
     try {
-      return Boolean(codecFor(vds.CompressionMethod.Wavelet));
+      return Boolean(chunkCodec(vds.CompressionMethod.Wavelet));
     } catch {
       return false;
     }
