@@ -442,6 +442,9 @@ describe('.vds dataset: producing and writing layers', function () {
     await dataset.close();
     expect((await rejection(dataset.chunkMetadata(lod0!, 0))).message).to.equal(`${path} is closed`);
     expect((await rejection(dataset.flush())).message).to.equal(`${path} is closed`);
+    // A closed handle opens again (the next VDS of a copy, say).
+    expect(serializeVolumeDataLayoutJson(await dataset.open())).to.equal(serializeVolumeDataLayoutJson(layout));
+    await dataset.close();
     const missing = await rejection(new VdsFileDataset(join(dir, 'missing.vds')).open());
     expect(missing).to.be.instanceOf(vds.NotFoundError);
     expect(missing.message).to.contain(`Cannot open ${join(dir, 'missing.vds')}`).and.to.contain('ENOENT');

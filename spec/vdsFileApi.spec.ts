@@ -31,7 +31,10 @@ describe('.vds files through the public API', function () {
     await vds.copyDataset(vds.openStore(folder).store, vdsFile);
     await vdsFile.close?.();
     const back = inFolder('c');
-    await vds.copyDataset(vds.IOManager.createIOManager(new vds.VDSFileOpenOptions(file)), vds.openStore(back).store);
+    const source = vds.IOManager.createIOManager(new vds.VDSFileOpenOptions(file));
+    // One handle, checked then copied (each opens it, and closes it after).
+    expect(await vds.copyConflict(source, vds.openStore(back).store)).to.equal(undefined);
+    await vds.copyDataset(source, vds.openStore(back).store);
     const original = new vds.FolderStore(folder), copy = new vds.FolderStore(back);
     for await (const key of original.list()) {
       if (key === 'LayerStatus') continue;  // a .vds keeps no serializedSize for non-wavelet layers

@@ -66,10 +66,14 @@ export class VdsFileDataset implements DatasetStore {
     this.description = path;
   }
 
-  /** Reads the file; opening again reads it afresh (what was not flushed is dropped). */
+  /**
+   * Reads the file. Opening again, also after `close`, reads it afresh (what was not flushed is
+   * dropped): a handle may be opened by several VDS objects in turn, as a store may.
+   */
   async open(options?: SignalOptions): Promise<VolumeDataLayout> {
     throwIfAborted(options?.signal);
-    this.assertOpen();
+    await Promise.allSettled([...this.inflight, this.commits]);
+    this.closed = false;
     await this.container?.close();
     this.container = undefined;
     this.produced.clear();
