@@ -3,8 +3,9 @@
 // and file metadata holding the compression and the layer's counters. This is where those files
 // meet the dataset layer's words: layer status and chunk metadata.
 import type { ChunkMetadata } from '../../src/engine/datasetStore.js';
-import type { ChunkMetadataStatus } from '../../src/model/layout/layerStatus.js';
-import { HASH_ENTRY_BYTES, WAVELET_ENTRY_BYTES } from '../../src/model/layout/layerStatus.js';
+import type { CompressionMethod } from '../../src/model/enums.js';
+import { type ChunkMetadataStatus, HASH_ENTRY_BYTES, WAVELET_ENTRY_BYTES } from '../../src/model/layout/layerStatus.js';
+import { decodeChunkRecord } from '../dataset/chunkRecord.js';
 import type { ContainerFile, NewFile } from './bulkDataStore.js';
 import { VdsFileError } from './errors.js';
 import { FileType } from './fileTable.js';
@@ -13,8 +14,6 @@ import {
   CHUNK_METADATA_BYTES, decodeLayerMetadata, encodeLayerMetadata, isKnownCompressionMethod, LAYER_METADATA_BYTES,
   WAVELET_CHUNK_METADATA_BYTES, WAVELET_LAYER_METADATA_BYTES,
 } from './layerMetadata.js';
-import type { CompressionMethod } from '../../src/model/enums.js';
-import { decodeChunkRecord } from '../dataset/chunkRecord.js';
 
 /** What a layer file records about its layer: its compression and counters. */
 export interface LayerFileState {
