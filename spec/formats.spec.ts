@@ -1,5 +1,6 @@
 // One home each for the format → typed-array switch, the VolumeDataHash predicates and Base64.
 import { expect } from 'chai';
+import { InvalidArgumentError } from '../src/model/errors.js';
 import type { ChannelValues } from '../src/model/block.js';
 import { constantBlock } from '../src/codecs/constantBlock.js';
 import { payloadByteSize } from '../src/codecs/dataBlock.js';
@@ -40,8 +41,8 @@ describe('typedView: the one format → typed-array switch', () => {
   });
 
   it('names the format it cannot view', () => {
-    expect(() => typedView(F.Format_Any, new ArrayBuffer(8), 0, 8)).to.throw(RangeError, 'Invalid VolumeDataFormat -1');
-    expect(() => typedView(9 as F, new ArrayBuffer(8), 0, 8)).to.throw(RangeError, 'Invalid VolumeDataFormat 9');
+    expect(() => typedView(F.Format_Any, new ArrayBuffer(8), 0, 8)).to.throw(InvalidArgumentError, 'Invalid VolumeDataFormat -1');
+    expect(() => typedView(9 as F, new ArrayBuffer(8), 0, 8)).to.throw(InvalidArgumentError, 'Invalid VolumeDataFormat 9');
   });
 
   it('fills a constant chunk in every target format through it (value 2.5, range 0…10)', () => {
