@@ -5,7 +5,9 @@
 // mark is remembered with the number of store writes begun by then, and the mark counts as reached
 // once as many writes have completed.
 import type { DatasetStore } from '../../src/engine/datasetStore.js';
+import { isDatasetStore } from '../../sources/dataset/datasetFor.js';
 import type { Store } from '../../sources/stores/store.js';
+import { type StoreMembers, wrapStore } from '../../sources/stores/wrapStore.js';
 
 export class AcknowledgedWrites {
   private begun = 0;
@@ -15,25 +17,31 @@ export class AcknowledgedWrites {
 
   constructor(private readonly onProgress: (fraction: number) => void) {}
 
-  /** `target`, with every write counted: a store's `set`, or a dataset's (a `.vds` file's) `writeChunk`. */
-  wrap<T extends Store | DatasetStore>(target: T): T {
-    const write = 'writeChunk' in target ? 'writeChunk' : 'set';
+  /** `store` with every `set` counted, or a dataset (a `.vds` file's) with every `writeChunk` counted. */
+  wrap<S extends Store>(store: S): StoreMembers<S>;
+  wrap(dataset: DatasetStore): DatasetStore;
+  wrap(target: Store | DatasetStore): StoreMembers<Store> | DatasetStore;
+  wrap(target: Store | DatasetStore): StoreMembers<Store> | DatasetStore {
+    if (!isDatasetStore(target)) {
+      return wrapStore(target, { call: async (operation, _key, options, run) => (operation === 'set' ? this.counted(() => run(options)) : run(options)) });
+    }
     return new Proxy(target, {
-      get: (object, member, receiver) => {
-        const value: unknown = Reflect.get(object, member, receiver);
+      get: (object, member) => {
+        const value: unknown = Reflect.get(object, member, object);
         if (typeof value !== 'function') return value;
-        if (member !== write) return value.bind(object);
-        return async (...args: unknown[]) => {
-          this.begun++;
-          try {
-            return await value.apply(object, args);
-          } finally {
-            this.completed++;
-            this.advance();
-          }
-        };
+        return member === 'writeChunk' ? (...args: unknown[]) => this.counted(() => value.apply(object, args)) : value.bind(object);
       },
     });
+  }
+
+  private async counted<T>(write: () => Promise<T>): Promise<T> {
+    this.begun++;
+    try {
+      return await write();
+    } finally {
+      this.completed++;
+      this.advance();
+    }
   }
 
   /** The producer has queued the work up to `fraction`. */

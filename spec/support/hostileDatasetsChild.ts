@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import * as vds from '../../src/index.js';
 import type { VolumeDataLayer } from '../../src/model/geometry/layers.js';
+import type { FullStore } from './fullStore.js';
 import { OverlayStore } from './overlayStore.js';
 import { seededRandom } from './random.js';
 
@@ -178,7 +179,7 @@ function mutateBytes(bytes: Uint8Array, random: Random, entryBytes?: number): { 
 
 interface LoadedDataset {
   spec: FuzzDataset;
-  store: vds.Store;
+  store: FullStore;
   layout: Uint8Array;
   status: Uint8Array;
   chunkKeys: string[];
@@ -187,7 +188,7 @@ interface LoadedDataset {
 }
 
 async function load(spec: FuzzDataset, index: number): Promise<LoadedDataset> {
-  let store: vds.Store;
+  let store: FullStore;
   // A .vds file is only changed byte by byte: it has no objects to replace.
   if (spec.kind === 'vds') {
     return { spec, store: new vds.MemoryStore(`fuzz-${process.pid}-${index}-unused`), layout: new Uint8Array(), status: new Uint8Array(),

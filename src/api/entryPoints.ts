@@ -1,7 +1,7 @@
 // The OpenVDS entry points: open, create, close, getLayout, getAccessManager.
 import { checkEngineKeys, checkEngineSettings, openStore, openStoreFromOptions, type StoreIntent } from '../../sources/stores/openStore.js';
 import { redactUrl } from '../../sources/stores/redact.js';
-import type { Store } from '../../sources/stores/store.js';
+import type { ReadableStore } from '../../sources/stores/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from '../../sources/stores/connectionString.js';
 import { CompressionMethod, LogLevel } from '../model/enums.js';
@@ -28,7 +28,7 @@ import type { WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
 
 const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
 
-/** A dataset: a URL (or path), OpenOptions, or an IOManager (a Store, e.g. a wrapped one). */
+/** A dataset: a URL (or path), OpenOptions, or an IOManager (any store, e.g. a wrapped one). */
 export type Dataset = string | OpenOptions | IOManager;
 
 /**
@@ -236,7 +236,7 @@ export function getAccessManager(vds: VDS): VolumeDataAccessManager {
   return manager;
 }
 
-interface ResolvedStore { store: Store | DatasetStore; url: string; engine: EngineOptions; adaptive?: WaveletAdaptiveMode }
+interface ResolvedStore { store: ReadableStore | DatasetStore; url: string; engine: EngineOptions; adaptive?: WaveletAdaptiveMode }
 
 /** The store of a dataset, with its engine settings (connection-string keys, OpenOptions fields or a log level). */
 function resolveStore(dataset: Dataset, second: string | LogLevel | undefined, intent: StoreIntent = 'open'): ResolvedStore {

@@ -13,7 +13,7 @@ import { MetadataContainer } from '../model/metadata/metadataContainer.js';
 import { rm } from 'node:fs/promises';
 import { throwIfAborted } from '../async/abort.js';
 import { openStore } from '../../sources/stores/openStore.js';
-import type { Store } from '../../sources/stores/store.js';
+import { isDeletable, type Store } from '../../sources/stores/store.js';
 import { isDatasetStore } from '../../sources/dataset/datasetFor.js';
 import { datasetWithSignal } from '../../sources/dataset/datasetWithSignal.js';
 import { VdsFileDataset, vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
@@ -160,7 +160,7 @@ async function canceledOr(error: unknown, target: Store | DatasetStore | undefin
 /** A canceled import leaves no dataset that opens, empty or half written. */
 async function unpublish(target: Store | DatasetStore): Promise<void> {
   if (target instanceof VdsFileDataset) await rm(target.path, { force: true });
-  else if ('delete' in target) await target.delete('VolumeDataLayout').catch(() => undefined);
+  else if (!isDatasetStore(target) && isDeletable(target)) await target.delete('VolumeDataLayout').catch(() => undefined);
 }
 
 function checkGeometry(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, options: ImportSegyOptions): void {
