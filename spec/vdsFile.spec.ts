@@ -18,6 +18,7 @@ import * as vds from '../src/index.js';
 import { openvdsVector, readVector, sha256 } from './support/testdata.js';
 import { fillBox, type VoxelFunction } from './support/volumes.js';
 import { rejection } from './support/rejection.js';
+import { DATASET_SIZE, readWithRxvds, syntheticVolume, writeWaveletDataset } from './support/waveletDataset.js';
 
 const SUBSET = openvdsVector('subset.vds');
 const i32s = (bytes: Uint8Array, count: number) => Array.from({ length: count }, (_, i) => new DataView(bytes.buffer, bytes.byteOffset).getInt32(4 * i, true));
@@ -516,6 +517,26 @@ describe('.vds dataset: producing and writing layers', function () {
     expect(bound.layerStatuses()).to.have.length(9);
     await bound.close();
     expect(await rejection(dataset.flush())).to.be.instanceOf(vds.InvalidOperationError);
+  });
+
+  it('a wavelet .vds written by the encoder reads as its folder twin, at best quality and coarser levels, with the same counters', async function () {
+    this.timeout(60_000);
+    const volume = syntheticVolume(DATASET_SIZE);
+    await writeWaveletDataset(join(dir, 'twin'), volume, vds.CompressionMethod.Wavelet, 0.02);
+    await writeWaveletDataset(join(dir, 'twin.vds'), volume, vds.CompressionMethod.Wavelet, 0.02);
+    for (const tolerance of [undefined, 0.2, 2]) {
+      const [folder, file] = [await readWithRxvds(join(dir, 'twin'), tolerance), await readWithRxvds(join(dir, 'twin.vds'), tolerance)];
+      expect(sha256(file), `tolerance ${tolerance}`).to.equal(sha256(folder));
+    }
+    const folderStatus = JSON.parse(await readFile(join(dir, 'twin', 'LayerStatus'), 'utf8')) as { validChunkCount: number; uncompressedSize: number; adaptiveLevelSizes: number[] }[];
+    await withDataset(join(dir, 'twin.vds'), async (dataset) => {
+      const status = dataset.layerStatus('Dimensions_012LOD0')!.chunkMetadata!;
+      // 3 × 2 × 2 chunks of 32³ (clipped at 70 × 50 × 40) R32 samples.
+      expect([status.validChunkCount, status.uncompressedSize]).to.deep.equal([12, 70 * 50 * 40 * 4]);
+      expect([status.validChunkCount, status.uncompressedSize, status.adaptiveLevelSizes])
+        .to.deep.equal([folderStatus[0]!.validChunkCount, folderStatus[0]!.uncompressedSize, folderStatus[0]!.adaptiveLevelSizes]);
+      expect(status.adaptiveLevelSizes[0]).to.be.above(0);
+    });
   });
 
   it('writeLayout commits the layout file, which wins over a legacy VDSObject', async () => {
