@@ -3,8 +3,8 @@
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
 import type { DatasetStore } from '../src/engine/datasetStore.js';
-import { VolumeDataLayers, type VolumeDataLayer } from '../src/model/geometry/layers.js';
-import { VolumeDataLayout } from '../src/model/layout/volumeDataLayout.js';
+import type { VolumeDataLayer } from '../src/model/geometry/layers.js';
+import { layersOf, VolumeDataLayout } from '../src/model/layout/volumeDataLayout.js';
 import { NOVALUE_HASH, constantValueHash } from '../src/codecs/volumeDataHash.js';
 import { ObjectDataset } from '../sources/dataset/objectDataset.js';
 import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
@@ -24,9 +24,7 @@ function testLayout(): VolumeDataLayout {
 }
 
 function primary(layout: VolumeDataLayout, lod = 0): VolumeDataLayer {
-  const layers = new VolumeDataLayers({
-    layoutDescriptor: layout.getLayoutDescriptor(), axisDescriptors: layout.axisDescriptors, channelDescriptors: layout.channelDescriptors,
-  });
+  const layers = layersOf(layout);
   return layers.get(vds.DimensionsND.Dimensions_012, lod, 0)!;
 }
 

@@ -12,7 +12,8 @@ import { parseVdsObject, VdsObjectBlob, VdsObjectNumber } from '../sources/vdsFi
 import { vdsObjectToLayoutJson } from '../sources/vdsFile/vdsObjectLayout.js';
 import { chunkCodec } from '../src/codecs/registry.js';
 import type { ChunkMetadata } from '../src/engine/datasetStore.js';
-import { type VolumeDataLayer, VolumeDataLayers } from '../src/model/geometry/layers.js';
+import type { VolumeDataLayer } from '../src/model/geometry/layers.js';
+import { layersOf } from '../src/model/layout/volumeDataLayout.js';
 import { serializeLayerStatusJson, serializeVolumeDataLayoutJson } from '../src/model/layout/layoutJson.js';
 import * as vds from '../src/index.js';
 import { openvdsVector, readVector, sha256 } from './support/testdata.js';
@@ -23,10 +24,6 @@ import { DATASET_SIZE, readWithRxvds, syntheticVolume, writeWaveletDataset } fro
 const SUBSET = openvdsVector('subset.vds');
 const i32s = (bytes: Uint8Array, count: number) => Array.from({ length: count }, (_, i) => new DataView(bytes.buffer, bytes.byteOffset).getInt32(4 * i, true));
 const CONSTANT_ONE = 0x010101013F800000n;
-
-function layersOf(layout: vds.VolumeDataLayout): VolumeDataLayers {
-  return new VolumeDataLayers({ layoutDescriptor: layout.getLayoutDescriptor(), axisDescriptors: layout.axisDescriptors, channelDescriptors: layout.channelDescriptors });
-}
 
 /** Opens a `.vds` as a dataset; `use` gets it and its layers by name. */
 async function withDataset<T>(path: string, use: (dataset: VdsFileDataset, layer: (name: string) => VolumeDataLayer,

@@ -13,7 +13,7 @@ import { createWasmBackend, kernelModuleBytes } from '../src/codecs/wavelet/wasm
 import { CompressionMethod, VolumeDataFormat as F } from '../src/model/enums.js';
 import { InvalidArgumentError } from '../src/model/errors.js';
 import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
-import { VolumeDataLayers } from '../src/model/geometry/layers.js';
+import { layersOf } from '../src/model/layout/volumeDataLayout.js';
 import { openvdsVector, readVector, sha256 } from './support/testdata.js';
 import { seededRandom } from './support/random.js';
 
@@ -95,7 +95,7 @@ describe('wavelet kernels in WebAssembly SIMD', function () {
       const store = new VdsFileDataset(openvdsVector('subset.vds'));
       try {
         const layout = await store.open();
-        const layers = new VolumeDataLayers({ layoutDescriptor: layout.getLayoutDescriptor(), axisDescriptors: layout.axisDescriptors, channelDescriptors: layout.channelDescriptors });
+        const layers = layersOf(layout);
         for (const [lod, n] of [[0, 100], [1, 50], [2, 25]] as const) {
           const layer = layers.byLayerName(`Dimensions_012LOD${lod}`)!;
           const chunk = await store.readChunk(layer, 0, { metadata: await store.chunkMetadata(layer, 0) });

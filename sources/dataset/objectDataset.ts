@@ -10,7 +10,7 @@ import { dimensionGroupName } from '../../src/model/geometry/dimensionGroup.js';
 import { type VolumeDataLayer, VolumeDataLayers } from '../../src/model/geometry/layers.js';
 import { compareInLayerStatusOrder, type LayerStatusEntry, validateLayerStatus } from '../../src/model/layout/layerStatus.js';
 import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeLayerStatusJson, serializeVolumeDataLayoutJson } from '../../src/model/layout/layoutJson.js';
-import { VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
+import { layersOf, VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
 import { isDefinedHash, UNKNOWN_HASH } from '../../src/codecs/volumeDataHash.js';
 import type {
   ChunkMetadata, CreateOptions, DatasetStore, LayerProduction, ReadChunkOptions, SignalOptions, WriteChunkOptions,
@@ -229,13 +229,6 @@ function chunkKey(layer: VolumeDataLayer, chunkIndex: number): string {
   return `${layer.name}/${chunkIndex}`;
 }
 
-function layersOf(layout: VolumeDataLayout): VolumeDataLayers {
-  return new VolumeDataLayers({
-    layoutDescriptor: layout.getLayoutDescriptor(),
-    axisDescriptors: layout.axisDescriptors,
-    channelDescriptors: layout.channelDescriptors,
-  });
-}
 
 function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);

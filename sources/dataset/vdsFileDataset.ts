@@ -21,7 +21,7 @@ import { dimensionGroupName } from '../../src/model/geometry/dimensionGroup.js';
 import { type VolumeDataLayer, VolumeDataLayers } from '../../src/model/geometry/layers.js';
 import { compareInLayerStatusOrder, type LayerStatusEntry, validateLayerStatus } from '../../src/model/layout/layerStatus.js';
 import { parseVolumeDataLayoutJson, serializeVolumeDataLayoutJson } from '../../src/model/layout/layoutJson.js';
-import { VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
+import { layersOf, VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
 import { BulkDataStore, type ContainerFile } from '../vdsFile/bulkDataStore.js';
 import { WriterLock } from '../vdsFile/fileLock.js';
 import { FileType } from '../vdsFile/fileTable.js';
@@ -338,9 +338,6 @@ async function existingContainer(path: string): Promise<BulkDataStore | undefine
   }
 }
 
-function layersOf(layout: VolumeDataLayout): VolumeDataLayers {
-  return new VolumeDataLayers({ layoutDescriptor: layout.getLayoutDescriptor(), axisDescriptors: layout.axisDescriptors, channelDescriptors: layout.channelDescriptors });
-}
 
 function checkChunkIndex(layer: VolumeDataLayer, chunkIndex: number): void {
   if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= layer.chunkCount) {

@@ -5,8 +5,7 @@ import * as vds from '../../src/index.js';
 import { uniqueChunkHash } from '../../src/codecs/volumeDataHash.js';
 import { encodeWaveletChunk, type WaveletMethod } from '../../src/codecs/wavelet/encoder.js';
 import type { ChannelValues } from '../../src/model/block.js';
-import { VolumeDataLayers } from '../../src/model/geometry/layers.js';
-import { VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
+import { layersOf, VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
 import { ObjectDataset } from '../../sources/dataset/objectDataset.js';
 import { vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import { FolderStore } from '../../sources/stores/folderStore.js';
@@ -82,9 +81,7 @@ export async function writeWaveletDataset(path: string, volume: Float32Array, me
     [new vds.VolumeDataChannelDescriptor(format, vds.VolumeDataComponents.Components_1, 'Amplitude', '', rangeMin, rangeMax,
       vds.VolumeDataMapping.Direct, undefined, vds.ChannelFlags.Default, noValue)],
     new vds.MetadataContainer());
-  const layers = new VolumeDataLayers({
-    layoutDescriptor: layout.getLayoutDescriptor(), axisDescriptors: layout.axisDescriptors, channelDescriptors: layout.channelDescriptors,
-  });
+  const layers = layersOf(layout);
   const layer = layers.get(vds.DimensionsND.Dimensions_012, 0, 0)!;
   const channel: ChannelValues = {
     valueRangeMin: Math.fround(rangeMin), valueRangeMax: Math.fround(rangeMax), integerScale: 1, integerOffset: 0,
