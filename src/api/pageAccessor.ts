@@ -1,6 +1,5 @@
 // VolumeDataPageAccessor: page-level reads and writes of one layer, with at most `maxPages`
 // pages held (least recently used released pages are evicted, and written back if dirty).
-import { Subject } from 'rxjs';
 import { AccessMode, VDSProduceStatus, VolumeDataMapping } from '../model/enums.js';
 import { InvalidArgumentError, InvalidOperationError, ReadError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
@@ -10,13 +9,17 @@ import { channelValuesOf } from '../engine/layerReader.js';
 import { bytesOf, formatByteSize, typedView } from '../model/formats.js';
 import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { VolumeDataPage } from './page.js';
-import { checkAllocation, checkMetadataPageCount, fillIndex6, type Index6Out, integerArgument, minMaxResult } from './requestArguments.js';
+import { checkAllocation, checkMetadataPageCount, fillIndex6, type Index6Out, integerArgument, type MethodParameters, minMaxResult,
+  resolveArguments, signalArgument } from './requestArguments.js';
 import { readBox } from './boxRead.js';
 import type { VolumeDataChannelDescriptor } from '../model/layout/descriptors.js';
 import type { VDS } from './vds.js';
-import { workerCount } from '../workers/pool.js';
+import { chunkPool } from '../workers/pool.js';
+import { decimateOn } from '../workers/decimateJob.js';
+import { throwIfAborted } from '../async/abort.js';
+import type { SignalOptions } from '../engine/datasetStore.js';
 import { decodeChunk } from '../../operators/decodeChunks.js';
-import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPages } from '../../sinks/writeChunks.js';
+import { type ChunkWriteTarget, writeChunk } from '../../sinks/writeChunks.js';
 import { fetchChunk } from '../../sources/fetchChunks.js';
 import { constantBlock } from '../codecs/constantBlock.js';
 import { UNKNOWN_HASH } from '../codecs/volumeDataHash.js';
@@ -39,13 +42,6 @@ export class VolumeDataPageAccessor {
   private readonly target: ChunkWriteTarget | undefined;
   /** LOD 1…n built from the LOD 0 pages written (Create and ReadWrite modes at LOD 0). */
   private readonly pyramid: LODPyramid | undefined;
-  private readonly writes = new Subject<ChunkWrite>();
-  private readonly pending = new Map<ChunkWrite, { resolve: () => void; reject: (e: unknown) => void }>();
-  /** The latest write of each chunk (by key): a newer write of the same chunk waits for it. */
-  private readonly lastWrite = new Map<string, Promise<void>>();
-  private readonly writeLimit = Math.max(2, workerCount() * 2);
-  private capacityWaiters: (() => void)[] = [];
-  private writeError: unknown;
 
   constructor(
     private readonly vds: VDS,
@@ -70,23 +66,21 @@ export class VolumeDataPageAccessor {
       if (creating || !vds.metadataPages(produced)) checkMetadataPageCount(produced.name, produced.chunkCount, chunkMetadataPageSize);
     }
     this.target = this.writeTarget(layer, creating, chunkMetadataPageSize);
-    this.writes.pipe(writeBackPages(this.writeLimit)).subscribe((written) => this.onWritten(written));
     if (generatesLODs && lodLayers.length > 1) {
       const targets = new Map(lodLayers.slice(1).map((l) => [l, this.writeTarget(l, creating, chunkMetadataPageSize)]));
       this.pyramid = new LODPyramid(lodLayers, (lodLayer, chunk, payload) => this.enqueueWrite(targets.get(lodLayer)!, chunk, payload),
-        unwrittenPayload);
+        unwrittenPayload, decimateOn(chunkPool()));
     }
   }
 
   private writeTarget(layer: VolumeDataLayer, creating: boolean, pageSize: number): ChunkWriteTarget {
     const pages = creating || !this.vds.metadataPages(layer) ? this.vds.produceLayer(layer, pageSize, !creating) : this.vds.metadataPages(layer)!;
     return {
-      store: this.vds.store,
-      layerName: layer.name,
+      layer,
       compressionMethod: this.vds.layerStatusEntry(layer)!.compressionMethod,
-      channel: channelValuesOf(layer),
+      pool: chunkPool(),
+      store: this.vds.store,
       pages,
-      blockShape: (chunk) => layer.blockShape(chunk),
     };
   }
 
@@ -302,22 +296,33 @@ export class VolumeDataPageAccessor {
     return entry.loading;
   }
 
-  /** Writes every dirty page and waits until all of them are stored. */
-  async commit(): Promise<void> {
+  /**
+   * Writes every dirty page, finishes the LODs above, and waits until the dataset's chunk writes are
+   * stored; rejects with the first write that failed since the last commit. Aborting `signal` stops
+   * the writes not done yet (queued encodes are dropped, uploads stopped) and rejects with
+   * CanceledError once none is running: each chunk is then old or new, and the dataset readable.
+   */
+  async commit(options?: SignalOptions): Promise<void> {
+    const signal = writeSignal(COMMIT, options);
     this.vds.assertOpen();
+    throwIfAborted(signal);
     for (const [chunkIndex, cached] of this.cache) {
       const page = cached.page;
       if (page?.isDirty) {
         page.isDirty = false;
-        this.writeLOD0Page(chunkIndex, bytesOf(page.getBuffer()).slice());
+        this.writeLOD0Page(chunkIndex, bytesOf(page.getBuffer()).slice(), signal);
       }
     }
     const rewriting = this.accessMode === AccessMode.AccessMode_ReadWrite;
-    await this.pyramid?.finish((layer, chunk) => this.readStoredPayload(layer, chunk), rewriting);
-    await Promise.all([...this.lastWrite.values()].map((done) => done.catch(() => undefined)));
-    const error = this.writeError;
-    this.writeError = undefined;
-    if (error) throw error;
+    let unfinished: unknown;
+    try {
+      await this.pyramid?.finish((layer, chunk, readSignal) => this.readStoredPayload(layer, chunk, readSignal), rewriting, signal);
+    } catch (error) {
+      unfinished = error;
+    }
+    // After a failed or aborted finish too: a commit returns only once nothing it started still runs.
+    await this.vds.chunkWriter.drain({ signal });
+    if (unfinished !== undefined) throw unfinished;
   }
 
   assertWritable(): void {
@@ -325,13 +330,13 @@ export class VolumeDataPageAccessor {
     this.vds.assertOpen();
   }
 
-  async releasePage(page: VolumeDataPage): Promise<void> {
+  /** See VolumeDataPage.release. */
+  async releasePage(page: VolumeDataPage, options?: SignalOptions): Promise<void> {
+    const signal = writeSignal(RELEASE, options);
     const cached = this.cache.get(page.chunkIndex);
     if (cached?.page === page && cached.pins > 0) cached.pins--;
-    this.evict();
-    while (this.pending.size >= this.writeLimit * 2) {
-      await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
-    }
+    this.evict(signal);
+    await this.vds.chunkWriter.room({ signal });
   }
 
   /** The page at a voxel position (the chunk whose interior holds it). */
@@ -349,11 +354,11 @@ export class VolumeDataPageAccessor {
   }
 
   /** A chunk as stored (decoded to the channel format, margins included), after any write of it in flight. */
-  private async readStoredPayload(layer: VolumeDataLayer, chunkIndex: number): Promise<Uint8Array> {
-    await this.lastWrite.get(`${layer.name}/${chunkIndex}`)?.catch(() => undefined);
+  private async readStoredPayload(layer: VolumeDataLayer, chunkIndex: number, signal?: AbortSignal): Promise<Uint8Array> {
+    await this.vds.chunkWriter.written(layer, chunkIndex);
     const reader = this.vds.reader(layer);
-    const fetched = await fetchChunk(reader, chunkIndex);
-    return (await decodeChunk(reader, fetched, { format: layer.channelDescriptor.format })).bytes;
+    const fetched = await fetchChunk(reader, chunkIndex, signal);
+    return (await decodeChunk(reader, fetched, { format: layer.channelDescriptor.format }, signal)).bytes;
   }
 
   /** A chunk of this Remapped layer (margins included) read as a voxel box of `source`. */
@@ -377,49 +382,25 @@ export class VolumeDataPageAccessor {
     this.cache.set(chunkIndex, entry);
   }
 
-  /** Drops least recently used, unpinned pages beyond `maxPages`, writing dirty ones back. */
-  private evict(): void {
+  /** Drops least recently used, unpinned pages beyond `maxPages`, writing dirty ones back (with `signal`, if given). */
+  private evict(signal?: AbortSignal): void {
     for (const [chunkIndex, cached] of this.cache) {
       if (this.cache.size <= this.maxPages) return;
       if (cached.pins > 0 || !cached.page) continue;
       this.cache.delete(chunkIndex);
-      if (cached.page.isDirty) this.writeLOD0Page(chunkIndex, bytesOf(cached.page.detachBuffer()));
+      if (cached.page.isDirty) this.writeLOD0Page(chunkIndex, bytesOf(cached.page.detachBuffer()), signal);
     }
   }
 
   /** Writes a page of this accessor's layer, first decimating it into the LODs above. */
-  private writeLOD0Page(chunkIndex: number, payload: Uint8Array): void {
-    this.pyramid?.addLOD0Chunk(chunkIndex, payload);
-    this.enqueueWrite(this.target!, chunkIndex, payload);
+  private writeLOD0Page(chunkIndex: number, payload: Uint8Array, signal: AbortSignal | undefined): void {
+    this.enqueueWrite(this.target!, chunkIndex, this.pyramid?.addLOD0Chunk(chunkIndex, payload) ?? payload, signal);
   }
 
-  private enqueueWrite(target: ChunkWriteTarget, chunkIndex: number, payload: Uint8Array): void {
-    const write: ChunkWrite = { target, chunkIndex, payload };
-    const key = `${target.layerName}/${chunkIndex}`;
-    const previous = this.lastWrite.get(key);
-    const done = new Promise<void>((resolve, reject) => this.pending.set(write, { resolve, reject }));
-    done.catch(() => undefined);
-    this.lastWrite.set(key, done);
-    const forget = () => { if (this.lastWrite.get(key) === done) this.lastWrite.delete(key); };
-    done.then(forget, forget);
-    this.vds.trackWrite(done);
-    // Two writes of one chunk must land in order.
-    if (previous) void previous.catch(() => undefined).then(() => this.writes.next(write));
-    else this.writes.next(write);
-  }
-
-  private onWritten({ write, error }: ChunkWritten): void {
-    const pending = this.pending.get(write);
-    this.pending.delete(write);
-    if (error !== undefined) {
-      this.writeError ??= error;
-      pending?.reject(error);
-    } else {
-      pending?.resolve();
-    }
-    const waiters = this.capacityWaiters;
-    this.capacityWaiters = [];
-    waiters.forEach((wake) => wake());
+  /** Queues a chunk write on the dataset's writer; its failure is reported by `commit` (or the dataset's flush). */
+  private enqueueWrite(target: ChunkWriteTarget, chunkIndex: number, payload: Uint8Array | Promise<Uint8Array>, signal?: AbortSignal): void {
+    void this.vds.chunkWriter.write(target.layer, chunkIndex,
+      async (writeSignal) => writeChunk({ target, chunkIndex, payload: await payload }, { signal: writeSignal }), { signal });
   }
 
   private checkedChunk(chunkIndex: number): number {
@@ -428,6 +409,14 @@ export class VolumeDataPageAccessor {
     }
     return chunkIndex;
   }
+}
+
+const COMMIT: MethodParameters = { method: 'commit', parameters: [], optionsOnly: ['signal'] };
+const RELEASE: MethodParameters = { method: 'release', parameters: [], optionsOnly: ['signal'] };
+
+/** The `{ signal }` a write method takes, checked. */
+function writeSignal(method: MethodParameters, options: unknown): AbortSignal | undefined {
+  return signalArgument(resolveArguments<SignalOptions>(method, options === undefined ? [] : [options]).signal);
 }
 
 /** The payload (channel format, margins included) of a chunk whose hash says it was never written. */

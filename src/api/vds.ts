@@ -8,6 +8,8 @@ import { type LayerStatusEntry, validateLayerStatus } from '../model/layout/laye
 import { serializeLayerStatusJson, serializeVolumeDataLayoutJson } from '../model/layout/layoutJson.js';
 import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { ChunkCache } from '../engine/chunkCache.js';
+import { ChunkWriter, defaultChunkWriterLimits } from '../engine/chunkWriter.js';
+import { workerCount } from '../workers/pool.js';
 import { ChunkMetadataPages, pagelessChunkMetadata } from '../../sources/dataset/chunkMetadataPages.js';
 import { channelValuesOf, type LayerReader } from '../engine/layerReader.js';
 import { effectiveAdaptiveLevel, type WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
@@ -25,7 +27,8 @@ export class VDS {
   readonly layers: VolumeDataLayers;
   readonly chunkCache = new ChunkCache(DEFAULT_CACHE_BYTES);
   private readonly states = new Map<string, LayerState>();
-  private readonly pendingWrites = new Set<Promise<unknown>>();
+  /** The chunk writes of every page accessor: ordered per chunk, bounded, awaited by `flush`. */
+  readonly chunkWriter = new ChunkWriter(defaultChunkWriterLimits(workerCount()));
   private layerStatusDirty = false;
   private closed = false;
   /** Set when the metadata container was changed and VolumeDataLayout must be uploaded again. */
@@ -148,18 +151,13 @@ export class VDS {
     return this.states.get(layer.name)?.pages;
   }
 
-  /** Tracks a chunk upload so that `flush` waits for it. */
-  trackWrite(write: Promise<unknown>): void {
-    this.pendingWrites.add(write);
-    write.then(() => this.pendingWrites.delete(write), () => this.pendingWrites.delete(write));
-  }
-
-  /** Waits for chunk uploads, then uploads metadata pages, LayerStatus and (if changed) the layout. */
+  /**
+   * Waits for chunk writes (rejecting with the first failure no commit reported), then uploads
+   * metadata pages, LayerStatus and (if changed) the layout.
+   */
   async flush(): Promise<void> {
     this.assertOpen();
-    const results = await Promise.allSettled([...this.pendingWrites]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await this.chunkWriter.drain();
     // Pages before LayerStatus: a reader never sees a page directory naming a missing page.
     for (const state of this.states.values()) {
       if (await state.pages?.flush()) this.layerStatusDirty = true;

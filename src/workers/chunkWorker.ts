@@ -1,31 +1,40 @@
-// Piscina worker entry: runs one chunk job and moves the resulting buffer back without copying;
-// a failure goes back as an error record so the main thread can rebuild its class and code.
+// Piscina worker entry: imports the module of a job's kind (once per worker), runs the job, and
+// moves the buffers the job marked back without copying; a failure goes back as an error record
+// so the main thread can rebuild its class and code.
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { type ChunkJob, type ChunkJobResult, type DecodeJob, type DecodeReply, executeChunkJob } from './chunkJobs.js';
+import type { ChunkJob, ChunkJobHandler } from './chunkJobs.js';
 import { toErrorRecord } from './errorTransport.js';
 
-export default function runJob(job: ChunkJob): unknown {
-  let result: ChunkJobResult;
+/** What the pool posts: the job, and the module its kind was registered with. */
+export interface WorkerTask {
+  module: string;
+  job: ChunkJob;
+}
+
+const handlers = new Map<string, Promise<ChunkJobHandler>>();
+
+export default async function runTask({ module, job }: WorkerTask): Promise<unknown> {
+  const transfer: ArrayBuffer[] = [];
+  let result: unknown;
   try {
-    result = executeChunkJob(job);
+    const handler = await handlerOf(module, job.kind);
+    result = await handler(job, (buffer) => { transfer.push(buffer); });
   } catch (error) {
     throw toErrorRecord(error);
   }
-  if (!(result instanceof Uint8Array)) return result;
-  if (job.kind === 'decode') return decodeReply(job, result);
-  return move(movable(result, job.payload));
+  return transfer.length > 0 ? move({ [transferableSymbol]: transfer, [valueSymbol]: result as object }) : result;
 }
 
-/** The block (if wanted) and the chunk's own buffer when the block does not live in it, both moved. */
-function decodeReply(job: DecodeJob, block: Uint8Array): unknown {
-  const input = job.chunk.buffer as ArrayBuffer;
-  const bytes = job.returnBytes === false && job.deliver ? undefined : movable(block, job.chunk);
-  const reply: DecodeReply = { bytes, spent: bytes?.buffer === input ? undefined : input };
-  const transfer = [bytes?.buffer, reply.spent].filter((buffer) => buffer !== undefined);
-  return move({ [transferableSymbol]: transfer, [valueSymbol]: reply });
-}
-
-/** Small Node buffers share a pool that must never be moved; those few bytes are copied. */
-function movable(result: Uint8Array, input: Uint8Array): Uint8Array {
-  return result.buffer === input.buffer || result.buffer.byteLength > Buffer.poolSize ? result : result.slice();
+function handlerOf(module: string, kind: string): Promise<ChunkJobHandler> {
+  let handler = handlers.get(module);
+  if (!handler) {
+    handler = import(module).then((loaded: { default?: unknown }) => {
+      if (typeof loaded.default !== 'function') throw new TypeError(`Chunk job module ${module} (kind "${kind}") has no default export function`);
+      return loaded.default as ChunkJobHandler;
+    });
+    // A module that failed to load is tried again by the next job rather than failing every later one.
+    handler.catch(() => handlers.delete(module));
+    handlers.set(module, handler);
+  }
+  return handler;
 }
