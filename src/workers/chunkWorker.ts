@@ -2,6 +2,8 @@
 // moves the buffers the job marked back without copying; a failure goes back as an error record
 // so the main thread can rebuild its class and code.
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { ChunkJob, ChunkJobHandler } from './chunkJobs.js';
 import { toErrorRecord } from './errorTransport.js';
 
@@ -28,7 +30,7 @@ export default async function runTask({ module, job }: WorkerTask): Promise<unkn
 function handlerOf(module: string, kind: string): Promise<ChunkJobHandler> {
   let handler = handlers.get(module);
   if (!handler) {
-    handler = import(module).then((loaded: { default?: unknown }) => {
+    handler = load(module).then((loaded: { default?: unknown }) => {
       if (typeof loaded.default !== 'function') throw new TypeError(`Chunk job module ${module} (kind "${kind}") has no default export function`);
       return loaded.default as ChunkJobHandler;
     });
@@ -37,4 +39,21 @@ function handlerOf(module: string, kind: string): Promise<ChunkJobHandler> {
     handlers.set(module, handler);
   }
   return handler;
+}
+
+/**
+ * Imports a job module. A file is first required, as Piscina loads this worker: under tsx, worker
+ * threads get its CommonJS hook but not its ESM one, so only `require` reads a `.ts` module there;
+ * the built package's ES modules (and any other URL) are imported.
+ */
+async function load(module: string): Promise<{ default?: unknown }> {
+  if (module.startsWith('file:')) {
+    try {
+      return createRequire(import.meta.url)(fileURLToPath(module)) as { default?: unknown };
+    } catch (error) {
+      // An ES module under plain Node is imported below; any other failure is the module's own.
+      if ((error as { code?: unknown }).code !== 'ERR_REQUIRE_ESM') throw error;
+    }
+  }
+  return import(module) as Promise<{ default?: unknown }>;
 }
