@@ -65,7 +65,7 @@ export class ChunkPool {
   run(job: EncodeJob, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<EncodeReply>;
   run(job: DecimateJob, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<DecimateReply>;
   /** A job of a kind of one's own resolves to what its handler returned. */
-  run(job: ChunkJob, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<unknown>;
+  run<J extends ChunkJob>(job: J, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<unknown>;
   run(job: ChunkJob, transfer: ArrayBufferLike[] = [], signal?: AbortSignal): Promise<unknown> {
     if (signal?.aborted) return Promise.reject(new CanceledError());
     let task: WorkerTask;
