@@ -1,7 +1,7 @@
 // VolumeDataPageAccessor: page-level reads and writes of one layer, with at most `maxPages`
 // pages held (least recently used released pages are evicted, and written back if dirty).
 import { AccessMode, VDSProduceStatus, VolumeDataMapping } from '../model/enums.js';
-import { InvalidArgumentError, InvalidOperationError, ReadError } from '../model/errors.js';
+import { CanceledError, InvalidArgumentError, InvalidOperationError, ReadError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import { type Index6, VolumeDataPartition } from '../model/geometry/partition.js';
 import { LODPyramid } from '../engine/lodPyramid.js';
@@ -16,7 +16,6 @@ import type { VolumeDataChannelDescriptor } from '../model/layout/descriptors.js
 import type { VDS } from './vds.js';
 import { chunkPool } from '../workers/pool.js';
 import { decimateOn } from '../workers/decimateJob.js';
-import { throwIfAborted } from '../async/abort.js';
 import type { SignalOptions } from '../engine/datasetStore.js';
 import { decodeChunk } from '../../operators/decodeChunks.js';
 import { type ChunkWriteTarget, writeChunk } from '../../sinks/writeChunks.js';
@@ -68,7 +67,7 @@ export class VolumeDataPageAccessor {
     this.target = this.writeTarget(layer, creating, chunkMetadataPageSize);
     if (generatesLODs && lodLayers.length > 1) {
       const targets = new Map(lodLayers.slice(1).map((l) => [l, this.writeTarget(l, creating, chunkMetadataPageSize)]));
-      this.pyramid = new LODPyramid(lodLayers, (lodLayer, chunk, payload) => this.enqueueWrite(targets.get(lodLayer)!, chunk, payload),
+      this.pyramid = new LODPyramid(lodLayers, (lodLayer, chunk, payload) => void this.enqueueWrite(targets.get(lodLayer)!, chunk, payload),
         unwrittenPayload, decimateOn(chunkPool()));
     }
   }
@@ -305,12 +304,15 @@ export class VolumeDataPageAccessor {
   async commit(options?: SignalOptions): Promise<void> {
     const signal = writeSignal(COMMIT, options);
     this.vds.assertOpen();
-    throwIfAborted(signal);
     for (const [chunkIndex, cached] of this.cache) {
       const page = cached.page;
-      if (page?.isDirty) {
+      if (page?.isDirty && !signal?.aborted) {
         page.isDirty = false;
-        this.writeLOD0Page(chunkIndex, bytesOf(page.getBuffer()).slice(), signal);
+        // No signal of its own: an abort cancels every pending write through the drain below. A write
+        // cancelled so leaves its page dirty again, and the next commit writes it.
+        this.writeLOD0Page(chunkIndex, bytesOf(page.getBuffer()).slice()).catch((error: unknown) => {
+          if (error instanceof CanceledError && this.cache.get(chunkIndex)?.page === page) page.isDirty = true;
+        });
       }
     }
     const rewriting = this.accessMode === AccessMode.AccessMode_ReadWrite;
@@ -388,18 +390,18 @@ export class VolumeDataPageAccessor {
       if (this.cache.size <= this.maxPages) return;
       if (cached.pins > 0 || !cached.page) continue;
       this.cache.delete(chunkIndex);
-      if (cached.page.isDirty) this.writeLOD0Page(chunkIndex, bytesOf(cached.page.detachBuffer()), signal);
+      if (cached.page.isDirty) void this.writeLOD0Page(chunkIndex, bytesOf(cached.page.detachBuffer()), signal);
     }
   }
 
   /** Writes a page of this accessor's layer, first decimating it into the LODs above. */
-  private writeLOD0Page(chunkIndex: number, payload: Uint8Array, signal: AbortSignal | undefined): void {
-    this.enqueueWrite(this.target!, chunkIndex, this.pyramid?.addLOD0Chunk(chunkIndex, payload) ?? payload, signal);
+  private writeLOD0Page(chunkIndex: number, payload: Uint8Array, signal?: AbortSignal): Promise<void> {
+    return this.enqueueWrite(this.target!, chunkIndex, this.pyramid?.addLOD0Chunk(chunkIndex, payload) ?? payload, signal);
   }
 
   /** Queues a chunk write on the dataset's writer; its failure is reported by `commit` (or the dataset's flush). */
-  private enqueueWrite(target: ChunkWriteTarget, chunkIndex: number, payload: Uint8Array | Promise<Uint8Array>, signal?: AbortSignal): void {
-    void this.vds.chunkWriter.write(target.layer, chunkIndex,
+  private enqueueWrite(target: ChunkWriteTarget, chunkIndex: number, payload: Uint8Array | Promise<Uint8Array>, signal?: AbortSignal): Promise<void> {
+    return this.vds.chunkWriter.write(target.layer, chunkIndex,
       async (writeSignal) => writeChunk({ target, chunkIndex, payload: await payload }, { signal: writeSignal }), { signal });
   }
 

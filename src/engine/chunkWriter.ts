@@ -104,7 +104,11 @@ export class ChunkWriter {
     if (signal?.aborted) cancel();
     else signal?.addEventListener('abort', cancel, { once: true });
     try {
-      await this.settled();
+      while (this.pendingWrites.size > 0) {
+        // Writes queued after the abort (a LOD parent completing, say) are cancelled too.
+        if (signal?.aborted) cancel();
+        await Promise.all([...this.pendingWrites].map(({ over }) => over));
+      }
     } finally {
       signal?.removeEventListener('abort', cancel);
     }

@@ -62,6 +62,7 @@ export class LODPyramid {
     for (let lod = 1; lod < this.layers.length; lod++) {
       // Every parent of the level below is complete and has been added here.
       await this.idle();
+      throwIfAborted(signal);
       const level = this.pending.get(lod);
       if (!level) continue;
       const childLayer = this.layers[lod - 1]!;
