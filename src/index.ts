@@ -50,7 +50,7 @@ export { inFlight } from '../operators/inFlight.js';
 export { fromAbortable } from './async/fromAbortable.js';
 export { assembleSubset } from '../sinks/assembleSubset.js';
 export { writeBackPages, writeChunk, type ChunkWrite, type ChunkWriteTarget, type ChunkWritten } from '../sinks/writeChunks.js';
-export { ChunkWriter, defaultChunkWriterLimits, type ChunkWriterLimits, type ChunkWriteTask } from './engine/chunkWriter.js';
+export { ChunkWriter, defaultChunkWriterLimits, type ChunkWriteOptions, type ChunkWriterLimits, type ChunkWriteTask } from './engine/chunkWriter.js';
 export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
 export * as segy from './segy/index.js';
 export { IJKCoordinateTransformer, getVDSIJKGridDefinitionFromMetadata, type VDSIJKGridDefinition } from './model/coordinates.js';

@@ -402,7 +402,8 @@ export class VolumeDataPageAccessor {
   /** Queues a chunk write on the dataset's writer; its failure is reported by `commit` (or the dataset's flush). */
   private enqueueWrite(target: ChunkWriteTarget, chunkIndex: number, payload: Uint8Array | Promise<Uint8Array>, signal?: AbortSignal): Promise<void> {
     return this.vds.chunkWriter.write(target.layer, chunkIndex,
-      async (writeSignal) => writeChunk({ target, chunkIndex, payload: await payload }, { signal: writeSignal }), { signal });
+      async (writeSignal) => writeChunk({ target, chunkIndex, payload: await payload }, { signal: writeSignal }),
+      { signal, after: payload instanceof Promise ? payload : undefined });
   }
 
   private checkedChunk(chunkIndex: number): number {

@@ -27,6 +27,14 @@ export function defaultChunkWriterLimits(workers: number): ChunkWriterLimits {
 /** One chunk write: encode and store, stopping early when `signal` aborts. */
 export type ChunkWriteTask = (signal: AbortSignal) => Promise<void>;
 
+export interface ChunkWriteOptions extends SignalOptions {
+  /**
+   * The write takes its slot only once this settles (its payload is still being prepared, say: a
+   * LOD decimation), so slots go to writes that can run. It counts towards the backlog meanwhile.
+   */
+  after?: Promise<unknown>;
+}
+
 interface PendingWrite {
   readonly controller: AbortController;
   /** Settles (never rejects) once the write is over and accounted for. */
@@ -58,14 +66,14 @@ export class ChunkWriter {
    * Queues a write of `layer`'s chunk: it starts after the chunk's previous write has settled and
    * a slot is free. The promise settles with the write; awaiting it is optional (see `drain`).
    */
-  write(layer: VolumeDataLayer, chunkIndex: number, task: ChunkWriteTask, options: SignalOptions = {}): Promise<void> {
+  write(layer: VolumeDataLayer, chunkIndex: number, task: ChunkWriteTask, options: ChunkWriteOptions = {}): Promise<void> {
     const key = chunkKey(layer, chunkIndex);
     const controller = new AbortController();
     const cancel = () => controller.abort();
     const callerSignal = options.signal;
     if (callerSignal?.aborted) controller.abort();
     else callerSignal?.addEventListener('abort', cancel, { once: true });
-    const done = this.run(this.tails.get(key), task, controller.signal);
+    const done = this.run(this.tails.get(key), options.after, task, controller.signal);
     const over = done.then(() => undefined, (error: unknown) => {
       // A write cancelled on request is not a failure to report.
       if (!(controller.signal.aborted && error instanceof CanceledError)) this.failure ??= { error };
@@ -130,8 +138,11 @@ export class ChunkWriter {
     for (const { controller } of this.pendingWrites) controller.abort();
   }
 
-  private async run(previous: Promise<void> | undefined, task: ChunkWriteTask, signal: AbortSignal): Promise<void> {
+  private async run(previous: Promise<void> | undefined, after: Promise<unknown> | undefined, task: ChunkWriteTask,
+    signal: AbortSignal): Promise<void> {
     await previous;
+    // Its failure is the task's to report.
+    await after?.catch(() => undefined);
     await this.slot(signal);
     try {
       await task(signal);
