@@ -74,7 +74,9 @@ main(argv).then(
   async (error: unknown) => {
     if (interruption.exitCode !== undefined) await interruption.finish();
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`rxvds: ${scrub(redactSecrets(message), commandLineSecrets(argv))}\n`);
+    // One line per failure (a usage error adds the usage line), whatever a client library put in its message.
+    const text = error instanceof UsageError ? message : message.replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`rxvds: ${scrub(redactSecrets(text), commandLineSecrets(argv))}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

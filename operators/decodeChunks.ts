@@ -83,7 +83,7 @@ export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, ta
  */
 export function chunkDecodeError(error: unknown, reader: LayerReader, chunkIndex: number): Error {
   if (error instanceof CanceledError) return error;
-  const message = `Cannot decode chunk ${reader.layer.name}/${chunkIndex} of ${reader.store.description}: ${errorMessage(error)}`;
+  const message = `Cannot decode chunk ${reader.layer.name}/${chunkIndex} of ${reader.dataset.description}: ${errorMessage(error)}`;
   const ErrorClass = error instanceof StoreError ? StoreError
     : error instanceof ReadError && !(error instanceof ChunkFormatError) ? ReadError : ChunkFormatError;
   return new ErrorClass(message, error instanceof ReadError ? error.code : -1, { cause: error });

@@ -4,6 +4,7 @@
 // Float32Array for samples and traces (OpenVDS writes (float)value) and Float64Array where the
 // sampler's double results must survive (projected subsets).
 import { defer, map, type OperatorFunction } from 'rxjs';
+import { InvalidOperationError } from '../src/model/errors.js';
 import type { SamplePlan } from '../src/engine/samplePlan.js';
 import { type ChunkSampling, sampleChunk } from '../src/engine/sampleRules.js';
 import type { ProgressEvent } from '../src/engine/requestEvents.js';
@@ -16,7 +17,7 @@ export function assembleSamples(plan: SamplePlan, out: Float32Array | Float64Arr
     return decoded.pipe(map((chunk): ProgressEvent => {
       if (chunk.deliveredTo !== out.buffer) {
         // readChunks hands a chunk without its bytes only to the request it was delivered to.
-        if (!chunk.bytes) throw new Error(`Chunk ${chunk.chunkIndex} arrived without its bytes and was not sampled here`);
+        if (!chunk.bytes) throw new InvalidOperationError(`Chunk ${chunk.chunkIndex} arrived without its bytes and was not sampled here`);
         sampleChunk(chunk.bytes, samplerSize(plan, chunk.chunkIndex), sampling, plan.byChunk.get(chunk.chunkIndex) ?? [], plan.local, out);
       }
       done++;

@@ -2,6 +2,7 @@
 // reports progress. Runs on the main thread; chunks arrive already converted to the output format.
 import { defer, map, type OperatorFunction } from 'rxjs';
 import { VolumeDataFormat } from '../src/model/enums.js';
+import { InvalidOperationError } from '../src/model/errors.js';
 import { copyBitBox, copyBox } from '../src/engine/boxCopy.js';
 import { chunkCopy, type SubsetPlan } from '../src/engine/subsetPlan.js';
 import { formatByteSize } from '../src/model/formats.js';
@@ -16,7 +17,7 @@ export function assembleSubset(plan: SubsetPlan, out: Uint8Array, format: Volume
       const copy = chunkCopy(plan, chunk.chunkIndex);
       if (copy && chunk.deliveredTo !== out.buffer) {
         // readChunks hands a chunk without its bytes only to the request it was delivered to.
-        if (!chunk.bytes) throw new Error(`Chunk ${chunk.chunkIndex} arrived without its bytes and was not delivered here`);
+        if (!chunk.bytes) throw new InvalidOperationError(`Chunk ${chunk.chunkIndex} arrived without its bytes and was not delivered here`);
         if (format === VolumeDataFormat.Format_1Bit) {
           copyBitBox({ bytes: chunk.bytes, size: copy.chunkSize, rowBits: Math.ceil(copy.chunkSize[0] / 8) * 8 }, copy.chunkStart,
             { bytes: out, size: plan.outSize, rowBits: plan.outSize[0] }, copy.outStart, copy.count);

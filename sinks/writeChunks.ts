@@ -1,20 +1,17 @@
 // Sink: pages in, stored chunks out. Each page is encoded on the worker pool (constant detection,
-// compression), then stored with its metadata: the object first, then its chunk-metadata record,
-// so a reader never sees an entry before its object. Ordering, concurrency and backpressure are
+// compression), then handed to the dataset layer, which stores it and then records it, so a reader
+// never sees a record before its object. Ordering, concurrency and backpressure are
 // the ChunkWriter's (src/engine/chunkWriter.ts); this file does one chunk.
 import { mergeMap, type OperatorFunction } from 'rxjs';
 import { fromAbortable } from '../src/async/fromAbortable.js';
-import { throwIfAborted } from '../src/async/abort.js';
 import type { ChunkWriter } from '../src/engine/chunkWriter.js';
-import type { SignalOptions } from '../src/engine/datasetStore.js';
+import type { DatasetStore, SignalOptions } from '../src/engine/datasetStore.js';
 import { channelValuesOf } from '../src/engine/layerReader.js';
 import { uniqueChunkHash } from '../src/codecs/volumeDataHash.js';
 import type { CompressionMethod } from '../src/model/enums.js';
 import type { VolumeDataLayer } from '../src/model/geometry/layers.js';
 import { ownedBytes } from '../src/workers/chunkBuffers.js';
 import type { ChunkPool } from '../src/workers/pool.js';
-import { type ChunkMetadataPages, chunkMetadataRecord } from '../sources/dataset/chunkMetadataPages.js';
-import type { Store } from '../sources/stores/store.js';
 
 export interface ChunkWrite {
   /** The layer the chunk belongs to, and where it goes. */
@@ -25,12 +22,11 @@ export interface ChunkWrite {
 }
 
 export interface ChunkWriteTarget {
+  dataset: DatasetStore;
   layer: VolumeDataLayer;
   compressionMethod: CompressionMethod;
   /** Where the encode jobs run. */
   pool: ChunkPool;
-  store: Store;
-  pages: ChunkMetadataPages;
 }
 
 export interface ChunkWritten {
@@ -63,13 +59,5 @@ export async function writeChunk({ target, chunkIndex, payload }: ChunkWrite, { 
   const constant = !(encoded instanceof Uint8Array);
   const hash = constant ? encoded.constantHash : uniqueChunkHash();
   const serialized = constant ? new Uint8Array(0) : encoded;
-  throwIfAborted(signal);
-  // The dataset layer's writeChunk: the object with its `vdschunkmetadata` header, then its record.
-  const record = chunkMetadataRecord({ hash }, false);
-  await target.store.set(`${layer.name}/${chunkIndex}`, serialized, {
-    contentType: 'application/octet-stream',
-    metadata: { vdschunkmetadata: Buffer.from(record).toString('base64') },
-    signal,
-  });
-  await target.pages.write(chunkIndex, { hash }, serialized.byteLength, uncompressedSize);
+  await target.dataset.writeChunk(layer, chunkIndex, serialized, { hash }, uncompressedSize, { signal });
 }

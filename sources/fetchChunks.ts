@@ -1,11 +1,9 @@
-// Source operator: chunk indices in, chunk objects out. Constant, no-value and never-written
-// chunks are answered from the metadata pages without touching the chunk object.
+// Source operator: chunk indices in, chunk objects out, through the dataset layer. Constant,
+// no-value and never-written chunks are answered from their metadata without touching the object.
 import { mergeMap, type OperatorFunction } from 'rxjs';
-import { isConstantHash, isNoValueHash } from '../src/codecs/volumeDataHash.js';
-import type { ChunkMetadata } from './dataset/chunkMetadataPages.js';
+import { isConstantHash, isNoValueHash, UNKNOWN_HASH } from '../src/codecs/volumeDataHash.js';
+import type { ChunkMetadata } from '../src/engine/datasetStore.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
-import { adaptivePrefixSize, BEST_QUALITY } from '../src/model/adaptiveLevels.js';
-import { StoreError } from '../src/model/errors.js';
 import { chunkBuffers } from '../src/workers/chunkBuffers.js';
 import { fromAbortable } from '../src/async/fromAbortable.js';
 import { throwIfAborted } from '../src/async/abort.js';
@@ -18,23 +16,20 @@ export interface FetchedChunk {
 }
 
 export function hashDefinesData(hash: bigint): boolean {
-  return hash === 0n || isConstantHash(hash) || isNoValueHash(hash);
+  return hash === UNKNOWN_HASH || isConstantHash(hash) || isNoValueHash(hash);
 }
 
 export function fetchChunks(reader: LayerReader): OperatorFunction<number, FetchedChunk> {
   return mergeMap((chunkIndex) => fromAbortable((signal) => fetchChunk(reader, chunkIndex, signal)));
 }
 
-export async function fetchChunk(reader: LayerReader, chunkIndex: number, signal?: AbortSignal): Promise<FetchedChunk> {
-  const metadata = await reader.chunkMetadata(chunkIndex, signal);
+/** The chunk's metadata (read unless given) and, unless the hash says it all, its object at the reader's adaptive level. */
+export async function fetchChunk(reader: LayerReader, chunkIndex: number, signal?: AbortSignal, known?: ChunkMetadata): Promise<FetchedChunk> {
+  const metadata = known ?? await reader.chunkMetadata(chunkIndex, signal);
   throwIfAborted(signal);
   if (hashDefinesData(metadata.hash)) return { chunkIndex, metadata };
-  const key = `${reader.layer.name}/${chunkIndex}`;
-  const prefix = reader.adaptiveLevel !== BEST_QUALITY && metadata.adaptiveLevels && metadata.serializedSize && reader.store.getRange
-    ? adaptivePrefixSize(metadata.serializedSize, reader.adaptiveLevel, metadata.adaptiveLevels) : undefined;
-  const bytes = prefix !== undefined && prefix < metadata.serializedSize!
-    ? await reader.store.getRange!(key, { offset: 0, length: prefix }, { signal })
-    : await reader.store.get(key, { signal, into: (size) => chunkBuffers.take(size) });
-  if (!bytes) throw new StoreError(`Chunk ${key} is missing from ${reader.store.description}`, 404);
+  const bytes = await reader.dataset.readChunk(reader.layer, chunkIndex, {
+    metadata, adaptiveLevel: reader.adaptiveLevel, signal, into: (size) => chunkBuffers.take(size),
+  });
   return { chunkIndex, metadata, bytes };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { copyBox, type RowCopy } from '../src/engine/boxCopy.js';
+import { InvalidArgumentError } from '../src/model/errors.js';
 
 /** The independent model: element by element over up to 6 dimensions, byte by byte. */
 function naiveCopy(src: Uint8Array, sSize: number[], sStart: number[], dst: Uint8Array, dSize: number[], dStart: number[],
@@ -111,6 +112,6 @@ describe('copyBox', () => {
 
   it('refuses boxes outside either array', () => {
     const bytes = new Uint8Array(8);
-    expect(() => copyBox({ bytes, size: [8] }, [4], { bytes, size: [8] }, [0], [5], 1)).to.throw(RangeError);
+    expect(() => copyBox({ bytes, size: [8] }, [4], { bytes, size: [8] }, [0], [5], 1)).to.throw(InvalidArgumentError, 'Box copy out of bounds in dimension 0');
   });
 });

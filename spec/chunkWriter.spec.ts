@@ -28,9 +28,9 @@ class Task {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('ChunkWriter', () => {
-  it('has the named defaults: two writes per worker (at least 2) in flight, a backlog of twice that', () => {
-    expect(vds.defaultChunkWriterLimits(1)).to.deep.equal({ inFlight: 2, backlog: 4 });
-    expect(vds.defaultChunkWriterLimits(4)).to.deep.equal({ inFlight: 8, backlog: 16 });
+  it('waits for room at twice the writes in flight, and refuses limits that cannot work', () => {
+    expect(vds.chunkWriterLimits(2)).to.deep.equal({ inFlight: 2, backlog: 4 });
+    expect(vds.chunkWriterLimits(8)).to.deep.equal({ inFlight: 8, backlog: 16 });
     expect(() => new vds.ChunkWriter({ inFlight: 0, backlog: 4 }))
       .to.throw(vds.InvalidArgumentError, 'Chunk writer limits need integers 1 ≤ inFlight ≤ backlog, got inFlight 0, backlog 4');
     expect(() => new vds.ChunkWriter({ inFlight: 4, backlog: 2 })).to.throw(vds.InvalidArgumentError, /inFlight 4, backlog 2/);

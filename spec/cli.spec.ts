@@ -72,7 +72,7 @@ describe('rxvds CLI, compiled, run from another folder', function () {
 
     const copy = await rxvds(['copy', 'f3', 'f3-copy'], cwd);
     expect(copy.code, copy.stderr).to.equal(0);
-    expect(copy.stdout).to.match(/^copied f3 → f3-copy: \d+ objects \(0 already there\)/);
+    expect(copy.stdout).to.match(/^copied f3 → f3-copy: \d+ chunks \(0 already there\)/);
 
     const exported = await rxvds(['export-segy', 'f3-copy', 'back.sgy'], cwd);
     expect(exported.code, exported.stderr).to.equal(0);
@@ -90,12 +90,12 @@ describe('rxvds CLI, compiled, run from another folder', function () {
     const segy = readFileSync(F3);
     const toVds = await rxvds(['copy', 'f3', 'f3-copied.vds'], cwd);
     expect(toVds.code, toVds.stderr).to.equal(0);
-    const [, objects] = /: (\d+) objects \(0 already there\)/.exec(toVds.stdout)!;
+    const [, objects] = /: (\d+) chunks \(0 already there\)/.exec(toVds.stdout)!;
     expect((await rxvds(['export-segy', 'f3-copied.vds', 'from-copy.sgy'], cwd)).code).to.equal(0);
     expect(Buffer.compare(readFileSync(join(cwd, 'from-copy.sgy')), segy)).to.equal(0);
-    // Again: every chunk and page is the same (LayerStatus and VolumeDataLayout are always rewritten).
+    // Again: every chunk is there already (only the metadata is written again).
     const again = await rxvds(['copy', 'f3', 'f3-copied.vds'], cwd);
-    expect(again.stdout).to.contain(`: ${objects} objects (${Number(objects) - 2} already there)`);
+    expect(again.stdout).to.contain(`: ${objects} chunks (${objects} already there)`);
 
     for (const other of ['other', 'other.vds']) {
       expect((await rxvds(['import-segy', segyFile('small.sgy'), other], cwd)).code).to.equal(0);
@@ -180,12 +180,19 @@ describe('rxvds CLI, compiled, run from another folder', function () {
       expect(Buffer.compare(readFileSync(join(cwd, 'demo', 'inline.png')), picture)).not.to.equal(0);
     });
 
-    it('a failed import leaves neither the output nor a temporary one', async () => {
+    it('a failed import prints one line, exits 1 and leaves neither the output nor a temporary one', async () => {
       const broken = await rxvds(['import-segy', segyFile('broken.sgy'), 'broken.vds'], cwd);
       expect(broken.code).to.equal(1);
-      expect(broken.stderr).to.match(/^rxvds: .*broken\.sgy: truncated or inconsistent/);
+      expect(broken.stderr).to.equal('rxvds: broken.sgy: truncated or inconsistent: 836 bytes of traces after byte 10000 are 3 traces of 256 bytes ' +
+        '(240-byte header + 4 samples × 4 bytes) and 68 bytes over\n');
       expect(existsSync(join(cwd, 'broken.vds'))).to.equal(false);
       expect(leftovers(cwd)).to.deep.equal([]);
+      // A format rxvds cannot read names the file, the bytes and both byte orders it tried.
+      const unsupported = await rxvds(['import-segy', segyFile('multiformats/Format4msb.sgy'), 'fixed.vds'], cwd);
+      expect([unsupported.code, unsupported.stderr]).to.deep.equal([1, 'rxvds: Format4msb.sgy: SEG-Y binary header: data sample format code ' +
+        '(bytes 3225-3226) is 4 big-endian / 1024 little-endian, not a supported format in either byte order; this is not a SEG-Y file or ' +
+        'its binary header is damaged\n']);
+      expect(existsSync(join(cwd, 'fixed.vds'))).to.equal(false);
     });
   });
 

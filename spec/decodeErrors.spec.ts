@@ -124,19 +124,27 @@ describe('decode errors across the worker boundary', function () {
 
   it('error records round-trip every error class, and pass other rejections through', () => {
     const cases: [Error, ErrorClass, number | undefined][] = [
+      [new vds.RxvdsError('generic', 3), vds.RxvdsError, 3],
       [new vds.ChunkFormatError('bad chunk', 100), vds.ChunkFormatError, 100],
-      [new vds.StoreError('missing', 404), vds.StoreError, 404],
+      [new vds.StoreError('unavailable', 503), vds.StoreError, 503],
+      [new vds.NotFoundError('missing'), vds.NotFoundError, 404],
+      [new vds.WriteError('refused', 403), vds.WriteError, 403],
       [new vds.ReadError('unreadable'), vds.ReadError, -1],
-      [new vds.InvalidArgumentError('bad argument'), vds.InvalidArgumentError, undefined],
-      [new vds.InvalidOperationError('not now'), vds.InvalidOperationError, undefined],
+      [new vds.SegyFormatError('f.sgy: truncated'), vds.SegyFormatError, -1],
+      [new vds.InvalidArgumentError('bad argument'), vds.InvalidArgumentError, -1],
+      [new vds.InvalidOperationError('not now'), vds.InvalidOperationError, -1],
       [new vds.CanceledError(), vds.CanceledError, -2],
       [new RangeError('Offset is outside the bounds of the DataView'), RangeError, undefined],
       [new TypeError('not a function'), TypeError, undefined],
     ];
+    // A class added to errors.ts without a case here (and a rebuild entry in errorTransport.ts) fails.
+    const errorClasses = Object.values(vds).filter((value) => value === vds.RxvdsError || (value as { prototype?: unknown }).prototype instanceof vds.RxvdsError);
+    expect(errorClasses).to.have.members(cases.map(([, errorClass]) => errorClass).filter((c) => c !== RangeError && c !== TypeError));
     for (const [thrown, errorClass, code] of cases) {
       // Through structured cloning, as between threads.
       const rebuilt = fromErrorRecord(structuredClone(toErrorRecord(thrown))) as Error;
       expect(rebuilt, thrown.name).to.be.instanceOf(errorClass);
+      expect(rebuilt.constructor, thrown.name).to.equal(errorClass);
       expect(rebuilt.name).to.equal(thrown.name);
       expect(rebuilt.message).to.equal(thrown.message);
       expect((rebuilt as { code?: number }).code).to.equal(code);

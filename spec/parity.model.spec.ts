@@ -532,6 +532,17 @@ describe('OpenVDS parity, model side (issue 14)', function () {
       expect(extra.message).to.equal('create got 1 argument(s) too many from argument 9: rxvds throws its errors instead of filling a VDSError');
     });
 
+    it('a compression tolerance outside [0, 255] (or not a number) is refused, naming the value', async () => {
+      for (const tolerance of [300, -1, Number.NaN, '5' as unknown as number]) {
+        const error = await rejection(vds.create(uniqueMemoryUrl('parity'), '', layoutDescriptor(), axes(), channels(), metadata(), vds.CompressionMethod.Zip, tolerance));
+        expect(error).to.be.instanceOf(vds.InvalidArgumentError);
+        expect(error.message).to.equal(`compressionTolerance must be a number in [0, 255] (the wavelet tolerance in 8-bit steps), got ${String(tolerance)}`);
+      }
+      const edge = await vds.create(uniqueMemoryUrl('parity'), '', layoutDescriptor(), axes(), channels(), metadata(), vds.CompressionMethod.Zip, 255);
+      expect(edge.compressionTolerance).to.equal(255);
+      await vds.close(edge);
+    });
+
     it('arguments beyond the last overload are refused, not dropped (OpenVDS\'s VDSError out-parameter)', async () => {
       const create = vds.create as (...args: unknown[]) => Promise<vds.VDS>;
       const created = await rejection(create(uniqueMemoryUrl('parity'), '', layoutDescriptor(), axes(), channels(), metadata(),

@@ -343,5 +343,26 @@ describe('OpenVDS Python API parity: requests (issue 14)', function () {
       // OpenVDS reads hashes of Normal layers only; a Remapped chunk's is unknown (0).
       expect(await accessor.getChunkVolumeDataHash(5)).to.equal(0n);
     });
+
+    it('a Remapped 1Bit group: pages hold their rows padded to whole bytes, as written pages do', async () => {
+      const bit = (x: number, y: number, z: number) => ((x * 7 + y * 3 + z) % 5 === 0 ? 1 : 0);
+      const { url } = await writeTestVolume({ size: [37, 5, 3], format: F.Format_1Bit, value: bit });
+      const bits = await vds.open(url);
+      try {
+        const accessor = vds.getAccessManager(bits).createVolumeDataPageAccessor(D.Dimensions_01, 0, 0, 2, ReadOnly);
+        // Chunk 5 = x chunk 1, z slice 2: [32, 37) × [0, 5) × [2, 3): 5 rows of 5 bits, each in one byte.
+        expect(accessor.getChunkMinMax(5)).to.deep.equal([[32, 0, 2, 0, 0, 0], [37, 5, 3, 1, 1, 1]]);
+        const page = await accessor.readPage(5);
+        const bytes = page.getBuffer() as Uint8Array;
+        expect(bytes.length).to.equal(5);
+        for (let y = 0; y < 5; y++) {
+          for (let x = 0; x < 5; x++) expect((bytes[y]! >> x) & 1, `(${32 + x}, ${y}, 2)`).to.equal(bit(32 + x, y, 2));
+          expect(bytes[y]! >> 5, `padding of row ${y}`).to.equal(0);
+        }
+        await page.release();
+      } finally {
+        await vds.close(bits);
+      }
+    });
   });
 });

@@ -66,7 +66,7 @@ describe('redact', () => {
 
   it('store failures quote no URL credentials, even from the client\'s own message', () => {
     const error = storeFailure(Object.assign(new Error('GET http://u:PASS@h/ds/VolumeDataLayout?sig=S1 failed'), { statusCode: 403 }),
-      'Cannot read VolumeDataLayout in http://h/ds', ['S1'], undefined);
+      'read', 'VolumeDataLayout in http://h/ds', ['S1'], undefined);
     expect(error).to.be.instanceOf(StoreError);
     expect(error.message).to.equal('Cannot read VolumeDataLayout in http://h/ds: HTTP 403 GET http://***@h/ds/VolumeDataLayout?sig=*** failed');
     expect(((error as StoreError).cause as Error).message).not.to.contain('PASS');

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidArgumentError, NotFoundError, SegyFormatError } from '../src/model/errors.js';
 import { detectEndianness, parseBinaryHeader } from '../src/segy/binaryHeader.js';
 import { keyStep, surveyGeometry } from '../src/segy/geometry.js';
 import {
@@ -50,7 +51,9 @@ describe('SEG-Y headers', () => {
     expect([...header.subarray(70, 72)]).to.deep.equal([0x9c, 0xff]);
     expect(readHeaderField(header, TraceHeaderFields.inlinenumber, BE)).to.equal(-123456);
     expect(readHeaderField(header, TraceHeaderFields.coordinatescale, LE)).to.equal(-100);
-    expect(() => readHeaderField(header, headerField(239, 4), BE)).to.throw('outside a 240-byte header');
+    expect(() => readHeaderField(header, headerField(239, 4), BE)).to.throw(InvalidArgumentError, 'header field at byte 239 (4 bytes) lies outside a 240-byte header');
+    expect(() => headerField(0, 4)).to.throw(InvalidArgumentError, 'header field byte location must be an integer ≥ 1, got 0');
+    expect(() => headerField(9, 3 as 4)).to.throw(InvalidArgumentError, 'header field width must be 2 or 4 bytes, got 3');
   });
 
   it('resolves OpenVDS field names, aliases, BYTE:WIDTH and user byte locations', () => {
@@ -61,7 +64,7 @@ describe('SEG-Y headers', () => {
     expect(resolveTraceHeaderField('offset')).to.deep.equal({ byteLocation: 37, width: 4 });
     expect(resolveTraceHeaderField('9:4')).to.deep.equal({ byteLocation: 9, width: 4 });
     expect(resolveTraceHeaderField('inline', { inlinenumber: headerField(17, 4) })).to.deep.equal({ byteLocation: 17, width: 4 });
-    expect(() => resolveTraceHeaderField('bogus')).to.throw('unknown trace header field "bogus"');
+    expect(() => resolveTraceHeaderField('bogus')).to.throw(InvalidArgumentError, 'unknown trace header field "bogus"');
   });
 
   it('detects EBCDIC and ASCII textual headers and converts them to text', async () => {
@@ -103,7 +106,8 @@ describe('SEG-Y headers', () => {
       expect(file.binaryHeaderInfo).to.include({ endianness: LE, dataSampleFormatCode: 3, sampleCount: 75, sampleInterval: 4000, revision: 1 });
       expect(file.startTime).to.equal(4);
     });
-    expect(() => detectEndianness(new Uint8Array(400))).to.throw('not a supported format in either byte order');
+    expect(() => detectEndianness(new Uint8Array(400))).to.throw(SegyFormatError, 'not a supported format in either byte order');
+    expect(() => parseBinaryHeader(new Uint8Array(399))).to.throw(InvalidArgumentError, 'SEG-Y binary header must be 400 bytes, got 399');
   });
 
   it('scales the first sample time by the time scalar (bytes 215-216)', async () => {
@@ -271,7 +275,9 @@ describe('SEG-Y scan and geometry', () => {
   it('refuses unsorted primary keys', async () => {
     const path = rewriteSmall(dir, 'unsorted.sgy', [0, 1, 2, 3, 4, 10, 11, 12, 13, 14, 5, 6, 7, 8, 9]);
     const error = await withFile('', (file) => rejection(scanSegy(file)), path);
-    expect(error.message).to.equal('primary key (inlinenumber) values are not sorted: 2 at trace 10 follows 3 (traces 5-9); ' +
+    expect(error).to.be.instanceOf(SegyFormatError).and.have.property('code', -1);
+    // Trace 10 starts after the 3600 bytes of file headers and 10 traces of 240 + 50 × 4 bytes.
+    expect(error.message).to.equal('unsorted.sgy: primary key (inlinenumber) values are not sorted: 2 at trace 10 (byte 8000) follows 3 (traces 5-9); ' +
       'choose another primary key or check the header byte locations');
   });
 
@@ -291,7 +297,8 @@ describe('SEG-Y scan and geometry', () => {
       });
     }
     const error = await withFile('small-ps.sgy', async (file) => rejection(surveyGeometry(file, await scanSegy(file))));
-    expect(error.message).to.contain('found 2 traces with the same inlinenumber and secondary key');
+    expect(error).to.be.instanceOf(SegyFormatError);
+    expect(error.message).to.contain('small-ps.sgy: found 2 traces with the same inlinenumber and secondary key');
   });
 
   it('groups unbinned shot gathers by field record number', async () => {
@@ -317,24 +324,32 @@ describe('SEG-Y scan and geometry', () => {
   it('opens a file of headers only as a survey without traces', async () => {
     await withFile('text.sgy', async (file) => {
       expect([file.traceCount, file.fileSize]).to.deep.equal([0, 3600]);
-      expect((await scanSegy(file)).segments).to.deep.equal([]);
+      const scan = await scanSegy(file);
+      expect(scan.segments).to.deep.equal([]);
+      const error = await rejection(surveyGeometry(file, scan));
+      expect(error).to.be.instanceOf(SegyFormatError).and.have.property('message', 'text.sgy has no traces');
     });
   });
 
   it('refuses truncated files and files whose trace headers are missing', async () => {
     const broken = await rejection(SEGYFile.open(segyFile('broken.sgy')));
+    expect(broken).to.be.instanceOf(SegyFormatError);
     expect(broken.message).to.equal('broken.sgy: truncated or inconsistent: 836 bytes of traces after byte 10000 are 3 traces of 256 bytes ' +
       '(240-byte header + 4 samples × 4 bytes) and 68 bytes over');
     const long = await withFile('long.sgy', async (file) => {
       expect([file.sampleCount, file.traceCount]).to.deep.equal([60000, 3]);
       return rejection(scanSegy(file));
     });
+    expect(long).to.be.instanceOf(SegyFormatError);
     expect(long.message).to.equal('long.sgy: trace 1 (byte 243840) has a header declaring a 16448 µs sample interval but the file\'s is 1000 µs: ' +
       'the trace headers are missing or not 240240 bytes apart (60000 samples per trace is wrong)');
     const missing = await rejection(SEGYFile.open(join(dir, 'nothing.sgy')));
+    expect(missing).to.be.instanceOf(NotFoundError).and.have.property('code', 404);
     expect(missing.message).to.match(/^cannot open SEG-Y file .*nothing\.sgy: no such file$/);
     writeFileSync(join(dir, 'short.sgy'), new Uint8Array(1000));
-    expect((await rejection(SEGYFile.open(join(dir, 'short.sgy')))).message).to.equal('short.sgy: 1000 bytes is shorter than the 3600-byte SEG-Y textual and binary headers');
+    const short = await rejection(SEGYFile.open(join(dir, 'short.sgy')));
+    expect(short).to.be.instanceOf(SegyFormatError);
+    expect(short.message).to.equal('short.sgy: 1000 bytes is shorter than the 3600-byte SEG-Y textual and binary headers');
   });
 
   it('reads traces in bounded batches', async () => {
@@ -342,7 +357,8 @@ describe('SEG-Y scan and geometry', () => {
       const batches: number[] = [];
       for await (const batch of file.traceBatches(0, file.traceCount, 100 * file.traceByteSize)) batches.push(batch.count);
       expect(batches).to.deep.equal([100, 100, 100, 100, 14]);
-      await rejection(file.readTraces(410, 5)).then((e) => expect(e.message).to.equal('f3.sgy: traces 410..414 are outside the file\'s 414 traces'));
+      const outside = await rejection(file.readTraces(410, 5));
+      expect(outside).to.be.instanceOf(InvalidArgumentError).and.have.property('message', 'f3.sgy: traces 410..414 are outside the file\'s 414 traces');
     });
   });
 

@@ -200,6 +200,7 @@ describe('SEG-Y import keeps the sample format as SEGYImport does', function () 
     }
     for (const order of ['msb', 'lsb']) {
       const error = await importSegy(segyFile(`multiformats/Format4${order}.sgy`), uniqueMemoryUrl('mf')).then(() => undefined, (e: Error) => e);
+      expect(error).to.be.instanceOf(vds.SegyFormatError);
       expect(error?.message).to.match(new RegExp(`^Format4${order}\\.sgy: SEG-Y binary header: data sample format code \\(bytes 3225-3226\\) is ` +
         `(4 big-endian / 1024 little-endian|1024 big-endian / 4 little-endian), not a supported format in either byte order`));
     }

@@ -170,17 +170,21 @@ describe('SEG-Y import and export', function () {
     expect(sums[3]).to.equal(sums[1]);
   });
 
-  it('refuses broken, headerless and doubtful files with clear errors', async () => {
+  it('refuses broken, headerless and doubtful files with clear SegyFormatErrors', async () => {
     const attempt = (name: string, options: ImportSegyOptions = {}) => importSegy(segyFile(name), uniqueMemoryUrl('bad'), options).then(
-      () => { throw new Error(`${name} was imported`); }, (error: Error) => error.message);
+      () => { throw new Error(`${name} was imported`); }, (error: Error) => {
+        expect(error, name).to.be.instanceOf(vds.SegyFormatError).and.have.property('code', -1);
+        return error.message;
+      });
     expect(await attempt('broken.sgy')).to.contain('broken.sgy: truncated or inconsistent');
     expect(await attempt('long.sgy')).to.contain('the trace headers are missing or not 240240 bytes apart');
     expect(await attempt('text.sgy')).to.equal('text.sgy has no traces to import');
     expect(await attempt('delay-scalar.sgy')).to.contain('there is only one inlinenumber segment');
     expect(await attempt('shot-gather.sgy', { ignoreWarnings: true })).to.contain('shot-gather.sgy: found 61 traces with the same inlinenumber and secondary key');
     const corners = rewriteSmall(dir, 'corners.sgy', [0, 24]);
-    const sparse = await importSegy(corners, uniqueMemoryUrl('bad')).then(() => '', (error: Error) => error.message);
-    expect(sparse).to.equal('corners.sgy: 80.0 % of the 10 traces of the grid would be empty: the header byte locations ' +
+    const sparse = await importSegy(corners, uniqueMemoryUrl('bad')).then(() => undefined, (error: Error) => error);
+    expect(sparse).to.be.instanceOf(vds.SegyFormatError);
+    expect(sparse?.message).to.equal('corners.sgy: 80.0 % of the 10 traces of the grid would be empty: the header byte locations ' +
       'or primary key are probably wrong; set ignoreWarnings to import it anyway');
   });
 

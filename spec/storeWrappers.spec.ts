@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { ObjectInfo, ReadOptions, Store, WriteOptions } from '../sources/stores/store.js';
 import { withConcurrencyLimit } from '../sources/stores/withConcurrencyLimit.js';
 import { isTransientStoreError, withRetry, type RetryEvent } from '../sources/stores/withRetry.js';
-import { CanceledError, StoreError } from '../src/model/errors.js';
+import { CanceledError, InvalidArgumentError, StoreError, WriteError } from '../src/model/errors.js';
 import { rejection } from './support/rejection.js';
 import { collect } from './support/storeConformance.js';
 
@@ -110,7 +110,7 @@ describe('withRetry', () => {
   });
 
   it('does not retry permanent failures or cancellation', async () => {
-    for (const failure of [status(403), status(404), status(400), new Error('boom'), new TypeError('Invalid object key "../x"'), new CanceledError()]) {
+    for (const failure of [status(403), status(404), status(400), new Error('boom'), new InvalidArgumentError('Invalid object key "../x"'), new CanceledError()]) {
       const inner = new ScriptedStore();
       inner.script = [failure];
       expect(await rejection(withRetry(inner, { baseDelayMs: 1 }).get('k'))).to.equal(failure);
@@ -154,6 +154,19 @@ describe('withRetry', () => {
     inner.script = ['stall', 'stall'];
     const error = await rejection(withRetry(inner, { attemptTimeoutMs: 20, maxAttempts: 2, baseDelayMs: 1 }).set('k', new Uint8Array(1)));
     expect(error.message).to.equal('Cannot write k in scripted://spec: no answer within 20 ms (gave up after 2 attempts)');
+    // A write that never got through is a WriteError (still a StoreError), a read a plain StoreError.
+    expect(error).to.be.instanceOf(WriteError);
+    inner.script = ['stall'];
+    const readError = await rejection(withRetry(inner, { attemptTimeoutMs: 20, maxAttempts: 1 }).get('k'));
+    expect(readError).to.be.instanceOf(StoreError).and.not.be.instanceOf(WriteError);
+    expect(readError.message).to.equal('Cannot read k in scripted://spec: no answer within 20 ms');
+  });
+
+  it('gives up on a failing write with a WriteError that keeps the last status', async () => {
+    const inner = new ScriptedStore();
+    inner.script = [new WriteError('Cannot write k in scripted://spec: HTTP 503', 503), new WriteError('Cannot write k in scripted://spec: HTTP 500', 500)];
+    const error = await rejection(withRetry(inner, { maxAttempts: 2, baseDelayMs: 1 }).set('k', new Uint8Array(1)));
+    expect(error).to.be.instanceOf(WriteError).and.deep.include({ code: 500, message: 'Cannot write k in scripted://spec: HTTP 500 (gave up after 2 attempts)' });
   });
 
   it('retries writes and deletes, which are idempotent', async () => {
@@ -224,7 +237,7 @@ describe('withConcurrencyLimit', () => {
 
   it('refuses a limit that is not a positive integer', () => {
     for (const limit of [0, -1, 1.5, Number.NaN]) {
-      expect(() => withConcurrencyLimit(new ScriptedStore(), limit)).to.throw(RangeError, /positive integer/);
+      expect(() => withConcurrencyLimit(new ScriptedStore(), limit)).to.throw(InvalidArgumentError, /positive integer/);
     }
   });
 });

@@ -320,8 +320,9 @@ describe('.vds file store: writing with the engine', function () {
     const committedHeader = (await readFile(copy)).subarray(0, 32);
     const committedSize = (await stat(copy)).size;
     // A second session through the engine: read mode becomes the writer at the first chunk write.
-    const dataset = await vds.open(new VdsFileStore(copy));
-    await writeDataset(dataset.store, secondValues, vds.AccessMode.AccessMode_Create, dataset);
+    const store = new VdsFileStore(copy);
+    const dataset = await vds.open(store);
+    await writeDataset(store, secondValues, vds.AccessMode.AccessMode_Create, dataset);
     expect(mismatches(await readWhole(copy), secondValues)).to.equal(0);
     // A crash before the header write: all new extents are there, the header is the old one.
     const crashed = join(dir, 'crashed.vds');
@@ -344,8 +345,9 @@ describe('.vds file store: writing with the engine', function () {
     await writeDataset(new VdsFileStore(big, 'create'), firstValues);
     // Grow the file sparsely: new extents are appended after 5 GiB of holes.
     await truncate(big, 5 * 2 ** 30);
-    const dataset = await vds.open(new VdsFileStore(big));
-    await writeDataset(dataset.store, secondValues, vds.AccessMode.AccessMode_Create, dataset);
+    const store = new VdsFileStore(big);
+    const dataset = await vds.open(store);
+    await writeDataset(store, secondValues, vds.AccessMode.AccessMode_Create, dataset);
     const container = await BulkDataStore.open(big, false);
     try {
       const entry = await container.readIndexEntry(container.file('Dimensions_012LOD0')!, 0);

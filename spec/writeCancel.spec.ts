@@ -43,7 +43,8 @@ async function waitUntil(condition: () => boolean, what: string, ms = 10_000): P
 async function filledAccessor(lodLevels: vds.LODLevels) {
   const name = uniqueMemoryUrl('write-cancel').slice('inmemory://'.length);
   const store = new WriteCountingStore(new MemoryStore(name));
-  const dataset = await vds.create(store, new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_32, 0, 0, 1, lodLevels),
+  // Two writes in flight, so the backlog (twice that) is the same on every machine.
+  const dataset = await vds.create(store, 'WritesInFlight=2', new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_32, 0, 0, 1, lodLevels),
     [new vds.VolumeDataAxisDescriptor(SIZE[0], 'Sample', 'ms', 0, SIZE[0] - 1), new vds.VolumeDataAxisDescriptor(SIZE[1], 'Crossline', '', 0, SIZE[1] - 1),
       new vds.VolumeDataAxisDescriptor(SIZE[2], 'Inline', '', 0, SIZE[2] - 1)],
     [new vds.VolumeDataChannelDescriptor(vds.VolumeDataFormat.Format_R32, vds.VolumeDataComponents.Components_1, 'Value', '', 0, 1000)],
@@ -137,15 +138,14 @@ describe('cancelling writes with a signal', function () {
     // Stalled uploads (until their signal aborts) fill the writer's backlog through evictions.
     store.writeDelayMs = 60_000;
     accessor.setMaxPages(1);
-    // Evictions queue without waiting; a release then waits while the backlog is full.
+    // Evictions queue without waiting; a release then waits while the backlog (4) is full.
+    expect(dataset.chunkWriter.limits).to.deep.equal({ inFlight: 2, backlog: 4 });
     expect(dataset.chunkWriter.pending).to.equal(15);
     const page = accessor.createPage(0);
     const controller = new AbortController();
     const releasing = page.release({ signal: controller.signal });
     controller.abort();
-    // The default backlog is 2 × max(2, 2 × workers): full at 15 pending with up to 3 workers.
-    if (dataset.chunkWriter.limits.backlog <= 15) expect(await rejection(releasing)).to.be.instanceOf(vds.CanceledError);
-    else await releasing;
+    expect(await rejection(releasing)).to.be.instanceOf(vds.CanceledError);
 
     expect(await rejection(accessor.commit({ signal: AbortSignal.abort() }))).to.be.instanceOf(vds.CanceledError);
     expect(dataset.chunkWriter.pending).to.equal(0);

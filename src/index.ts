@@ -1,6 +1,9 @@
 // rxvds: the public API. Names follow the OpenVDS Python API (camelCase).
 export * from './model/enums.js';
-export * from './model/errors.js';
+export {
+  RxvdsError, InvalidArgumentError, InvalidOperationError, ReadError, StoreError, NotFoundError, WriteError, ChunkFormatError,
+  SegyFormatError, CanceledError, isRxvdsError,
+} from './model/errors.js';
 export {
   open, openWithAdaptiveCompressionTolerance, openWithAdaptiveCompressionRatio, create, close, getLayout, getAccessManager,
 } from './api/entryPoints.js';
@@ -18,7 +21,7 @@ export {
 } from './model/layout/descriptors.js';
 export { VolumeDataLayout } from './model/layout/volumeDataLayout.js';
 export * from './model/metadata/metadataContainer.js';
-export * from './model/metadata/metadataKey.js';
+export { MetadataType, type MetadataKey, type MetadataValue } from './model/metadata/metadataKey.js';
 export { KnownMetadata } from './model/metadata/knownMetadata.js';
 export {
   VolumeDataAccessManager, type VolumeSubsetOptions, type LayerSelection, type AbortableRequest, type SampleOptions, type ProjectedSubsetOptions,
@@ -50,7 +53,7 @@ export { inFlight } from '../operators/inFlight.js';
 export { fromAbortable } from './async/fromAbortable.js';
 export { assembleSubset } from '../sinks/assembleSubset.js';
 export { writeBackPages, writeChunk, type ChunkWrite, type ChunkWriteTarget, type ChunkWritten } from '../sinks/writeChunks.js';
-export { ChunkWriter, defaultChunkWriterLimits, type ChunkWriteOptions, type ChunkWriterLimits, type ChunkWriteTask } from './engine/chunkWriter.js';
+export { ChunkWriter, chunkWriterLimits, type ChunkWriteOptions, type ChunkWriterLimits, type ChunkWriteTask } from './engine/chunkWriter.js';
 export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
 export * as segy from './segy/index.js';
 export { IJKCoordinateTransformer, getVDSIJKGridDefinitionFromMetadata, type VDSIJKGridDefinition } from './model/coordinates.js';

@@ -44,7 +44,7 @@ export const copyCommand: Command = {
     }
     const bar = new ProgressBar('copy');
     const start = performance.now();
-    // Ctrl-C stops the copy between objects; what is at the destination is whole objects, so it resumes.
+    // Ctrl-C stops the copy between chunks; what is at the destination is whole chunk objects, so it resumes.
     const tracked = interruption.track(async () => {
       await destination.close?.();
       return `copy interrupted: ${redactUrl(dst)} is partial but resumable: run the same command again`;
@@ -55,11 +55,11 @@ export const copyCommand: Command = {
         overwrite,
         verify: values['no-verify'] !== true,
         signal: interruption.signal,
-        onProgress: (p) => bar.update(p.objectsDone / p.objectCount, `${p.objectsDone}/${p.objectCount} objects`),
+        onProgress: (p) => bar.update(p.objectsDone / p.objectCount, `${Math.min(p.objectsDone, p.objectCount - 1)}/${p.objectCount - 1} chunks`),
       });
       bar.done();
       const seconds = (performance.now() - start) / 1000;
-      console.log(`copied ${redactUrl(src)} → ${redactUrl(dst)}: ${result.objectCount} objects (${result.skipped} already there), ` +
+      console.log(`copied ${redactUrl(src)} → ${redactUrl(dst)}: ${result.objectCount - 1} chunks (${result.skipped} already there), ` +
         `${(result.bytesCopied / MB).toFixed(1)} MB in ${seconds.toFixed(2)} s`);
     } finally {
       if (interruption.exitCode === undefined) {

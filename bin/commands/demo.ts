@@ -57,7 +57,7 @@ export const demoCommand: Command = {
         const bar = new ProgressBar(`read ${slice.name.padEnd(9)}`);
         const request = vds.requestShapedSubset(dataset, slice);
         request.subscribe({ next: (e) => { if (e.kind === 'progress') bar.update(e.completionFactor); }, error: () => undefined });
-        if (!(await request.waitForCompletion())) throw new Error(`reading the ${slice.name} failed: ${request.errorMessage}`);
+        if (!(await request.waitForCompletion())) throw new vds.ReadError(`reading the ${slice.name} failed: ${request.errorMessage}`, request.errorCode);
         bar.done();
         const seconds = (performance.now() - start) / 1000;
         const shaped = request.data;

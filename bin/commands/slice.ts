@@ -101,7 +101,7 @@ export const sliceCommand: Command = {
       const bar = new ProgressBar(`slice ${where}`);
       const request = vds.requestShapedSubset(dataset, box, { lod, channel });
       request.subscribe({ next: (e) => { if (e.kind === 'progress') bar.update(e.completionFactor); }, error: () => undefined });
-      if (!(await request.waitForCompletion())) throw new Error(request.errorMessage);
+      if (!(await request.waitForCompletion())) throw new vds.ReadError(request.errorMessage, request.errorCode);
       bar.done();
       const { data } = request.data;
       if (out.toLowerCase().endsWith('.f32')) {

@@ -6,6 +6,7 @@ import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../sources/stores/openStore.js';
+import { InvalidArgumentError } from '../../src/model/errors.js';
 import { redactUrl } from '../../sources/stores/redact.js';
 import type { Store } from '../../sources/stores/store.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
@@ -48,7 +49,7 @@ abstract class Output {
 
 /** `what` is in the way (it exists, or `why`): name it and the flag that replaces it. */
 export function refuse(what: string, why = 'exists'): never {
-  throw new Error(`${what} ${why}: pass --overwrite to replace it`);
+  throw new InvalidArgumentError(`${what} ${why}: pass --overwrite to replace it`);
 }
 
 async function statOrUndefined(path: string) {
@@ -72,7 +73,7 @@ export class FileOutput extends Output {
   static async prepare(path: string, overwrite: boolean): Promise<FileOutput> {
     const target = resolve(path);
     const existing = await statOrUndefined(target);
-    if (existing?.isDirectory()) throw new Error(`${path} is a folder, not a file`);
+    if (existing?.isDirectory()) throw new InvalidArgumentError(`${path} is a folder, not a file`);
     if (existing && !overwrite) refuse(path);
     return new FileOutput(path, temporaryBeside(target), existing !== undefined);
   }
@@ -124,9 +125,9 @@ class LocalDatasetOutput extends DatasetOutput {
     if (existing?.isDirectory()) {
       const entries = await readdir(path);
       if (entries.length === 0) existed = false;
-      else if (isVdsFile || !entries.includes('VolumeDataLayout')) throw new Error(`${label} exists and is not a dataset: choose another destination`);
+      else if (isVdsFile || !entries.includes('VolumeDataLayout')) throw new InvalidArgumentError(`${label} exists and is not a dataset: choose another destination`);
     } else if (existing && !isVdsFile) {
-      throw new Error(`${label} is a file, not a dataset folder`);
+      throw new InvalidArgumentError(`${label} is a file, not a dataset folder`);
     }
     if (existed && !overwrite) refuse(label);
     return new LocalDatasetOutput(path, label, temporaryBeside(path, isVdsFile ? path.slice(-4) : ''), connectionString, existed);

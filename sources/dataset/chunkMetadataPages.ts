@@ -1,26 +1,18 @@
-// Chunk-metadata pages of one layer (format sheet 1.4): read lazily, updated by writes,
-// uploaded on flush. An all-zero entry means the chunk was never written. Layers without pages
-// take each chunk's metadata from its object (`pagelessChunkMetadata`).
+// Chunk-metadata pages of one layer of an object-store dataset (format sheet 1.4): read lazily,
+// updated by writes, uploaded on flush. An all-zero entry means the chunk was never written.
 import { payloadByteSize } from '../../src/codecs/dataBlock.js';
-import { isConstantHash, isNoValueHash, uniqueChunkHash } from '../../src/codecs/volumeDataHash.js';
-import { ReadError } from '../../src/model/errors.js';
+import { isConstantHash, isNoValueHash, UNKNOWN_HASH, uniqueChunkHash } from '../../src/codecs/volumeDataHash.js';
+import { WAVELET_ADAPTIVE_LEVELS } from '../../src/model/adaptiveLevels.js';
+import { InvalidArgumentError, NotFoundError, ReadError } from '../../src/model/errors.js';
 import type { VolumeDataLayer } from '../../src/model/geometry/layers.js';
 import { type ChunkMetadataStatus, HASH_ENTRY_BYTES, WAVELET_ENTRY_BYTES } from '../../src/model/layout/layerStatus.js';
-import { CHUNK_METADATA_KEY } from '../stores/metadataHeaders.js';
 import { SharedLoad } from '../../src/async/sharedLoad.js';
+import type { ChunkMetadata } from '../../src/engine/datasetStore.js';
 import type { Store } from '../stores/store.js';
-import { WAVELET_ADAPTIVE_LEVELS } from '../../src/model/adaptiveLevels.js';
+import { recordChunkWrite } from './metadataStatus.js';
 
-const HASH_BYTES = 8;
-
-export interface ChunkMetadata {
-  /** VolumeDataHash: 0 = never written, all ones = no-value, `0x01010101` high word = constant. */
-  hash: bigint;
-  /** Full byte size of the chunk object: in wavelet pages, and for chunks of page-less layers. */
-  serializedSize?: number;
-  /** Wavelet layers only: prefix sizes per adaptive level. */
-  adaptiveLevels?: Uint8Array;
-}
+/** Looks a chunk up in its object, for layers whose pages do not know it (see `adopting`). */
+export type ChunkLookup = (chunkIndex: number, signal?: AbortSignal) => Promise<ChunkMetadata>;
 
 export class ChunkMetadataPages {
   private readonly pages = new Map<number, SharedLoad<Uint8Array>>();
@@ -29,7 +21,7 @@ export class ChunkMetadataPages {
    * Set while a page-less layer is rewritten in place: chunks these pages do not know yet are
    * looked up in their objects, and recorded in the pages on flush (see `adopting`).
    */
-  private pageless?: (chunkIndex: number, signal?: AbortSignal) => Promise<ChunkMetadata>;
+  private pageless?: ChunkLookup;
 
   constructor(
     private readonly store: Store,
@@ -57,9 +49,9 @@ export class ChunkMetadataPages {
    * Pages for a layer that had none (format sheet 1.4) and is now rewritten in place: its existing
    * chunk objects stay readable, and the first flush records them so no chunk is lost.
    */
-  static adopting(store: Store, layer: VolumeDataLayer, isWavelet: boolean, pageSize: number): ChunkMetadataPages {
+  static adopting(store: Store, layer: VolumeDataLayer, isWavelet: boolean, pageSize: number, lookup: ChunkLookup): ChunkMetadataPages {
     const pages = ChunkMetadataPages.empty(store, layer, isWavelet, pageSize);
-    pages.pageless = (chunkIndex, signal) => pagelessChunkMetadata(store, layer, isWavelet, chunkIndex, signal);
+    pages.pageless = lookup;
     return pages;
   }
 
@@ -71,10 +63,10 @@ export class ChunkMetadataPages {
     const { page, offset } = this.locate(chunkIndex);
     const entry = this.decodeEntry(await this.loadPage(page, signal), offset);
     // Without its size a wavelet chunk cannot be fetched by adaptive level: the page is corrupt.
-    if (this.isWavelet && entry.serializedSize === 0 && entry.hash !== 0n && !isConstantHash(entry.hash) && !isNoValueHash(entry.hash)) {
+    if (this.isWavelet && entry.serializedSize === 0 && entry.hash !== UNKNOWN_HASH && !isConstantHash(entry.hash) && !isNoValueHash(entry.hash)) {
       throw new ReadError(`Chunk metadata page ${this.pageKey(this.pageName(page))} gives written chunk ${chunkIndex} a serialized size of 0`);
     }
-    return entry.hash === 0n && this.pageless ? this.pageless(chunkIndex, signal) : entry;
+    return entry.hash === UNKNOWN_HASH && this.pageless ? this.pageless(chunkIndex, signal) : entry;
   }
 
   /** Records a written chunk and updates the layer's counters as OpenVDS does. */
@@ -85,25 +77,19 @@ export class ChunkMetadataPages {
     const old = this.decodeEntry(bytes, offset);
     this.encodeEntry(bytes, offset, entry, serializedSize);
     this.dirty.add(page);
-    const constant = (hash: bigint) => hash === 0xFFFFFFFFFFFFFFFFn || hash >> 32n === 0x01010101n;
-    if (this.isWavelet) {
-      if (entry.hash !== 0n) this.count(+1, constant(entry.hash) ? 0 : uncompressedSize, constant(entry.hash) ? 0 : serializedSize);
-      if (old.hash !== 0n) this.count(-1, constant(old.hash) ? 0 : uncompressedSize, constant(old.hash) ? 0 : old.serializedSize ?? 0);
-    } else if (entry.hash !== 0n && old.hash === 0n) {
-      this.count(+1, constant(entry.hash) ? 0 : uncompressedSize, constant(entry.hash) ? 0 : serializedSize);
-    }
+    recordChunkWrite(this.status, this.isWavelet, old, entry, serializedSize, uncompressedSize);
   }
 
   get hasDirtyPages(): boolean { return this.dirty.size > 0; }
 
-  /** Uploads every modified page and points the page directory at it. */
-  async flush(): Promise<boolean> {
+  /** Uploads every modified page and points the page directory at it; true when something was uploaded. */
+  async flush(signal?: AbortSignal): Promise<boolean> {
     if (this.pageless) await this.recordPagelessChunks();
     if (this.dirty.size === 0) return false;
     const pages = [...this.dirty].sort((a, b) => a - b);
     await Promise.all(pages.map(async (page) => {
       const bytes = await this.loadPage(page);
-      await this.store.set(this.pageKey(page), bytes, { contentType: 'application/octet-stream' });
+      await this.store.set(this.pageKey(page), bytes, { contentType: 'application/octet-stream', signal });
     }));
     for (const page of pages) {
       this.dirty.delete(page);
@@ -118,9 +104,9 @@ export class ChunkMetadataPages {
     const lookup = this.pageless!;
     const record = async (chunkIndex: number) => {
       const { page, offset } = this.locate(chunkIndex);
-      if (this.decodeEntry(await this.loadPage(page), offset).hash !== 0n) return;
+      if (this.decodeEntry(await this.loadPage(page), offset).hash !== UNKNOWN_HASH) return;
       const found = await lookup(chunkIndex);
-      if (found.hash === 0n) return;
+      if (found.hash === UNKNOWN_HASH) return;
       // An object without a record gets an identity of its own, as a fresh write would.
       const hash = found.hash === UNRECORDED_CHUNK_HASH ? uniqueChunkHash() : found.hash;
       await this.write(chunkIndex, { hash }, found.serializedSize ?? 0, payloadByteSize(this.layer.blockShape(chunkIndex)));
@@ -131,13 +117,6 @@ export class ChunkMetadataPages {
       await Promise.all(batch.map(record));
     }
     this.pageless = undefined;
-  }
-
-  private count(sign: 1 | -1, uncompressed: number, serialized: number): void {
-    const s = this.status;
-    if (s.validChunkCount !== undefined) s.validChunkCount += sign;
-    if (s.serializedSize !== undefined) s.serializedSize += sign * serialized;
-    s.uncompressedSize += sign * uncompressed;
   }
 
   private locate(chunkIndex: number): { page: number; offset: number } {
@@ -176,7 +155,7 @@ export class ChunkMetadataPages {
     if (name === -1) return new Uint8Array(byteSize);
     const key = this.pageKey(name);
     const bytes = await this.store.get(key, { signal });
-    if (!bytes) throw new ReadError(`Chunk metadata page ${key} is missing`, 404);
+    if (!bytes) throw new NotFoundError(`Chunk metadata page ${key} is missing`);
     if (bytes.length !== byteSize) {
       throw new ReadError(`Chunk metadata page ${key} has ${bytes.length} bytes, expected ${byteSize}`);
     }
@@ -207,16 +186,8 @@ export class ChunkMetadataPages {
 
 function checkChunkIndex(layer: VolumeDataLayer, chunkIndex: number): void {
   if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= layer.chunkCount) {
-    throw new RangeError(`Chunk index ${chunkIndex} is outside layer ${layer.name} (0…${layer.chunkCount - 1})`);
+    throw new InvalidArgumentError(`Chunk index ${chunkIndex} is outside layer ${layer.name} (0…${layer.chunkCount - 1})`);
   }
-}
-
-/** The 8- or 24-byte record carried in the `vdschunkmetadata` header of a chunk object. */
-export function chunkMetadataRecord(entry: ChunkMetadata, isWavelet: boolean): Uint8Array {
-  const record = new Uint8Array(isWavelet ? HASH_BYTES + WAVELET_ADAPTIVE_LEVELS : HASH_BYTES);
-  new DataView(record.buffer).setBigUint64(0, entry.hash, true);
-  if (isWavelet) record.set(entry.adaptiveLevels ?? new Uint8Array(WAVELET_ADAPTIVE_LEVELS), HASH_BYTES);
-  return record;
 }
 
 /**
@@ -224,30 +195,3 @@ export function chunkMetadataRecord(entry: ChunkMetadata, isWavelet: boolean): U
  * folder cannot store one): some non-constant version of the chunk. Not a special hash (3.7).
  */
 export const UNRECORDED_CHUNK_HASH = 0x7263686e6b000001n;
-
-/**
- * The metadata of a chunk of a layer without pages (missing from LayerStatus, or listed without
- * `hasChunkMetadataPages`; format sheet 1.4), from its object: none means never written (hash 0,
- * read as no-value or zero like any sparse chunk), else the object's `vdschunkmetadata` record.
- */
-export async function pagelessChunkMetadata(
-  store: Store, layer: VolumeDataLayer, isWavelet: boolean, chunkIndex: number, signal?: AbortSignal,
-): Promise<ChunkMetadata> {
-  checkChunkIndex(layer, chunkIndex);
-  const key = `${layer.name}/${chunkIndex}`;
-  const info = await store.head(key, { signal });
-  if (!info) return { hash: 0n };
-  const header = info.metadata?.[CHUNK_METADATA_KEY];
-  if (header === undefined) {
-    // A constant chunk is an empty object whose value only the record holds (OpenVDS: "Missing metadata").
-    if (info.size === 0) throw new ReadError(`Missing metadata for chunk ${key}: the object is empty and has no ${CHUNK_METADATA_KEY} record`);
-    return { hash: UNRECORDED_CHUNK_HASH, serializedSize: info.size };
-  }
-  const record = Buffer.from(header, 'base64');
-  const expected = isWavelet ? HASH_BYTES + WAVELET_ADAPTIVE_LEVELS : HASH_BYTES;
-  if (record.length !== expected) {
-    throw new ReadError(`The ${CHUNK_METADATA_KEY} record of chunk ${key} has ${record.length} bytes, a ${isWavelet ? 'wavelet' : 'non-wavelet'} layer has ${expected}`);
-  }
-  const hash = record.readBigUInt64LE(0);
-  return isWavelet ? { hash, serializedSize: info.size, adaptiveLevels: new Uint8Array(record.subarray(HASH_BYTES)) } : { hash, serializedSize: info.size };
-}

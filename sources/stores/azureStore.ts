@@ -8,7 +8,7 @@ import { assertSafeKey } from './keys.js';
 import { chunkMetadataFrom, contentDisposition, contentTypeOf } from './metadataHeaders.js';
 import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
 import { scrub } from './redact.js';
-import { httpStatus, storeFailure, truncatedBody } from './storeErrors.js';
+import { httpStatus, storeFailure, type StoreVerb, truncatedBody } from './storeErrors.js';
 
 export interface AzureStoreOptions {
   /** Blobs per listing page (at most 5000 on Azure). */
@@ -143,11 +143,11 @@ export class AzureStore implements Store {
     return this.container.getBlockBlobClient(this.blobPrefix + key);
   }
 
-  private failure(error: unknown, verb: string, key: string, signal: AbortSignal | undefined) {
+  private failure(error: unknown, verb: StoreVerb, key: string, signal: AbortSignal | undefined) {
     // The SDK's download stream reports a short body as a plain Error.
     const message = (error as Error | undefined)?.message ?? '';
     const cause = message.startsWith('Data corruption failure') ? truncatedBody(message) : error;
-    return storeFailure(cause, `Cannot ${verb} ${key} in ${this.description}`, this.secrets, signal);
+    return storeFailure(cause, verb, `${key} in ${this.description}`, this.secrets, signal);
   }
 }
 

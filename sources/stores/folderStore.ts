@@ -5,7 +5,7 @@ import { close as closeCallback, fstat as fstatCallback, open as openCallback, r
 import { promisify } from 'node:util';
 import { mkdir, open, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { CanceledError, StoreError } from '../../src/model/errors.js';
+import { CanceledError, InvalidArgumentError, StoreError, WriteError } from '../../src/model/errors.js';
 import { throwIfAborted } from '../../src/async/abort.js';
 import { assertSafeKey } from './keys.js';
 import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
@@ -113,7 +113,7 @@ export class FolderStore implements Store {
       await rm(temp, { force: true });
       throwIfAborted(options?.signal);
       if (error instanceof StoreError) throw error;
-      throw new StoreError(`Cannot write ${key} in ${this.root}: ${(error as Error).message}`, -1, { cause: error });
+      throw new WriteError(`Cannot write ${key} in ${this.root}: ${(error as Error).message}`, -1, { cause: error });
     }
   }
 
@@ -149,7 +149,7 @@ export class FolderStore implements Store {
   private path(key: string): string {
     assertSafeKey(key);
     const path = join(this.root, ...key.split('/'));
-    if (relative(this.root, path).startsWith('..')) throw new TypeError(`Invalid object key "${key}"`);
+    if (relative(this.root, path).startsWith('..')) throw new InvalidArgumentError(`Invalid object key "${key}"`);
     return path;
   }
 
@@ -163,7 +163,7 @@ export class FolderStore implements Store {
     const folder = await realpath(dirname(path));
     const inside = relative(root, folder);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-      throw new StoreError(`Cannot ${verb} ${key} in ${this.root}: its folder is a symbolic link to ${folder}, outside the dataset`, -1);
+      throw new WriteError(`Cannot ${verb} ${key} in ${this.root}: its folder is a symbolic link to ${folder}, outside the dataset`, -1);
     }
   }
 

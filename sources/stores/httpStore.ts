@@ -99,7 +99,7 @@ export class HttpStore implements Store {
     url.search = this.query;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<Answer>((resolve, reject) => {
-      const fail = (error: unknown) => reject(storeFailure(error, `Cannot read ${key} in ${this.description}`, this.secrets, signal));
+      const fail = (error: unknown) => reject(storeFailure(error, 'read', `${key} in ${this.description}`, this.secrets, signal));
       const req = send(url, { method, headers, agent: this.agent, signal }, (res) => {
         const status = res.statusCode ?? 0;
         const statusText = res.statusMessage || 'unexpected response';
@@ -118,7 +118,7 @@ export class HttpStore implements Store {
 
   private statusFailure(answer: Answer, key: string, signal: AbortSignal | undefined) {
     const error = Object.assign(new Error(answer.statusText), { statusCode: answer.status });
-    return storeFailure(error, `Cannot read ${key} in ${this.description}`, this.secrets, signal);
+    return storeFailure(error, 'read', `${key} in ${this.description}`, this.secrets, signal);
   }
 }
 

@@ -22,6 +22,7 @@ import { type VdsFileMode, VdsFileStore } from '../vdsFile/vdsFileStore.js';
 import type { Store } from './store.js';
 import { withConcurrencyLimit } from './withConcurrencyLimit.js';
 import { withRetry, type RetryOptions } from './withRetry.js';
+import { ENGINE_OPTION_KEYS } from '../../src/engine/engineOptions.js';
 
 export interface OpenedStore {
   store: Store;
@@ -42,6 +43,7 @@ export const REMOTE_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 100, ma
 /** Keys the engine reads itself; every backend accepts them (and `checkEngineKeys` checks them). */
 const ENGINE_KEYS = new Set([
   'loglevel', 'log_level', 'requestthreadcount', 'request_thread_count', 'waveletadaptivetolerance', 'waveletadaptiveratio',
+  ...Object.keys(ENGINE_OPTION_KEYS),
 ]);
 
 /**

@@ -5,10 +5,11 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { throwIfAborted } from '../../src/async/abort.js';
+import { InvalidArgumentError } from '../../src/model/errors.js';
 import { assertSafeKey } from './keys.js';
 import { chunkMetadataFrom, contentDisposition, contentTypeOf } from './metadataHeaders.js';
 import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
-import { httpStatus, storeFailure, truncatedBody } from './storeErrors.js';
+import { httpStatus, storeFailure, type StoreVerb, truncatedBody } from './storeErrors.js';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -45,7 +46,7 @@ export class S3Store implements Store {
   private readonly secrets: string[];
 
   constructor(options: S3StoreOptions) {
-    if (!options.bucket) throw new TypeError('An S3 store needs a bucket');
+    if (!options.bucket) throw new InvalidArgumentError('An S3 store needs a bucket');
     this.bucket = options.bucket;
     const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
     this.keyPrefix = prefix === '' ? '' : `${prefix}/`;
@@ -164,8 +165,8 @@ export class S3Store implements Store {
     }
   }
 
-  private failure(error: unknown, verb: string, key: string, signal: AbortSignal | undefined) {
-    return storeFailure(error, `Cannot ${verb} ${key} in ${this.description}`, this.secrets, signal);
+  private failure(error: unknown, verb: StoreVerb, key: string, signal: AbortSignal | undefined) {
+    return storeFailure(error, verb, `${key} in ${this.description}`, this.secrets, signal);
   }
 
   private objectKey(key: string): string {

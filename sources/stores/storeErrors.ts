@@ -1,7 +1,7 @@
-// Turns the errors of HTTP clients and cloud SDKs into StoreError (HTTP status as code) or
-// CanceledError, with messages and causes scrubbed of the credentials the store was given and of any
+// Turns the errors of HTTP clients and cloud SDKs into StoreError or WriteError (HTTP status as code)
+// or CanceledError, with messages and causes scrubbed of the credentials the store was given and of any
 // credentials in URLs they quote.
-import { CanceledError, StoreError } from '../../src/model/errors.js';
+import { CanceledError, StoreError, WriteError } from '../../src/model/errors.js';
 import { redactSecrets, scrub } from './redact.js';
 
 interface ClientError {
@@ -23,14 +23,18 @@ function isAbort(error: unknown): boolean {
   return error instanceof CanceledError || e?.name === 'AbortError' || e?.code === 'ABORT_ERR';
 }
 
+/** What a store was doing when it failed. */
+export type StoreVerb = 'read' | 'write' | 'delete' | 'list';
+
 /**
- * `what` says what failed ("Cannot read Dimensions_012LOD0/3 in s3://bucket/survey"); the
- * client's own message and code follow it. The cause is a plain copy without request objects,
+ * The message says what failed ("Cannot read Dimensions_012LOD0/3 in s3://bucket/survey", from
+ * `verb` and `subject`); the client's own message and code follow it. Failed writes and deletes
+ * are WriteErrors, other failures StoreErrors. The cause is a plain copy without request objects,
  * whose `code` (`ECONNRESET`, `SlowDown`, ...) tells withRetry what kind of failure it was.
  * Only an aborted `signal` means cancellation: clients also report a connection that closed
  * mid-response as an abort, which is a reset here.
  */
-export function storeFailure(error: unknown, what: string, secrets: readonly string[], signal: AbortSignal | undefined): StoreError | CanceledError {
+export function storeFailure(error: unknown, verb: StoreVerb, subject: string, secrets: readonly string[], signal: AbortSignal | undefined): StoreError | CanceledError {
   if (signal?.aborted) return error instanceof CanceledError ? error : new CanceledError();
   if (error instanceof StoreError) return error;
   if (isAbort(error)) error = Object.assign(new Error('the connection closed before the response was complete'), { code: 'ECONNRESET' });
@@ -43,7 +47,13 @@ export function storeFailure(error: unknown, what: string, secrets: readonly str
   const detail = fullDetail.split('\n')[0]!.trim();
   const label = code !== undefined && !detail.includes(String(code)) ? `${code}: ` : '';
   const statusText = status > 0 ? `HTTP ${status} ` : '';
-  return new StoreError(redactSecrets(scrub(`${what}: ${statusText}${label}${detail}`, secrets)), status, { cause });
+  const Failure = isWriteVerb(verb) ? WriteError : StoreError;
+  return new Failure(redactSecrets(scrub(`Cannot ${verb} ${subject}: ${statusText}${label}${detail}`, secrets)), status, { cause });
+}
+
+/** Whether `verb` changes the store: its failures are WriteErrors. */
+export function isWriteVerb(verb: StoreVerb): boolean {
+  return verb === 'write' || verb === 'delete';
 }
 
 /** `code` of the error for a response body that ended before its Content-Length. */

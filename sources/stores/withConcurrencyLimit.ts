@@ -1,10 +1,10 @@
 // A store wrapper that lets at most `limit` operations reach the store at once; the others wait
 // in arrival order. A waiting caller whose signal aborts leaves the queue at once.
-import { CanceledError } from '../../src/model/errors.js';
+import { CanceledError, InvalidArgumentError } from '../../src/model/errors.js';
 import type { ByteRange, ReadOptions, Store, WriteOptions } from './store.js';
 
 export function withConcurrencyLimit(store: Store, limit: number): Store {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`The concurrency limit must be a positive integer, not ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1) throw new InvalidArgumentError(`The concurrency limit must be a positive integer, not ${limit}`);
   const slots = new Slots(limit);
   const limited = async <T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> => {
     await slots.acquire(signal);

@@ -2,10 +2,10 @@
 // truncated bodies, attempt timeouts) with exponential backoff and full jitter. Every store
 // operation is idempotent (whole-object puts, deletes of absent keys succeed), so each may be
 // repeated; the caller's AbortSignal reaches every attempt and cuts backoff short.
-import { CanceledError, StoreError } from '../../src/model/errors.js';
+import { CanceledError, StoreError, WriteError } from '../../src/model/errors.js';
 import { throwIfAborted } from '../../src/async/abort.js';
 import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
-import { TRUNCATED_BODY } from './storeErrors.js';
+import { isWriteVerb, type StoreVerb, TRUNCATED_BODY } from './storeErrors.js';
 
 export interface RetryOptions {
   /** Attempts per operation, the first one included (default 4). */
@@ -50,7 +50,7 @@ export function isTransientStoreError(error: unknown): boolean {
   return false;
 }
 
-const VERB = { get: 'read', getRange: 'read', head: 'read', set: 'write', delete: 'delete', list: 'list' } as const;
+const VERB: Record<RetryEvent['operation'], StoreVerb> = { get: 'read', getRange: 'read', head: 'read', set: 'write', delete: 'delete', list: 'list' };
 
 export function withRetry(store: Store, options: RetryOptions = {}): Store {
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 4));
@@ -59,7 +59,7 @@ export function withRetry(store: Store, options: RetryOptions = {}): Store {
   const isRetryable = options.isRetryable ?? isTransientStoreError;
   const timeoutMs = options.attemptTimeoutMs;
 
-  const timedOut = (operation: RetryEvent['operation'], key: string) => new StoreError(
+  const timedOut = (operation: RetryEvent['operation'], key: string) => new (isWriteVerb(VERB[operation]) ? WriteError : StoreError)(
     `Cannot ${VERB[operation]} ${key} in ${store.description}: no answer within ${timeoutMs} ms`, -1,
     { cause: Object.assign(new Error('attempt timed out'), { code: 'ETIMEDOUT' }) },
   );
@@ -70,7 +70,8 @@ export function withRetry(store: Store, options: RetryOptions = {}): Store {
     if (!isRetryable(error)) throw error;
     if (attempt >= maxAttempts) {
       if (!(error instanceof StoreError) || maxAttempts === 1) throw error;
-      throw new StoreError(`${error.message} (gave up after ${attempt} attempts)`, error.code, { cause: error });
+      const GaveUp = error instanceof WriteError ? WriteError : StoreError;
+      throw new GaveUp(`${error.message} (gave up after ${attempt} attempts)`, error.code, { cause: error });
     }
     const delayMs = Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
     options.onRetry?.({ operation, key, attempt, error, delayMs });

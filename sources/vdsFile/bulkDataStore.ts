@@ -4,7 +4,7 @@
 // extent is copy-on-write, so a crash before the header write leaves the previous commit intact.
 // Extents are only ever appended (never reused), which also keeps concurrent readers valid.
 import { type FileHandle, open } from 'node:fs/promises';
-import { StoreError } from '../../src/model/errors.js';
+import { InvalidArgumentError, NotFoundError, StoreError, WriteError } from '../../src/model/errors.js';
 import { VdsFileError } from './errors.js';
 import { readAt, writeAt } from './fileIO.js';
 import { decodeFileTable, encodeFileTable, type FileHeader, fileNameLengthFor, FileType } from './fileTable.js';
@@ -71,7 +71,8 @@ export class BulkDataStore {
     try {
       handle = await open(path, writable ? 'r+' : 'r');
     } catch (error) {
-      throw new StoreError(`Cannot open ${path}: ${(error as Error).message}`, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 404 : -1, { cause: error });
+      const message = `Cannot open ${path}: ${(error as Error).message}`;
+      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new NotFoundError(message, { cause: error }) : new StoreError(message, -1, { cause: error });
     }
     try {
       const { header, files, size } = await readCommittedState(handle, path);
@@ -90,7 +91,7 @@ export class BulkDataStore {
     try {
       handle = await open(path, 'w+');
     } catch (error) {
-      throw new StoreError(`Cannot create ${path}: ${(error as Error).message}`, -1, { cause: error });
+      throw new WriteError(`Cannot create ${path}: ${(error as Error).message}`, -1, { cause: error });
     }
     const header: DataStoreHeader = { version: DATASTORE_VERSION, fileTableOffset: 0, fileTableCount: 0, fileNameLength: 0 };
     const store = new BulkDataStore(handle, path, header, [], HEADER_BYTES, true);
@@ -113,12 +114,12 @@ export class BulkDataStore {
   async enableWriting(): Promise<void> {
     if (this.writable) return;
     const handle = await open(this.path, 'r+').catch((error: Error) => {
-      throw new StoreError(`Cannot open ${this.path} for writing: ${error.message}`, -1, { cause: error });
+      throw new WriteError(`Cannot open ${this.path} for writing: ${error.message}`, -1, { cause: error });
     });
     try {
       const current = await readAt(handle, 0, HEADER_BYTES, 'the header', this.path);
       if (Buffer.compare(current, encodeHeader(this.header)) !== 0) {
-        throw new StoreError(`Cannot write ${this.path}: another writer committed to it since it was opened; open it again`);
+        throw new WriteError(`Cannot write ${this.path}: another writer committed to it since it was opened; open it again`);
       }
     } catch (error) {
       await handle.close();
@@ -168,7 +169,7 @@ export class BulkDataStore {
   async writeIndexEntry(file: ContainerFile, chunk: number, value: IndexEntry): Promise<void> {
     this.assertWritable();
     if (value.metadata.length !== file.header.chunkMetadataLength) {
-      throw new TypeError(`Chunk metadata for ${file.name} must be ${file.header.chunkMetadataLength} bytes, got ${value.metadata.length}`);
+      throw new InvalidArgumentError(`Chunk metadata for ${file.name} must be ${file.header.chunkMetadataLength} bytes, got ${value.metadata.length}`);
     }
     const { page, entry } = this.locate(file, chunk);
     const state = await this.indexPage(file, page);
@@ -189,7 +190,7 @@ export class BulkDataStore {
   setFileMetadata(file: ContainerFile, metadata: Uint8Array): void {
     this.assertWritable();
     if (metadata.length !== file.header.fileMetadataLength) {
-      throw new TypeError(`File metadata for ${file.name} must be ${file.header.fileMetadataLength} bytes, got ${metadata.length}`);
+      throw new InvalidArgumentError(`File metadata for ${file.name} must be ${file.header.fileMetadataLength} bytes, got ${metadata.length}`);
     }
     file.fileMetadata = metadata.slice();
     file.dirty = true;
@@ -307,7 +308,7 @@ export class BulkDataStore {
 
   private locate(file: ContainerFile, chunk: number): { page: number; entry: number } {
     if (!Number.isInteger(chunk) || chunk < 0 || chunk >= file.chunkCount) {
-      throw new RangeError(`Chunk ${chunk} is outside "${file.name}" (${file.chunkCount} chunks) in ${this.path}`);
+      throw new InvalidArgumentError(`Chunk ${chunk} is outside "${file.name}" (${file.chunkCount} chunks) in ${this.path}`);
     }
     const perPage = file.header.indexPageEntryCount;
     return { page: Math.floor(chunk / perPage), entry: chunk % perPage };
@@ -327,7 +328,7 @@ export class BulkDataStore {
   }
 
   private assertWritable(): void {
-    if (!this.writable) throw new StoreError(`${this.path} is open for reading only`);
+    if (!this.writable) throw new WriteError(`Cannot write ${this.path}: it is open for reading only`);
   }
 }
 

@@ -1,6 +1,6 @@
 // Positioned reads and writes on a file handle: a `.vds` is never loaded whole.
 import type { FileHandle } from 'node:fs/promises';
-import { StoreError } from '../../src/model/errors.js';
+import { StoreError, WriteError } from '../../src/model/errors.js';
 import { VdsFileError } from './errors.js';
 
 export async function readAt(handle: FileHandle, offset: number, length: number, what: string, path: string): Promise<Uint8Array> {
@@ -27,6 +27,6 @@ export async function writeAt(handle: FileHandle, bytes: Uint8Array, offset: num
       done += bytesWritten;
     }
   } catch (error) {
-    throw new StoreError(`Cannot write ${what} to ${path}: ${(error as Error).message}`, -1, { cause: error });
+    throw new WriteError(`Cannot write ${what} to ${path}: ${(error as Error).message}`, -1, { cause: error });
   }
 }

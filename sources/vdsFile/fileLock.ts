@@ -12,7 +12,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InvalidOperationError, StoreError } from '../../src/model/errors.js';
+import { InvalidOperationError, StoreError, WriteError } from '../../src/model/errors.js';
 
 /** A lock file that cannot be parsed is left by a writer killed while creating it once it is this old. */
 const MALFORMED_STALE_MS = 5000;
@@ -98,13 +98,13 @@ async function createExclusive(path: string, owner: LockOwner): Promise<boolean>
     handle = await open(path, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new StoreError(`Cannot create the writer lock ${path}: ${(error as Error).message}`, -1, { cause: error });
+    throw new WriteError(`Cannot create the writer lock ${path}: ${(error as Error).message}`, -1, { cause: error });
   }
   try {
     await handle.writeFile(`${JSON.stringify(owner)}\n`);
   } catch (error) {
     await rm(path, { force: true });
-    throw new StoreError(`Cannot write the writer lock ${path}: ${(error as Error).message}`, -1, { cause: error });
+    throw new WriteError(`Cannot write the writer lock ${path}: ${(error as Error).message}`, -1, { cause: error });
   } finally {
     await handle.close();
   }

@@ -1,6 +1,7 @@
 // Translates a legacy VDSObject (vdsObjectParser.ts) into `VolumeDataLayout` JSON (format sheet
 // 1.5, 6.2), field by field as OpenVDS does: missing members read as 0 / "" / false, booleans are
 // true unless missing or "FALSE", floats are rounded to f32.
+import { ReadError } from '../../src/model/errors.js';
 import { JsonDouble, type JsonOut, writeJson } from '../../src/model/layout/jsonWriter.js';
 import { type VdsObject, VdsObjectBlob, VdsObjectNumber, type VdsObjectValue, parseVdsObject } from './vdsObjectParser.js';
 
@@ -8,7 +9,8 @@ import { type VdsObject, VdsObjectBlob, VdsObjectNumber, type VdsObjectValue, pa
 const PER_TRACE_MAPPING_ID = 1976800267773298824n;
 const VECTOR_ELEMENTS = ['X', 'Y', 'Z', 'T'];
 
-export class VdsObjectTranslationError extends Error {
+/** A VDSObject that parses but does not describe a layout OpenVDS would accept. */
+export class VdsObjectTranslationError extends ReadError {
   override name = 'VdsObjectTranslationError';
 }
 

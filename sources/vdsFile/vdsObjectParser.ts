@@ -3,6 +3,7 @@
 // Values are numbers, quoted strings or BLOBs `N:<byteCount>:<hex>`. A sub-object may also be a
 // counted list `{ n, { … }, { … } }`; a nested CreateObj with a child-list name is appended to
 // that list of the root object, one without is merged into the root.
+import { ReadError } from '../../src/model/errors.js';
 
 /** A number token, kept as written: integers may exceed 2^53 (e.g. channel mapping ids). */
 export class VdsObjectNumber {
@@ -32,7 +33,8 @@ interface Token {
   start: number;
 }
 
-export class VdsObjectSyntaxError extends Error {
+/** A VDSObject text that does not parse (a corrupt legacy layout). */
+export class VdsObjectSyntaxError extends ReadError {
   override name = 'VdsObjectSyntaxError';
 }
 

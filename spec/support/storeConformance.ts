@@ -2,7 +2,7 @@
 // metadata, missing objects, errors, listing across pages, delete, ownership of bytes, abort.
 import { expect } from 'chai';
 import type { Store } from '../../sources/stores/store.js';
-import { CanceledError, StoreError } from '../../src/model/errors.js';
+import { CanceledError, InvalidArgumentError, StoreError, WriteError } from '../../src/model/errors.js';
 import { rejection } from './rejection.js';
 
 export interface StoreFixture {
@@ -95,7 +95,8 @@ export function storeConformance(name: string, makeFixture: () => Promise<StoreF
     it('refuses keys that escape the dataset', async () => {
       for (const key of ['../x', '/abs', 'a//b', 'a/./b', '']) {
         const error = await rejection(capabilities.readOnly ? store.get(key) : store.set(key, new Uint8Array(1)));
-        expect(error.message, key).to.contain('Invalid object key');
+        expect(error, key).to.be.instanceOf(InvalidArgumentError);
+        expect(error.message, key).to.contain(`Invalid object key "${key}"`);
       }
     });
 
@@ -115,20 +116,21 @@ export function storeConformance(name: string, makeFixture: () => Promise<StoreF
 
     if (capabilities.failing) {
       const failing = capabilities.failing;
-      it('fails with StoreError: HTTP status as code, a message naming store and key, no credentials', async () => {
+      it('fails with StoreError (WriteError for writes): HTTP status as code, a message naming store and key, no credentials', async () => {
         await writer.set(CHUNK, new Uint8Array(4));
         const broken = failing(fixture, 403);
         try {
           for (const attempt of [() => broken.get(CHUNK), () => broken.head(CHUNK), () => broken.getRange!(CHUNK, { offset: 1 })]) {
             const error = await rejection(attempt());
-            expect(error).to.be.instanceOf(StoreError);
+            expect(error).to.be.instanceOf(StoreError).and.not.be.instanceOf(WriteError);
             expect((error as StoreError).code).to.equal(403);
             expect(error.message).to.contain(`Cannot read ${CHUNK} in ${broken.description}`);
             for (const secret of capabilities.secrets ?? []) expect(error.message).not.to.contain(secret);
           }
           if (!capabilities.readOnly) {
             const error = await rejection(broken.set(CHUNK, new Uint8Array(1)));
-            expect((error as StoreError).code).to.equal(403);
+            expect(error).to.be.instanceOf(WriteError);
+            expect((error as WriteError).code).to.equal(403);
             expect(error.message).to.contain(`Cannot write ${CHUNK} in ${broken.description}`);
           }
         } finally {

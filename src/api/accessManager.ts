@@ -20,7 +20,6 @@ import {
   positionsArgument, replacementNoValueArgument, resolveArguments, signalArgument,
 } from './requestArguments.js';
 import type { VDS } from './vds.js';
-import { chunksInFlight } from './boxRead.js';
 import { assembleSubset } from '../../sinks/assembleSubset.js';
 import { assembleSamples, sampleDeliveries } from '../../sinks/assembleSamples.js';
 import { readChunks } from '../../operators/readChunks.js';
@@ -182,7 +181,7 @@ export class VolumeDataAccessManager {
           return copy && { buffer: shared, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, copy, outSize: plan.outSize, gate };
         });
         return from(plan.chunks).pipe(
-          inFlight(chunksInFlight(), readChunks(reader, { format, replacementNoValue: options.replacementNoValue, deliver, skipDeliveredBytes: true }, this.vds.chunkCache)),
+          inFlight(this.vds.engine.chunksInFlight, readChunks(reader, { format, replacementNoValue: options.replacementNoValue, deliver, skipDeliveredBytes: true }, this.vds.chunkCache)),
           assembleSubset(plan, bytes, format),
           endWith<RequestEvent<VolumeDataTypedArray>>({ kind: 'data', data }),
           finalize(() => closeGate(gate)),
@@ -335,7 +334,7 @@ export class VolumeDataAccessManager {
     const sourceChunks = source === layer ? [chunkIndex] : planSubset(source, min, max).chunks;
     const reader = this.vds.reader(source);
     return new VolumeDataRequest(from(sourceChunks).pipe(
-      inFlight(chunksInFlight(), readChunks(reader, { format: VolumeDataFormat.Format_R32 }, this.vds.chunkCache)),
+      inFlight(this.vds.engine.chunksInFlight, readChunks(reader, { format: VolumeDataFormat.Format_R32 }, this.vds.chunkCache)),
       last(),
       map((): RequestEvent<number> => ({ kind: 'data', data: chunkIndex })),
       untilAborted(signal),
@@ -367,7 +366,7 @@ export class VolumeDataAccessManager {
     const deliver = sampleDeliveries(plan, out, sampling, gate);
     const target = { format: rules.decodeFormat, replacementNoValue: rules.decodeReplacement, deliver, skipDeliveredBytes: true } as const;
     return from(plan.byChunk.keys()).pipe(
-      inFlight(chunksInFlight(), readChunks(reader, target, this.vds.chunkCache)),
+      inFlight(this.vds.engine.chunksInFlight, readChunks(reader, target, this.vds.chunkCache)),
       assembleSamples(plan, out, sampling),
       finalize(() => closeGate(gate)),
     );

@@ -2,34 +2,33 @@
 // from the layer it is remapped from (a voxel box reads the same from every chunking).
 import { from, lastValueFrom } from 'rxjs';
 import { VolumeDataFormat } from '../model/enums.js';
-import { InvalidOperationError } from '../model/errors.js';
 import { bufferByteSize } from '../model/formats.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import type { Index6 } from '../model/geometry/partition.js';
 import type { VDS } from './vds.js';
-import { workerCount } from '../workers/pool.js';
 import { planSubset } from '../engine/subsetPlan.js';
+import { copyBitBox } from '../engine/boxCopy.js';
 import { assembleSubset } from '../../sinks/assembleSubset.js';
 import { inFlight } from '../../operators/inFlight.js';
 import { readChunks } from '../../operators/readChunks.js';
 
-/** Chunks in flight per request: enough to keep every worker and the IO busy. */
-export function chunksInFlight(): number {
-  return Math.max(8, workerCount() * 4);
-}
-
 /** The voxels of `[min, max)` of `layer` (LOD 0), dimension 0 fastest, components interleaved, in `format`. */
 export async function readBox(vds: VDS, layer: VolumeDataLayer, min: Index6, max: Index6, format: VolumeDataFormat): Promise<Uint8Array> {
-  if (format === VolumeDataFormat.Format_1Bit) {
-    // Pages pad each 1Bit row to whole bytes; a subset packs rows back to back.
-    throw new InvalidOperationError(`${layer.name}: pages of a Remapped 1Bit layer are not supported; use requestVolumeSubset`);
-  }
   const plan = planSubset(layer, min, max);
   const voxels = plan.outSize.reduce((n, size) => n * size, 1);
   const bytes = new Uint8Array(bufferByteSize(format, voxels * layer.channelDescriptor.components));
   await lastValueFrom(from(plan.chunks).pipe(
-    inFlight(chunksInFlight(), readChunks(vds.reader(layer), { format }, vds.chunkCache)),
+    inFlight(vds.engine.chunksInFlight, readChunks(vds.reader(layer), { format }, vds.chunkCache)),
     assembleSubset(plan, bytes, format),
   ), { defaultValue: undefined });
-  return bytes;
+  return format === VolumeDataFormat.Format_1Bit ? pageRows(bytes, plan.outSize) : bytes;
+}
+
+/** A 1Bit subset (rows packed back to back) as a page holds it: each row padded to whole bytes. */
+function pageRows(packed: Uint8Array, size: readonly number[]): Uint8Array {
+  const rowBits = Math.ceil(size[0]! / 8) * 8;
+  const rows = size.slice(1).reduce((n, s) => n * s, 1);
+  const padded = new Uint8Array((rowBits / 8) * rows);
+  copyBitBox({ bytes: packed, size, rowBits: size[0]! }, [0], { bytes: padded, size, rowBits }, [0], size);
+  return padded;
 }

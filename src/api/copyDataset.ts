@@ -1,30 +1,39 @@
-// Copies a dataset object by object between any two stores: chunk objects (with their
-// `vdschunkmetadata`) first, then metadata pages, then LayerStatus and VolumeDataLayout, so the
-// destination only becomes openable once everything it names is there. An object already at the
-// destination is skipped only when its content is the source's (same chunk-metadata record, whose
-// hash OpenVDS makes unique per write, or the same bytes), which makes an interrupted copy
-// resumable without ever keeping a stale object. A destination that holds a different dataset is
-// refused unless `overwrite`.
+// Copies a dataset chunk by chunk through the dataset layer, between any two stores or `.vds`
+// files: every written chunk of every produced layer first (checked by decoding it on the worker
+// pool), then the destination's metadata — chunk-metadata pages, layer status and, last, the
+// layout — so the destination only becomes openable once everything it names is there. A chunk
+// the destination already holds exactly so (the same metadata record, whose hash OpenVDS makes
+// unique per write, or where it keeps none the same bytes) is only recorded, which makes an
+// interrupted copy resumable without ever keeping a stale chunk. A destination that holds a
+// different dataset is refused unless `overwrite`.
 import { from, lastValueFrom, mergeMap, Observable, scan, tap } from 'rxjs';
 import { throwIfAborted } from '../async/abort.js';
-import { CHUNK_METADATA_KEY } from '../../sources/stores/metadataHeaders.js';
-import type { ObjectInfo, Store } from '../../sources/stores/store.js';
-import { withSignal } from '../../sources/stores/withSignal.js';
-import { codecFor } from '../codecs/registry.js';
+import { fromAbortable } from '../async/fromAbortable.js';
+import { UNKNOWN_HASH, uniqueChunkHash } from '../codecs/volumeDataHash.js';
+import { payloadByteSize } from '../codecs/dataBlock.js';
+import type { DatasetStore } from '../engine/datasetStore.js';
 import { isWaveletCompression, VDSProduceStatus } from '../model/enums.js';
-import { errorMessage, InvalidOperationError, StoreError } from '../model/errors.js';
-import { chunkMetadataRecord, UNRECORDED_CHUNK_HASH } from '../../sources/dataset/chunkMetadataPages.js';
-import { parseVolumeDataLayoutJson, serializeVolumeDataLayoutJson } from '../model/layout/layoutJson.js';
-import { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
+import { errorMessage, InvalidOperationError, NotFoundError } from '../model/errors.js';
+import type { VolumeDataLayer } from '../model/geometry/layers.js';
+import { serializeVolumeDataLayoutJson } from '../model/layout/layoutJson.js';
+import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
+import { UNRECORDED_CHUNK_HASH } from '../../sources/dataset/chunkMetadataPages.js';
+import { datasetFor } from '../../sources/dataset/datasetFor.js';
+import { fetchChunk } from '../../sources/fetchChunks.js';
+import type { Store } from '../../sources/stores/store.js';
+import { withSignal } from '../../sources/stores/withSignal.js';
+import { decodeChunk } from '../../operators/decodeChunks.js';
 import { open } from './entryPoints.js';
 import type { VDS } from './vds.js';
-import { fromAbortable } from '../async/fromAbortable.js';
-import { chunkDecodeError, decodeOptions } from '../../operators/decodeChunks.js';
 
 export interface CopyProgress {
+  /** Chunks copied or found already there, plus 1 once the destination's metadata is written. */
   objectsDone: number;
+  /** The source's written chunks, plus 1 for the metadata. */
   objectCount: number;
+  /** Chunk bytes written to the destination. */
   bytesCopied: number;
+  /** Chunks the destination already held. */
   skipped: number;
 }
 
@@ -32,50 +41,44 @@ export interface CopyOptions {
   /** Aborting stops IO at once and rejects with CanceledError; what was copied stays, so the copy resumes. */
   signal?: AbortSignal;
   /**
-   * Replace a different dataset at the destination (default false: InvalidOperationError). Its
-   * VolumeDataLayout is removed first, so until the copy completes the destination is a partial
-   * copy (resumable), never a mix of the two datasets.
+   * Replace a different dataset at the destination (default false: InvalidOperationError). It is
+   * replaced by an empty dataset with the source's layout first, so until the copy completes the
+   * destination is never a mix of the two.
    */
   overwrite?: boolean;
-  /** Objects copied at once (default 8). */
+  /** Chunks copied at once (default 8). */
   concurrency?: number;
   /** Decode every chunk before writing it (default true): a corrupt source chunk fails the copy. */
   verify?: boolean;
   onProgress?: (progress: CopyProgress) => void;
 }
 
-interface CopyItem {
-  key: string;
-  /** LayerStatus and VolumeDataLayout: always written, last, as they make the copy a dataset. */
-  final?: boolean;
-  /** Chunk objects: the metadata record their header carries (if known), and how to verify them. */
-  chunk?: { record?: Uint8Array; verify?: (bytes: Uint8Array) => void };
-}
+/** What a copy reads from or writes to: a key/value store, or a dataset layer of its own (a `.vds` file). */
+export type CopyEnd = Store | DatasetStore;
 
-export async function copyDataset(source: Store, destination: Store, options: CopyOptions = {}): Promise<CopyProgress> {
+export async function copyDataset(source: CopyEnd, destination: CopyEnd, options: CopyOptions = {}): Promise<CopyProgress> {
   const { signal } = options;
   throwIfAborted(signal);
   // Bound to the signal, the source's reads while listing chunks stop too.
-  const dataset = await open(signal ? withSignal(source, signal) : source);
+  const dataset = await open(signal && !('chunkMetadata' in source) ? withSignal(source, signal) : source);
+  const target = datasetFor(destination);
   try {
-    const conflict = await copyConflict(source, destination, signal);
-    if (conflict !== undefined) {
-      if (!options.overwrite) throw new InvalidOperationError(`${destination.description} holds a different dataset (${conflict}): set overwrite to replace it`);
-      await destination.delete('VolumeDataLayout', { signal });
+    const conflict = await layoutConflict(dataset.layout, target, signal);
+    if (conflict !== undefined && !options.overwrite) {
+      throw new InvalidOperationError(`${target.description} holds a different dataset (${conflict}): set overwrite to replace it`);
     }
-    const chunks = await chunkItems(dataset, options.verify ?? true, signal);
-    const pages = pageKeys(dataset);
-    let progress: CopyProgress = { objectsDone: 0, objectCount: chunks.length + pages.length + 2, bytesCopied: 0, skipped: 0 };
-    const run = (items: CopyItem[]) => lastValueFrom(from(items).pipe(
-      mergeMap((item) => fromAbortable((itemSignal) => copyObject(source, destination, item, anySignal(itemSignal, signal))), options.concurrency ?? 8),
+    await target.create(dataset.layout, { signal, deferred: conflict === undefined });
+    const chunks = await writtenChunks(dataset, target, signal);
+    let progress: CopyProgress = { objectsDone: 0, objectCount: chunks.length + 1, bytesCopied: 0, skipped: 0 };
+    const report = (p: CopyProgress) => { progress = p; options.onProgress?.(p); };
+    await lastValueFrom(from(chunks).pipe(
+      mergeMap((chunk) => fromAbortable((chunkSignal) => copyChunk(dataset, target, chunk, options.verify ?? true, anySignal(chunkSignal, signal))),
+        options.concurrency ?? 8),
       scan((p, copied) => ({ ...p, objectsDone: p.objectsDone + 1, bytesCopied: p.bytesCopied + (copied ?? 0), skipped: p.skipped + (copied === undefined ? 1 : 0) }), progress),
-      tap((p) => { progress = p; options.onProgress?.(p); }),
+      tap(report),
     ), { defaultValue: progress });
-    await run(chunks);
-    await run(pages);
-    // LayerStatus before VolumeDataLayout: the layout is what makes a folder look like a dataset.
-    await run([{ key: 'LayerStatus', final: true }]);
-    await run([{ key: 'VolumeDataLayout', final: true }]);
+    await target.flush({ signal });
+    report({ ...progress, objectsDone: progress.objectsDone + 1 });
     return progress;
   } catch (error) {
     // Whatever a store made of the abort (an AbortError, a failed write), the caller learns it was canceled.
@@ -88,103 +91,89 @@ export async function copyDataset(source: Store, destination: Store, options: Co
 
 /**
  * Why `destination` cannot take a copy of `source` without overwriting: it holds a dataset whose
- * VolumeDataLayout differs from the source's (after normalising the JSON). Undefined when it holds
- * none (new, or a partial copy) or the same one (a finished copy, checked again object by object).
+ * layout differs from the source's. Undefined when it holds none (new, or a partial copy) or the
+ * same one (a finished copy, checked again chunk by chunk).
  */
-export async function copyConflict(source: Store, destination: Store, signal?: AbortSignal): Promise<string | undefined> {
-  const [theirs, ours] = await Promise.all([destination.get('VolumeDataLayout', { signal }), source.get('VolumeDataLayout', { signal })]);
-  if (!theirs?.length || !ours || Buffer.compare(theirs, ours) === 0) return undefined;
-  const ourLayout = layoutOf(ours);
-  let theirLayout: VolumeDataLayout;
+export async function copyConflict(source: CopyEnd, destination: CopyEnd, signal?: AbortSignal): Promise<string | undefined> {
+  const dataset = await open(source);
   try {
-    theirLayout = layoutOf(theirs);
-  } catch (error) {
-    return `its VolumeDataLayout does not parse: ${errorMessage(error)}`;
+    return await layoutConflict(dataset.layout, datasetFor(destination), signal);
+  } finally {
+    await dataset.close(false).catch(() => undefined);
   }
-  if (serializeVolumeDataLayoutJson(theirLayout) === serializeVolumeDataLayoutJson(ourLayout)) return undefined;
-  const [a, b] = [theirLayout.getContentsHash(), ourLayout.getContentsHash()];
-  return a === b ? `layout hash ${a} as the source's, but other metadata` : `layout hash ${a}, the source's is ${b}`;
 }
 
-function layoutOf(bytes: Uint8Array): VolumeDataLayout {
-  const parsed = parseVolumeDataLayoutJson(new TextDecoder().decode(bytes));
-  return new VolumeDataLayout(parsed.layoutDescriptor, parsed.axisDescriptors, parsed.channelDescriptors, parsed.metadata);
+async function layoutConflict(ours: VolumeDataLayout, destination: DatasetStore, signal: AbortSignal | undefined): Promise<string | undefined> {
+  let theirs: VolumeDataLayout;
+  try {
+    theirs = await destination.open({ signal });
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throwIfAborted(signal);
+    return `its dataset does not open: ${errorMessage(error)}`;
+  }
+  if (serializeVolumeDataLayoutJson(theirs) === serializeVolumeDataLayoutJson(ours)) return undefined;
+  const [a, b] = [theirs.getContentsHash(), ours.getContentsHash()];
+  return a === b ? `layout hash ${a} as the source's, but other metadata` : `layout hash ${a}, the source's is ${b}`;
 }
 
 function anySignal(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
   return b ? AbortSignal.any([a, b]) : a;
 }
 
-/** Bytes written, or undefined when the destination already had the object. */
-async function copyObject(source: Store, destination: Store, item: CopyItem, signal: AbortSignal): Promise<number | undefined> {
-  const bytes = await source.get(item.key, { signal });
-  if (!bytes) throw new StoreError(`${item.key} is missing from ${source.description}`, 404);
-  const existing = item.final ? undefined : await destination.head(item.key, { signal });
-  if (existing && await sameContent(destination, item, bytes, existing, signal)) return undefined;
-  if (item.chunk?.verify && bytes.byteLength > 0) item.chunk.verify(bytes);
-  const metadata = item.chunk?.record && { vdschunkmetadata: Buffer.from(item.chunk.record).toString('base64') };
-  const contentType = item.chunk || item.key.includes('/ChunkMetadata/') ? 'application/octet-stream' : 'application/json';
-  await destination.set(item.key, bytes, { signal, contentType, metadata });
-  return bytes.byteLength;
+interface ChunkToCopy {
+  layer: VolumeDataLayer;
+  chunkIndex: number;
 }
 
 /**
- * Whether the destination's object is the source's: the same size and either the same
- * chunk-metadata record (its hash is unique per write) or, where either side has none, the same bytes.
+ * Every written chunk of every produced layer, each such layer produced in the destination with
+ * the source's compression and page size (1024 where the source has no pages). Produced layers are
+ * those the layer status lists, and those of a Normal group it does not list (format sheet 1.4),
+ * whose chunks only their objects know.
  */
-async function sameContent(destination: Store, item: CopyItem, bytes: Uint8Array, existing: ObjectInfo, signal: AbortSignal): Promise<boolean> {
-  if (existing.size !== bytes.byteLength) return false;
-  const theirs = existing.metadata?.[CHUNK_METADATA_KEY];
-  if (item.chunk?.record && theirs !== undefined) return theirs === Buffer.from(item.chunk.record).toString('base64');
-  const current = await destination.get(item.key, { signal });
-  return current !== undefined && Buffer.compare(current, bytes) === 0;
-}
-
-/**
- * Every written chunk of every produced layer, with the metadata record its object carries. Layers
- * without metadata pages (format sheet 1.4) are looked up chunk by chunk in the source.
- */
-async function chunkItems(dataset: VDS, verify: boolean, signal: AbortSignal | undefined): Promise<CopyItem[]> {
-  const items: CopyItem[] = [];
+async function writtenChunks(dataset: VDS, target: DatasetStore, signal: AbortSignal | undefined): Promise<ChunkToCopy[]> {
+  const chunks: ChunkToCopy[] = [];
   for (const layer of dataset.layers.all) {
-    const produced = dataset.layerStatusEntry(layer) !== undefined || dataset.produceStatus(layer.dimensionsND) === VDSProduceStatus.Normal;
-    if (layer.isVirtual || !produced) continue;
+    const entry = dataset.layerStatusEntry(layer);
+    if (layer.isVirtual || (!entry && dataset.produceStatus(layer.dimensionsND) !== VDSProduceStatus.Normal)) continue;
+    target.produceLayer(layer, {
+      ...(entry ?? dataset.layerCompression(layer)),
+      chunkMetadataPageSize: entry?.chunkMetadata?.chunkMetadataPageSize ?? 1024,
+    });
     const reader = dataset.reader(layer);
-    const wavelet = isWaveletCompression(reader.compressionMethod);
     for (let chunkIndex = 0; chunkIndex < layer.chunkCount; chunkIndex++) {
       throwIfAborted(signal);
-      const metadata = await reader.chunkMetadata(chunkIndex);
-      if (metadata.hash === 0n) continue;
-      const check = verify && !wavelet ? (bytes: Uint8Array) => {
-        try {
-          codecFor(reader.compressionMethod).decode(bytes, decodeOptions(reader, chunkIndex, { format: layer.channelDescriptor.format }));
-        } catch (error) {
-          throw chunkDecodeError(error, reader, chunkIndex);
-        }
-      } : undefined;
-      const record = metadata.hash === UNRECORDED_CHUNK_HASH ? undefined : chunkMetadataRecord(metadata, wavelet);
-      items.push({ key: `${layer.name}/${chunkIndex}`, chunk: { record, verify: check } });
+      const hash = await reader.chunkMetadata(chunkIndex, signal).then((m) => m.hash, (error: unknown) => {
+        // An unlisted layer's missing object is a chunk nobody wrote.
+        if (!entry && error instanceof NotFoundError) return UNKNOWN_HASH;
+        throw error;
+      });
+      if (hash !== UNKNOWN_HASH) chunks.push({ layer, chunkIndex });
     }
   }
-  return items;
+  return chunks;
 }
 
-function pageKeys(dataset: VDS): CopyItem[] {
-  const items: CopyItem[] = [];
-  for (const layer of dataset.layers.all) {
-    const status = dataset.layerStatusEntry(layer)?.chunkMetadata;
-    if (!status) continue;
-    const pageCount = Math.ceil(status.chunkCount / status.chunkMetadataPageSize);
-    for (let page = 0; page < pageCount; page++) {
-      const name = status.pageDirectory ? status.pageDirectory[page]! : page;
-      if (name !== -1) items.push({ key: `${layer.name}/ChunkMetadata/${name}` });
-    }
+/** Bytes written, or undefined when the destination already held the chunk. */
+async function copyChunk(dataset: VDS, target: DatasetStore, { layer, chunkIndex }: ChunkToCopy, verify: boolean,
+  signal: AbortSignal): Promise<number | undefined> {
+  const reader = dataset.reader(layer);
+  const fetched = await fetchChunk(reader, chunkIndex, signal);
+  const bytes = fetched.bytes ?? new Uint8Array(0);
+  // The decode takes its bytes to a worker: it checks a copy. Wavelet chunks are not checked (decoding them is the slow part).
+  if (verify && fetched.bytes && !isWaveletCompression(reader.compressionMethod)) {
+    await decodeChunk(reader, { ...fetched, bytes: bytes.slice() }, { format: layer.channelDescriptor.format }, signal);
   }
-  return items;
+  // A chunk whose object carried no record gets an identity of its own, as a fresh write would.
+  const metadata = fetched.metadata.hash === UNRECORDED_CHUNK_HASH ? { ...fetched.metadata, hash: uniqueChunkHash() } : fetched.metadata;
+  const written = await target.writeChunk(layer, chunkIndex, bytes, metadata, payloadByteSize(layer.blockShape(chunkIndex)),
+    { signal, ifChanged: true });
+  return written ? bytes.byteLength : undefined;
 }
 
 /** The same copy as an Observable of progress, for pipelines and UIs; unsubscribing aborts it. */
-export function copyDataset$(source: Store, destination: Store, options: Omit<CopyOptions, 'signal' | 'onProgress'> = {}): Observable<CopyProgress> {
+export function copyDataset$(source: CopyEnd, destination: CopyEnd, options: Omit<CopyOptions, 'signal' | 'onProgress'> = {}): Observable<CopyProgress> {
   return new Observable<CopyProgress>((subscriber) => {
     const controller = new AbortController();
     copyDataset(source, destination, { ...options, signal: controller.signal, onProgress: (p) => subscriber.next(p) })

@@ -5,7 +5,7 @@ import type { Store } from '../../sources/stores/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from '../../sources/stores/connectionString.js';
 import { CompressionMethod, isWaveletCompression, LogLevel } from '../model/enums.js';
-import { CanceledError, errorMessage, InvalidArgumentError, ReadError } from '../model/errors.js';
+import { CanceledError, errorMessage, InvalidArgumentError, ReadError, WriteError } from '../model/errors.js';
 import { throwIfAborted } from '../async/abort.js';
 import { isPlainObject, signalArgument } from './requestArguments.js';
 import {
@@ -14,11 +14,14 @@ import {
 import type { IOManager } from './ioManager.js';
 import { OpenOptions, WaveletAdaptiveMode as AdaptiveModeOption } from '../../sources/stores/openOptions.js';
 import type { LayerStatusEntry } from '../model/layout/layerStatus.js';
-import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeVolumeDataLayoutJson } from '../model/layout/layoutJson.js';
 import { validateLayout, VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { validateNewLayout } from '../model/layout/newLayout.js';
 import { MetadataContainer, type MetadataReadAccess } from '../model/metadata/metadataContainer.js';
-import { utf8, VDS } from './vds.js';
+import { VDS } from './vds.js';
+import { datasetFor, isDatasetStore } from '../../sources/dataset/datasetFor.js';
+import type { DatasetStore } from '../engine/datasetStore.js';
+import { defaultEngineOptions, type EngineOptions, engineOptionsFrom } from '../engine/engineOptions.js';
+import { workerCount } from '../workers/pool.js';
 import type { WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
 
 const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
@@ -78,22 +81,15 @@ export function openWithAdaptiveCompressionRatio(dataset: string | Store, connec
 
 async function openDataset(dataset: Dataset, second: string | LogLevel | undefined, adaptive: WaveletAdaptiveMode | undefined,
   signal: AbortSignal | undefined): Promise<VDS> {
-  const { store, options, url, adaptive: fromDataset } = resolveStore(dataset, second);
+  const { store, url, engine, adaptive: fromDataset } = resolveStore(dataset, second);
   adaptive ??= fromDataset;
+  const target = datasetFor(store);
   try {
-    throwIfAborted(signal);
-    const [layoutBytes, statusBytes] = await Promise.all([store.get('VolumeDataLayout', { signal }), store.get('LayerStatus', { signal })]);
-    // A store may finish a read it was asked to abort; the caller has given up all the same.
-    throwIfAborted(signal);
-    if (!layoutBytes?.length) throw new ReadError('it has no VolumeDataLayout object (is it a VDS dataset?)', 404);
-    if (!statusBytes?.length) throw new ReadError('it has no LayerStatus object', 404);
-    const parsed = parseVolumeDataLayoutJson(decodeText(layoutBytes, 'VolumeDataLayout'));
-    const layerStatus = parseLayerStatusJson(decodeText(statusBytes, 'LayerStatus'));
-    const layout = new VolumeDataLayout(parsed.layoutDescriptor, parsed.axisDescriptors, parsed.channelDescriptors, parsed.metadata);
-    const { method, tolerance } = datasetCompression(layerStatus);
-    return new VDS(url, store, layout, layerStatus, options, method, tolerance, adaptive);
+    const layout = await target.open({ signal });
+    const { method, tolerance } = datasetCompression(target.layerStatuses());
+    return new VDS(url, target, layout, method, tolerance, engine, adaptive);
   } catch (error) {
-    await store.close?.();
+    await target.close();
     if (signal?.aborted) throw new CanceledError(`Opening ${url} was canceled`);
     throw new ReadError(`Cannot open ${url}: ${errorMessage(error)}`, (error as { code?: number }).code ?? -1, { cause: error });
   }
@@ -137,21 +133,27 @@ export async function create(dataset: Dataset, ...args: unknown[]): Promise<VDS>
     throw new InvalidArgumentError(`Unsupported compression method ${CompressionMethod[compressionMethod]}: rxvds, like OpenVDS 3.4, cannot write wavelet data`);
   }
   if (CompressionMethod[compressionMethod] === undefined) throw new InvalidArgumentError(`Invalid compression method ${compressionMethod}`);
+  // OpenVDS documents the tolerance as [1..255] 8-bit quantization steps (0, the default, for the
+  // lossless methods) and silently clamps what it gets; a value outside is refused here.
+  if (typeof compressionTolerance !== 'number' || !(compressionTolerance >= 0 && compressionTolerance <= 255)) {
+    throw new InvalidArgumentError(`compressionTolerance must be a number in [0, 255] (the wavelet tolerance in 8-bit steps), got ${String(compressionTolerance)}`);
+  }
   validateLayout(layoutDescriptor, axisDescriptors, channelDescriptors);
   validateNewLayout(axisDescriptors, channelDescriptors);
   const container = new MetadataContainer();
   container.copyMetadataFrom(metadata);
   const layout = new VolumeDataLayout(layoutDescriptor, [...axisDescriptors], [...channelDescriptors], container);
-  const { store, options, url } = resolveStore(dataset, connection, 'create');
+  const { store, url, engine } = resolveStore(dataset, connection, 'create');
+  const target = datasetFor(store);
   try {
     throwIfAborted(signal);
-    await writeNewDataset(store, layout, signal);
+    await target.create(layout, { signal });
   } catch (error) {
-    await store.close?.();
+    await target.close();
     if (signal?.aborted) throw new CanceledError(`Creating ${url} was canceled`);
-    throw new ReadError(`Cannot create ${url}: ${errorMessage(error)}`, (error as { code?: number }).code ?? -1, { cause: error });
+    throw new WriteError(`Cannot create ${url}: ${errorMessage(error)}`, (error as { code?: number }).code ?? -1, { cause: error });
   }
-  return new VDS(url, store, layout, [], options, compressionMethod, compressionTolerance);
+  return new VDS(url, target, layout, compressionMethod, compressionTolerance, engine);
 }
 
 interface CreateArguments {
@@ -231,30 +233,35 @@ export function getAccessManager(vds: VDS): VolumeDataAccessManager {
   return manager;
 }
 
-interface ResolvedStore { store: Store; options: ConnectionOptions; url: string; adaptive?: WaveletAdaptiveMode }
+interface ResolvedStore { store: Store | DatasetStore; url: string; engine: EngineOptions; adaptive?: WaveletAdaptiveMode }
 
 /** The store of a dataset, with its engine settings (connection-string keys, OpenOptions fields or a log level). */
 function resolveStore(dataset: Dataset, second: string | LogLevel | undefined, intent: StoreIntent = 'open'): ResolvedStore {
   if (dataset instanceof OpenOptions) {
     if (second !== undefined) throw new InvalidArgumentError('open(options) takes no second argument: the options hold the settings');
-    return { ...openStoreFromOptions(dataset, intent), options: new Map(), adaptive: adaptiveFromOptions(dataset) };
+    return { ...openStoreFromOptions(dataset, intent), engine: engineOptions(), adaptive: adaptiveFromOptions(dataset) };
   }
   if (typeof second === 'number') {
     if (typeof dataset === 'string') throw new InvalidArgumentError('A log level goes with an IOManager; after a URL comes a connection string');
     if (LogLevel[second] === undefined) throw new InvalidArgumentError(`Invalid logLevel ${second}`);
     checkEngineSettings(second, -1);
-    return { store: dataset, options: new Map(), url: dataset.description };
+    return { store: dataset, url: dataset.description, engine: engineOptions() };
   }
   if (second !== undefined && typeof second !== 'string') throw new InvalidArgumentError(`The connection string must be a string, got ${typeof second}`);
   if (typeof dataset !== 'string') {
-    if (typeof dataset?.get !== 'function') throw new InvalidArgumentError('open and create need a URL, OpenOptions or an IOManager (a Store)');
+    if (!isDatasetStore(dataset) && typeof dataset?.get !== 'function') throw new InvalidArgumentError('open and create need a URL, OpenOptions or an IOManager (a Store)');
     const options = parseConnectionString(second);
     checkEngineKeys(options, 'IOManager');
-    return { store: dataset, options, url: dataset.description, adaptive: adaptiveFromConnection(options) };
+    return { store: dataset, url: dataset.description, engine: engineOptions(options), adaptive: adaptiveFromConnection(options) };
   }
   // URLs carry passwords and signed-query tokens: keep them out of messages.
   const opened = openStore(dataset, second, intent);
-  return { ...opened, url: redactUrl(dataset), adaptive: adaptiveFromConnection(opened.options) };
+  return { store: opened.store, url: redactUrl(dataset), engine: engineOptions(opened.options), adaptive: adaptiveFromConnection(opened.options) };
+}
+
+/** The engine's tuning: the defaults for the worker pool, with what the connection string sets. */
+function engineOptions(connection: ConnectionOptions = new Map()): EngineOptions {
+  return engineOptionsFrom(connection, defaultEngineOptions(workerCount()));
 }
 
 /** OpenOptions's waveletAdaptiveMode with its tolerance or ratio. */
@@ -272,24 +279,10 @@ function adaptiveFromOptions(options: OpenOptions): WaveletAdaptiveMode | undefi
   }
 }
 
-async function writeNewDataset(store: Store, layout: VolumeDataLayout, signal: AbortSignal | undefined): Promise<void> {
-  // Layout first, then an empty LayerStatus: the dataset opens (empty) as soon as both exist.
-  await store.set('VolumeDataLayout', utf8(serializeVolumeDataLayoutJson(layout)), { contentType: 'application/json', signal });
-  await store.set('LayerStatus', utf8('[]'), { contentType: 'application/json', signal });
-}
-
 /** The compression of the primary channel's LOD 0 layer, which new layers inherit. */
 function datasetCompression(entries: readonly LayerStatusEntry[]): { method: CompressionMethod; tolerance: number } {
   const primary = entries.find((e) => /^Dimensions_\d+LOD0$/.test(e.layerName)) ?? entries[0];
   return { method: primary?.compressionMethod ?? CompressionMethod.None, tolerance: primary?.compressionTolerance ?? 0 };
-}
-
-function decodeText(bytes: Uint8Array, what: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new ReadError(`${what} is not UTF-8 text`);
-  }
 }
 
 /** The `WaveletAdaptiveTolerance` / `WaveletAdaptiveRatio` connection-string keys. */

@@ -3,10 +3,12 @@
 // as OpenVDS's IOManager::CreateIOManager does.
 import { openStore, openStoreFromOptions } from '../../sources/stores/openStore.js';
 import type { Store } from '../../sources/stores/store.js';
+import type { DatasetStore } from '../engine/datasetStore.js';
 import { InvalidArgumentError } from '../model/errors.js';
 import { OpenOptions } from '../../sources/stores/openOptions.js';
 
-export type IOManager = Store;
+/** A key/value store, or a dataset layer of its own (a `.vds` file). */
+export type IOManager = Store | DatasetStore;
 
 export const IOManager = {
   createIOManager(dataset: string | OpenOptions, connectionString = ''): IOManager {

@@ -1,7 +1,7 @@
 // VolumeDataPageAccessor: page-level reads and writes of one layer, with at most `maxPages`
 // pages held (least recently used released pages are evicted, and written back if dirty).
 import { AccessMode, VDSProduceStatus, VolumeDataMapping } from '../model/enums.js';
-import { CanceledError, InvalidArgumentError, InvalidOperationError, ReadError } from '../model/errors.js';
+import { CanceledError, InvalidArgumentError, InvalidOperationError, NotFoundError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import { type Index6, VolumeDataPartition } from '../model/geometry/partition.js';
 import { LODPyramid } from '../engine/lodPyramid.js';
@@ -62,7 +62,7 @@ export class VolumeDataPageAccessor {
     const lodLayers = vds.layers.lodLayers(layer.dimensionsND, layer.channel);
     // Checked before any layer is produced, so a refusal leaves the dataset as it was.
     for (const produced of generatesLODs ? lodLayers : [layer]) {
-      if (creating || !vds.metadataPages(produced)) checkMetadataPageCount(produced.name, produced.chunkCount, chunkMetadataPageSize);
+      if (creating || !vds.layerStatusEntry(produced)?.chunkMetadata) checkMetadataPageCount(produced.name, produced.chunkCount, chunkMetadataPageSize);
     }
     this.target = this.writeTarget(layer, creating, chunkMetadataPageSize);
     if (generatesLODs && lodLayers.length > 1) {
@@ -73,14 +73,9 @@ export class VolumeDataPageAccessor {
   }
 
   private writeTarget(layer: VolumeDataLayer, creating: boolean, pageSize: number): ChunkWriteTarget {
-    const pages = creating || !this.vds.metadataPages(layer) ? this.vds.produceLayer(layer, pageSize, !creating) : this.vds.metadataPages(layer)!;
-    return {
-      layer,
-      compressionMethod: this.vds.layerStatusEntry(layer)!.compressionMethod,
-      pool: chunkPool(),
-      store: this.vds.store,
-      pages,
-    };
+    const existing = this.vds.layerStatusEntry(layer);
+    const entry = creating || !existing?.chunkMetadata ? this.vds.produceLayer(layer, pageSize, !creating) : existing;
+    return { dataset: this.vds.dataset, layer, compressionMethod: entry.compressionMethod, pool: chunkPool() };
   }
 
   getLayout(): VolumeDataLayout { return this.vds.layout; }
@@ -153,7 +148,7 @@ export class VolumeDataPageAccessor {
       return (await this.vds.reader(this.layer).chunkMetadata(chunkIndex)).hash;
     } catch (error) {
       // OpenVDS ignores the read error of a hash, leaving it unknown: a layer nobody wrote has no chunk objects.
-      if (error instanceof ReadError && error.code === 404) return UNKNOWN_HASH;
+      if (error instanceof NotFoundError) return UNKNOWN_HASH;
       throw error;
     }
   }

@@ -2,7 +2,7 @@
 // once (as in OpenVDS); its events are replayed to every subscriber.
 import { type Observable, type Observer, ReplaySubject, type Subscription } from 'rxjs';
 import { VolumeDataFormat } from '../model/enums.js';
-import { CanceledError, errorMessage, InvalidOperationError } from '../model/errors.js';
+import { CanceledError, errorMessage, InvalidOperationError, ReadError } from '../model/errors.js';
 import type { DataEvent, ProgressEvent, RequestEvent } from '../engine/requestEvents.js';
 
 export type { DataEvent, ProgressEvent, RequestEvent };
@@ -50,7 +50,7 @@ export class VolumeDataRequest<T> {
   /** The result; throws until the request has completed. */
   get data(): T {
     if (this.state !== 'completed') {
-      throw new Error(this.state === 'canceled'
+      throw new InvalidOperationError(this.state === 'canceled'
         ? `Request ${this.id} was canceled: ${this.errorMessage}` : `Request ${this.id} has not completed`);
     }
     return this.result!;
@@ -132,7 +132,7 @@ export class VolumeDataRequest<T> {
     if (state === 'canceled') {
       const code = typeof (error as { code?: unknown })?.code === 'number' ? (error as { code: number }).code : -1;
       this.error = { code, message: error === undefined ? 'Request produced no data' : errorMessage(error) };
-      this.events.error(error ?? new Error(this.error.message));
+      this.events.error(error ?? new ReadError(this.error.message));
     } else {
       this.events.complete();
     }

@@ -1,5 +1,6 @@
 // Copies an N-dimensional box between two dense arrays (dimension 0 fastest). Used to assemble
 // request buffers from chunks and to copy margins between pages.
+import { InvalidArgumentError } from '../model/errors.js';
 
 export interface DenseArray {
   bytes: Uint8Array;
@@ -41,7 +42,7 @@ export function copyBox(
     if (c <= 0) return;
     const s0 = srcStart[d] ?? 0, d0 = dstStart[d] ?? 0;
     if (s0 < 0 || d0 < 0 || s0 + c > ss || d0 + c > ds) {
-      throw new RangeError(`Box copy out of bounds in dimension ${d}`);
+      throw new InvalidArgumentError(`Box copy out of bounds in dimension ${d}`);
     }
     const last = sSize.length - 1;
     if (last >= 0 && n[last] === sSize[last] && n[last] === dSize[last]) {
@@ -150,7 +151,7 @@ export function copyBitBox(
   const n = Array.from({ length: dims }, (_, d) => count[d] ?? 1);
   for (let d = 0; d < dims; d++) {
     if ((srcStart[d] ?? 0) + n[d]! > (src.size[d] ?? 1) || (dstStart[d] ?? 0) + n[d]! > (dst.size[d] ?? 1)) {
-      throw new RangeError(`Bit box copy out of bounds in dimension ${d}`);
+      throw new InvalidArgumentError(`Bit box copy out of bounds in dimension ${d}`);
     }
   }
   const rowIndex = (size: readonly number[], start: readonly number[], index: number[]) => {

@@ -15,12 +15,8 @@ export interface ChunkWriterLimits {
   backlog: number;
 }
 
-/**
- * Two writes per pool worker (at least 2) keep every worker busy while uploads run; a backlog of
- * twice that bounds the pages a fast producer can pile up.
- */
-export function defaultChunkWriterLimits(workers: number): ChunkWriterLimits {
-  const inFlight = Math.max(2, workers * 2);
+/** Writes wait for room once twice as many as may run are pending: enough to keep the pool busy, few enough to bound the pages held. */
+export function chunkWriterLimits(inFlight: number): ChunkWriterLimits {
   return { inFlight, backlog: 2 * inFlight };
 }
 

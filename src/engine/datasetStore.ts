@@ -24,6 +24,14 @@ export interface SignalOptions {
   signal?: AbortSignal;
 }
 
+export interface CreateOptions extends SignalOptions {
+  deferred?: boolean;
+}
+
+export interface WriteChunkOptions extends SignalOptions {
+  ifChanged?: boolean;
+}
+
 export interface ReadChunkOptions extends SignalOptions {
   /** The chunk's metadata, as `chunkMetadata` gave it (its size and adaptive levels decide what to fetch). */
   metadata: ChunkMetadata;
@@ -49,10 +57,17 @@ export interface DatasetStore {
   /** A printable location, without credentials. */
   readonly description: string;
 
-  /** Reads the layout and the layer status. NotFoundError when no dataset is there. Call once, before anything else. */
+  /**
+   * Reads the layout and the layer status, and checks that they fit together (`validateLayerStatus`:
+   * a ReadError naming the member). NotFoundError when no dataset is there. Call once, first.
+   */
   open(options?: SignalOptions): Promise<VolumeDataLayout>;
-  /** Starts a new dataset (replacing the layout of one that exists there): writes the layout and an empty layer status. */
-  create(layout: VolumeDataLayout, options?: SignalOptions): Promise<void>;
+  /**
+   * Starts a new dataset (replacing the layout of one that exists there): writes the layout and an
+   * empty layer status. `deferred` writes nothing yet: the first `flush` writes the layer status,
+   * then the layout, so the dataset opens only once everything it names is there (a copy).
+   */
+  create(layout: VolumeDataLayout, options?: CreateOptions): Promise<void>;
 
   /** The status of a produced layer, or undefined when the dataset has none for it. */
   layerStatus(layerName: string): LayerStatusEntry | undefined;
@@ -71,10 +86,12 @@ export interface DatasetStore {
   produceLayer(layer: VolumeDataLayer, production: LayerProduction): LayerStatusEntry;
   /**
    * Stores a serialized chunk (empty for constant chunks, whose hash says everything) with its
-   * metadata, then records it: a reader never sees the record before the bytes.
+   * metadata, then records it: a reader never sees the record before the bytes. With `ifChanged`
+   * a chunk the storage already holds exactly so (the same record, or where it keeps none the same
+   * bytes) is only recorded, and the result is false: what resumes an interrupted copy.
    */
   writeChunk(layer: VolumeDataLayer, chunkIndex: number, serialized: Uint8Array, metadata: ChunkMetadata,
-    uncompressedSize: number, options?: SignalOptions): Promise<void>;
+    uncompressedSize: number, options?: WriteChunkOptions): Promise<boolean>;
   /** Writes the layout again (its metadata changed). */
   writeLayout(layout: VolumeDataLayout, options?: SignalOptions): Promise<void>;
   /** Makes every recorded chunk durable and visible: metadata first, then the layer status. Chunk writes must have settled. */

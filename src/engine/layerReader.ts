@@ -2,17 +2,16 @@
 import type { ChannelValues } from '../model/block.js';
 import type { CompressionMethod } from '../model/enums.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
-import type { Store } from '../../sources/stores/store.js';
-import type { ChunkMetadata } from '../../sources/dataset/chunkMetadataPages.js';
+import type { ChunkMetadata, DatasetStore } from './datasetStore.js';
 
 export interface LayerReader {
-  readonly store: Store;
+  readonly dataset: DatasetStore;
   readonly layer: VolumeDataLayer;
   readonly compressionMethod: CompressionMethod;
   readonly channelValues: ChannelValues;
   /** Wavelet adaptive level to read at; BEST_QUALITY (-1) reads whole objects. */
   readonly adaptiveLevel: number;
-  /** The chunk's metadata: from the layer's pages, or from the chunk object for a page-less layer; hash 0 when never written. */
+  /** The chunk's metadata (`dataset.chunkMetadata` of this layer): hash 0 when never written. */
   chunkMetadata(chunkIndex: number, signal?: AbortSignal): Promise<ChunkMetadata>;
 }
 

@@ -2,6 +2,7 @@
 // no-value is replaced by the first different neighbour of its 2×2×2 group (+x, +y, +x+y, +z, …),
 // looking only inside the source block. 1Bit: a LOD bit is set if any source bit of its group is.
 import { VolumeDataFormat } from '../model/enums.js';
+import { InvalidArgumentError } from '../model/errors.js';
 
 export interface DownsampleBlock {
   bytes: Uint8Array;
@@ -122,6 +123,6 @@ function elementsView(bytes: Uint8Array, format: VolumeDataFormat, u8Components:
     case VolumeDataFormat.Format_U32: return new Uint32Array(buffer, byteOffset, byteLength / 4);
     case VolumeDataFormat.Format_R64: return new Float64Array(buffer, byteOffset, byteLength / 8);
     case VolumeDataFormat.Format_U64: return new BigUint64Array(buffer, byteOffset, byteLength / 8);
-    default: throw new RangeError(`LOD generation does not support format ${format}`);
+    default: throw new InvalidArgumentError(`LOD generation does not support format ${format}`);
   }
 }

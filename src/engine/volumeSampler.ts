@@ -8,6 +8,7 @@
 // weights in float); the accumulation is f32 for R32, U8 and U16 elements and double for R64 and
 // U32 ones (OpenVDS's InterpolatedRealType).
 import { InterpolationMethod } from '../model/enums.js';
+import { InvalidArgumentError } from '../model/errors.js';
 
 /** Chunk elements: R32 (and 1Bit as 0/1), R64 (and U64 as doubles), U8/U16 codes, U32. */
 export type SamplerData = Float32Array | Float64Array | Uint8Array | Uint16Array | Uint32Array;
@@ -90,7 +91,7 @@ export function createVolumeSampler(block: SamplerBlock, options: SamplerOptions
     case InterpolationMethod.Angular: return separableSampler(kernel, false, true);
     case InterpolationMethod.Cubic: return separableSampler(kernel, true, false);
     case InterpolationMethod.Triangular: return triangularSampler(kernel);
-    default: throw new Error(`Unknown interpolation method ${String(options.method)}`);
+    default: throw new InvalidArgumentError(`Unknown interpolation method ${String(options.method)}`);
   }
 }
 
@@ -99,7 +100,7 @@ export function createVolumeSampler(block: SamplerBlock, options: SamplerOptions
  * computes it. Converted once per block so that the kernels' inner loops read plain values.
  */
 function physicalValues(data: Uint8Array | Uint16Array, codes: SamplerBlock['codes']): Float32Array {
-  if (!codes) throw new Error('SamplerBlock with U8/U16 codes needs their integerScale and integerOffset');
+  if (!codes) throw new InvalidArgumentError('SamplerBlock with U8/U16 codes needs their integerScale and integerOffset');
   const scale = fround(codes.integerScale), offset = fround(codes.integerOffset);
   const table = new Float32Array(data instanceof Uint8Array ? 0x100 : 0x10000);
   for (let code = 0; code < table.length; code++) table[code] = offset + fround(scale * code);
@@ -112,23 +113,23 @@ function resolveKernel(block: SamplerBlock, options: SamplerOptions): Kernel {
   const { data, size } = block;
   const quantized = data instanceof Uint8Array || data instanceof Uint16Array;
   if (!quantized && !(data instanceof Float32Array) && !(data instanceof Float64Array) && !(data instanceof Uint32Array)) {
-    throw new Error('SamplerBlock data must be a Float32Array, Float64Array, Uint8Array, Uint16Array or Uint32Array');
+    throw new InvalidArgumentError('SamplerBlock data must be a Float32Array, Float64Array, Uint8Array, Uint16Array or Uint32Array');
   }
   if (!Array.isArray(size) || size.length !== 3 || !size.every((n) => Number.isInteger(n) && n >= 1)) {
-    throw new Error(`SamplerBlock size must be three positive integers, got [${String(size)}]`);
+    throw new InvalidArgumentError(`SamplerBlock size must be three positive integers, got [${String(size)}]`);
   }
   const [sizeX, sizeY, sizeZ] = size;
   if (data.length < sizeX * sizeY * sizeZ) {
-    throw new Error(`SamplerBlock data has ${data.length} values, size ${sizeX}×${sizeY}×${sizeZ} needs ${sizeX * sizeY * sizeZ}`);
+    throw new InvalidArgumentError(`SamplerBlock data has ${data.length} values, size ${sizeX}×${sizeY}×${sizeZ} needs ${sizeX * sizeY * sizeZ}`);
   }
   const { valueRangeMin, valueRangeMax } = options;
   if (!Number.isFinite(valueRangeMin) || !Number.isFinite(valueRangeMax)) {
-    throw new Error(`Sampler value range must be finite, got [${valueRangeMin}, ${valueRangeMax}]`);
+    throw new InvalidArgumentError(`Sampler value range must be finite, got [${valueRangeMin}, ${valueRangeMax}]`);
   }
   const rangeMin = fround(valueRangeMin);
   const rangeSize = fround(fround(valueRangeMax) - rangeMin);
   if (options.method === InterpolationMethod.Angular && !(rangeSize > 0)) {
-    throw new Error(`Angular interpolation needs valueRangeMax > valueRangeMin, got [${valueRangeMin}, ${valueRangeMax}]`);
+    throw new InvalidArgumentError(`Angular interpolation needs valueRangeMax > valueRangeMin, got [${valueRangeMin}, ${valueRangeMax}]`);
   }
   const noValue = options.noValue;
   return {

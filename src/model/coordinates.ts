@@ -2,6 +2,7 @@
 // SurveyCoordinateSystem metadata, following OpenVDS's VDSIJKGridDefinition and IJKCoordinateTransformer.
 import { KnownMetadata } from './metadata/knownMetadata.js';
 import type { MetadataReadAccess } from './metadata/metadataContainer.js';
+import { InvalidOperationError } from './errors.js';
 
 export type Vector3 = [number, number, number];
 
@@ -146,7 +147,7 @@ export class IJKCoordinateTransformer {
   }
 
   worldToIJKPosition(world: Vector3): Vector3 {
-    if (!this.worldToIJKRows) throw new Error('the IJK grid is degenerate (its step vectors are not independent); world positions cannot be inverted');
+    if (!this.worldToIJKRows) throw new InvalidOperationError('the IJK grid is degenerate (its step vectors are not independent); world positions cannot be inverted');
     const d: Vector3 = [world[0] - this.grid.origin[0], world[1] - this.grid.origin[1], world[2] - this.grid.origin[2]];
     return this.worldToIJKRows.map((row) => row[0] * d[0] + row[1] * d[1] + row[2] * d[2]) as Vector3;
   }
@@ -160,7 +161,7 @@ export class IJKCoordinateTransformer {
   }
 
   annotationToIJKPosition(annotation: Vector3): Vector3 {
-    if (!this.annotationsDefined) throw new Error('the annotation coordinates of this grid are undefined');
+    if (!this.annotationsDefined) throw new InvalidOperationError('the annotation coordinates of this grid are undefined');
     return [0, 1, 2].map((n) => {
       const range = this.annotationEnd[n]! - this.annotationStart[n]!;
       return range === 0 ? 0 : ((annotation[n]! - this.annotationStart[n]!) / range) * (this.ijkSize[n]! - 1);

@@ -1,5 +1,6 @@
 // Voxel formats as typed arrays: the shapes of request buffers and page buffers.
 import { VolumeDataFormat } from './enums.js';
+import { InvalidArgumentError } from './errors.js';
 
 export type VolumeDataTypedArray =
   Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array | BigUint64Array;
@@ -11,7 +12,7 @@ export function formatByteSize(format: VolumeDataFormat): number {
     case VolumeDataFormat.Format_U16: return 2;
     case VolumeDataFormat.Format_R32: case VolumeDataFormat.Format_U32: return 4;
     case VolumeDataFormat.Format_R64: case VolumeDataFormat.Format_U64: return 8;
-    default: throw new RangeError(`Invalid VolumeDataFormat ${format}`);
+    default: throw new InvalidArgumentError(`Invalid VolumeDataFormat ${format}`);
   }
 }
 
@@ -32,7 +33,7 @@ export function typedArrayOf(format: VolumeDataFormat): TypedArrayClass {
     case VolumeDataFormat.Format_U32: return Uint32Array;
     case VolumeDataFormat.Format_R64: return Float64Array;
     case VolumeDataFormat.Format_U64: return BigUint64Array;
-    default: throw new RangeError(`Invalid VolumeDataFormat ${format}`);
+    default: throw new InvalidArgumentError(`Invalid VolumeDataFormat ${format}`);
   }
 }
 

@@ -1,5 +1,6 @@
 // PNG encoding of an RGB picture (8-bit truecolour, one IDAT, zlib from Node).
 import { crc32, deflateSync } from 'node:zlib';
+import { InvalidArgumentError } from '../model/errors.js';
 
 /** An 8-bit RGB picture: `rgb[3·(x + y·width) + c]`, rows top to bottom. */
 export interface RGBImage {
@@ -59,7 +60,7 @@ function filterRows(width: number, height: number, rgb: Uint8Array): Uint8Array 
 /** The PNG file of `image`. */
 export function encodePNG(image: RGBImage): Uint8Array {
   const { width, height, rgb } = image;
-  if (rgb.length !== width * height * 3) throw new RangeError(`an RGB image of ${width}×${height} needs ${width * height * 3} bytes, got ${rgb.length}`);
+  if (rgb.length !== width * height * 3) throw new InvalidArgumentError(`an RGB image of ${width}×${height} needs ${width * height * 3} bytes, got ${rgb.length}`);
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, width);

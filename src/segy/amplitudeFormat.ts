@@ -3,6 +3,7 @@
 // shifted into the unsigned range and given the matching negative integer offset, scale 1), floats
 // and 4-byte integers become R32, 8-byte formats R64.
 import { VolumeDataFormat } from '../model/enums.js';
+import { SegyFormatError } from '../model/errors.js';
 import type { Endianness } from './headerField.js';
 import { DataSampleFormatCode, decodeSamples, formatName, isDecodableFormat } from './sampleFormat.js';
 
@@ -42,7 +43,7 @@ const formats: Readonly<Partial<Record<DataSampleFormatCode, AmplitudeFormat>>> 
 
 export function amplitudeFormat(code: number): AmplitudeFormat {
   const format = isDecodableFormat(code) ? formats[code] : undefined;
-  if (!format) throw new Error(`SEG-Y data sample format ${formatName(code)} is not supported`);
+  if (!format) throw new SegyFormatError(`SEG-Y data sample format ${formatName(code)} is not supported`);
   return format;
 }
 

@@ -1,4 +1,5 @@
 // The 400-byte SEG-Y binary file header: byte order detection and the fields an import needs.
+import { InvalidArgumentError, SegyFormatError } from '../model/errors.js';
 import { BINARY_HEADER_SIZE, BinaryHeaderFields as F, Endianness, readHeaderField, readUnsignedHeaderField } from './headerField.js';
 import { type DataSampleFormatCode, formatName, isDecodableFormat } from './sampleFormat.js';
 
@@ -46,19 +47,19 @@ export function detectEndianness(header: Uint8Array): Endianness {
   if (isDecodableFormat(big)) return Endianness.BigEndian;
   const little = readHeaderField(header, F.dataSampleFormatCode, Endianness.LittleEndian);
   if (isDecodableFormat(little)) return Endianness.LittleEndian;
-  throw new Error(`SEG-Y binary header: data sample format code (bytes 3225-3226) is ${big} big-endian / ${little} little-endian, ` +
+  throw new SegyFormatError(`SEG-Y binary header: data sample format code (bytes 3225-3226) is ${big} big-endian / ${little} little-endian, ` +
     'not a supported format in either byte order; this is not a SEG-Y file or its binary header is damaged');
 }
 
 function checkSize(header: Uint8Array): void {
-  if (header.length !== BINARY_HEADER_SIZE) throw new Error(`SEG-Y binary header must be ${BINARY_HEADER_SIZE} bytes, got ${header.length}`);
+  if (header.length !== BINARY_HEADER_SIZE) throw new InvalidArgumentError(`SEG-Y binary header must be ${BINARY_HEADER_SIZE} bytes, got ${header.length}`);
 }
 
 export function parseBinaryHeader(header: Uint8Array, endianness: Endianness = detectEndianness(header)): BinaryHeaderInfo {
   checkSize(header);
   const code = readHeaderField(header, F.dataSampleFormatCode, endianness);
   if (!isDecodableFormat(code)) {
-    throw new Error(`SEG-Y binary header: data sample format ${formatName(code)} (bytes 3225-3226, ${Endianness[endianness]}) is not supported`);
+    throw new SegyFormatError(`SEG-Y binary header: data sample format ${formatName(code)} (bytes 3225-3226, ${Endianness[endianness]}) is not supported`);
   }
   const shortCount = readUnsignedHeaderField(header, F.numSamples, endianness);
   // The major revision is byte 3501 whatever the byte order (rev 2 splits the field into two bytes).

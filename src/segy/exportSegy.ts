@@ -6,7 +6,7 @@ import { redactUrl } from '../../sources/stores/redact.js';
 import type { Store } from '../../sources/stores/store.js';
 import { close, getAccessManager, getLayout, open } from '../api/entryPoints.js';
 import { DimensionsND, VolumeDataFormat } from '../model/enums.js';
-import { CanceledError } from '../model/errors.js';
+import { CanceledError, InvalidArgumentError, ReadError, SegyFormatError } from '../model/errors.js';
 import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { KnownMetadata } from '../model/metadata/knownMetadata.js';
 import { MetadataType } from '../model/metadata/metadataKey.js';
@@ -37,7 +37,7 @@ function integer(layout: VolumeDataLayout, category: string, name: string): numb
 
 function channelIndex(layout: VolumeDataLayout, name: string, url: string): number {
   for (let c = 0; c < layout.getChannelCount(); c++) if (layout.getChannelName(c) === name) return c;
-  throw new Error(`${url} has no "${name}" channel; only datasets imported from SEG-Y can be exported`);
+  throw new InvalidArgumentError(`${url} has no "${name}" channel; only datasets imported from SEG-Y can be exported`);
 }
 
 export async function exportSegy(source: string | Store, outputPath: string, options: ExportSegyOptions = {}): Promise<ExportSegyResult> {
@@ -50,15 +50,15 @@ export async function exportSegy(source: string | Store, outputPath: string, opt
     const segy = KnownMetadata.categorySEGY();
     const textHeader = blob(layout, segy, 'TextHeader');
     const binaryHeader = blob(layout, segy, 'BinaryHeader');
-    if (!textHeader || !binaryHeader) throw new Error(`${url} has no SEG-Y textual/binary header metadata (SEGY TextHeader, BinaryHeader)`);
+    if (!textHeader || !binaryHeader) throw new InvalidArgumentError(`${url} has no SEG-Y textual/binary header metadata (SEGY TextHeader, BinaryHeader)`);
     if (textHeader.length !== TEXTUAL_HEADER_SIZE || binaryHeader.length !== BINARY_HEADER_SIZE) {
-      throw new Error(`${url}: the stored SEG-Y headers are ${textHeader.length} and ${binaryHeader.length} bytes, not ${TEXTUAL_HEADER_SIZE} and ${BINARY_HEADER_SIZE}`);
+      throw new SegyFormatError(`${url}: the stored SEG-Y headers are ${textHeader.length} and ${binaryHeader.length} bytes, not ${TEXTUAL_HEADER_SIZE} and ${BINARY_HEADER_SIZE}`);
     }
     const headerEndianness: Endianness = integer(layout, segy, 'Endianness') === 1 ? Endianness.LittleEndian : Endianness.BigEndian;
     const storedDataEndianness = integer(layout, segy, 'DataEndianness');
     const dataEndianness: Endianness = storedDataEndianness === undefined ? headerEndianness : storedDataEndianness === 1 ? Endianness.LittleEndian : Endianness.BigEndian;
     const code = integer(layout, segy, 'DataSampleFormatCode') ?? readHeaderField(binaryHeader, BinaryHeaderFields.dataSampleFormatCode, headerEndianness);
-    if (!isDecodableFormat(code)) throw new Error(`${url}: cannot write SEG-Y data sample format ${formatName(code)}`);
+    if (!isDecodableFormat(code)) throw new SegyFormatError(`${url}: cannot write SEG-Y data sample format ${formatName(code)}`);
     const flagChannel = channelIndex(layout, 'Trace', url);
     const headerChannel = channelIndex(layout, 'SEGYTraceHeader', url);
 
@@ -101,7 +101,7 @@ export async function exportSegy(source: string | Store, outputPath: string, opt
           return r.waitForCompletion().then((ok) => {
             signal?.removeEventListener('abort', cancel);
             throwIfAborted(signal);
-            if (!ok) throw new Error(`reading ${layout.getChannelName(channel)} of ${url} for line ${line} failed: ${r.errorMessage}`);
+            if (!ok) throw new ReadError(`reading ${layout.getChannelName(channel)} of ${url} for line ${line} failed: ${r.errorMessage}`, r.errorCode);
             return r.data;
           });
         };

@@ -1,5 +1,6 @@
 // Survey geometry from a segment scan: key ranges and steps, fold and offsets, the value range, and the
 // VDS axes OpenVDS's SEGYImport would create (Sample, [Trace (offset)], Crossline, Inline).
+import { InvalidArgumentError, SegyFormatError } from '../model/errors.js';
 import { readHeaderField } from './headerField.js';
 import { decodeSamples } from './sampleFormat.js';
 import { is2D, isUnbinned, type SEGYScan, type SEGYSegment, SEGYType } from './scan.js';
@@ -81,7 +82,7 @@ function keyRange(values: readonly number[], signedStep: number): KeyRange {
 
 /** OpenVDS picks the longest segment, favouring those in the middle of the survey by up to 50 %. */
 export function representativeSegment(segments: readonly SEGYSegment[]): SEGYSegment {
-  if (segments.length === 0) throw new Error('the SEG-Y file has no traces');
+  if (segments.length === 0) throw new InvalidArgumentError('a representative segment needs at least one segment to choose from');
   let best = segments[0]!;
   let bestScore = -1;
   segments.forEach((segment, i) => {
@@ -103,7 +104,7 @@ interface SegmentAnalysis {
 }
 
 /** Reads every trace of `segment` (in bounded batches): gather fold, secondary step, offsets and value range. */
-export async function analyzeSegment(file: SEGYFile, scan: SEGYScan, segment: SEGYSegment, options: GeometryOptions = {}): Promise<SegmentAnalysis> {
+async function analyzeSegment(file: SEGYFile, scan: SEGYScan, segment: SEGYSegment, options: GeometryOptions = {}): Promise<SegmentAnalysis> {
   const traces = segment.traceStop - segment.traceStart + 1;
   const estimator = new ValueRangeEstimator(traces * file.sampleCount, options.valueRangePercentile ?? 99.5);
   const samples = new Float32Array(file.sampleCount);
@@ -141,16 +142,17 @@ const unitless = 'unitless';
 /** The geometry of a scanned file; reads the representative segment once. */
 export async function surveyGeometry(file: SEGYFile, scan: SEGYScan, options: GeometryOptions = {}): Promise<SurveyGeometry> {
   const segments = scan.segments;
+  if (segments.length === 0) throw new SegyFormatError(`${file.name} has no traces`);
   const representative = representativeSegment(segments);
   const analysis = await analyzeSegment(file, scan, representative, options);
   const type = scan.segyType;
   const prestack = type === SEGYType.Prestack || type === SEGYType.Prestack2D;
   if ((type === SEGYType.Poststack || type === SEGYType.Poststack2D) && analysis.fold > 1) {
-    throw new Error(`${file.name}: found ${analysis.fold} traces with the same ${scan.primaryKeyName} and secondary key: the header byte locations ` +
+    throw new SegyFormatError(`${file.name}: found ${analysis.fold} traces with the same ${scan.primaryKeyName} and secondary key: the header byte locations ` +
       'or primary key are wrong, or the data is binned pre-stack (import it as prestack)');
   }
   if (prestack && analysis.fold <= 1) {
-    throw new Error(`${file.name}: pre-stack import found one trace per gather: the data is post-stack or the header byte locations are wrong`);
+    throw new SegyFormatError(`${file.name}: pre-stack import found one trace per gather: the data is post-stack or the header byte locations are wrong`);
   }
   const axes: AxisGeometry[] = [sampleAxis(file, options.sampleUnit ?? 'ms')];
   const fold = isUnbinned(type) ? segments.reduce((most, s) => Math.max(most, s.traceStop - s.traceStart + 1), 0) : analysis.fold;

@@ -1,4 +1,5 @@
 // SEG-Y header fields: a 1-based byte location and a width, read as signed integers in either byte order.
+import { InvalidArgumentError } from '../model/errors.js';
 
 export enum Endianness {
   BigEndian = 0,
@@ -18,15 +19,15 @@ export const BINARY_HEADER_SIZE = 400;
 export const TRACE_HEADER_SIZE = 240;
 
 export function headerField(byteLocation: number, width: FieldWidth): HeaderField {
-  if (!Number.isInteger(byteLocation) || byteLocation < 1) throw new Error(`header field byte location must be an integer ≥ 1, got ${byteLocation}`);
-  if (width !== 2 && width !== 4) throw new Error(`header field width must be 2 or 4 bytes, got ${String(width)}`);
+  if (!Number.isInteger(byteLocation) || byteLocation < 1) throw new InvalidArgumentError(`header field byte location must be an integer ≥ 1, got ${byteLocation}`);
+  if (width !== 2 && width !== 4) throw new InvalidArgumentError(`header field width must be 2 or 4 bytes, got ${String(width)}`);
   return Object.freeze({ byteLocation, width });
 }
 
 function checkFits(header: Uint8Array, field: HeaderField): number {
   const start = field.byteLocation - 1;
   if (start + field.width > header.length) {
-    throw new Error(`header field at byte ${field.byteLocation} (${field.width} bytes) lies outside a ${header.length}-byte header`);
+    throw new InvalidArgumentError(`header field at byte ${field.byteLocation} (${field.width} bytes) lies outside a ${header.length}-byte header`);
   }
   return start;
 }
@@ -134,7 +135,7 @@ export function resolveTraceHeaderField(spec: string | HeaderField, overrides: R
   const override = Object.entries(overrides).find(([key]) => canonicalFieldName(key) === name)?.[1];
   if (override) return headerField(override.byteLocation, override.width);
   const known = (TraceHeaderFields as Record<string, HeaderField>)[name];
-  if (!known) throw new Error(`unknown trace header field "${spec}"; use a name such as inline, crossline, offset or a location BYTE:WIDTH`);
+  if (!known) throw new InvalidArgumentError(`unknown trace header field "${spec}"; use a name such as inline, crossline, offset or a location BYTE:WIDTH`);
   return known;
 }
 

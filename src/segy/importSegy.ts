@@ -19,7 +19,7 @@ import { withSignal } from '../../sources/stores/withSignal.js';
 import type { VolumeDataPage } from '../api/page.js';
 import type { VolumeDataPageAccessor } from '../api/pageAccessor.js';
 import { close, create, getAccessManager } from '../api/entryPoints.js';
-import { CanceledError } from '../model/errors.js';
+import { CanceledError, SegyFormatError } from '../model/errors.js';
 import { AmplitudeDecoder, type AmplitudeElements, amplitudeElements, amplitudeFormat } from './amplitudeFormat.js';
 import { MeasurementSystem } from './binaryHeader.js';
 import { type GeometryOptions, type SurveyGeometry, surveyGeometry } from './geometry.js';
@@ -119,7 +119,7 @@ export async function importSegy(inputPath: string, url: string | Store, options
   throwIfAborted(signal);
   const file = await SEGYFile.open(inputPath, options);
   try {
-    if (file.traceCount === 0) throw new Error(`${file.name} has no traces to import`);
+    if (file.traceCount === 0) throw new SegyFormatError(`${file.name} has no traces to import`);
     const scan = options.scan ?? await scanSegy(file, options);
     throwIfAborted(signal);
     const geometry = await surveyGeometry(file, scan, options);
@@ -163,12 +163,12 @@ async function unpublish(store: Store): Promise<void> {
 function checkGeometry(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, options: ImportSegyOptions): void {
   if (options.ignoreWarnings) return;
   if (!is2D(scan.segyType) && scan.segments.length === 1) {
-    throw new Error(`${file.name}: there is only one ${scan.primaryKeyName} segment: this is 2D data (import it as 2D) or the header byte ` +
+    throw new SegyFormatError(`${file.name}: there is only one ${scan.primaryKeyName} segment: this is 2D data (import it as 2D) or the header byte ` +
       'locations are wrong; set ignoreWarnings to import it anyway');
   }
   if (geometry.gridTraceCount >= 2 * geometry.traceCount) {
     const percent = ((geometry.gridTraceCount - geometry.traceCount) * 100 / geometry.gridTraceCount).toFixed(1);
-    throw new Error(`${file.name}: ${percent} % of the ${geometry.gridTraceCount} traces of the grid would be empty: the header byte locations ` +
+    throw new SegyFormatError(`${file.name}: ${percent} % of the ${geometry.gridTraceCount} traces of the grid would be empty: the header byte locations ` +
       'or primary key are probably wrong; set ignoreWarnings to import it anyway');
   }
 }

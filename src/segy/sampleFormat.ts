@@ -1,4 +1,5 @@
 // SEG-Y data sample formats: sizes, and decoding/encoding trace samples in either byte order.
+import { InvalidArgumentError, SegyFormatError } from '../model/errors.js';
 import { Endianness } from './headerField.js';
 
 export enum DataSampleFormatCode {
@@ -107,7 +108,7 @@ export function floatToIbm(value: number): number {
 }
 
 function checkDecodable(code: number): DataSampleFormatCode {
-  if (!isDecodableFormat(code)) throw new Error(`SEG-Y data sample format ${formatName(code)} is not supported`);
+  if (!isDecodableFormat(code)) throw new SegyFormatError(`SEG-Y data sample format ${formatName(code)} is not supported`);
   return code;
 }
 
@@ -119,8 +120,8 @@ export function decodeSamples(source: Uint8Array, code: number, endianness: Endi
   count = target.length, targetOffset = 0): void {
   const format = checkDecodable(code);
   const size = formatSize(format);
-  if (source.length < count * size) throw new Error(`${count} ${formatName(format)} samples need ${count * size} bytes, got ${source.length}`);
-  if (targetOffset + count > target.length) throw new Error(`target holds ${target.length} samples, cannot write ${count} at ${targetOffset}`);
+  if (source.length < count * size) throw new InvalidArgumentError(`${count} ${formatName(format)} samples need ${count * size} bytes, got ${source.length}`);
+  if (targetOffset + count > target.length) throw new InvalidArgumentError(`target holds ${target.length} samples, cannot write ${count} at ${targetOffset}`);
   const view = new DataView(source.buffer, source.byteOffset, count * size);
   const little = endianness === Endianness.LittleEndian;
   const out = targetOffset;
@@ -150,7 +151,7 @@ export function decodeSamples(source: Uint8Array, code: number, endianness: Endi
       }
       return;
     default:
-      throw new Error(`SEG-Y data sample format ${formatName(format)} is not supported`);
+      throw new SegyFormatError(`SEG-Y data sample format ${formatName(format)} is not supported`);
   }
 }
 
@@ -164,7 +165,7 @@ function toInteger(value: number, min: number, max: number): number {
 export function encodeSamples(values: ArrayLike<number>, code: number, endianness: Endianness, target: Uint8Array, count = values.length): void {
   const format = checkDecodable(code);
   const size = formatSize(format);
-  if (target.length < count * size) throw new Error(`${count} ${formatName(format)} samples need ${count * size} bytes, got ${target.length}`);
+  if (target.length < count * size) throw new InvalidArgumentError(`${count} ${formatName(format)} samples need ${count * size} bytes, got ${target.length}`);
   const view = new DataView(target.buffer, target.byteOffset, count * size);
   const little = endianness === Endianness.LittleEndian;
   for (let i = 0; i < count; i++) {
@@ -191,7 +192,7 @@ export function encodeSamples(values: ArrayLike<number>, code: number, endiannes
         break;
       }
       default:
-        throw new Error(`SEG-Y data sample format ${formatName(format)} is not supported`);
+        throw new SegyFormatError(`SEG-Y data sample format ${formatName(format)} is not supported`);
     }
   }
 }

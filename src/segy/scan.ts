@@ -1,5 +1,6 @@
 // The segment scan: groups the traces of a SEG-Y file into runs of equal primary key (inlines,
 // crosslines, gathers) reading only a few trace headers per run, as OpenVDS's SEGYFileInfo::Scan does.
+import { InvalidArgumentError, SegyFormatError } from '../model/errors.js';
 import {
   canonicalFieldName, Endianness, type HeaderField, readHeaderField, resolveTraceHeaderField, scaleFactor, TraceHeaderFields,
 } from './headerField.js';
@@ -94,7 +95,7 @@ function segyTypeFor(primaryKeyName: string, options: SEGYScanOptions): SEGYType
     case 'fieldrecordnumber':
       return SEGYType.ShotGathers;
     default:
-      throw new Error(`primary key "${primaryKeyName}" does not match a known SEG-Y type; use inline, crossline, cdp, shot, fieldrecord or receiver`);
+      throw new InvalidArgumentError(`primary key "${primaryKeyName}" does not match a known SEG-Y type; use inline, crossline, cdp, shot, fieldrecord or receiver`);
   }
 }
 
@@ -165,7 +166,7 @@ export async function scanSegy(file: SEGYFile, options: SEGYScanOptions = {}): P
     const startInfo = readBinInfo(await header(start), fields, endianness, segyType, 1, override);
     const stopInfo = readBinInfo(await header(stop), fields, endianness, segyType, stop - start + 1, override);
     const segment: SEGYSegment = { primaryKey: key, traceStart: start, traceStop: stop, start: startInfo, stop: stopInfo };
-    checkPrimaryOrder(segments, segment, primaryKeyName);
+    checkPrimaryOrder(file, segments, segment, primaryKeyName);
     segments.push(segment);
     previousLength = stop - start + 1;
     start = stop + 1;
@@ -201,13 +202,14 @@ async function findSegmentStop(start: number, key: number, guess: number, count:
   return inside;
 }
 
-function checkPrimaryOrder(segments: readonly SEGYSegment[], next: SEGYSegment, primaryKeyName: string): void {
+function checkPrimaryOrder(file: SEGYFile, segments: readonly SEGYSegment[], next: SEGYSegment, primaryKeyName: string): void {
   if (segments.length === 0) return;
   const previous = segments[segments.length - 1]!;
   const ascending = segments.length >= 2 ? segments[0]!.primaryKey < segments[1]!.primaryKey : next.primaryKey > previous.primaryKey;
   const inOrder = ascending ? next.primaryKey > previous.primaryKey : next.primaryKey < previous.primaryKey;
   if (!inOrder) {
-    throw new Error(`primary key (${primaryKeyName}) values are not sorted: ${next.primaryKey} at trace ${next.traceStart} follows ` +
+    throw new SegyFormatError(`${file.name}: primary key (${primaryKeyName}) values are not sorted: ${next.primaryKey} at trace ${next.traceStart} ` +
+      `(byte ${file.traceOffset(next.traceStart)}) follows ` +
       `${previous.primaryKey} (traces ${previous.traceStart}-${previous.traceStop}); choose another primary key or check the header byte locations`);
   }
 }
@@ -219,7 +221,7 @@ function checkPrimaryOrder(segments: readonly SEGYSegment[], next: SEGYSegment, 
 function checkTraceHeader(file: SEGYFile, trace: number, header: Uint8Array): void {
   const interval = readHeaderField(header, TraceHeaderFields.sampleinterval, file.headerEndianness) & 0xffff;
   if (interval !== 0 && file.sampleInterval !== 0 && interval !== file.sampleInterval) {
-    throw new Error(`${file.name}: trace ${trace} (byte ${file.traceOffset(trace)}) has a header declaring a ${interval} µs sample interval ` +
+    throw new SegyFormatError(`${file.name}: trace ${trace} (byte ${file.traceOffset(trace)}) has a header declaring a ${interval} µs sample interval ` +
       `but the file's is ${file.sampleInterval} µs: the trace headers are missing or not ${file.traceByteSize} bytes apart ` +
       `(${file.sampleCount} samples per trace is wrong)`);
   }

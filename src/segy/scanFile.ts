@@ -3,6 +3,7 @@
 // primary key) with the bins of their first and last traces. Reading one back skips the scan, after
 // checking that it describes the file at hand.
 import { createHash } from 'node:crypto';
+import { errorMessage, InvalidArgumentError } from '../model/errors.js';
 import { Endianness, type HeaderField } from './headerField.js';
 import { type BinInfo, keyFields, type SEGYScan, type SEGYScanOptions, type SEGYSegment } from './scan.js';
 import type { SEGYFile } from './segyFile.js';
@@ -66,10 +67,10 @@ export function scanFromFileInfo(text: string, file: SEGYFile, options: SEGYScan
   try {
     info = JSON.parse(text) as SEGYFileInfoJson;
   } catch (error) {
-    throw new Error(`${source} is not a SEG-Y file info (JSON): ${(error as Error).message}`);
+    throw new InvalidArgumentError(`${source} is not a SEG-Y file info (JSON): ${errorMessage(error)}`, { cause: error });
   }
   if (typeof info !== 'object' || info === null || !Array.isArray(info.segmentInfo)) {
-    throw new Error(`${source} is not a SEG-Y file info: it has no segmentInfo array (offset-sorted scans are not supported)`);
+    throw new InvalidArgumentError(`${source} is not a SEG-Y file info: it has no segmentInfo array (offset-sorted scans are not supported)`);
   }
   const { segyType, primaryKeyName, fields } = keyFields(options);
   const expected: [string, unknown, unknown][] = [
@@ -82,7 +83,7 @@ export function scanFromFileInfo(text: string, file: SEGYFile, options: SEGYScan
     ['secondaryKey', JSON.stringify(info.secondaryKey), JSON.stringify(fieldJson(fields.secondaryKey))],
   ];
   for (const [key, inScan, inFile] of expected) {
-    if (inScan !== inFile) throw new Error(`${source} does not describe ${file.name}: ${key} is ${String(inScan)} in the scan, ${String(inFile)} for this import`);
+    if (inScan !== inFile) throw new InvalidArgumentError(`${source} does not describe ${file.name}: ${key} is ${String(inScan)} in the scan, ${String(inFile)} for this import`);
   }
   const segments = info.segmentInfo.map((s, i) => segment(s, i, file.traceCount, source));
   return {
@@ -96,7 +97,7 @@ export function scanFromFileInfo(text: string, file: SEGYFile, options: SEGYScan
 function segment(s: SegmentJson, index: number, traceCount: number, source: string): SEGYSegment {
   const { traceStart, traceStop } = s;
   if (!Number.isInteger(traceStart) || !Number.isInteger(traceStop) || traceStart < 0 || traceStop < traceStart || traceStop >= traceCount) {
-    throw new Error(`${source}: segment ${index} has traces ${traceStart}-${traceStop}, outside the file's ${traceCount} traces`);
+    throw new InvalidArgumentError(`${source}: segment ${index} has traces ${traceStart}-${traceStop}, outside the file's ${traceCount} traces`);
   }
   const bin = (b: BinInfoJson): BinInfo => ({ inline: b.inlineNumber, crossline: b.crosslineNumber, x: b.ensembleXCoordinate, y: b.ensembleYCoordinate });
   return { primaryKey: s.primaryKey, traceStart, traceStop, start: bin(s.binInfoStart), stop: bin(s.binInfoStop) };

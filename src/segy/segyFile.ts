@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../sources/stores/openStore.js';
 import { redactUrl } from '../../sources/stores/redact.js';
+import { errorMessage, InvalidArgumentError, NotFoundError, ReadError, SegyFormatError } from '../model/errors.js';
 import { type BinaryHeaderInfo, parseBinaryHeader } from './binaryHeader.js';
 import {
   BINARY_HEADER_SIZE, Endianness, readHeaderField, readUnsignedHeaderField, scaleFactor, TEXTUAL_HEADER_SIZE,
@@ -37,7 +38,7 @@ interface ByteSource {
 /** A variable-count extended textual header list ends within this many headers or the file is refused. */
 const MAX_EXTENDED_HEADERS = 10000;
 /** Upper bound on one positional read, so that callers never hold more than this per call. */
-export const MAX_READ_BYTES = 64 * 1024 * 1024;
+const MAX_READ_BYTES = 64 * 1024 * 1024;
 
 export class SEGYFile {
   private constructor(
@@ -87,7 +88,7 @@ export class SEGYFile {
     const name = basename(path.replace(/[?#].*$/, ''));
     const fileHeaderSize = TEXTUAL_HEADER_SIZE + BINARY_HEADER_SIZE;
     if (fileSize < fileHeaderSize) {
-      throw new Error(`${name}: ${fileSize} bytes is shorter than the ${fileHeaderSize}-byte SEG-Y textual and binary headers`);
+      throw new SegyFormatError(`${name}: ${fileSize} bytes is shorter than the ${fileHeaderSize}-byte SEG-Y textual and binary headers`);
     }
     const head = await source.read(0, fileHeaderSize);
     const textHeader = head.slice(0, TEXTUAL_HEADER_SIZE);
@@ -96,7 +97,7 @@ export class SEGYFile {
     try {
       info = parseBinaryHeader(binaryHeader, options.headerEndianness);
     } catch (error) {
-      throw new Error(`${name}: ${(error as Error).message}`);
+      throw new SegyFormatError(`${name}: ${errorMessage(error)}`, { cause: error });
     }
     const extendedTextHeaders = await readExtendedHeaders(source, info.extendedTextualHeaderCount, fileSize, name);
     const dataOffset = fileHeaderSize + extendedTextHeaders.length * TEXTUAL_HEADER_SIZE;
@@ -106,7 +107,7 @@ export class SEGYFile {
 
     const firstTrace = fileSize > dataOffset ? await source.read(dataOffset, Math.min(TRACE_HEADER_SIZE, fileSize - dataOffset)) : undefined;
     if (firstTrace && firstTrace.length < TRACE_HEADER_SIZE) {
-      throw new Error(`${name}: truncated: ${firstTrace.length} bytes after the file headers cannot hold a ${TRACE_HEADER_SIZE}-byte trace header`);
+      throw new SegyFormatError(`${name}: truncated: ${firstTrace.length} bytes after the file headers cannot hold a ${TRACE_HEADER_SIZE}-byte trace header`);
     }
     const traceHeaderCount = firstTrace ? readUnsignedHeaderField(firstTrace, TraceHeaderFields.numsamples, info.endianness) : 0;
     const sampleCount = info.sampleCount || traceHeaderCount;
@@ -120,11 +121,11 @@ export class SEGYFile {
     const traceByteSize = TRACE_HEADER_SIZE + sampleCount * sampleSize;
     const dataBytes = fileSize - dataOffset;
     if (dataBytes > 0 && sampleCount === 0) {
-      throw new Error(`${name}: the sample count is 0 in both the binary header (bytes 3221-3222) and the first trace header (bytes 115-116)`);
+      throw new SegyFormatError(`${name}: the sample count is 0 in both the binary header (bytes 3221-3222) and the first trace header (bytes 115-116)`);
     }
     if (dataBytes % traceByteSize !== 0) {
       const whole = Math.floor(dataBytes / traceByteSize);
-      throw new Error(`${name}: truncated or inconsistent: ${dataBytes} bytes of traces after byte ${dataOffset} are ${whole} traces of ` +
+      throw new SegyFormatError(`${name}: truncated or inconsistent: ${dataBytes} bytes of traces after byte ${dataOffset} are ${whole} traces of ` +
         `${traceByteSize} bytes (240-byte header + ${sampleCount} samples × ${sampleSize} bytes) and ${dataBytes - whole * traceByteSize} bytes over`);
     }
     return new SEGYFile(path, source, fileSize, source.lastWriteTime, textHeader, extendedTextHeaders, binaryHeader, info, dataEndianness,
@@ -144,7 +145,7 @@ export class SEGYFile {
   async readTraces(first: number, count: number, target?: Uint8Array): Promise<Uint8Array> {
     this.checkTraceRange(first, count);
     const length = count * this.traceByteSize;
-    if (length > MAX_READ_BYTES) throw new Error(`reading ${count} traces (${length} bytes) at once exceeds the ${MAX_READ_BYTES}-byte read limit`);
+    if (length > MAX_READ_BYTES) throw new InvalidArgumentError(`${this.name}: reading ${count} traces (${length} bytes) at once exceeds the ${MAX_READ_BYTES}-byte read limit`);
     return this.source.read(this.dataOffset + first * this.traceByteSize, length, target);
   }
 
@@ -163,7 +164,7 @@ export class SEGYFile {
 
   private checkTraceRange(first: number, count: number): void {
     if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > this.traceCount) {
-      throw new RangeError(`${this.name}: traces ${first}..${first + count - 1} are outside the file's ${this.traceCount} traces`);
+      throw new InvalidArgumentError(`${this.name}: traces ${first}..${first + count - 1} are outside the file's ${this.traceCount} traces`);
     }
   }
 }
@@ -171,7 +172,8 @@ export class SEGYFile {
 async function fileSource(path: string): Promise<ByteSource> {
   const name = basename(path);
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new Error(`cannot open SEG-Y file ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+    if (error.code === 'ENOENT') throw new NotFoundError(`cannot open SEG-Y file ${path}: no such file`, { cause: error });
+    throw new ReadError(`cannot open SEG-Y file ${path}: ${error.message}`, -1, { cause: error });
   });
   const stats = await handle.stat().catch(async (error: unknown) => { await handle.close(); throw error; });
   return {
@@ -182,7 +184,7 @@ async function fileSource(path: string): Promise<ByteSource> {
       let done = 0;
       while (done < length) {
         const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
-        if (bytesRead === 0) throw new Error(`${name}: unexpected end of file reading ${length} bytes at byte ${position}`);
+        if (bytesRead === 0) throw new ReadError(`${name}: unexpected end of file reading ${length} bytes at byte ${position}`);
         done += bytesRead;
       }
       return buffer;
@@ -201,12 +203,12 @@ async function storeSource(url: string, connectionString: string): Promise<ByteS
   const slash = path.lastIndexOf('/');
   const key = path.slice(slash + 1);
   const printable = redactUrl(url);
-  if (key === '' || slash <= path.indexOf('://') + 2) throw new Error(`${printable} does not name a SEG-Y file (expected …/NAME.sgy)`);
+  if (key === '' || slash <= path.indexOf('://') + 2) throw new InvalidArgumentError(`${printable} does not name a SEG-Y file (expected …/NAME.sgy)`);
   const { store } = openStore(path.slice(0, slash) + (query < 0 ? '' : url.slice(query)), connectionString);
   try {
     const info = await store.head(key);
-    if (!info) throw new Error(`cannot open SEG-Y file ${printable}: no such object`);
-    if (!store.getRange) throw new Error(`cannot open SEG-Y file ${printable}: its store has no ranged reads`);
+    if (!info) throw new NotFoundError(`cannot open SEG-Y file ${printable}: no such object`);
+    if (!store.getRange) throw new InvalidArgumentError(`cannot open SEG-Y file ${printable}: its store has no ranged reads`);
     const getRange = store.getRange.bind(store);
     return {
       size: info.size,
@@ -214,7 +216,7 @@ async function storeSource(url: string, connectionString: string): Promise<ByteS
       async read(position, length, target) {
         const bytes = length === 0 ? new Uint8Array(0) : await getRange(key, { offset: position, length });
         if (!bytes || bytes.length !== length) {
-          throw new Error(`${key}: unexpected end of object reading ${length} bytes at byte ${position} (got ${bytes?.length ?? 0})`);
+          throw new ReadError(`${key}: unexpected end of object reading ${length} bytes at byte ${position} (got ${bytes?.length ?? 0})`);
         }
         if (!target || target.length < length) return bytes;
         target.set(bytes);
@@ -230,11 +232,11 @@ async function storeSource(url: string, connectionString: string): Promise<ByteS
 
 async function readExtendedHeaders(source: ByteSource, declared: number, fileSize: number, name: string): Promise<Uint8Array[]> {
   const first = TEXTUAL_HEADER_SIZE + BINARY_HEADER_SIZE;
-  if (declared < -1) throw new Error(`${name}: the extended textual header count (bytes 3505-3506) is ${declared}; it must be -1 or ≥ 0`);
+  if (declared < -1) throw new SegyFormatError(`${name}: the extended textual header count (bytes 3505-3506) is ${declared}; it must be -1 or ≥ 0`);
   if (declared >= 0) {
     const end = first + declared * TEXTUAL_HEADER_SIZE;
     if (end > fileSize) {
-      throw new Error(`${name}: truncated: the binary header declares ${declared} extended textual headers (${declared * TEXTUAL_HEADER_SIZE} bytes) ` +
+      throw new SegyFormatError(`${name}: truncated: the binary header declares ${declared} extended textual headers (${declared * TEXTUAL_HEADER_SIZE} bytes) ` +
         `but the file ends at byte ${fileSize}`);
     }
     const headers: Uint8Array[] = [];
@@ -248,5 +250,5 @@ async function readExtendedHeaders(source: ByteSource, declared: number, fileSiz
     headers.push(header);
     if (isEndTextStanza(header)) return headers;
   }
-  throw new Error(`${name}: the binary header declares a variable number of extended textual headers but no ((SEG: EndText)) stanza was found`);
+  throw new SegyFormatError(`${name}: the binary header declares a variable number of extended textual headers but no ((SEG: EndText)) stanza was found`);
 }

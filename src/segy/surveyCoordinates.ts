@@ -1,5 +1,6 @@
 // The SurveyCoordinateSystem lattice (Origin, InlineSpacing, CrosslineSpacing) from the CDP X/Y of the
 // first and last traces of the scanned segments, by the rules of OpenVDS's SEGYImport.
+import { InvalidArgumentError } from '../model/errors.js';
 import { MeasurementSystem } from './binaryHeader.js';
 import type { BinInfo, SEGYSegment } from './scan.js';
 
@@ -26,7 +27,7 @@ export function distanceConverter(fileUnit: MeasurementSystem, datasetUnit: Meas
  * removed (square bins when there is one segment). `crosslineSorted`: segments are crosslines.
  */
 export function surveyLattice(segments: readonly SEGYSegment[], crosslineSorted: boolean, convert: (d: number) => number = (d) => d): SurveyLattice {
-  if (segments.length === 0) throw new Error('a survey lattice needs at least one trace');
+  if (segments.length === 0) throw new InvalidArgumentError('a survey lattice needs at least one segment');
   const primaryOf = (b: BinInfo): number => (crosslineSorted ? b.crossline : b.inline);
   const secondaryOf = (b: BinInfo): number => (crosslineSorted ? b.inline : b.crossline);
 

@@ -4,8 +4,8 @@
 import type { BlockShape, ChannelValues } from '../model/block.js';
 import { constantPayloadHash, isConstantPayload } from '../codecs/constant.js';
 import { codecFor } from '../codecs/registry.js';
-import { type CompressionMethod } from '../model/enums.js';
-import { InvalidOperationError } from '../model/errors.js';
+import { CompressionMethod } from '../model/enums.js';
+import { InvalidArgumentError } from '../model/errors.js';
 import { type ChunkJobHandler, movable } from './chunkJobs.js';
 
 export interface EncodeJob {
@@ -28,7 +28,7 @@ const encode: ChunkJobHandler<EncodeJob, EncodeReply> = (job, transfer) => {
   const constantHash = isConstantPayload(job.payload, job.shape) ? constantPayloadHash(job.payload, job.shape, job.channel) : undefined;
   if (constantHash !== undefined) return { constantHash };
   const serialize = codecFor(job.method).encode;
-  if (!serialize) throw new InvalidOperationError(`Compression method ${job.method} cannot be written`);
+  if (!serialize) throw new InvalidArgumentError(`Compression method ${CompressionMethod[job.method] ?? job.method} cannot be written`);
   const serialized = movable(serialize(job.payload, job.shape), job.payload);
   transfer(serialized.buffer as ArrayBuffer);
   return serialized;

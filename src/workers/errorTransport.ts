@@ -1,7 +1,10 @@
 // Errors cross the worker boundary as plain records. Structured cloning keeps only the message of
 // an error whose class is not built in, so a ChunkFormatError with code 100 would otherwise reach
 // the main thread as a plain Error without its code.
-import { CanceledError, ChunkFormatError, InvalidArgumentError, InvalidOperationError, ReadError, StoreError } from '../model/errors.js';
+import {
+  CanceledError, ChunkFormatError, InvalidArgumentError, InvalidOperationError, NotFoundError, ReadError, RxvdsError, SegyFormatError,
+  StoreError, WriteError,
+} from '../model/errors.js';
 
 /** A failed job as the worker posts it. */
 export interface ErrorRecord {
@@ -12,9 +15,14 @@ export interface ErrorRecord {
   stack?: string;
 }
 
+// Every class of errors.ts, so that a job's error keeps its class and code on the main thread.
 const rebuild = new Map<string, (record: ErrorRecord) => Error>([
+  ['RxvdsError', (r) => new RxvdsError(r.message, r.code)],
   ['ReadError', (r) => new ReadError(r.message, r.code)],
   ['StoreError', (r) => new StoreError(r.message, r.code)],
+  ['NotFoundError', (r) => new NotFoundError(r.message)],
+  ['WriteError', (r) => new WriteError(r.message, r.code)],
+  ['SegyFormatError', (r) => new SegyFormatError(r.message)],
   ['ChunkFormatError', (r) => new ChunkFormatError(r.message, r.code)],
   ['InvalidArgumentError', (r) => new InvalidArgumentError(r.message)],
   ['InvalidOperationError', (r) => new InvalidOperationError(r.message)],

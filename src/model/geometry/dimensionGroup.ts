@@ -1,5 +1,6 @@
 // Dimension groups (`DimensionsND`): which volume dimensions a layer's chunks span.
 import { DimensionsND } from '../enums.js';
+import { InvalidArgumentError } from '../errors.js';
 
 const groupDimensions = new Map<DimensionsND, readonly number[]>();
 const groupByKey = new Map<string, DimensionsND>();
@@ -13,7 +14,7 @@ for (const [name, value] of Object.entries(DimensionsND)) {
 
 export function dimensionsOf(group: DimensionsND): readonly number[] {
   const dims = groupDimensions.get(group);
-  if (!dims) throw new RangeError(`Unknown DimensionsND value ${group}`);
+  if (!dims) throw new InvalidArgumentError(`Unknown DimensionsND value ${group}`);
   return dims;
 }
 

@@ -2,6 +2,7 @@
 // kernels use, nothing more. Writing the module from TypeScript (instead of .wat through an
 // external assembler) keeps the build free of dependencies and lets one template emit every
 // variant of a kernel (4 lanes or 1, SSE or scalar operand order, float or integer rounding).
+import { InvalidArgumentError } from '../../../model/errors.js';
 
 export type Code = readonly number[];
 
@@ -98,7 +99,7 @@ export class FunctionBuilder {
 
   private index(local: string): number {
     const index = this.indices.get(local);
-    if (index === undefined) throw new Error(`${this.name}: no local named ${local}`);
+    if (index === undefined) throw new InvalidArgumentError(`${this.name}: no local named ${local}`);
     return index;
   }
   get(local: string): Code { return [0x20, ...uleb(this.index(local))]; }
