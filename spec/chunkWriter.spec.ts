@@ -2,6 +2,7 @@
 // bound, the backlog, the first failure reported once, and cancellation by signal.
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
+import { chunkWriterLimits } from '../src/engine/chunkWriter.js';
 import type { VolumeDataLayer } from '../src/model/geometry/layers.js';
 import { rejection } from './support/rejection.js';
 
@@ -29,8 +30,8 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('ChunkWriter', () => {
   it('waits for room at twice the writes in flight, and refuses limits that cannot work', () => {
-    expect(vds.chunkWriterLimits(2)).to.deep.equal({ inFlight: 2, backlog: 4 });
-    expect(vds.chunkWriterLimits(8)).to.deep.equal({ inFlight: 8, backlog: 16 });
+    expect(chunkWriterLimits(2)).to.deep.equal({ inFlight: 2, backlog: 4 });
+    expect(chunkWriterLimits(8)).to.deep.equal({ inFlight: 8, backlog: 16 });
     expect(() => new vds.ChunkWriter({ inFlight: 0, backlog: 4 }))
       .to.throw(vds.InvalidArgumentError, 'Chunk writer limits need integers 1 ≤ inFlight ≤ backlog, got inFlight 0, backlog 4');
     expect(() => new vds.ChunkWriter({ inFlight: 4, backlog: 2 })).to.throw(vds.InvalidArgumentError, /inFlight 4, backlog 2/);

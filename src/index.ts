@@ -52,8 +52,8 @@ export { decodeChunks, type DecodedChunk, type DecodeTarget } from '../operators
 export { inFlight } from '../operators/inFlight.js';
 export { fromAbortable } from './async/fromAbortable.js';
 export { assembleSubset } from '../sinks/assembleSubset.js';
-export { writeBackPages, writeChunk, type ChunkWrite, type ChunkWriteTarget, type ChunkWritten } from '../sinks/writeChunks.js';
-export { ChunkWriter, chunkWriterLimits, type ChunkWriteOptions, type ChunkWriterLimits, type ChunkWriteTask } from './engine/chunkWriter.js';
+export { writeBackPages, type ChunkWrite, type ChunkWriteTarget, type ChunkWritten } from '../sinks/writeChunks.js';
+export { ChunkWriter, type ChunkWriterLimits } from './engine/chunkWriter.js';
 export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
 export * as segy from './segy/index.js';
 export { IJKCoordinateTransformer, getVDSIJKGridDefinitionFromMetadata, type VDSIJKGridDefinition } from './model/coordinates.js';
