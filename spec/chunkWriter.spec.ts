@@ -1,10 +1,15 @@
 // The ChunkWriter on its own, with tasks the spec settles by hand: per-chunk order, the in-flight
-// bound, the backlog, the first failure reported once, and cancellation by signal.
+// bound, the backlog, the first failure reported once, and cancellation by signal; then the
+// writeBackPages stage over a dataset's writer.
 import { expect } from 'chai';
+import { lastValueFrom, map, range, toArray } from 'rxjs';
 import * as vds from '../src/index.js';
 import { chunkWriterLimits } from '../src/engine/chunkWriter.js';
 import type { VolumeDataLayer } from '../src/model/geometry/layers.js';
+import { MemoryStore } from '../sources/stores/memoryStore.js';
+import type { Store, WriteOptions } from '../sources/stores/store.js';
 import { rejection } from './support/rejection.js';
+import { uniqueMemoryUrl } from './support/volumes.js';
 
 const layer = { name: 'Dimensions_012LOD0' } as VolumeDataLayer;
 const other = { name: 'Dimensions_012LOD1' } as VolumeDataLayer;
@@ -147,5 +152,50 @@ describe('ChunkWriter', () => {
     const before = writer.write(layer, 3, new Task('d', log).run, { signal: AbortSignal.abort() });
     expect(await rejection(before)).to.be.instanceOf(vds.CanceledError);
     expect(log).to.have.length(4);
+  });
+});
+
+describe('writeBackPages: the ChunkWriter as an RxJS stage', function () {
+  this.timeout(60_000);
+
+  it('writes chunks through a dataset\'s writer, and reports a failed one in the stream without ending it', async () => {
+    const name = uniqueMemoryUrl('write-back').slice('inmemory://'.length);
+    const memory = new MemoryStore(name);
+    const failing: Store = Object.assign(Object.create(memory) as Store, {
+      set: (key: string, data: Uint8Array, options?: WriteOptions) => (key === 'Dimensions_012LOD0/2'
+        ? Promise.reject(new vds.StoreError(`Cannot write ${key}: read-only`, 403)) : memory.set(key, data, options)),
+    });
+    const dataset = await vds.create(failing, 'WritesInFlight=2', new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_32, 0, 0, 1, vds.LODLevels.LODLevels_None),
+      [new vds.VolumeDataAxisDescriptor(64, 'Sample', 'ms', 0, 63), new vds.VolumeDataAxisDescriptor(64, 'Crossline', '', 0, 63),
+        new vds.VolumeDataAxisDescriptor(32, 'Inline', '', 0, 31)],
+      [new vds.VolumeDataChannelDescriptor(vds.VolumeDataFormat.Format_R32, vds.VolumeDataComponents.Components_1, 'Value', '', 0, 10)],
+      new vds.MetadataContainer(), vds.CompressionMethod.Zip, 0);
+    const layer = dataset.layers.get(vds.DimensionsND.Dimensions_012, 0, 0)!;
+    dataset.produceLayer(layer, 1024);
+    const target: vds.ChunkWriteTarget = { dataset: dataset.dataset, layer, compressionMethod: vds.CompressionMethod.Zip, pool: vds.chunkPool() };
+    const written = await lastValueFrom(range(0, layer.chunkCount).pipe(
+      map((chunkIndex): vds.ChunkWrite => ({ target, chunkIndex, payload: new Uint8Array(new Float32Array(32 ** 3).map((_, i) => chunkIndex + i / 32 ** 3).buffer) })),
+      vds.writeBackPages(dataset.chunkWriter),
+      toArray(),
+    ));
+    expect(written.map((w) => w.write.chunkIndex).sort()).to.deep.equal([0, 1, 2, 3]);
+    const failed = written.filter((w) => w.error !== undefined);
+    expect(failed.map((w) => [w.write.chunkIndex, (w.error as Error).message])).to.deep.equal([[2, 'Cannot write Dimensions_012LOD0/2: read-only']]);
+    // The writer kept it too, for whoever drains it first (here, before close).
+    expect(await rejection(dataset.chunkWriter.drain())).to.equal(failed[0]!.error);
+    await vds.close(dataset);
+
+    const reopened = await vds.open(`inmemory://${name}`);
+    try {
+      const request = vds.getAccessManager(reopened).requestVolumeSubset([0, 0, 0], [64, 64, 32]);
+      expect(await request.waitForCompletion(), request.errorMessage).to.equal(true);
+      const data = request.data as Float32Array;
+      // Chunk 1 is x 32…63 of y 0…31; chunk 2 (y 32…63 of x 0…31) was never written.
+      expect(data[40]).to.equal(Math.fround(1 + 8 / 32 ** 3));
+      expect(data[5 + 40 * 64]).to.equal(0);
+      expect(data[40 + 40 * 64 + 64 * 64]).to.equal(Math.fround(3 + (8 + 8 * 32 + 32 * 32) / 32 ** 3));
+    } finally {
+      await vds.close(reopened, false);
+    }
   });
 });
