@@ -122,13 +122,6 @@ export class ChunkWriter {
     if (failure) throw failure.error;
   }
 
-  /** Waits until every write (including those queued meanwhile) has settled; reports nothing. */
-  async settled(): Promise<void> {
-    while (this.pendingWrites.size > 0) {
-      await Promise.all([...this.pendingWrites].map(({ over }) => over));
-    }
-  }
-
   /** Cancels every pending write: queued ones are dropped, running ones see their signal abort. */
   cancel(): void {
     for (const { controller } of this.pendingWrites) controller.abort();
@@ -141,6 +134,8 @@ export class ChunkWriter {
     await after?.catch(() => undefined);
     await this.slot(signal);
     try {
+      // Aborted while the slot was on its way.
+      if (signal.aborted) throw new CanceledError();
       await task(signal);
     } finally {
       // The slot passes straight to the next waiter, so a newcomer cannot slip in between.
