@@ -6,6 +6,7 @@
 // RXVDS_WORKERS); a ChunkPool of one's own can be passed wherever a pool is taken.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { throwIfAborted } from '../async/abort.js';
 import { CanceledError, InvalidArgumentError } from '../model/errors.js';
 import { type ChunkJob, chunkJobModule, siblingModule } from './chunkJobs.js';
 import type { DecimateJob, DecimateReply } from './decimateJob.js';
@@ -66,14 +67,9 @@ export class ChunkPool {
   run(job: DecimateJob, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<DecimateReply>;
   /** A job of a kind of one's own resolves to what its handler returned. */
   run<J extends ChunkJob>(job: J, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<unknown>;
-  run(job: ChunkJob, transfer: ArrayBufferLike[] = [], signal?: AbortSignal): Promise<unknown> {
-    if (signal?.aborted) return Promise.reject(new CanceledError());
-    let task: WorkerTask;
-    try {
-      task = { module: chunkJobModule(job.kind), job };
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async run(job: ChunkJob, transfer: ArrayBufferLike[] = [], signal?: AbortSignal): Promise<unknown> {
+    throwIfAborted(signal);
+    const task: WorkerTask = { module: chunkJobModule(job.kind), job };
     return new Promise<unknown>((resolve, reject) => {
       const onAbort = () => {
         const at = this.queue.indexOf(queued);
