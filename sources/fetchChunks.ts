@@ -1,7 +1,7 @@
 // Source operator: chunk indices in, chunk objects out, through the dataset layer. Constant,
 // no-value and never-written chunks are answered from their metadata without touching the object.
 import { mergeMap, type OperatorFunction } from 'rxjs';
-import { isConstantHash, isNoValueHash, UNKNOWN_HASH } from '../src/codecs/volumeDataHash.js';
+import { hashDefinesData } from '../src/codecs/volumeDataHash.js';
 import type { ChunkMetadata } from '../src/engine/datasetStore.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
 import { chunkBuffers } from '../src/workers/chunkBuffers.js';
@@ -13,10 +13,6 @@ export interface FetchedChunk {
   metadata: ChunkMetadata;
   /** The serialized chunk; absent when the hash alone defines the data. */
   bytes?: Uint8Array;
-}
-
-export function hashDefinesData(hash: bigint): boolean {
-  return hash === UNKNOWN_HASH || isConstantHash(hash) || isNoValueHash(hash);
 }
 
 export function fetchChunks(reader: LayerReader): OperatorFunction<number, FetchedChunk> {

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import type { BlockShape, ChannelValues, DecodeOptions } from '../src/model/block.js';
 import { isConstantPayload, constantPayloadHash } from '../src/codecs/constant.js';
-import { codecFor } from '../src/codecs/registry.js';
-import { rleCodec } from '../src/codecs/rle.js';
-import { constantHashValue, isConstantHash, NOVALUE_HASH, uniqueChunkHash } from '../src/codecs/volumeDataHash.js';
-import { convertBlock, quantizeToCode } from '../src/model/convert.js';
+import { chunkCodec, encodeChunk } from '../src/codecs/registry.js';
+import { constantHashValue, constantValueHash, isConstantHash, NOVALUE_HASH, uniqueChunkHash } from '../src/codecs/volumeDataHash.js';
+import { convertBlock, targetValueConverter } from '../src/model/convert.js';
 import { constantBlock } from '../src/codecs/constantBlock.js';
 import * as vds from '../src/index.js';
 import { readVector, sha256 } from './support/testdata.js';
@@ -22,7 +21,7 @@ const SHA_U8 = '0380cc740631a23f6c87ceafe011f1a3da268ea4f48493a0f11cceac215d19b3
 const SHA_U16 = 'ae7e6dffc34cbc2826c8351fa6a7e7d9ee18eb6bd1bdd6f0abea4a399f51c8c8';
 
 function decode(method: vds.CompressionMethod, chunk: Uint8Array, opts: DecodeOptions): Uint8Array {
-  const block = codecFor(method).decode(chunk, opts);
+  const block = chunkCodec(method).decode(chunk, opts);
   return block.converted ? block.bytes : convertBlock(block, opts);
 }
 
@@ -47,12 +46,12 @@ describe('chunk codecs on the OpenVDS vectors', () => {
   it('quantises R32 to U8 and U16 exactly as OpenVDS did for the U8/U16 vectors', () => {
     expect(sha256(decode(M.Zip, readVector('chunk.CompressionMethod_Zip'), options(F.Format_R32, F.Format_U8)))).to.equal(SHA_U8);
     expect(sha256(decode(M.RLE, readVector('chunk.CompressionMethod_RLE'), options(F.Format_R32, F.Format_U16)))).to.equal(SHA_U16);
-    expect(quantizeToCode(0.022059708833694458, -RANGE, RANGE, 256)).to.equal(163);
+    expect(targetValueConverter(F.Format_R32, F.Format_U8, channel)(0.022059708833694458)).to.equal(163);
   });
 
   it('our RLE encoder reproduces the RLE vector byte for byte', () => {
     const payload = none.subarray(24);
-    const encoded = rleCodec.encode!(payload, shape(F.Format_R32));
+    const encoded = encodeChunk(M.RLE, payload, { shape: shape(F.Format_R32), channel, tolerance: 0 }).bytes;
     expect(Buffer.from(encoded).equals(Buffer.from(readVector('chunk.CompressionMethod_RLE')))).to.equal(true);
   });
 
@@ -64,8 +63,8 @@ describe('chunk codecs on the OpenVDS vectors', () => {
         const bytes = format === F.Format_1Bit ? Math.ceil((13 * components) / 8) * 35 : 13 * 7 * 5 * components * (format === F.Format_U8 ? 1 : format === F.Format_U16 ? 2 : format <= F.Format_U32 ? 4 : 8);
         const payload = new Uint8Array(bytes).map(() => (next() < 0.5 ? 0 : Math.floor(next() * 256)));
         for (const method of [M.None, M.RLE, M.Zip]) {
-          const encoded = codecFor(method).encode!(payload, s);
-          const back = codecFor(method).decode(encoded, { shape: s, channel, targetFormat: format });
+          const encoded = encodeChunk(method, payload, { shape: s, channel, tolerance: 0 }).bytes;
+          const back = chunkCodec(method).decode(encoded, { shape: s, channel, targetFormat: format });
           expect(Buffer.from(back.bytes).equals(Buffer.from(payload)), `${F[format]}×${components} ${M[method]}`).to.equal(true);
         }
       }
@@ -90,6 +89,20 @@ describe('constant chunks and hashes', () => {
     expect(constantPayloadHash(new Uint8Array(24).fill(255), s(F.Format_U8), { ...channel, useNoValue: true })).to.equal(NOVALUE_HASH);
   });
 
+  it('recognises all-no-value chunks by the no-value as OpenVDS converts it to the format (ConvertNoValue)', () => {
+    const withNoValue = (noValue: number): ChannelValues => ({ ...channel, useNoValue: true, noValue });
+    const r64 = (value: number) => new Uint8Array(new Float64Array(24).fill(value).buffer);
+    expect(constantPayloadHash(r64(-999), s(F.Format_R64), withNoValue(-999))).to.equal(NOVALUE_HASH);
+    expect(constantPayloadHash(r64(-999.25), s(F.Format_R64), withNoValue(-999.25))).to.equal(NOVALUE_HASH);
+    expect(constantPayloadHash(r64(-998), s(F.Format_R64), withNoValue(-999))).to.equal(constantValueHash(-998));
+    // U32: f32(8388609 + 0.5) is 8388610, so that is the no-value element and 8388609 is data.
+    const u32 = (value: number) => new Uint8Array(new Uint32Array(24).fill(value).buffer);
+    expect(constantPayloadHash(u32(8388610), s(F.Format_U32), withNoValue(8388609))).to.equal(NOVALUE_HASH);
+    expect(constantPayloadHash(u32(8388609), s(F.Format_U32), withNoValue(8388609))).to.equal(constantValueHash(8388609));
+    expect(constantPayloadHash(new Uint8Array(new Uint16Array(24).fill(65535).buffer), s(F.Format_U16), withNoValue(3))).to.equal(NOVALUE_HASH);
+    expect(constantPayloadHash(new Uint8Array(new Float32Array(24).fill(NaN).buffer), s(F.Format_R32), withNoValue(NaN))).to.equal(NOVALUE_HASH);
+  });
+
   it('stores a U32 constant that f32 cannot hold as data, not as a hash', () => {
     const u32 = new Uint8Array(new Uint32Array(24).fill(16777217).buffer);
     expect(isConstantPayload(u32, s(F.Format_U32))).to.equal(true);
@@ -99,7 +112,7 @@ describe('constant chunks and hashes', () => {
   it('fills constant, no-value and never-written chunks in the requested format', () => {
     const opts = (targetFormat: vds.VolumeDataFormat, c = channel): DecodeOptions => ({ shape: s(F.Format_R32), channel: c, targetFormat });
     expect([...new Float32Array(constantBlock(0x0101010140200000n, opts(F.Format_R32), 24).buffer)]).to.deep.equal(new Array(24).fill(2.5));
-    expect(constantBlock(0x0101010100000000n, opts(F.Format_U8), 24)[0]).to.equal(quantizeToCode(0, -RANGE, RANGE, 256));
+    expect(constantBlock(0x0101010100000000n, opts(F.Format_U8), 24)[0]).to.equal(128); // 0 is mid-range: code trunc(127.5 + 0.5)
     const withNoValue = { ...channel, useNoValue: true, noValue: -999 };
     expect(new Float32Array(constantBlock(0n, opts(F.Format_R32, withNoValue), 24).buffer)[0]).to.equal(-999);
     expect(new Float32Array(constantBlock(NOVALUE_HASH, { ...opts(F.Format_R32, withNoValue), replacementNoValue: 7 }, 24).buffer)[0]).to.equal(7);
@@ -146,7 +159,7 @@ describe('corrupt chunks (fuzzed)', function () {
 
   function expectCleanFailureOrExactSize(method: vds.CompressionMethod, bytes: Uint8Array, what: string): void {
     try {
-      const block = codecFor(method).decode(bytes, { shape: small, channel, targetFormat: F.Format_R32 });
+      const block = chunkCodec(method).decode(bytes, { shape: small, channel, targetFormat: F.Format_R32 });
       expect(block.bytes.byteLength, what).to.equal(payload.byteLength);
     } catch (error) {
       expect(error, `${what}: ${(error as Error).message}`).to.be.instanceOf(vds.ChunkFormatError);
@@ -156,7 +169,7 @@ describe('corrupt chunks (fuzzed)', function () {
 
   for (const method of [M.None, M.RLE, M.Zip]) {
     it(`${M[method]}: truncated at every length, random bytes, flipped bytes, wrong descriptors`, () => {
-      const good = codecFor(method).encode!(payload, small);
+      const good = encodeChunk(method, payload, { shape: small, channel, tolerance: 0 }).bytes;
       for (let cut = 0; cut < good.byteLength; cut += Math.max(1, Math.floor(good.byteLength / 400))) {
         expectCleanFailureOrExactSize(method, good.subarray(0, cut), `cut at ${cut}`);
       }
@@ -169,10 +182,10 @@ describe('corrupt chunks (fuzzed)', function () {
       }
       const wrong = good.slice();
       new DataView(wrong.buffer).setInt32(4, 15, true);
-      expect(() => codecFor(method).decode(wrong, { shape: small, channel, targetFormat: F.Format_R32 })).to.throw(vds.ChunkFormatError, /size 15×8×4, expected 16×8×4/);
+      expect(() => chunkCodec(method).decode(wrong, { shape: small, channel, targetFormat: F.Format_R32 })).to.throw(vds.ChunkFormatError, /size 15×8×4, expected 16×8×4/);
       new DataView(wrong.buffer).setInt32(4, 16, true);
       new DataView(wrong.buffer).setInt32(20, 3, true);
-      expect(() => codecFor(method).decode(wrong, { shape: small, channel, targetFormat: F.Format_R32 })).to.throw(/components 3/);
+      expect(() => chunkCodec(method).decode(wrong, { shape: small, channel, targetFormat: F.Format_R32 })).to.throw(/components 3/);
     });
   }
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { BlockShape } from '../src/model/block.js';
 import { rleCodec, rleDecode, rleEncode, rleEncodedBound } from '../src/codecs/rle.js';
+import { encodeChunk } from '../src/codecs/registry.js';
 import * as vds from '../src/index.js';
 import { pick, randomInt, type Random, seededRandom } from './support/random.js';
 
@@ -35,8 +36,8 @@ describe('RLE encoder', () => {
   it('writes and reads such data as a U16 RLE chunk', () => {
     const shape: BlockShape = { dimensionality: 3, size: [67, 10, 3], format: F.Format_U16, components: 1 };
     const payload = new Uint8Array(longLiteralsThenPairs(30).buffer);
-    const chunk = rleCodec.encode!(payload, shape);
     const channel = { valueRangeMin: 0, valueRangeMax: 65535, integerScale: 1, integerOffset: 0, useNoValue: false, noValue: 0 };
+    const chunk = encodeChunk(vds.CompressionMethod.RLE, payload, { shape, channel, tolerance: 0 }).bytes;
     const back = rleCodec.decode(chunk, { shape, channel, targetFormat: F.Format_U16 });
     expect(Buffer.from(back.bytes).equals(Buffer.from(payload))).to.equal(true);
     expect(chunk.byteLength).to.equal(24 + 12 + 30 * 135);

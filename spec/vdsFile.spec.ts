@@ -10,7 +10,7 @@ import { parseVdsObject, VdsObjectBlob, VdsObjectNumber } from '../sources/vdsFi
 import { vdsObjectToLayoutJson } from '../sources/vdsFile/vdsObjectLayout.js';
 import { VdsFileStore } from '../sources/vdsFile/vdsFileStore.js';
 import type { Store, WriteOptions } from '../sources/stores/store.js';
-import { codecFor } from '../src/codecs/registry.js';
+import { chunkCodec } from '../src/codecs/registry.js';
 import { parseLayerStatusJson, parseVolumeDataLayoutJson } from '../src/model/layout/layoutJson.js';
 import * as vds from '../src/index.js';
 import { openvdsVector, readVector, sha256 } from './support/testdata.js';
@@ -204,7 +204,7 @@ describe('.vds file store: subset.vds through the engine', function () {
 
   const waveletCodec = (() => {
     try {
-      return Boolean(codecFor(vds.CompressionMethod.Wavelet));
+      return Boolean(chunkCodec(vds.CompressionMethod.Wavelet));
     } catch {
       return false;
     }

@@ -6,7 +6,7 @@ import type { DecodeOptions } from '../src/model/block.js';
 import {
   waveletCodec, waveletCodecFor, waveletLosslessCodec, waveletNormalizeBlockCodec, waveletNormalizeBlockLosslessCodec,
 } from '../src/codecs/wavelet.js';
-import { accumulateAdaptiveLevelSizes, adaptivePrefixSize } from '../src/model/adaptiveLevels.js';
+import { adaptivePrefixSize } from '../src/model/adaptiveLevels.js';
 import { readVector, sha256 } from './support/testdata.js';
 
 const range = Math.fround(0.07883811742067337);
@@ -151,11 +151,6 @@ describe('wavelet codec', () => {
       expect(adaptivePrefixSize(1000, 1, levels)).to.equal(125);
       expect(adaptivePrefixSize(1000, 2, levels)).to.equal(125);
       expect(adaptivePrefixSize(1000, 5, levels)).to.equal(125);
-      const sizes = [10, 0, 0];
-      accumulateAdaptiveLevelSizes(1000, sizes, levels);
-      expect(sizes).to.deep.equal([511, 125, 125]);
-      accumulateAdaptiveLevelSizes(1000, sizes, levels, true);
-      expect(sizes).to.deep.equal([10, 0, 0]);
     });
   });
 

@@ -1,7 +1,7 @@
 // Chunk-metadata pages of one layer of an object-store dataset (format sheet 1.4): read lazily,
 // updated by writes, uploaded on flush. An all-zero entry means the chunk was never written.
 import { payloadByteSize } from '../../src/codecs/dataBlock.js';
-import { isConstantHash, isNoValueHash, UNKNOWN_HASH, uniqueChunkHash } from '../../src/codecs/volumeDataHash.js';
+import { hashDefinesData, isDefinedHash, uniqueChunkHash } from '../../src/codecs/volumeDataHash.js';
 import { WAVELET_ADAPTIVE_LEVELS } from '../../src/model/adaptiveLevels.js';
 import { InvalidArgumentError, NotFoundError, ReadError } from '../../src/model/errors.js';
 import type { VolumeDataLayer } from '../../src/model/geometry/layers.js';
@@ -63,10 +63,10 @@ export class ChunkMetadataPages {
     const { page, offset } = this.locate(chunkIndex);
     const entry = this.decodeEntry(await this.loadPage(page, signal), offset);
     // Without its size a wavelet chunk cannot be fetched by adaptive level: the page is corrupt.
-    if (this.isWavelet && entry.serializedSize === 0 && entry.hash !== UNKNOWN_HASH && !isConstantHash(entry.hash) && !isNoValueHash(entry.hash)) {
+    if (this.isWavelet && entry.serializedSize === 0 && !hashDefinesData(entry.hash)) {
       throw new ReadError(`Chunk metadata page ${this.pageKey(this.pageName(page))} gives written chunk ${chunkIndex} a serialized size of 0`);
     }
-    return entry.hash === UNKNOWN_HASH && this.pageless ? this.pageless(chunkIndex, signal) : entry;
+    return !isDefinedHash(entry.hash) && this.pageless ? this.pageless(chunkIndex, signal) : entry;
   }
 
   /** Records a written chunk and updates the layer's counters as OpenVDS does. */
@@ -104,9 +104,9 @@ export class ChunkMetadataPages {
     const lookup = this.pageless!;
     const record = async (chunkIndex: number) => {
       const { page, offset } = this.locate(chunkIndex);
-      if (this.decodeEntry(await this.loadPage(page), offset).hash !== UNKNOWN_HASH) return;
+      if (isDefinedHash(this.decodeEntry(await this.loadPage(page), offset).hash)) return;
       const found = await lookup(chunkIndex);
-      if (found.hash === UNKNOWN_HASH) return;
+      if (!isDefinedHash(found.hash)) return;
       // An object without a record gets an identity of its own, as a fresh write would.
       const hash = found.hash === UNRECORDED_CHUNK_HASH ? uniqueChunkHash() : found.hash;
       await this.write(chunkIndex, { hash }, found.serializedSize ?? 0, payloadByteSize(this.layer.blockShape(chunkIndex)));

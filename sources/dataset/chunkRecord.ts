@@ -22,19 +22,3 @@ export function decodeChunkRecord(record: Uint8Array, serializedSize: number): C
     ? { hash, serializedSize, adaptiveLevels: record.slice(HASH_RECORD_BYTES) }
     : { hash, serializedSize };
 }
-
-/** Base64 without Node's Buffer, so the dataset layer runs in browsers too. */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-/** Bytes of a base64 text; undefined when it is not base64. */
-export function fromBase64(text: string): Uint8Array | undefined {
-  try {
-    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-}

@@ -2,7 +2,7 @@
 // `adaptiveLevelSizes`) follow each chunk write as OpenVDS's MetadataManager::UpdateMetadataStatus
 // keeps them; both dataset implementations call this one rule.
 import { accumulateAdaptiveLevelSizes } from '../../src/model/adaptiveLevels.js';
-import { isConstantHash, isNoValueHash } from '../../src/codecs/volumeDataHash.js';
+import { isConstantOrNoValueHash, isDefinedHash } from '../../src/codecs/volumeDataHash.js';
 import type { ChunkMetadataStatus } from '../../src/model/layout/layerStatus.js';
 import type { ChunkMetadata } from '../../src/engine/datasetStore.js';
 
@@ -14,7 +14,7 @@ import type { ChunkMetadata } from '../../src/engine/datasetStore.js';
 export function recordChunkWrite(status: ChunkMetadataStatus, isWavelet: boolean, old: ChunkMetadata, next: ChunkMetadata,
   serializedSize: number, uncompressedSize: number): void {
   const count = (sign: 1 | -1, entry: ChunkMetadata, serialized: number) => {
-    const constant = isConstantHash(entry.hash) || isNoValueHash(entry.hash);
+    const constant = isConstantOrNoValueHash(entry.hash);
     const bytes = constant ? 0 : serialized;
     if (status.validChunkCount !== undefined) status.validChunkCount += sign;
     if (status.serializedSize !== undefined) status.serializedSize += sign * bytes;
@@ -22,9 +22,9 @@ export function recordChunkWrite(status: ChunkMetadataStatus, isWavelet: boolean
     if (isWavelet && !constant && entry.adaptiveLevels) accumulateAdaptiveLevelSizes(bytes, status.adaptiveLevelSizes, entry.adaptiveLevels, sign < 0);
   };
   if (isWavelet) {
-    if (next.hash !== 0n) count(+1, next, serializedSize);
-    if (old.hash !== 0n) count(-1, old, old.serializedSize ?? 0);
-  } else if (next.hash !== 0n && old.hash === 0n) {
+    if (isDefinedHash(next.hash)) count(+1, next, serializedSize);
+    if (isDefinedHash(old.hash)) count(-1, old, old.serializedSize ?? 0);
+  } else if (isDefinedHash(next.hash) && !isDefinedHash(old.hash)) {
     count(+1, next, serializedSize);
   }
 }

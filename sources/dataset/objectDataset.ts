@@ -11,7 +11,7 @@ import { type VolumeDataLayer, VolumeDataLayers } from '../../src/model/geometry
 import { type LayerStatusEntry, validateLayerStatus } from '../../src/model/layout/layerStatus.js';
 import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeLayerStatusJson, serializeVolumeDataLayoutJson } from '../../src/model/layout/layoutJson.js';
 import { VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
-import { UNKNOWN_HASH } from '../../src/codecs/volumeDataHash.js';
+import { isDefinedHash, UNKNOWN_HASH } from '../../src/codecs/volumeDataHash.js';
 import type {
   ChunkMetadata, CreateOptions, DatasetStore, LayerProduction, ReadChunkOptions, SignalOptions, WriteChunkOptions,
 } from '../../src/engine/datasetStore.js';
@@ -19,7 +19,8 @@ import { throwIfAborted } from '../../src/async/abort.js';
 import { CHUNK_METADATA_KEY } from '../stores/metadataHeaders.js';
 import type { Store } from '../stores/store.js';
 import { ChunkMetadataPages, UNRECORDED_CHUNK_HASH } from './chunkMetadataPages.js';
-import { decodeChunkRecord, encodeChunkRecord, fromBase64, HASH_RECORD_BYTES, toBase64, WAVELET_RECORD_BYTES } from './chunkRecord.js';
+import { decodeChunkRecord, encodeChunkRecord, HASH_RECORD_BYTES, WAVELET_RECORD_BYTES } from './chunkRecord.js';
+import { decodeBase64, encodeBase64 } from '../../src/model/base64.js';
 
 const LAYOUT_KEY = 'VolumeDataLayout';
 const LAYER_STATUS_KEY = 'LayerStatus';
@@ -88,7 +89,7 @@ export class ObjectDataset implements DatasetStore {
     const metadata = await this.chunkObjectMetadata(layer, chunkIndex, state?.entry, signal);
     // A layer LayerStatus does not list (an LOD or channel nobody wrote, though its group reports
     // Normal) has no never-written chunks: a missing object is OpenVDS's 404, never zeros.
-    if (!state && metadata.hash === UNKNOWN_HASH) {
+    if (!state && !isDefinedHash(metadata.hash)) {
       throw new NotFoundError(`Object: ${chunkKey(layer, chunkIndex)} not found. (LayerStatus does not list ${layer.name})`);
     }
     return metadata;
@@ -138,7 +139,7 @@ export class ObjectDataset implements DatasetStore {
     const pages = state && this.pagesOf(state, layer);
     if (!pages) throw new InvalidOperationError(`Cannot write chunk ${chunkIndex} of ${layer.name}: the layer is not being produced`);
     const key = chunkKey(layer, chunkIndex);
-    const header = toBase64(encodeChunkRecord(metadata, pages.isWavelet));
+    const header = encodeBase64(encodeChunkRecord(metadata, pages.isWavelet));
     const stored = ifChanged && await this.holds(key, serialized, header, signal);
     if (!stored) await this.store.set(key, serialized, { contentType: BINARY_TYPE, metadata: { [CHUNK_METADATA_KEY]: header }, signal });
     await pages.write(chunkIndex, metadata, serialized.byteLength, uncompressedSize);
@@ -203,7 +204,7 @@ export class ObjectDataset implements DatasetStore {
       if (info.size === 0) throw new ReadError(`Missing metadata for chunk ${key}: the object is empty and has no ${CHUNK_METADATA_KEY} record`);
       return { hash: UNRECORDED_CHUNK_HASH, serializedSize: info.size };
     }
-    const record = fromBase64(header);
+    const record = decodeBase64(header);
     const wavelet = entry ? isWaveletCompression(entry.compressionMethod) : record?.length === WAVELET_RECORD_BYTES;
     const expected = wavelet ? WAVELET_RECORD_BYTES : HASH_RECORD_BYTES;
     if (record?.length !== expected) {

@@ -3,8 +3,6 @@
 import { redactConnectionString } from './redact.js';
 import { InvalidArgumentError } from '../../src/model/errors.js';
 
-export { redactConnectionString };
-
 export type ConnectionOptions = ReadonlyMap<string, string>;
 
 export function parseConnectionString(text = ''): ConnectionOptions {

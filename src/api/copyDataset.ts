@@ -9,7 +9,7 @@
 import { from, lastValueFrom, mergeMap, Observable, scan, tap } from 'rxjs';
 import { throwIfAborted } from '../async/abort.js';
 import { fromAbortable } from '../async/fromAbortable.js';
-import { UNKNOWN_HASH, uniqueChunkHash } from '../codecs/volumeDataHash.js';
+import { isDefinedHash, UNKNOWN_HASH, uniqueChunkHash } from '../codecs/volumeDataHash.js';
 import { payloadByteSize } from '../codecs/dataBlock.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
 import { isWaveletCompression, VDSProduceStatus } from '../model/enums.js';
@@ -149,7 +149,7 @@ async function writtenChunks(dataset: VDS, target: DatasetStore, signal: AbortSi
         if (!entry && error instanceof NotFoundError) return UNKNOWN_HASH;
         throw error;
       });
-      if (hash !== UNKNOWN_HASH) chunks.push({ layer, chunkIndex });
+      if (isDefinedHash(hash)) chunks.push({ layer, chunkIndex });
     }
   }
   return chunks;

@@ -1,12 +1,39 @@
-// The interface every chunk codec implements. A codec is one file; the registry maps
-// CompressionMethod to codec. Codecs are pure and synchronous: they run inside pool workers.
-import type { CompressionMethod } from '../model/enums.js';
-import type { BlockShape, DecodedBlock, DecodeOptions } from '../model/block.js';
+// The interface every chunk codec implements. A codec is one file plus one registerCodec call
+// (registry.ts); it carries its method's traits, so nothing outside the codec re-derives them.
+// Codecs are pure and synchronous: they run inside pool workers.
+import { CompressionMethod, compressionMethodTraits, type CompressionMethodTraits } from '../model/enums.js';
+import { InvalidArgumentError } from '../model/errors.js';
+import type { BlockShape, ChannelValues, DecodedBlock, DecodeOptions } from '../model/block.js';
 
-export interface ChunkCodec {
+/** What encoding one non-constant chunk needs to know. */
+export interface EncodeOptions {
+  /** The DataBlock descriptor the chunk carries; the payload is dense in `shape.format`. */
+  shape: BlockShape;
+  /** The channel's value range and no-value (a wavelet encoder quantises against them). */
+  channel: ChannelValues;
+  /** The layer's effective compression tolerance (geometry/layers.ts effectiveCompression); None, RLE and Zip ignore it. */
+  tolerance: number;
+}
+
+/** A serialized chunk and what its chunk-metadata entry records besides the hash. */
+export interface EncodedChunk {
+  /** The chunk object's bytes. */
+  bytes: Uint8Array;
+  /** Wavelet methods only: the 16 adaptive-level bytes of the chunk's metadata entry (format sheet 3.6). */
+  adaptiveLevels?: Uint8Array;
+}
+
+export interface ChunkCodec extends CompressionMethodTraits {
   readonly method: CompressionMethod;
   /** Decodes one serialized chunk object; throws ChunkFormatError on anything malformed. */
   decode(chunk: Uint8Array, options: DecodeOptions): DecodedBlock;
-  /** Serializes a non-constant payload; absent for decode-only methods (wavelet). */
-  encode?(payload: Uint8Array, shape: BlockShape): Uint8Array;
+  /** Serializes a non-constant payload; absent for decode-only codecs (the method cannot be written). */
+  encode?(payload: Uint8Array, options: EncodeOptions): EncodedChunk;
+}
+
+/** The traits the format gives one of OpenVDS's methods, for a codec of that method to carry. */
+export function formatTraits(method: CompressionMethod): CompressionMethodTraits {
+  const traits = compressionMethodTraits(method);
+  if (!traits) throw new InvalidArgumentError(`${method} is not one of OpenVDS's compression methods`);
+  return traits;
 }

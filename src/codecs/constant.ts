@@ -2,7 +2,8 @@
 // hash alone. A chunk only counts as constant when reading that hash back gives exactly its
 // bytes, so a value that does not survive the f32 round trip (a large U32, say) is stored as data.
 import { VolumeDataFormat } from '../model/enums.js';
-import { formatByteSize } from '../model/formats.js';
+import { formatByteSize, typedView } from '../model/formats.js';
+import { convertNoValue, isQuantizedFormat } from '../model/convert.js';
 import { constantBlock } from './constantBlock.js';
 import type { BlockShape, ChannelValues } from '../model/block.js';
 import { constantValueHash, NOVALUE_HASH } from './volumeDataHash.js';
@@ -33,22 +34,16 @@ export function constantPayloadHash(payload: Uint8Array, shape: BlockShape, chan
   return hash;
 }
 
+/**
+ * OpenVDS's GetConstantValueVolumeDataHash: no-value when the element equals the channel's
+ * no-value as ConvertNoValue<T> gives it (U8/U16: the top code; U32/U64: rounded in f32), else the
+ * element's physical value.
+ */
 function hashOfFirstElement(payload: Uint8Array, shape: BlockShape, channel: ChannelValues): bigint {
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  switch (shape.format) {
-    case VolumeDataFormat.Format_1Bit: return constantValueHash(payload[0] ? 1 : 0);
-    case VolumeDataFormat.Format_U8: case VolumeDataFormat.Format_U16: {
-      const code = shape.format === VolumeDataFormat.Format_U8 ? payload[0]! : view.getUint16(0, true);
-      if (channel.useNoValue && code === (shape.format === VolumeDataFormat.Format_U8 ? 0xff : 0xffff)) return NOVALUE_HASH;
-      return constantValueHash(Math.fround(channel.integerOffset + Math.fround(channel.integerScale * code)));
-    }
-    default: {
-      const value = shape.format === VolumeDataFormat.Format_R32 ? view.getFloat32(0, true)
-        : shape.format === VolumeDataFormat.Format_U32 ? view.getUint32(0, true)
-          : shape.format === VolumeDataFormat.Format_R64 ? view.getFloat64(0, true) : Number(view.getBigUint64(0, true));
-      const noValue = shape.format === VolumeDataFormat.Format_R32 ? channel.noValue : Math.trunc(channel.noValue + 0.5);
-      if (channel.useNoValue && (value === noValue || (Number.isNaN(noValue) && Number.isNaN(value)))) return NOVALUE_HASH;
-      return constantValueHash(value);
-    }
-  }
+  if (shape.format === VolumeDataFormat.Format_1Bit) return constantValueHash(payload[0] ? 1 : 0);
+  const width = formatByteSize(shape.format);
+  const value = Number(typedView(shape.format, payload.slice(0, width).buffer, 0, width)[0]!);
+  const noValue = convertNoValue(shape.format, channel.noValue);
+  if (channel.useNoValue && (value === noValue || (Number.isNaN(noValue) && Number.isNaN(value)))) return NOVALUE_HASH;
+  return constantValueHash(isQuantizedFormat(shape.format) ? Math.fround(channel.integerOffset + Math.fround(channel.integerScale * value)) : value);
 }

@@ -1,12 +1,12 @@
 // CompressionMethod None: descriptor + raw payload (format sheet 3.2).
 import { CompressionMethod } from '../model/enums.js';
 import { ChunkFormatError } from '../model/errors.js';
-import type { ChunkCodec } from './codec.js';
-import type { BlockShape } from '../model/block.js';
+import { type ChunkCodec, formatTraits } from './codec.js';
 import { DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, readDataBlockDescriptor, writeDataBlockDescriptor } from './dataBlock.js';
 
 export const noneCodec: ChunkCodec = {
   method: CompressionMethod.None,
+  ...formatTraits(CompressionMethod.None),
   decode(chunk, { shape }) {
     const stored = readDataBlockDescriptor(chunk, shape);
     const size = payloadByteSize(stored);
@@ -15,10 +15,10 @@ export const noneCodec: ChunkCodec = {
     }
     return { format: stored.format, bytes: chunk.subarray(DATA_BLOCK_DESCRIPTOR_BYTES), converted: false };
   },
-  encode(payload: Uint8Array, shape: BlockShape) {
+  encode(payload, { shape }) {
     const out = new Uint8Array(DATA_BLOCK_DESCRIPTOR_BYTES + payload.byteLength);
     writeDataBlockDescriptor(out, shape);
     out.set(payload, DATA_BLOCK_DESCRIPTOR_BYTES);
-    return out;
+    return { bytes: out };
   },
 };

@@ -4,7 +4,7 @@
 import { CompressionMethod, VolumeDataFormat } from '../model/enums.js';
 import { ChunkFormatError } from '../model/errors.js';
 import { formatByteSize } from '../model/formats.js';
-import type { ChunkCodec } from './codec.js';
+import { type ChunkCodec, formatTraits } from './codec.js';
 import type { BlockShape } from '../model/block.js';
 import { DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, readDataBlockDescriptor, writeDataBlockDescriptor } from './dataBlock.js';
 
@@ -16,7 +16,7 @@ const LITERAL = 0x40;
 const MIN_LONG_LITERAL = 65;
 
 /** The unit runs are made of: element × components when that is 1, 2, 4 or 8 bytes, else the element. */
-export function rleUnitSize(shape: Pick<BlockShape, 'format' | 'components'>): number {
+function rleUnitSize(shape: Pick<BlockShape, 'format' | 'components'>): number {
   if (shape.format === VolumeDataFormat.Format_1Bit) return 1;
   const element = formatByteSize(shape.format);
   const whole = element * shape.components;
@@ -25,6 +25,7 @@ export function rleUnitSize(shape: Pick<BlockShape, 'format' | 'components'>): n
 
 export const rleCodec: ChunkCodec = {
   method: CompressionMethod.RLE,
+  ...formatTraits(CompressionMethod.RLE),
   decode(chunk, { shape }) {
     const stored = readDataBlockDescriptor(chunk, shape);
     const expected = payloadByteSize(stored);
@@ -41,7 +42,7 @@ export const rleCodec: ChunkCodec = {
     const runs = chunk.subarray(DATA_BLOCK_DESCRIPTOR_BYTES + RLE_HEADER_BYTES, DATA_BLOCK_DESCRIPTOR_BYTES + compressedSize);
     return { format: stored.format, bytes: rleDecode(runs, originalSize, unit), converted: false };
   },
-  encode(payload: Uint8Array, shape: BlockShape) {
+  encode(payload, { shape }) {
     const unit = rleUnitSize(shape);
     const body = rleEncode(payload, unit);
     const out = new Uint8Array(DATA_BLOCK_DESCRIPTOR_BYTES + RLE_HEADER_BYTES + body.byteLength);
@@ -51,7 +52,7 @@ export const rleCodec: ChunkCodec = {
     view.setInt32(4, payload.byteLength, true);
     view.setInt32(8, unit, true);
     out.set(body, DATA_BLOCK_DESCRIPTOR_BYTES + RLE_HEADER_BYTES);
-    return out;
+    return { bytes: out };
   },
 };
 

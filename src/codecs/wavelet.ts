@@ -1,9 +1,9 @@
 // Wavelet chunk decoder (format sheet 3.6), bit-exact with OpenVDS 3.4. Decode only: OpenVDS
 // cannot write wavelet chunks either. One codec per method, because the NormalizeBlock methods
 // carry a section the stream itself does not announce.
-import { CompressionMethod, VolumeDataFormat } from '../model/enums.js';
+import { CompressionMethod, isWaveletCompression, VolumeDataFormat } from '../model/enums.js';
 import { ChunkFormatError, InvalidArgumentError } from '../model/errors.js';
-import type { ChunkCodec } from './codec.js';
+import { type ChunkCodec, formatTraits } from './codec.js';
 import type { DecodedBlock, DecodeOptions } from '../model/block.js';
 import { countDecodeBits, decodeTreeStructure } from './wavelet/adaptiveStream.js';
 import { coarsestDetail, createBandStructure, lowPassBox, volume, type BandStructure } from './wavelet/bandStructure.js';
@@ -15,22 +15,18 @@ import { waveletError } from './wavelet/streamError.js';
 import { defaultWaveletBackend, type WaveletBackend } from './wavelet/backend.js';
 import { compileTransformData, createTransformData, hasStreamEncodingBug } from './wavelet/transformData.js';
 import { WAVELET_ADAPTIVE_LEVELS } from '../model/adaptiveLevels.js';
+import { bucketCount } from '../model/convert.js';
 
 const F = VolumeDataFormat;
 const f32 = Math.fround;
 
+/** What decoding needs to know about a wavelet method beyond the stream. */
 interface MethodTraits {
+  /** The stream carries the per-block normalization section it does not announce itself. */
   isNormalize: boolean;
   /** R32 streams of this method carry the lossless residual (section E). */
   hasLosslessBlock: boolean;
 }
-
-const traits: Partial<Record<CompressionMethod, MethodTraits>> = {
-  [CompressionMethod.Wavelet]: { isNormalize: false, hasLosslessBlock: false },
-  [CompressionMethod.WaveletLossless]: { isNormalize: false, hasLosslessBlock: true },
-  [CompressionMethod.WaveletNormalizeBlock]: { isNormalize: true, hasLosslessBlock: false },
-  [CompressionMethod.WaveletNormalizeBlockLossless]: { isNormalize: true, hasLosslessBlock: true },
-};
 
 function checkShape(header: WaveletHeader, options: DecodeOptions): void {
   const { shape } = options;
@@ -108,7 +104,7 @@ function quantizationRange(header: WaveletHeader, format: VolumeDataFormat, opti
 
 function quantization(header: WaveletHeader, format: Quantization['format'], options: DecodeOptions): Quantization {
   const { useNoValue } = options.channel;
-  const buckets = (format === F.Format_U8 ? 256 : 65536) - (useNoValue ? 1 : 0);
+  const buckets = bucketCount(format, useNoValue);
   const [vmin, vmax] = quantizationRange(header, format, options);
   return {
     format, offset: vmin, reciprocal: f32((buckets - 1) / f32(vmax - vmin)), buckets,
@@ -124,10 +120,15 @@ function deliver(picture: Float32Array, bands: BandStructure, header: WaveletHea
 
 /** `backend` defaults to the fastest one this runtime has (see wavelet/backend.ts). */
 export function waveletCodecFor(method: CompressionMethod, backend?: WaveletBackend): ChunkCodec {
-  const methodTraits = traits[method];
-  if (!methodTraits) throw new InvalidArgumentError(`${CompressionMethod[method] ?? method} is not a wavelet compression method`);
+  if (!isWaveletCompression(method)) throw new InvalidArgumentError(`${CompressionMethod[method] ?? method} is not a wavelet compression method`);
+  const traits = formatTraits(method);
+  const methodTraits: MethodTraits = {
+    isNormalize: method === CompressionMethod.WaveletNormalizeBlock || method === CompressionMethod.WaveletNormalizeBlockLossless,
+    hasLosslessBlock: traits.isLossless,
+  };
   return {
     method,
+    ...traits,
     decode(chunk: Uint8Array, options: DecodeOptions): DecodedBlock {
       const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       const header = readWaveletHeader(view);

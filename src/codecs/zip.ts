@@ -3,12 +3,12 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { CompressionMethod } from '../model/enums.js';
 import { ChunkFormatError, errorMessage } from '../model/errors.js';
-import type { ChunkCodec } from './codec.js';
-import type { BlockShape } from '../model/block.js';
+import { type ChunkCodec, formatTraits } from './codec.js';
 import { DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, readDataBlockDescriptor, writeDataBlockDescriptor } from './dataBlock.js';
 
 export const zipCodec: ChunkCodec = {
   method: CompressionMethod.Zip,
+  ...formatTraits(CompressionMethod.Zip),
   decode(chunk, { shape }) {
     const stored = readDataBlockDescriptor(chunk, shape);
     const expected = payloadByteSize(stored);
@@ -22,11 +22,11 @@ export const zipCodec: ChunkCodec = {
     if (inflated.byteLength !== expected) throw new ChunkFormatError(`Zip chunk inflates to ${inflated.byteLength} bytes, expected ${expected}`);
     return { format: stored.format, bytes: new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength), converted: false };
   },
-  encode(payload: Uint8Array, shape: BlockShape) {
+  encode(payload, { shape }) {
     const deflated = deflateSync(payload, { level: 6 });
     const out = new Uint8Array(DATA_BLOCK_DESCRIPTOR_BYTES + deflated.byteLength);
     writeDataBlockDescriptor(out, shape);
     out.set(deflated, DATA_BLOCK_DESCRIPTOR_BYTES);
-    return out;
+    return { bytes: out };
   },
 };

@@ -2,7 +2,7 @@
 // no-value is replaced by the first different neighbour of its 2×2×2 group (+x, +y, +x+y, +z, …),
 // looking only inside the source block. 1Bit: a LOD bit is set if any source bit of its group is.
 import { VolumeDataFormat } from '../model/enums.js';
-import { InvalidArgumentError } from '../model/errors.js';
+import { typedView, type VolumeDataTypedArray } from '../model/formats.js';
 
 export interface DownsampleBlock {
   bytes: Uint8Array;
@@ -32,7 +32,7 @@ export interface Decimation {
   noValue: number;
 }
 
-type Elements = Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array | BigUint64Array;
+type Elements = VolumeDataTypedArray;
 
 export function downsampleRegion({ parent: target, child: source, region, format, components, noValue }: Decimation): void {
   if (format === VolumeDataFormat.Format_1Bit) {
@@ -112,17 +112,8 @@ function downsampleBits(target: DownsampleBlock, source: DownsampleBlock, region
   }
 }
 
+/** Elements as decimation moves them: multi-component U8 voxels whole (as one U16 or U32). */
 function elementsView(bytes: Uint8Array, format: VolumeDataFormat, u8Components: number): Elements {
-  const { buffer, byteOffset, byteLength } = bytes;
-  if (u8Components === 4) return new Uint32Array(buffer, byteOffset, byteLength / 4);
-  if (u8Components === 2) return new Uint16Array(buffer, byteOffset, byteLength / 2);
-  switch (format) {
-    case VolumeDataFormat.Format_U8: return bytes;
-    case VolumeDataFormat.Format_U16: return new Uint16Array(buffer, byteOffset, byteLength / 2);
-    case VolumeDataFormat.Format_R32: return new Float32Array(buffer, byteOffset, byteLength / 4);
-    case VolumeDataFormat.Format_U32: return new Uint32Array(buffer, byteOffset, byteLength / 4);
-    case VolumeDataFormat.Format_R64: return new Float64Array(buffer, byteOffset, byteLength / 8);
-    case VolumeDataFormat.Format_U64: return new BigUint64Array(buffer, byteOffset, byteLength / 8);
-    default: throw new InvalidArgumentError(`LOD generation does not support format ${format}`);
-  }
+  const viewAs = u8Components === 4 ? VolumeDataFormat.Format_U32 : u8Components === 2 ? VolumeDataFormat.Format_U16 : format;
+  return typedView(viewAs, bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -18,6 +18,7 @@ import type { VolumeDataChannelDescriptor } from '../model/layout/descriptors.js
 import { InterpolationMethod, VolumeDataFormat } from '../model/enums.js';
 import { bucketCount, convertNoValue, isQuantizedFormat, noValueCode, quantizeWithReciprocalScale, U64_MAX } from '../model/convert.js';
 import { createVolumeSampler, type SamplerBlock, type SamplerData, type SamplerOptions } from './volumeSampler.js';
+import { typedView } from '../model/formats.js';
 
 const F = VolumeDataFormat;
 const f32 = Math.fround;
@@ -85,16 +86,10 @@ export function chunkSampling(rules: SamplingRules, channel: VolumeDataChannelDe
 /** A decoded chunk (bytes in `sampling.decodeFormat`, margins included) as the sampler's block. */
 function samplerBlock(bytes: Uint8Array, size: [number, number, number], sampling: ChunkSampling): SamplerBlock {
   const { buffer, byteOffset, byteLength } = alignedTo8(bytes);
-  let data: SamplerData;
-  switch (sampling.decodeFormat) {
-    case F.Format_U8: data = new Uint8Array(buffer, byteOffset, byteLength); break;
-    case F.Format_U16: data = new Uint16Array(buffer, byteOffset, byteLength / 2); break;
-    case F.Format_U32: data = new Uint32Array(buffer, byteOffset, byteLength / 4); break;
-    case F.Format_R64: data = new Float64Array(buffer, byteOffset, byteLength / 8); break;
-    // Exact below 2^53; larger values are rounded to the nearest double before comparing.
-    case F.Format_U64: data = Float64Array.from(new BigUint64Array(buffer, byteOffset, byteLength / 8), Number); break;
-    default: data = new Float32Array(buffer, byteOffset, byteLength / 4);
-  }
+  // decodeFormat is never 1Bit (sampled as R32). U64 is exact below 2^53; larger values are rounded
+  // to the nearest double before comparing.
+  const elements = typedView(sampling.decodeFormat, buffer, byteOffset, byteLength);
+  const data: SamplerData = elements instanceof BigUint64Array ? Float64Array.from(elements, Number) : elements;
   return { data, size, codes: sampling.codes };
 }
 

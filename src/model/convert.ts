@@ -3,7 +3,7 @@
 // in the order OpenVDS uses, so results are bit-identical.
 import type { ChannelValues, DecodedBlock, DecodeOptions } from './block.js';
 import { VolumeDataFormat } from './enums.js';
-import { formatByteSize } from './formats.js';
+import { formatByteSize, typedView } from './formats.js';
 
 const F = VolumeDataFormat;
 const f32 = Math.fround;
@@ -16,10 +16,6 @@ export function u64Element(value: number): bigint {
 }
 
 /** OpenVDS's quantisation of a physical value into `buckets` integer codes. */
-export function quantizeToCode(x: number, vmin: number, vmax: number, buckets: number): number {
-  return quantizeWithReciprocalScale(x, vmin, f32((buckets - 1) / f32(vmax - vmin)), buckets);
-}
-
 export function quantizeWithReciprocalScale(x: number, offset: number, reciprocalScale: number, buckets: number): number {
   const q = f32(f32(x - offset) * reciprocalScale);
   if (!(q > 0)) return 0;
@@ -110,14 +106,9 @@ function elements(format: VolumeDataFormat, bytes: Uint8Array, count: number, ro
         set: (i, v) => { const b = at(i); if (v) bytes[b >> 3] = bytes[b >> 3]! | (1 << (b & 7)); else bytes[b >> 3] = bytes[b >> 3]! & ~(1 << (b & 7)); },
       };
     }
-    case F.Format_U64: {
-      const a = new BigUint64Array(buffer, offset, count);
-      return { count, get: (i) => Number(a[i]!), set: (i, v) => { a[i] = u64Element(v); } };
-    }
     default: {
-      const a = format === F.Format_U8 ? bytes : format === F.Format_U16 ? new Uint16Array(buffer, offset, count)
-        : format === F.Format_R32 ? new Float32Array(buffer, offset, count)
-          : format === F.Format_U32 ? new Uint32Array(buffer, offset, count) : new Float64Array(buffer, offset, count);
+      const a = typedView(format, buffer, offset, count * formatByteSize(format));
+      if (a instanceof BigUint64Array) return { count, get: (i) => Number(a[i]!), set: (i, v) => { a[i] = u64Element(v); } };
       return { count, get: (i) => a[i]!, set: (i, v) => { a[i] = v; } };
     }
   }

@@ -51,9 +51,36 @@ export enum CompressionMethod {
   WaveletNormalizeBlockLossless = 6,
 }
 
+/**
+ * What the format says about a compression method. Wavelet methods keep 16 adaptive-level bytes
+ * in each chunk's metadata and can be read at a coarser level (OpenVDS's CompressionMethod_IsWavelet);
+ * lossless ones give back exactly the values written (the lossless wavelet methods at LOD 0 only,
+ * format sheet 2.5). The model needs these facts without the codecs, so this is their one table:
+ * the built-in codecs take their traits from it and the codec registry checks any other codec
+ * registered for one of these methods against it.
+ */
+export interface CompressionMethodTraits {
+  readonly isWavelet: boolean;
+  readonly isLossless: boolean;
+}
+
+const COMPRESSION_METHOD_TRAITS: Readonly<Record<CompressionMethod, CompressionMethodTraits>> = {
+  [CompressionMethod.None]: { isWavelet: false, isLossless: true },
+  [CompressionMethod.Wavelet]: { isWavelet: true, isLossless: false },
+  [CompressionMethod.RLE]: { isWavelet: false, isLossless: true },
+  [CompressionMethod.Zip]: { isWavelet: false, isLossless: true },
+  [CompressionMethod.WaveletNormalizeBlock]: { isWavelet: true, isLossless: false },
+  [CompressionMethod.WaveletLossless]: { isWavelet: true, isLossless: true },
+  [CompressionMethod.WaveletNormalizeBlockLossless]: { isWavelet: true, isLossless: true },
+};
+
+/** The traits of one of OpenVDS's compression methods; undefined for any other number. */
+export function compressionMethodTraits(method: CompressionMethod): CompressionMethodTraits | undefined {
+  return Object.hasOwn(COMPRESSION_METHOD_TRAITS, method) ? COMPRESSION_METHOD_TRAITS[method] : undefined;
+}
+
 export function isWaveletCompression(method: CompressionMethod): boolean {
-  return method === CompressionMethod.Wavelet || method === CompressionMethod.WaveletNormalizeBlock ||
-    method === CompressionMethod.WaveletLossless || method === CompressionMethod.WaveletNormalizeBlockLossless;
+  return compressionMethodTraits(method)?.isWavelet === true;
 }
 
 export enum VDSProduceStatus {

@@ -7,7 +7,7 @@ import { waveletError } from './streamError.js';
 import { WAVELET_ADAPTIVE_LEVELS } from '../../model/adaptiveLevels.js';
 
 /** Bit-plane counts are stored for the first 16 planes (the adaptive levels). */
-export const MAX_DECODE_BITS = 256;
+const MAX_DECODE_BITS = 256;
 
 // Local copies: imported bindings are slower to read in hot loops.
 const XMASK = AXIS_MASK, YSHIFT = Y_SHIFT, ZSHIFT = Z_SHIFT, ITER = ITERATION_SHIFT;

@@ -2,7 +2,7 @@
 // padded working buffer the coefficients live in.
 import type { Vec3 } from './header.js';
 
-export const BAND_MIN_SIZE = 8;
+const BAND_MIN_SIZE = 8;
 /** Packed positions: 9 bits per axis, the tree iteration above them. */
 export const Y_SHIFT = 9;
 export const Z_SHIFT = 18;

@@ -1,7 +1,7 @@
 // The last step of a decode (format sheet 3.6.10): the padded picture cropped to the block,
 // as R32 bits or quantised to U8/U16 codes. This is the reference the WebAssembly kernels are
 // held to, and the fallback where they are unavailable.
-import { quantizeWithReciprocalScale } from '../../model/convert.js';
+import { noValueCode, quantizeWithReciprocalScale } from '../../model/convert.js';
 import { VolumeDataFormat as F } from '../../model/enums.js';
 import type { BandStructure } from './bandStructure.js';
 
@@ -15,8 +15,6 @@ export interface Quantization {
   /** Samples equal to it (NaN matching NaN) get the no-value code; undefined when the channel has none. */
   noValue: number | undefined;
 }
-
-export const noValueCode = (format: Quantization['format']): number => (format === F.Format_U8 ? 0xff : 0xffff);
 
 export function cropPicture(picture: Float32Array, bands: BandStructure): Uint8Array {
   const [sx, sy, sz] = bands.size;

@@ -1,7 +1,7 @@
 // The wavelet stream header and the byte layout of its sections (format sheet 3.6.2).
 import { requireBytes, invalidWaveletHeader, waveletError } from './streamError.js';
 
-export const WAVELET_VERSION_1_4 = 671;
+const WAVELET_VERSION_1_4 = 671;
 export const WAVELET_VERSION_1_6 = 673;
 /** The six header words; a stream of exactly this size holds no data (all zero). */
 export const WAVELET_HEADER_BYTES = 24;
@@ -64,7 +64,7 @@ export function readWaveletHeader(view: DataView): WaveletHeader {
   return { version, compressedSize, dimensionality: dimensionality as 1 | 2 | 3, size, integerInfo: (word5 >> 8) & 0xff };
 }
 
-export function normalizeFieldCount(size: Vec3): number {
+function normalizeFieldCount(size: Vec3): number {
   return size.reduce((count, n) => count * Math.ceil(n / NORMALIZE_BLOCK_SIZE), 1);
 }
 

@@ -2,7 +2,7 @@
 // everything else that is wrong with a stream.
 import { ChunkFormatError } from '../../model/errors.js';
 
-export const INVALID_WAVELET_HEADER = 100;
+const INVALID_WAVELET_HEADER = 100;
 
 export function waveletError(message: string): ChunkFormatError {
   return new ChunkFormatError(`Wavelet chunk: ${message}`, -1);

@@ -27,10 +27,6 @@ export function dimensionGroupOf(dims: readonly number[]): DimensionsND | undefi
   return groupByKey.get(dims.join(''));
 }
 
-export function isDimensionInGroup(group: DimensionsND, dimension: number): boolean {
-  return dimensionsOf(group).includes(dimension);
-}
-
 /** Groups in LayerStatus order: 2D groups `01 … 45`, then 3D groups `012 … 345`. */
 export const dimensionGroupsInStatusOrder: readonly DimensionsND[] = [
   ...[...groupDimensions.keys()].filter((g) => dimensionsOf(g).length === 2),

@@ -1,7 +1,7 @@
 // The set of layers a layout has (format sheet 2.1, 2.5, 2.6): one per (dimension group, LOD,
 // channel), each with its partition into chunks, its name and its effective compression.
 import type { BlockShape } from '../block.js';
-import { CompressionMethod, DimensionsND, VolumeDataFormat, VolumeDataMapping } from '../enums.js';
+import { CompressionMethod, compressionMethodTraits, DimensionsND, isWaveletCompression, VolumeDataFormat, VolumeDataMapping } from '../enums.js';
 import type {
   VolumeDataAxisDescriptor, VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor,
 } from '../layout/descriptors.js';
@@ -56,8 +56,7 @@ export class VolumeDataLayer {
 export function effectiveCompression(
   method: CompressionMethod, tolerance: number, channel: VolumeDataChannelDescriptor, lod: number,
 ): { method: CompressionMethod; tolerance: number } {
-  const wavelet = method === CompressionMethod.Wavelet || method === CompressionMethod.WaveletLossless ||
-    method === CompressionMethod.WaveletNormalizeBlock || method === CompressionMethod.WaveletNormalizeBlockLossless;
+  const wavelet = isWaveletCompression(method);
   const lossyFormat = channel.format !== VolumeDataFormat.Format_1Bit && channel.format !== VolumeDataFormat.Format_U32 &&
     channel.format !== VolumeDataFormat.Format_U64 && channel.format !== VolumeDataFormat.Format_R64;
   const lossyAllowed = channel.isAllowLossyCompression() && channel.isRenderable() && lossyFormat;
@@ -72,10 +71,8 @@ export function effectiveCompression(
 }
 
 function baseTolerance(method: CompressionMethod, tolerance: number, lod: number): number {
-  let tol = Math.max(Math.fround(tolerance), WAVELET_MIN_TOLERANCE);
-  if (method === CompressionMethod.WaveletLossless || method === CompressionMethod.WaveletNormalizeBlockLossless) {
-    tol = WAVELET_MIN_TOLERANCE;
-  }
+  const traits = compressionMethodTraits(method);
+  const tol = traits?.isWavelet && traits.isLossless ? WAVELET_MIN_TOLERANCE : Math.max(Math.fround(tolerance), WAVELET_MIN_TOLERANCE);
   if (lod === 0) return tol;
   return Math.fround(Math.max(tol, 2) * 2 ** Math.min(lod, 2));
 }

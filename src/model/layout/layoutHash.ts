@@ -23,7 +23,7 @@ function componentsPacked(components: VolumeDataComponents): bigint {
 }
 
 /** OpenVDS's case-sensitive ASCII string hash (bytes of the UTF-8 encoding, as signed chars). */
-export function exactStringHash(text: string): bigint {
+function exactStringHash(text: string): bigint {
   const bytes = new TextEncoder().encode(text);
   let total = 0n;
   let m0 = 0x78f1239a0bcde456n, m1 = 0x9abd23015ef6784cn, delta = 0xb256d09f3c78ae41n;

@@ -6,6 +6,7 @@ import {
   VolumeDataMapping,
 } from '../enums.js';
 import { WAVELET_ADAPTIVE_LEVELS } from '../adaptiveLevels.js';
+import { decodeBase64, encodeBase64 } from '../base64.js';
 import { ReadError } from '../errors.js';
 import { MetadataContainer, type MetadataReadAccess } from '../metadata/metadataContainer.js';
 import { MetadataType, metadataTypeArity } from '../metadata/metadataKey.js';
@@ -153,7 +154,7 @@ function parseMetadataItem(container: MetadataContainer, item: JsonObject, what:
   };
   let value;
   if (type === MetadataType.String) value = string(item.value, `${what}.value`);
-  else if (type === MetadataType.BLOB) value = decodeBase64(string(item.value, `${what}.value`), `${what}.value`);
+  else if (type === MetadataType.BLOB) value = blobBytes(string(item.value, `${what}.value`), `${what}.value`);
   else if (metadataTypeArity(type) === 1) value = element(item.value, `${what}.value`);
   else {
     const values = array(item.value, `${what}.value`);
@@ -167,12 +168,10 @@ function parseMetadataItem(container: MetadataContainer, item: JsonObject, what:
   }
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-function decodeBase64(text: string, what: string): Uint8Array {
-  const trimmed = text.replace(/\s+$/, '');
-  if (!BASE64.test(trimmed) || trimmed.length % 4 !== 0) throw new ReadError(`${what} is not valid Base64`);
-  return new Uint8Array(Buffer.from(trimmed, 'base64'));
+function blobBytes(text: string, what: string): Uint8Array {
+  const bytes = decodeBase64(text.replace(/\s+$/, ''));
+  if (!bytes) throw new ReadError(`${what} is not valid Base64`);
+  return bytes;
 }
 
 export function serializeVolumeDataLayoutJson(layout: VolumeDataLayout): string {
@@ -217,7 +216,7 @@ function serializeMetadata(metadata: MetadataReadAccess): JsonOut[] {
   return metadata.getMetadataKeys().map((key) => {
     const value = metadata.getMetadata(key)!;
     let json: JsonOut;
-    if (value instanceof Uint8Array) json = Buffer.from(value).toString('base64');
+    if (value instanceof Uint8Array) json = encodeBase64(value);
     else if (typeof value === 'string') json = value;
     else if (key.type <= MetadataType.IntVector4) json = typeof value === 'number' ? value : [...value];
     else json = typeof value === 'number' ? new JsonDouble(value) : value.map((v) => new JsonDouble(v));

@@ -93,7 +93,7 @@ const MAX_SAMPLES = 1_000_000;
  * More channels than any producer writes. It bounds the layer set an open builds: a 6-D layout with
  * 12 LODs has up to 455 layers per channel (~1 µs and ~1 KB each), so 256 channels cost ~1 s.
  */
-export const MAX_CHANNELS = 256;
+const MAX_CHANNELS = 256;
 /** OpenVDS counts the chunks of a layer in an int32 (LayerStatus `chunkCount`). */
 const MAX_LAYER_CHUNKS = 2 ** 31 - 1;
 /** OpenVDS's largest DataBlock (`Datablock is too big`). */

@@ -7,7 +7,9 @@ import { volume, type BandStructure } from '../bandStructure.js';
 import { VolumeDataFormat as F } from '../../../model/enums.js';
 import { InvalidArgumentError } from '../../../model/errors.js';
 import { IntegerInfo, WAVELET_MAX_SIZE } from '../header.js';
-import { noValueCode, quantizePicture, type Quantization } from '../deliver.js';
+import { quantizePicture, type Quantization } from '../deliver.js';
+import { noValueCode } from '../../../model/convert.js';
+import { decodeBase64 } from '../../../model/base64.js';
 import { lineMaps, liftingScale } from '../inverseTransform.js';
 import type { WaveletBackend } from '../backend.js';
 import { KERNEL_MODULE_BASE64 } from './kernelModule.js';
@@ -43,7 +45,7 @@ const outputAt = (picture: Float32Array) => align16(picture.byteOffset + picture
 const isF32 = (x: number) => Object.is(Math.fround(x), x);
 
 export function kernelModuleBytes(): Uint8Array {
-  return Uint8Array.from(atob(KERNEL_MODULE_BASE64), (c) => c.charCodeAt(0));
+  return decodeBase64(KERNEL_MODULE_BASE64)!;
 }
 
 /** The WebAssembly backend, or undefined where WebAssembly (or its SIMD) is unavailable. */
