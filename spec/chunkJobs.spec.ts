@@ -2,7 +2,7 @@
 // (spec/support/rmsJob.ts) runs on the pool through the public registration, built-in kinds run
 // the same way, and a ChunkPool of one's own queues, drops and reports its jobs.
 import { expect } from 'chai';
-import { lastValueFrom, mergeMap, range, toArray } from 'rxjs';
+import { lastValueFrom, map, range, tap, toArray } from 'rxjs';
 import * as vds from '../src/index.js';
 import { type Decimation, downsampleRegion } from '../src/engine/lodDownsample.js';
 import type { RmsJob, RmsReply } from './support/rmsJob.js';
@@ -37,30 +37,29 @@ describe('chunk jobs registered like codecs', function () {
     expect([...reply.samples]).to.deep.equal([1, 2, 3, 4, -999]);
   });
 
-  it('computes a per-chunk attribute of a dataset on the pool (RMS of each chunk)', async () => {
+  it('computes a per-chunk attribute of a dataset on the pool with onPool (RMS of each chunk)', async () => {
     const volume = await writeTestVolume({ size: [64, 40, 33], format: vds.VolumeDataFormat.Format_R32, method: vds.CompressionMethod.Zip,
       value: (x, y, z) => Math.sin(x / 7) * (y - z) });
     const dataset = await vds.open(volume.url);
     try {
       const layer = dataset.layers.get(vds.DimensionsND.Dimensions_012, 0, 0)!;
       const reader = dataset.reader(layer);
+      const expected = new Map<number, { rms: number; count: number }>();
       const results = await lastValueFrom(range(0, layer.chunkCount).pipe(
         vds.fetchChunks(reader),
         vds.decodeChunks(reader, { format: vds.VolumeDataFormat.Format_R32 }),
-        mergeMap(async ({ chunkIndex, bytes }) => {
-          const samples = new Float32Array(bytes.slice().buffer);
-          const expected = rmsHere(samples);
-          const { rms, count } = await vds.chunkPool().run({ kind: 'rms', samples } satisfies RmsJob, [samples.buffer]) as RmsReply;
-          return { chunkIndex, rms, count, expected, voxels: layer.chunkVoxelCount(chunkIndex) };
-        }),
+        map(({ chunkIndex, bytes }) => ({ chunkIndex, samples: new Float32Array(bytes.slice().buffer) })),
+        // The expected value, on this thread, before the samples move to a worker.
+        tap((chunk) => expected.set(chunk.chunkIndex, { rms: rmsHere(chunk.samples), count: layer.chunkVoxelCount(chunk.chunkIndex) })),
+        vds.onPool<{ samples: Float32Array }, RmsReply>(({ samples }) => ({ job: { kind: 'rms', samples } satisfies RmsJob, transfer: [samples.buffer] })),
         toArray(),
       ));
       expect(results).to.have.length(8);
-      for (const { rms, count, expected, voxels } of results) {
-        expect(count).to.equal(voxels);
-        expect(rms).to.equal(expected);
-        expect(rms).to.be.greaterThan(0);
-      }
+      expect(expected.size).to.equal(8);
+      // Replies come in completion order: match them to chunks by their samples' count and value.
+      const byValue = [...expected.values()].map(({ rms, count }) => `${rms}/${count}`).sort();
+      expect(results.map(({ rms, count }) => `${rms}/${count}`).sort()).to.deep.equal(byValue);
+      for (const { rms } of results) expect(rms).to.be.greaterThan(0);
     } finally {
       await vds.close(dataset, false);
     }

@@ -50,6 +50,7 @@ export { openStore } from '../sources/stores/openStore.js';
 export { fetchChunks, fetchChunk, type FetchedChunk } from '../sources/fetchChunks.js';
 export { decodeChunks, type DecodedChunk, type DecodeTarget } from '../operators/decodeChunks.js';
 export { inFlight } from '../operators/inFlight.js';
+export { onPool, type PoolJob } from '../operators/onPool.js';
 export { fromAbortable } from './async/fromAbortable.js';
 export { assembleSubset } from '../sinks/assembleSubset.js';
 export { writeBackPages, type ChunkWrite, type ChunkWriteTarget, type ChunkWritten } from '../sinks/writeChunks.js';
