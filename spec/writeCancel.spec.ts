@@ -192,3 +192,18 @@ describe('write failures', function () {
     expect(store.chunkSets).to.have.length(15);
   });
 });
+
+describe('closing without a flush', function () {
+  this.timeout(60_000);
+
+  it('cancels the writes still pending, so none outlives the dataset', async () => {
+    const { store, dataset, accessor } = await filledAccessor(vds.LODLevels.LODLevels_None);
+    store.writeDelayMs = 60_000;
+    accessor.setMaxPages(1);
+    expect(dataset.chunkWriter.pending).to.equal(15);
+    await vds.close(dataset, false);
+    expect(dataset.chunkWriter.pending).to.equal(0);
+    expect(store.activeWrites).to.equal(0);
+    expect(store.chunkSets).to.deep.equal([]);
+  });
+});

@@ -127,6 +127,9 @@ export class VDS {
       if (flush) await this.flush();
     } finally {
       this.closed = true;
+      // Without a flush (or after a failed one) writes may still be pending: none may outlive the dataset.
+      this.chunkWriter.cancel();
+      await this.chunkWriter.drain().catch(() => undefined);
       await this.dataset.close();
     }
   }
