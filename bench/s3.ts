@@ -51,7 +51,7 @@ export default async function s3Bench(): Promise<BenchRow[]> {
     await admin.send(new CreateBucketCommand({ Bucket: 'rxvds' }));
     admin.destroy();
     const connection = `Region=us-east-1;EndpointOverride=${proxy.url};AccessKeyId=bench;SecretKey=bench`;
-    const s3 = vds.openStore('s3://rxvds/survey', connection).store;
+    const s3 = vds.openStore('s3://rxvds/survey', connection, 'create').store;
     await vds.copyDataset(vds.openStore(folder).store, s3);
     await s3.close?.();
     await time(folder, '');  // starts the worker pool, so neither side pays for it

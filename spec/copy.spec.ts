@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as vds from '../src/index.js';
 import { useTempFolder } from './support/tempFolder.js';
 import { MemoryStore } from '../sources/stores/memoryStore.js';
+import type { ListableStore, ReadableStore } from '../sources/stores/store.js';
 import { InstrumentedStore } from './support/slowStore.js';
 import { writeTestVolume } from './support/volumes.js';
 
@@ -24,7 +25,7 @@ async function readAll(url: string | vds.Store, size: [number, number, number]):
   }
 }
 
-async function allObjects(store: vds.Store): Promise<Map<string, string>> {
+async function allObjects(store: ReadableStore & ListableStore): Promise<Map<string, string>> {
   const objects = new Map<string, string>();
   for await (const key of store.list()) objects.set(key, Buffer.from((await store.get(key))!).toString('hex'));
   return objects;

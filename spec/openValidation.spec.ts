@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as vds from '../src/index.js';
+import type { FullStore } from './support/fullStore.js';
 import { OverlayStore } from './support/overlayStore.js';
 import { rejection } from './support/rejection.js';
 import { useTempFolder } from './support/tempFolder.js';
@@ -16,7 +17,7 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 
 describe('open refuses a corrupt dataset with the member named', function () {
   this.timeout(60_000);
-  let base: vds.Store;
+  let base: FullStore;
   let layoutJson: JsonObject;
   let statusJson: JsonObject[];
 

@@ -61,4 +61,42 @@ describe('the npm package', function () {
     expect([azure.code, azure.stderr]).to.deep.equal([1, 'rxvds: azure://, az:// and azuresas:// datasets need the optional package ' +
       '@azure/storage-blob, which is not installed: run "npm install @azure/storage-blob" next to rxvds\n']);
   });
+
+  it('exports the store toolkit as rxvds/stores, importable without the cloud SDKs', async () => {
+    // A project next to the install, importing rxvds by its name.
+    await mkdir(inFolder('node_modules'), { recursive: true });
+    await symlink(installed, inFolder('node_modules', 'rxvds'));
+    const script = `
+      const stores = await import('rxvds/stores');
+      const root = await import('rxvds');
+      const sdkless = (make) => { try { make(); return 'constructed'; } catch (error) { return error.constructor.name + ': ' + error.message; } };
+      const memory = new stores.MemoryStore('package-spec');
+      await memory.set('a', new Uint8Array([7]));
+      const wrapped = stores.withConcurrencyLimit(stores.withRetry(memory), 2);
+      console.log(JSON.stringify({
+        exports: Object.keys(stores).sort(),
+        s3: sdkless(() => new stores.S3Store({ bucket: 'b' })),
+        azure: sdkless(() => stores.AzureStore.fromConnectionString('AccountName=a;AccountKey=a2V5', 'c')),
+        read: [...await wrapped.get('a')],
+        http: Object.keys(stores.withRetry(new stores.HttpStore('http://127.0.0.1:9/x'))).sort(),
+        sameOpenStore: root.openStore === stores.openStore,
+      }));
+      process.exit(0);`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: inFolder(), env: { ...process.env, NODE_OPTIONS: '', NODE_V8_COVERAGE: '' },
+    });
+    const result = JSON.parse(stdout) as Record<string, unknown>;
+    expect(result.exports).to.deep.equal([
+      'AzureStore', 'FolderStore', 'GcsStore', 'HttpStore', 'MemoryStore', 'REMOTE_CONCURRENCY', 'REMOTE_RETRY', 'S3Store', 'isDeletable',
+      'isListable', 'isTransientStoreError', 'isWritable', 'objectInfo', 'openStore', 'registerStoreScheme', 'withConcurrencyLimit',
+      'withRemoteDefaults', 'withRetry', 'withSignal', 'wrapStore',
+    ]);
+    expect(result.s3).to.equal('InvalidOperationError: s3:// and gs:// datasets need the optional package @aws-sdk/client-s3, ' +
+      'which is not installed: run "npm install @aws-sdk/client-s3" next to rxvds');
+    expect(result.azure).to.match(/^InvalidOperationError: azure:\/\/, az:\/\/ and azuresas:\/\/ datasets need the optional package @azure\/storage-blob/);
+    expect(result.read).to.deep.equal([7]);
+    expect(result.http).to.deep.equal(['close', 'description', 'get', 'getRange', 'head']);
+    expect(result.sameOpenStore).to.equal(true);
+    expect(files).to.include.members(['dist/src/stores.js', 'dist/src/stores.d.ts']);
+  });
 });

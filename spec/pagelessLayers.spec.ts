@@ -3,6 +3,7 @@
 // taken as all zeros; an absent object is a never-written chunk.
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
+import { fullStore } from './support/fullStore.js';
 import { useTempFolder } from './support/tempFolder.js';
 import { uniqueMemoryUrl } from './support/volumes.js';
 
@@ -39,7 +40,7 @@ async function writeDataset(url: string, constantChunk0: boolean): Promise<void>
 
 /** Rewrites LayerStatus with `change` and deletes the layer's metadata pages, so only chunk objects remain. */
 async function dropPages(url: string, layerName: string, change: (entries: Record<string, unknown>[]) => Record<string, unknown>[]): Promise<void> {
-  const store = vds.openStore(url).store;
+  const store = fullStore(vds.openStore(url).store);
   const entries = JSON.parse(new TextDecoder().decode(await store.get('LayerStatus'))) as Record<string, unknown>[];
   await store.set('LayerStatus', new TextEncoder().encode(JSON.stringify(change(entries))));
   for await (const key of store.list(`${layerName}/ChunkMetadata/`)) await store.delete(key);
@@ -105,7 +106,7 @@ describe('layers without chunk-metadata pages', function () {
     const url = inFolder('sparse');
     await writeDataset(url, false);
     await dropPages(url, 'Dimensions_012LOD0', withoutPages('Dimensions_012LOD0'));
-    await vds.openStore(url).store.delete('Dimensions_012LOD0/7');
+    await fullStore(vds.openStore(url).store).delete('Dimensions_012LOD0/7');
     const { data } = await readAll(url, 0);
     // Chunk 7 is the corner x ≥ 32, y ≥ 32, z ≥ 32.
     expect(mismatches(data!, (x, y, z) => (x >= 32 && y >= 32 && z >= 32 ? 0 : amplitudeOf(x, y, z, false)))).to.deep.equal([]);
@@ -114,7 +115,7 @@ describe('layers without chunk-metadata pages', function () {
   it('takes a constant chunk from its vdschunkmetadata record where the store keeps one (memory store)', async () => {
     const url = uniqueMemoryUrl('pageless');
     await writeDataset(url, true);
-    expect((await vds.openStore(url).store.head('Dimensions_012LOD0/0'))!.size).to.equal(0);
+    expect((await fullStore(vds.openStore(url).store).head('Dimensions_012LOD0/0'))!.size).to.equal(0);
     await dropPages(url, 'Dimensions_012LOD0', withoutPages('Dimensions_012LOD0'));
     const { data, error } = await readAll(url, 0);
     expect(error).to.equal(undefined);

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
-import type { ObjectInfo, ReadOptions, Store, WriteOptions } from '../sources/stores/store.js';
+import {
+  type ByteRange, isDeletable, isListable, isWritable, type ObjectInfo, type ReadableStore, type ReadOptions, type Store, type WriteOptions,
+} from '../sources/stores/store.js';
 import { withConcurrencyLimit } from '../sources/stores/withConcurrencyLimit.js';
 import { isTransientStoreError, withRetry, type RetryEvent } from '../sources/stores/withRetry.js';
+import { withSignal } from '../sources/stores/withSignal.js';
+import { wrapStore } from '../sources/stores/wrapStore.js';
 import { CanceledError, InvalidArgumentError, StoreError, WriteError } from '../src/model/errors.js';
 import { rejection } from './support/rejection.js';
 import { collect } from './support/storeConformance.js';
@@ -193,8 +197,8 @@ describe('withRetry', () => {
     const inner = new ScriptedStore();
     const store = withRetry(inner);
     expect(store.description).to.equal('scripted://spec');
-    expect(store.getRange).to.equal(undefined);
-    await store.close!();
+    expect('getRange' in store).to.equal(false);
+    await store.close();
     expect(inner.closed).to.equal(true);
   });
 });
@@ -239,5 +243,89 @@ describe('withConcurrencyLimit', () => {
     for (const limit of [0, -1, 1.5, Number.NaN]) {
       expect(() => withConcurrencyLimit(new ScriptedStore(), limit)).to.throw(InvalidArgumentError, /positive integer/);
     }
+  });
+});
+
+/** A read-only store with ranged reads and nothing else: no head, set, delete, list or close. */
+class ReadOnlyStore implements ReadableStore {
+  readonly description = 'readonly://spec';
+  readonly calls: string[] = [];
+  async get(key: string, options?: ReadOptions): Promise<Uint8Array | undefined> {
+    if (options?.signal?.aborted) throw new CanceledError();
+    this.calls.push(`get ${key}`);
+    return key === 'k' ? new Uint8Array([1, 2, 3]) : undefined;
+  }
+  async getRange(key: string, range: ByteRange): Promise<Uint8Array | undefined> {
+    this.calls.push(`getRange ${key}`);
+    return (await this.get(key))?.slice(range.offset, range.length === undefined ? undefined : range.offset + range.length);
+  }
+}
+
+const MEMBERS = ['get', 'getRange', 'head', 'set', 'delete', 'list', 'close'] as const;
+const membersOf = (store: object) => MEMBERS.filter((member) => typeof (store as Record<string, unknown>)[member] === 'function');
+
+describe('wrapStore and the wrappers built on it', () => {
+  const wrappers = {
+    wrapStore: <S extends ReadableStore>(store: S) => wrapStore(store, {}),
+    withRetry: <S extends ReadableStore>(store: S) => withRetry(store, { baseDelayMs: 1 }),
+    withConcurrencyLimit: <S extends ReadableStore>(store: S) => withConcurrencyLimit(store, 2),
+    withSignal: <S extends ReadableStore>(store: S) => withSignal(store, new AbortController().signal),
+  };
+
+  for (const [name, wrap] of Object.entries(wrappers)) {
+    it(`${name} offers exactly the members of the store it wraps`, async () => {
+      const readOnly = wrap(new ReadOnlyStore());
+      expect(membersOf(readOnly)).to.deep.equal(['get', 'getRange']);
+      expect([isWritable(readOnly), isListable(readOnly), isDeletable(readOnly)]).to.deep.equal([false, false, false]);
+      expect(readOnly.description).to.equal('readonly://spec');
+      expect([...(await readOnly.getRange('k', { offset: 1 }))!]).to.deep.equal([2, 3]);
+      const full = wrap(new ScriptedStore());
+      expect(membersOf(full)).to.deep.equal(['get', 'head', 'set', 'delete', 'list', 'close']);
+      await full.set('a', new Uint8Array([7]));
+      await full.delete('k');
+      expect(await collect(full.list())).to.deep.equal(['a']);
+      expect((await full.head('a'))!.size).to.equal(1);
+    });
+  }
+
+  it('types a wrapped store by what its inner store offers', () => {
+    const readOnly = withConcurrencyLimit(withRetry(new ReadOnlyStore()), 1);
+    // @ts-expect-error a wrapped read-only store has no set
+    expect(readOnly.set).to.equal(undefined);
+    // @ts-expect-error nor list
+    expect(readOnly.list).to.equal(undefined);
+    const writable: Store = withSignal(withRetry(new ScriptedStore()), new AbortController().signal);
+    expect(typeof writable.set).to.equal('function');
+  });
+
+  it('hands every operation to `call` with its key and options, and the options `call` passes on to the store', async () => {
+    const inner = new ScriptedStore();
+    const seen: string[] = [];
+    const replaced = new AbortController().signal;
+    const store = wrapStore(inner, {
+      description: 'traced scripted://spec',
+      call: (operation, key, options, run) => { seen.push(`${operation} ${key}`); return run({ ...options, signal: replaced } as typeof options); },
+    });
+    expect(store.description).to.equal('traced scripted://spec');
+    await store.get('k');
+    await store.head('k');
+    await store.set('b', new Uint8Array(1), { contentType: 'application/json' });
+    await store.delete('b');
+    expect(await collect(store.list())).to.deep.equal(['k']);
+    expect(seen).to.deep.equal(['get k', 'head k', 'set b', 'delete b']);
+    expect(inner.calls.filter((c) => c.operation !== 'list').map((c) => c.signal === replaced)).to.deep.equal([true, true, true, true]);
+  });
+
+  it('withSignal: once its signal aborts, calls and listings fail with CanceledError', async () => {
+    const inner = new ScriptedStore();
+    inner.objects.set('a', new Uint8Array(1));
+    const controller = new AbortController();
+    const store = withSignal(inner, controller.signal);
+    const keys: string[] = [];
+    const listing = (async () => { for await (const key of store.list()) { keys.push(key); controller.abort(); } })();
+    expect(await rejection(listing)).to.be.instanceOf(CanceledError);
+    expect(keys).to.deep.equal(['k']);
+    expect(await rejection(store.get('k'))).to.be.instanceOf(CanceledError);
+    expect(inner.calls.filter((c) => c.operation === 'get')).to.deep.equal([]);
   });
 });

@@ -3,13 +3,19 @@ import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderStore } from '../sources/stores/folderStore.js';
+import { HttpStore } from '../sources/stores/httpStore.js';
 import { MemoryStore } from '../sources/stores/memoryStore.js';
 import { openStore } from '../sources/stores/openStore.js';
 import { parseConnectionString } from '../sources/stores/connectionString.js';
 import { redactConnectionString } from '../sources/stores/redact.js';
-import { InvalidArgumentError, StoreError } from '../src/model/errors.js';
+import { refuseWrites } from '../sources/stores/refuseWrites.js';
+import type { ReadableStore, ReadOptions } from '../sources/stores/store.js';
+import { registerStoreScheme, type StoreRequest } from '../sources/stores/storeSchemes.js';
+import { InvalidArgumentError, InvalidOperationError, StoreError } from '../src/model/errors.js';
+import * as vds from '../src/index.js';
 import { rejection } from './support/rejection.js';
 import { storeConformance } from './support/storeConformance.js';
+import { writeTestVolume } from './support/volumes.js';
 
 let memoryCount = 0;
 storeConformance('in-memory', async () => {
@@ -84,5 +90,77 @@ describe('URLs and connection strings', () => {
     expect(openStore('inmemory://x').store).to.be.instanceOf(MemoryStore);
     expect(() => openStore('ftp://x/y')).to.throw(InvalidArgumentError, /Unknown URL scheme "ftp"/);
     expect(() => openStore('')).to.throw(InvalidArgumentError, /empty/);
+  });
+});
+
+describe('URL schemes', () => {
+  it('a registered scheme opens through open, create and openStore, with its own connection keys', async () => {
+    const requests: StoreRequest[] = [];
+    registerStoreScheme('RxVDS-Spec', (request) => {
+      requests.push(request);
+      const { shard } = request.keys('RxVDS-Spec', { shard: ['shard', 'shard_name'] });
+      return new MemoryStore(`scheme-spec-${shard ?? ''}-${request.location}`);
+    });
+    const url = 'rxvds-spec://survey/one';
+    const value = (x: number, y: number, z: number) => (x + 3 * y + 7 * z) % 251;
+    await writeTestVolume({ url, size: [40, 30, 20], format: vds.VolumeDataFormat.Format_U8, value });
+    const dataset = await vds.open(url, 'Shard_Name=;WaveletAdaptiveTolerance=2');
+    try {
+      expect(vds.getLayout(dataset).getDimensionNumSamples(2)).to.equal(20);
+      const request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], [40, 30, 20], { format: vds.VolumeDataFormat.Format_U8 });
+      expect(await request.waitForCompletion(), request.errorMessage).to.equal(true);
+      const data = request.data as Uint8Array;
+      expect([data[0], data[39], data[40 * 29], data[40 * 30 * 19 + 40 * 29 + 39]]).to.deep.equal([0, value(39, 0, 0), value(0, 29, 0), value(39, 29, 19)]);
+    } finally {
+      await vds.close(dataset, false);
+      MemoryStore.drop('scheme-spec--survey/one');
+    }
+    expect(requests.map((r) => [r.scheme, r.location, r.intent])).to.deep.equal([
+      ['rxvds-spec', 'survey/one', 'create'], ['rxvds-spec', 'survey/one', 'open'],
+    ]);
+    expect(requests[1]!.options.get('waveletadaptivetolerance')).to.equal('2');
+    expect(() => openStore(url, 'Colour=blue')).to.throw(InvalidArgumentError, 'Invalid key "colour" in RxVDS-Spec connection string.');
+    expect(() => openStore(url, 'LogLevel=Trace')).to.throw(InvalidArgumentError, /LogLevel Trace is not supported/);
+    expect(openStore(url, 'Shard=b').store.description).to.equal('inmemory://scheme-spec-b-survey/one');
+  });
+
+  it('refuses a read-only store for create and update, and a later registration replaces an earlier one', () => {
+    registerStoreScheme('spec-readonly', (request) => ({ description: `spec-readonly://${request.location}`, get: async () => undefined }));
+    expect(openStore('spec-readonly://a').store.description).to.equal('spec-readonly://a');
+    expect(() => openStore('spec-readonly://a', '', 'create')).to.throw(InvalidOperationError, 'Cannot create a dataset in spec-readonly://a: the store is read-only');
+    registerStoreScheme('spec-readonly', (request) => new MemoryStore(request.location));
+    expect(openStore('spec-readonly://a', '', 'create').store).to.be.instanceOf(MemoryStore);
+  });
+
+  it('refuses scheme names that are not URL schemes, and keeps the unknown-scheme message', () => {
+    for (const scheme of ['', '1abc', 's3://', 'a b']) {
+      expect(() => registerStoreScheme(scheme, () => new MemoryStore('x')), scheme).to.throw(InvalidArgumentError, `Invalid URL scheme "${scheme}"`);
+    }
+    expect(() => openStore('sd://tenant/survey')).to.throw(InvalidOperationError, 'OSDU Seismic DMS (sd://, DMSOpenOptions) datasets are not supported yet');
+    expect(() => openStore('ftp://user:pw@host/x')).to.throw(InvalidArgumentError, 'Unknown URL scheme "ftp" in ftp://***@host/x');
+  });
+});
+
+describe('read-only stores', () => {
+  it('HttpStore has no set, delete or list', async () => {
+    const store = new HttpStore('http://127.0.0.1:9/survey');
+    try {
+      expect(['set', 'delete', 'list'].filter((member) => member in store)).to.deep.equal([]);
+      // @ts-expect-error HttpStore cannot write
+      expect(store.set).to.equal(undefined);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuseWrites gives the engine a Store that names a read-only store on its first write', async () => {
+    const readOnly: ReadableStore = { description: 'spec-readonly://b', get: async (key: string, _options?: ReadOptions) => (key === 'k' ? new Uint8Array([5]) : undefined) };
+    const store = refuseWrites(readOnly);
+    expect([...(await store.get('k'))!]).to.deep.equal([5]);
+    const error = await rejection(store.set('LayerStatus', new Uint8Array(1)));
+    expect(error).to.be.instanceOf(InvalidOperationError);
+    expect(error.message).to.equal('Cannot write LayerStatus: spec-readonly://b is read-only');
+    const memory = new MemoryStore('refuse-writes-spec');
+    expect(refuseWrites(memory)).to.equal(memory);
   });
 });

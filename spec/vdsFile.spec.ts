@@ -9,7 +9,8 @@ import { decodeLayerMetadata } from '../sources/vdsFile/layerMetadata.js';
 import { parseVdsObject, VdsObjectBlob, VdsObjectNumber } from '../sources/vdsFile/vdsObjectParser.js';
 import { vdsObjectToLayoutJson } from '../sources/vdsFile/vdsObjectLayout.js';
 import { VdsFileStore } from '../sources/vdsFile/vdsFileStore.js';
-import type { Store, WriteOptions } from '../sources/stores/store.js';
+import type { ListableStore, ReadableStore, Store, WriteOptions } from '../sources/stores/store.js';
+import type { FullStore } from './support/fullStore.js';
 import { chunkCodec } from '../src/codecs/registry.js';
 import { parseLayerStatusJson, parseVolumeDataLayoutJson } from '../src/model/layout/layoutJson.js';
 import * as vds from '../src/index.js';
@@ -24,7 +25,7 @@ const i32s = (bytes: Uint8Array, count: number) => Array.from({ length: count },
 
 
 /** Every object of a store, read through the Store interface. */
-async function readEverything(store: Store): Promise<Map<string, Uint8Array | undefined>> {
+async function readEverything(store: ReadableStore & ListableStore): Promise<Map<string, Uint8Array | undefined>> {
   const objects = new Map<string, Uint8Array | undefined>();
   for await (const key of store.list()) objects.set(key, await store.get(key));
   return objects;
@@ -220,10 +221,10 @@ describe('.vds file store: subset.vds through the engine', function () {
 });
 
 /** Records every object the engine writes. */
-class RecordingStore implements Store {
+class RecordingStore implements FullStore {
   readonly written = new Map<string, { data: Uint8Array; metadata?: Record<string, string> }>();
   readonly description: string;
-  constructor(private readonly inner: Store) { this.description = inner.description; }
+  constructor(private readonly inner: FullStore) { this.description = inner.description; }
   get(key: string) { return this.inner.get(key); }
   getRange(key: string, range: { offset: number; length?: number }) { return this.inner.getRange!(key, range); }
   head(key: string) { return this.inner.head(key); }

@@ -29,7 +29,7 @@ describe('.vds files through the public API', function () {
     await vds.copyDataset(vds.openStore(folder).store, vdsFile);
     await vdsFile.close?.();
     const back = inFolder('c');
-    await vds.copyDataset(vds.openStore(file).store, vds.openStore(back).store);
+    await vds.copyDataset(vds.openStore(file).store, vds.openStore(back, '', 'create').store);
     const original = new vds.FolderStore(folder), copy = new vds.FolderStore(back);
     for await (const key of original.list()) {
       if (key === 'LayerStatus') continue;  // a .vds keeps no serializedSize for non-wavelet layers

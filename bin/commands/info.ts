@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { openStore } from '../../sources/stores/openStore.js';
 import { redactUrl } from '../../sources/stores/redact.js';
-import type { Store } from '../../sources/stores/store.js';
+import { isListable, objectInfo, type ReadableStore } from '../../sources/stores/store.js';
 import * as vds from '../../src/index.js';
 import { detectTextEncoding, textHeaderToString } from '../../src/segy/textHeader.js';
 import { type Command, type OptionValues, UsageError } from '../lib/command.js';
@@ -73,18 +73,15 @@ async function sizeOnDisk(url: string, connection: string): Promise<SizeOnDisk> 
   }
 }
 
-async function sumObjectSizes(store: Store): Promise<SizeOnDisk> {
+async function sumObjectSizes(store: ReadableStore): Promise<SizeOnDisk> {
+  // A store without listing (http://) has no size to sum.
+  if (!isListable(store)) return null;
   const keys: string[] = [];
-  try {
-    for await (const key of store.list()) keys.push(key);
-  } catch (error) {
-    if (error instanceof vds.InvalidOperationError) return null;
-    throw error;
-  }
+  for await (const key of store.list()) keys.push(key);
   let bytes = 0;
   const batch = 16;
   for (let i = 0; i < keys.length; i += batch) {
-    const infos = await Promise.all(keys.slice(i, i + batch).map((k) => store.head(k)));
+    const infos = await Promise.all(keys.slice(i, i + batch).map((k) => objectInfo(store, k)));
     for (const info of infos) bytes += info?.size ?? 0;
   }
   return { bytes, objects: keys.length };

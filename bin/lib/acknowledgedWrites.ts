@@ -4,7 +4,8 @@
 // pages still in flight. Here the producer marks how far it has queued (`queued(fraction)`), each
 // mark is remembered with the number of store writes begun by then, and the mark counts as reached
 // once as many writes have completed.
-import type { Store, WriteOptions } from '../../sources/stores/store.js';
+import type { Store } from '../../sources/stores/store.js';
+import { type StoreMembers, wrapStore } from '../../sources/stores/wrapStore.js';
 
 export class AcknowledgedWrites {
   private begun = 0;
@@ -15,19 +16,19 @@ export class AcknowledgedWrites {
   constructor(private readonly onProgress: (fraction: number) => void) {}
 
   /** `store`, with every `set` counted. */
-  wrap(store: Store): Store {
-    return {
-      ...bindAll(store),
-      set: async (key: string, data: Uint8Array, options?: WriteOptions) => {
+  wrap<S extends Store>(store: S): StoreMembers<S> {
+    return wrapStore(store, {
+      call: async (operation, _key, options, run) => {
+        if (operation !== 'set') return run(options);
         this.begun++;
         try {
-          await store.set(key, data, options);
+          return await run(options);
         } finally {
           this.completed++;
           this.advance();
         }
       },
-    };
+    });
   }
 
   /** The producer has queued the work up to `fraction`. */
@@ -41,18 +42,4 @@ export class AcknowledgedWrites {
     while (this.marks.length && this.completed >= this.marks[0]!.writes) this.reached = this.marks.shift()!.fraction;
     if (this.reached !== before) this.onProgress(this.reached);
   }
-}
-
-/** A store's methods bound to it, and its description, as a plain object to override members of. */
-function bindAll(store: Store): Store {
-  return {
-    description: store.description,
-    get: store.get.bind(store),
-    ...(store.getRange && { getRange: store.getRange.bind(store) }),
-    head: store.head.bind(store),
-    set: store.set.bind(store),
-    delete: store.delete.bind(store),
-    list: store.list.bind(store),
-    ...(store.close && { close: store.close.bind(store) }),
-  };
 }

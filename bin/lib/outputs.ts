@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { openStore } from '../../sources/stores/openStore.js';
 import { InvalidArgumentError } from '../../src/model/errors.js';
 import { redactUrl } from '../../sources/stores/redact.js';
-import type { Store } from '../../sources/stores/store.js';
+import { objectInfo, type Store } from '../../sources/stores/store.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
 import { interruption } from './interrupt.js';
 
@@ -163,7 +163,7 @@ class RemoteDatasetOutput extends DatasetOutput {
   static async at(url: string, connectionString: string, overwrite: boolean): Promise<RemoteDatasetOutput> {
     const store = openStore(url, connectionString, 'create').store;
     const label = redactUrl(url);
-    if (!overwrite && await store.head('VolumeDataLayout')) {
+    if (!overwrite && await objectInfo(store, 'VolumeDataLayout')) {
       await store.close?.();
       refuse(label);
     }

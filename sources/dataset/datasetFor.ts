@@ -1,7 +1,9 @@
 // The dataset layer over what a user or a URL gives: a key/value store is read as an object-store
-// dataset; a dataset layer of its own (a `.vds` file) is used as it is.
+// dataset; a dataset layer of its own (a `.vds` file) is used as it is. A read-only store (http://)
+// opens like any other, and its dataset refuses the first write, naming the store.
 import type { DatasetStore } from '../../src/engine/datasetStore.js';
-import type { Store } from '../stores/store.js';
+import { refuseWrites } from '../stores/refuseWrites.js';
+import type { ReadableStore } from '../stores/store.js';
 import { ObjectDataset } from './objectDataset.js';
 
 export function isDatasetStore(target: unknown): target is DatasetStore {
@@ -9,6 +11,6 @@ export function isDatasetStore(target: unknown): target is DatasetStore {
   return typeof candidate?.chunkMetadata === 'function' && typeof candidate.produceLayer === 'function';
 }
 
-export function datasetFor(target: Store | DatasetStore): DatasetStore {
-  return isDatasetStore(target) ? target : new ObjectDataset(target);
+export function datasetFor(target: ReadableStore | DatasetStore): DatasetStore {
+  return isDatasetStore(target) ? target : new ObjectDataset(refuseWrites(target));
 }

@@ -17,7 +17,7 @@ import type {
 } from '../../src/engine/datasetStore.js';
 import { throwIfAborted } from '../../src/async/abort.js';
 import { CHUNK_METADATA_KEY } from '../stores/metadataHeaders.js';
-import type { Store } from '../stores/store.js';
+import { objectInfo, type Store } from '../stores/store.js';
 import { ChunkMetadataPages, UNRECORDED_CHUNK_HASH } from './chunkMetadataPages.js';
 import { decodeChunkRecord, encodeChunkRecord, HASH_RECORD_BYTES, WAVELET_RECORD_BYTES } from './chunkRecord.js';
 import { decodeBase64, encodeBase64 } from '../../src/model/base64.js';
@@ -196,7 +196,7 @@ export class ObjectDataset implements DatasetStore {
       throw new ReadError(`Chunk index ${chunkIndex} is outside layer ${layer.name} (0…${layer.chunkCount - 1})`);
     }
     const key = chunkKey(layer, chunkIndex);
-    const info = this.store.head ? await this.store.head(key, { signal }) : await this.sizeOnly(key, signal);
+    const info = await objectInfo(this.store, key, { signal });
     if (!info) return { hash: UNKNOWN_HASH };
     const header = info.metadata?.[CHUNK_METADATA_KEY];
     if (header === undefined) {
@@ -212,12 +212,6 @@ export class ObjectDataset implements DatasetStore {
         `a ${wavelet ? 'wavelet' : 'non-wavelet'} layer has ${expected}`);
     }
     return decodeChunkRecord(record, info.size);
-  }
-
-  /** Stores without `head` (read-only HTTP, say) tell an object's size by reading it; they carry no record. */
-  private async sizeOnly(key: string, signal?: AbortSignal): Promise<{ size: number; metadata?: Record<string, string> } | undefined> {
-    const bytes = await this.store.get(key, { signal });
-    return bytes && { size: bytes.byteLength };
   }
 
   /** LayerStatus order: dimension group (2D then 3D), then channel, then LOD. */

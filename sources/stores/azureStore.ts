@@ -1,12 +1,13 @@
 // `azure://container/prefix` (and `az://`, `azuresas://`): a dataset as block blobs
 // `<prefix>/<key>`, chunk metadata as blob metadata `vdschunkmetadata`. The SDK's retries
 // (pipeline and broken-download resumption) are off: withRetry is the one policy.
-import { AnonymousCredential, ContainerClient, type ContainerClientOptions, type StoragePipelineOptions } from '@azure/storage-blob';
+import type { ContainerClient, ContainerClientOptions, StoragePipelineOptions } from '@azure/storage-blob';
 import { InvalidArgumentError } from '../../src/model/errors.js';
 import { throwIfAborted } from '../../src/async/abort.js';
 import { assertSafeKey } from './keys.js';
 import { chunkMetadataFrom, contentDisposition, contentTypeOf } from './metadataHeaders.js';
-import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
+import { azureSdk } from './optionalSdk.js';
+import type { ByteRange, DeletableStore, ListableStore, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
 import { scrub } from './redact.js';
 import { httpStatus, storeFailure, type StoreVerb, truncatedBody } from './storeErrors.js';
 
@@ -17,7 +18,7 @@ export interface AzureStoreOptions {
 
 const PIPELINE: StoragePipelineOptions & ContainerClientOptions = { retryOptions: { maxTries: 1 } };
 
-export class AzureStore implements Store {
+export class AzureStore implements Store, ListableStore, DeletableStore {
   readonly description: string;
   /** Blob-name prefix of the dataset: `''` or ending with `/`. */
   readonly blobPrefix: string;
@@ -33,9 +34,10 @@ export class AzureStore implements Store {
   /** A storage-account connection string (`DefaultEndpointsProtocol=...;AccountName=...;AccountKey=...`). */
   static fromConnectionString(connectionString: string, containerName: string, prefix?: string, options?: AzureStoreOptions): AzureStore {
     const secrets = [...connectionString.matchAll(/(?:AccountKey|SharedAccessSignature)\s*=\s*([^;]+)/gi)].map((m) => m[1]!.trim());
+    const { ContainerClient: Client } = azureSdk();
     let container: ContainerClient;
     try {
-      container = new ContainerClient(connectionString, containerName, PIPELINE);
+      container = new Client(connectionString, containerName, PIPELINE);
     } catch (error) {
       throw new InvalidArgumentError(`Invalid Azure connection string: ${scrub((error as Error).message, secrets)}`);
     }
@@ -47,14 +49,15 @@ export class AzureStore implements Store {
     options?: AzureStoreOptions & { blobEndpoint?: string }): AzureStore {
     const credential = { getToken: async () => ({ token: bearerToken, expiresOnTimestamp: Date.now() + 3_600_000 }) };
     const url = `${(options?.blobEndpoint ?? `https://${accountName}.blob.core.windows.net`).replace(/\/+$/, '')}/${encodeURIComponent(containerName)}`;
-    return new AzureStore(new ContainerClient(url, credential, PIPELINE), prefix, [bearerToken], options);
+    return new AzureStore(new (azureSdk().ContainerClient)(url, credential, PIPELINE), prefix, [bearerToken], options);
   }
 
   /** A container URL carrying its own authorization (a SAS query string), plus a blob-name prefix. */
   static fromContainerUrl(containerUrl: string, prefix?: string, options?: AzureStoreOptions): AzureStore {
     const query = new URL(containerUrl).searchParams;
     const secrets = [query.toString(), query.get('sig') ?? ''].filter((s) => s !== '');
-    return new AzureStore(new ContainerClient(containerUrl, new AnonymousCredential(), PIPELINE), prefix, secrets, options);
+    const { AnonymousCredential, ContainerClient: Client } = azureSdk();
+    return new AzureStore(new Client(containerUrl, new AnonymousCredential(), PIPELINE), prefix, secrets, options);
   }
 
   async get(key: string, options?: ReadOptions): Promise<Uint8Array | undefined> {

@@ -8,13 +8,13 @@ import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { CanceledError, InvalidArgumentError, StoreError, WriteError } from '../../src/model/errors.js';
 import { throwIfAborted } from '../../src/async/abort.js';
 import { assertSafeKey } from './keys.js';
-import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
+import type { ByteRange, DeletableStore, ListableStore, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
 
 const TEMP_SUFFIX = '.rxvds-tmp';
 const openFd = promisify(openCallback), fstatFd = promisify(fstatCallback), closeFd = promisify(closeCallback);
 const readFd = promisify(readCallback);
 
-export class FolderStore implements Store {
+export class FolderStore implements Store, ListableStore, DeletableStore {
   readonly description: string;
   /** The root with symbolic links resolved, once it exists. */
   private realRoot: string | undefined;

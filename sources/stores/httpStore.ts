@@ -1,12 +1,13 @@
-// `http(s)://...`: a read-only dataset behind any web server. Object URL = the base URL without
-// its query string + `/` + key + that query string (so a signed query reaches every object).
+// `http(s)://...`: a dataset behind any web server, read-only: no set, delete or list (a plain web
+// server has none of them). Object URL = the base URL without its query string + `/` + key + that
+// query string (so a signed query reaches every object).
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { InvalidArgumentError, InvalidOperationError } from '../../src/model/errors.js';
+import { InvalidArgumentError } from '../../src/model/errors.js';
 import { throwIfAborted } from '../../src/async/abort.js';
 import { assertSafeKey } from './keys.js';
 import { chunkMetadataFrom } from './metadataHeaders.js';
-import type { ByteRange, ObjectInfo, ReadOptions, Store } from './store.js';
+import type { ByteRange, ObjectInfo, ReadableStore, ReadOptions } from './store.js';
 import { storeFailure, truncatedBody } from './storeErrors.js';
 
 interface Answer {
@@ -16,7 +17,7 @@ interface Answer {
   body?: Uint8Array;
 }
 
-export class HttpStore implements Store {
+export class HttpStore implements ReadableStore {
   readonly description: string;
   private readonly base: URL;
   /** The base path without its trailing slashes (`''` for a server root). */
@@ -58,18 +59,6 @@ export class HttpStore implements Store {
     if (answer.status !== 200) throw this.statusFailure(answer, key, options?.signal);
     const metadata = chunkMetadataFrom(answer.headers);
     return { size: Number(answer.headers['content-length'] ?? 0), ...(metadata && { metadata }) };
-  }
-
-  async set(key: string): Promise<void> {
-    throw new InvalidOperationError(`Cannot write ${key}: ${this.description} is an http(s) dataset, which is read-only`);
-  }
-
-  async delete(key: string): Promise<void> {
-    throw new InvalidOperationError(`Cannot delete ${key}: ${this.description} is an http(s) dataset, which is read-only`);
-  }
-
-  async *list(): AsyncIterable<string> {
-    throw new InvalidOperationError(`Cannot list ${this.description}: an http(s) dataset has no listing`);
   }
 
   async close(): Promise<void> {

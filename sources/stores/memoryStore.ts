@@ -1,5 +1,5 @@
 // `inmemory://name`: a process-local store, shared by every handle opened with the same name.
-import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
+import type { ByteRange, DeletableStore, ListableStore, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
 import { throwIfAborted } from '../../src/async/abort.js';
 import { assertSafeKey } from './keys.js';
 
@@ -10,7 +10,7 @@ interface MemoryObject {
 
 const namedStores = new Map<string, Map<string, MemoryObject>>();
 
-export class MemoryStore implements Store {
+export class MemoryStore implements Store, ListableStore, DeletableStore {
   readonly description: string;
   private readonly objects: Map<string, MemoryObject>;
 

@@ -1,14 +1,12 @@
 // `s3://bucket/prefix`: a dataset as S3 objects `<prefix>/<key>`, chunk metadata as
 // `x-amz-meta-vdschunkmetadata`. The SDK's own retries are off: withRetry is the one policy.
-import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { throwIfAborted } from '../../src/async/abort.js';
 import { InvalidArgumentError } from '../../src/model/errors.js';
 import { assertSafeKey } from './keys.js';
 import { chunkMetadataFrom, contentDisposition, contentTypeOf } from './metadataHeaders.js';
-import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
+import { awsSdk } from './optionalSdk.js';
+import type { ByteRange, DeletableStore, ListableStore, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
 import { httpStatus, storeFailure, type StoreVerb, truncatedBody } from './storeErrors.js';
 
 export interface S3StoreOptions {
@@ -36,12 +34,13 @@ export interface S3StoreOptions {
   clientConfig?: S3ClientConfig;
 }
 
-export class S3Store implements Store {
+export class S3Store implements Store, ListableStore, DeletableStore {
   readonly description: string;
   readonly bucket: string;
   /** Object-key prefix of the dataset: `''` or ending with `/`. */
   readonly keyPrefix: string;
   private readonly client: S3Client;
+  private readonly sdk = awsSdk();
   private readonly listPageSize: number | undefined;
   private readonly secrets: string[];
 
@@ -54,7 +53,7 @@ export class S3Store implements Store {
     this.secrets = [options.secretAccessKey, options.sessionToken, ...options.secrets ?? []].filter((s): s is string => !!s);
     const endpoint = options.endpoint && new URL(options.endpoint);
     this.description = `${options.scheme ?? 's3'}://${this.bucket}${prefix && `/${prefix}`}${endpoint ? ` at ${endpoint.origin}` : ''}`;
-    this.client = new S3Client({
+    this.client = new this.sdk.S3Client({
       region: options.region || process.env.AWS_REGION || 'us-east-1',
       ...(endpoint && { endpoint: endpoint.href, forcePathStyle: true }),
       ...(options.accessKeyId && {
@@ -82,7 +81,7 @@ export class S3Store implements Store {
   }
 
   async head(key: string, options?: ReadOptions): Promise<ObjectInfo | undefined> {
-    const command = new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) });
+    const command = new this.sdk.HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) });
     // The SDK keeps only x-amz-meta-* headers; GCS answers with x-goog-meta-*.
     let headers: Record<string, string> | undefined;
     command.middlewareStack.add((next) => async (args) => {
@@ -101,7 +100,7 @@ export class S3Store implements Store {
   }
 
   async set(key: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
-    const command = new PutObjectCommand({
+    const command = new this.sdk.PutObjectCommand({
       Bucket: this.bucket,
       Key: this.objectKey(key),
       Body: data,
@@ -119,7 +118,7 @@ export class S3Store implements Store {
 
   async delete(key: string, options?: ReadOptions): Promise<void> {
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }), { abortSignal: options?.signal });
+      await this.client.send(new this.sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }), { abortSignal: options?.signal });
     } catch (error) {
       if (isMissingObject(error)) return;
       throw this.failure(error, 'delete', key, options?.signal);
@@ -130,7 +129,7 @@ export class S3Store implements Store {
     let continuationToken: string | undefined;
     do {
       throwIfAborted(options?.signal);
-      const command = new ListObjectsV2Command({
+      const command = new this.sdk.ListObjectsV2Command({
         Bucket: this.bucket, Prefix: this.keyPrefix + prefix, ContinuationToken: continuationToken, MaxKeys: this.listPageSize,
       });
       let page;
@@ -151,7 +150,7 @@ export class S3Store implements Store {
   }
 
   private async read(key: string, range: string | undefined, options?: ReadOptions): Promise<Uint8Array | undefined> {
-    const command = new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Range: range });
+    const command = new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Range: range });
     try {
       const out = await this.client.send(command, { abortSignal: options?.signal });
       const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);

@@ -1,9 +1,10 @@
 // A store wrapper that lets at most `limit` operations reach the store at once; the others wait
 // in arrival order. A waiting caller whose signal aborts leaves the queue at once.
 import { CanceledError, InvalidArgumentError } from '../../src/model/errors.js';
-import type { ByteRange, ReadOptions, Store, WriteOptions } from './store.js';
+import type { ReadableStore, ReadOptions } from './store.js';
+import { type StoreMembers, wrapStore } from './wrapStore.js';
 
-export function withConcurrencyLimit(store: Store, limit: number): Store {
+export function withConcurrencyLimit<S extends ReadableStore>(store: S, limit: number): StoreMembers<S> {
   if (!Number.isInteger(limit) || limit < 1) throw new InvalidArgumentError(`The concurrency limit must be a positive integer, not ${limit}`);
   const slots = new Slots(limit);
   const limited = async <T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> => {
@@ -15,9 +16,10 @@ export function withConcurrencyLimit(store: Store, limit: number): Store {
     }
   };
 
-  async function* list(prefix?: string, options?: ReadOptions): AsyncGenerator<string> {
+  async function* list(_prefix: string | undefined, options: ReadOptions | undefined,
+    inner: (options: ReadOptions | undefined) => AsyncIterable<string>): AsyncGenerator<string> {
     // A slot per page request: a consumer that is slow between keys holds none.
-    const keys = store.list(prefix, options)[Symbol.asyncIterator]();
+    const keys = inner(options)[Symbol.asyncIterator]();
     try {
       for (;;) {
         const step = await limited(options?.signal, () => keys.next());
@@ -29,20 +31,7 @@ export function withConcurrencyLimit(store: Store, limit: number): Store {
     }
   }
 
-  const wrapped: Store = {
-    description: store.description,
-    get: (key, o?: ReadOptions) => limited(o?.signal, () => store.get(key, o)),
-    head: (key, o?: ReadOptions) => limited(o?.signal, () => store.head(key, o)),
-    set: (key, data, o?: WriteOptions) => limited(o?.signal, () => store.set(key, data, o)),
-    delete: (key, o?: ReadOptions) => limited(o?.signal, () => store.delete(key, o)),
-    list,
-    close: async () => { await store.close?.(); },
-  };
-  if (store.getRange) {
-    const getRange = store.getRange.bind(store);
-    wrapped.getRange = (key: string, range: ByteRange, o?: ReadOptions) => limited(o?.signal, () => getRange(key, range, o));
-  }
-  return wrapped;
+  return wrapStore(store, { call: (_operation, _key, o, run) => limited(o?.signal, () => run(o)), list });
 }
 
 class Slots {

@@ -4,15 +4,16 @@
 // repeated; the caller's AbortSignal reaches every attempt and cuts backoff short.
 import { CanceledError, StoreError, WriteError } from '../../src/model/errors.js';
 import { throwIfAborted } from '../../src/async/abort.js';
-import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
+import type { ReadableStore, ReadOptions } from './store.js';
 import { isWriteVerb, type StoreVerb, TRUNCATED_BODY } from './storeErrors.js';
+import { type StoreMembers, type StoreOperation, wrapStore } from './wrapStore.js';
 
 export interface RetryOptions {
   /** Attempts per operation, the first one included (default 4). */
   maxAttempts?: number;
   /** Backoff before retry `n` is a random time below `min(maxDelayMs, baseDelayMs · 2^(n-1))` (default 100). */
   baseDelayMs?: number;
-  /** Default 5000. */
+  /** The longest backoff, however many attempts failed (default 5000). */
   maxDelayMs?: number;
   /** An attempt (or, for `list`, the wait for one key) that takes longer is aborted and retried. */
   attemptTimeoutMs?: number;
@@ -23,7 +24,7 @@ export interface RetryOptions {
 }
 
 export interface RetryEvent {
-  operation: 'get' | 'getRange' | 'head' | 'set' | 'delete' | 'list';
+  operation: StoreOperation | 'list';
   key: string;
   /** The attempt that failed (1 = the first). */
   attempt: number;
@@ -52,7 +53,7 @@ export function isTransientStoreError(error: unknown): boolean {
 
 const VERB: Record<RetryEvent['operation'], StoreVerb> = { get: 'read', getRange: 'read', head: 'read', set: 'write', delete: 'delete', list: 'list' };
 
-export function withRetry(store: Store, options: RetryOptions = {}): Store {
+export function withRetry<S extends ReadableStore>(store: S, options: RetryOptions = {}): StoreMembers<S> {
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 4));
   const baseDelayMs = options.baseDelayMs ?? 100;
   const maxDelayMs = options.maxDelayMs ?? 5000;
@@ -90,14 +91,15 @@ export function withRetry(store: Store, options: RetryOptions = {}): Store {
     }
   }
 
-  async function* list(prefix = '', listOptions?: ReadOptions): AsyncGenerator<string> {
+  async function* list(prefix = '', listOptions: ReadOptions | undefined,
+    inner: (options: ReadOptions | undefined) => AsyncIterable<string>): AsyncGenerator<string> {
     const signal = listOptions?.signal;
     // A listing restarted after a failure skips what was already handed out.
     const seen = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
       const listing = linkedController(signal);
-      const keys = store.list(prefix, { signal: listing.signal })[Symbol.asyncIterator]();
+      const keys = inner({ ...listOptions, signal: listing.signal })[Symbol.asyncIterator]();
       let failed = false;
       try {
         for (;;) {
@@ -119,21 +121,10 @@ export function withRetry(store: Store, options: RetryOptions = {}): Store {
     }
   }
 
-  const wrapped: Store = {
-    description: store.description,
-    get: (key, o?: ReadOptions) => retry('get', key, o?.signal, (signal) => store.get(key, { ...o, signal })),
-    head: (key, o?: ReadOptions): Promise<ObjectInfo | undefined> => retry('head', key, o?.signal, (signal) => store.head(key, { ...o, signal })),
-    set: (key, data, o?: WriteOptions) => retry('set', key, o?.signal, (signal) => store.set(key, data, { ...o, signal })),
-    delete: (key, o?: ReadOptions) => retry('delete', key, o?.signal, (signal) => store.delete(key, { ...o, signal })),
+  return wrapStore(store, {
+    call: (operation, key, o, run) => retry(operation, key, o?.signal, (signal) => run({ ...o, signal } as typeof o)),
     list,
-    close: async () => { await store.close?.(); },
-  };
-  if (store.getRange) {
-    const getRange = store.getRange.bind(store);
-    wrapped.getRange = (key: string, range: ByteRange, o?: ReadOptions) =>
-      retry('getRange', key, o?.signal, (signal) => getRange(key, range, { ...o, signal }));
-  }
-  return wrapped;
+  });
 }
 
 /**

@@ -2,27 +2,20 @@
 // fails with CanceledError. Lets a caller stop work that takes no signal of its own (an import
 // writing through a page accessor, say) at its next store operation.
 import { throwIfAborted } from '../../src/async/abort.js';
-import type { ByteRange, ReadOptions, Store, WriteOptions } from './store.js';
+import type { ReadableStore, ReadOptions } from './store.js';
+import { type StoreMembers, wrapStore } from './wrapStore.js';
 
-export function withSignal(store: Store, signal: AbortSignal): Store {
-  const bound = <O extends ReadOptions>(options: O | undefined): O => {
+export function withSignal<S extends ReadableStore>(store: S, signal: AbortSignal): StoreMembers<S> {
+  const bound = <O extends { signal?: AbortSignal }>(options: O | undefined): O => {
     throwIfAborted(signal);
     return { ...options, signal: options?.signal ? AbortSignal.any([options.signal, signal]) : signal } as O;
   };
-  async function* list(prefix?: string, options?: ReadOptions): AsyncGenerator<string> {
-    for await (const key of store.list(prefix, bound(options))) {
+  async function* list(_prefix: string | undefined, options: ReadOptions | undefined,
+    inner: (options: ReadOptions | undefined) => AsyncIterable<string>): AsyncGenerator<string> {
+    for await (const key of inner(bound(options))) {
       throwIfAborted(signal);
       yield key;
     }
   }
-  return {
-    description: store.description,
-    get: async (key, o?: ReadOptions) => store.get(key, bound(o)),
-    ...(store.getRange && { getRange: async (key: string, range: ByteRange, o?: ReadOptions) => store.getRange!(key, range, bound(o)) }),
-    head: async (key, o?: ReadOptions) => store.head(key, bound(o)),
-    set: async (key, data, o?: WriteOptions) => store.set(key, data, bound(o)),
-    delete: async (key, o?: ReadOptions) => store.delete(key, bound(o)),
-    list,
-    close: async () => { await store.close?.(); },
-  };
+  return wrapStore(store, { call: async (_operation, _key, o, run) => run(bound(o)), list });
 }

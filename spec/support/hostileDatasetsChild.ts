@@ -10,6 +10,7 @@ import { lastValueFrom } from 'rxjs';
 import * as vds from '../../src/index.js';
 import type { VolumeDataLayer } from '../../src/model/geometry/layers.js';
 import { VdsFileStore } from '../../sources/vdsFile/vdsFileStore.js';
+import type { FullStore } from './fullStore.js';
 import { OverlayStore } from './overlayStore.js';
 import { seededRandom } from './random.js';
 
@@ -179,7 +180,7 @@ function mutateBytes(bytes: Uint8Array, random: Random, entryBytes?: number): { 
 
 interface LoadedDataset {
   spec: FuzzDataset;
-  store: vds.Store;
+  store: FullStore;
   layout: Uint8Array;
   status: Uint8Array;
   chunkKeys: string[];
@@ -188,7 +189,7 @@ interface LoadedDataset {
 }
 
 async function load(spec: FuzzDataset, index: number): Promise<LoadedDataset> {
-  let store: vds.Store;
+  let store: FullStore;
   if (spec.kind === 'folder') store = new vds.FolderStore(spec.path!);
   else if (spec.kind === 'vds') store = new VdsFileStore(spec.path!, 'read');
   else {

@@ -1,13 +1,14 @@
 // A read-mostly view of another store with some objects replaced or removed: lets a spec open a
 // corrupted variant of a dataset without copying the dataset.
 import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from '../../src/index.js';
+import type { FullStore } from './fullStore.js';
 
 export class OverlayStore implements Store {
   readonly description: string;
   /** Replaced objects; `undefined` = removed. */
   private readonly changes = new Map<string, Uint8Array | undefined>();
 
-  constructor(private readonly base: Store, label = 'overlay') {
+  constructor(private readonly base: FullStore, label = 'overlay') {
     this.description = `${label} of ${base.description}`;
   }
 

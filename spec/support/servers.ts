@@ -7,7 +7,7 @@ import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMe
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Store } from '../../sources/stores/store.js';
+import { objectInfo, type Store } from '../../sources/stores/store.js';
 
 // The SDK warns once per process that its 2027 releases need Node 22.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -101,7 +101,7 @@ async function serveObject(store: Store, base: string, options: StaticServerOpti
   if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end();
   if (!url.pathname.startsWith(base)) return void res.writeHead(404).end();
   const key = url.pathname.slice(base.length).split('/').map(decodeURIComponent).join('/');
-  const info = await store.head(key).catch(() => undefined);
+  const info = await objectInfo(store, key).catch(() => undefined);
   if (!info) return void res.writeHead(404).end('Not Found');
   const headers: Record<string, string | number> = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' };
   for (const [name, value] of Object.entries(info.metadata ?? {})) headers[`${options.metadataHeaderPrefix ?? 'x-amz-meta-'}${name}`] = value;

@@ -1,6 +1,7 @@
 // A store wrapper for fault and cancellation tests: delays reads, counts reads in progress and
 // every call (to show that work stopped), and can fail chosen keys.
 import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from '../../sources/stores/store.js';
+import type { FullStore } from './fullStore.js';
 import { CanceledError } from '../../src/model/errors.js';
 import { chunkPool } from '../../src/workers/pool.js';
 
@@ -15,7 +16,7 @@ export class InstrumentedStore implements Store {
   writeDelayMs = 0;
   corrupt?: (key: string, bytes: Uint8Array) => Uint8Array | undefined;
 
-  constructor(private readonly inner: Store) {
+  constructor(private readonly inner: FullStore) {
     this.description = `instrumented ${inner.description}`;
   }
 

@@ -20,7 +20,7 @@ import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { UNRECORDED_CHUNK_HASH } from '../../sources/dataset/chunkMetadataPages.js';
 import { datasetFor } from '../../sources/dataset/datasetFor.js';
 import { fetchChunk } from '../../sources/fetchChunks.js';
-import type { Store } from '../../sources/stores/store.js';
+import type { ReadableStore } from '../../sources/stores/store.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
 import { decodeChunk } from '../../operators/decodeChunks.js';
 import { open } from './entryPoints.js';
@@ -53,8 +53,8 @@ export interface CopyOptions {
   onProgress?: (progress: CopyProgress) => void;
 }
 
-/** What a copy reads from or writes to: a key/value store, or a dataset layer of its own (a `.vds` file). */
-export type CopyEnd = Store | DatasetStore;
+/** What a copy reads from or writes to (a writable one): a key/value store, or a dataset layer of its own (a `.vds` file). */
+export type CopyEnd = ReadableStore | DatasetStore;
 
 export async function copyDataset(source: CopyEnd, destination: CopyEnd, options: CopyOptions = {}): Promise<CopyProgress> {
   const { signal } = options;

@@ -1,7 +1,7 @@
 // The OpenVDS entry points: open, create, close, getLayout, getAccessManager.
 import { checkEngineKeys, checkEngineSettings, openStore, openStoreFromOptions, type StoreIntent } from '../../sources/stores/openStore.js';
 import { redactUrl } from '../../sources/stores/redact.js';
-import type { Store } from '../../sources/stores/store.js';
+import type { ReadableStore } from '../../sources/stores/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from '../../sources/stores/connectionString.js';
 import { CompressionMethod, LogLevel } from '../model/enums.js';
@@ -27,7 +27,7 @@ import type { WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
 
 const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
 
-/** A dataset: a URL (or path), OpenOptions, or an IOManager (a Store, e.g. a wrapped one). */
+/** A dataset: a URL (or path), OpenOptions, or an IOManager (any store, e.g. a wrapped one). */
 export type Dataset = string | OpenOptions | IOManager;
 
 /**
@@ -63,8 +63,8 @@ export async function open(dataset: Dataset, ...args: unknown[]): Promise<VDS> {
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets `tolerance`. */
-export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number, options?: AbortOptions): Promise<VDS>;
-export function openWithAdaptiveCompressionTolerance(dataset: string | Store, connectionString: string, tolerance: number, ...args: unknown[]): Promise<VDS> {
+export function openWithAdaptiveCompressionTolerance(dataset: string | ReadableStore, connectionString: string, tolerance: number, options?: AbortOptions): Promise<VDS>;
+export function openWithAdaptiveCompressionTolerance(dataset: string | ReadableStore, connectionString: string, tolerance: number, ...args: unknown[]): Promise<VDS> {
   const { rest: extra, signal } = abortOptions('openWithAdaptiveCompressionTolerance', args);
   refuseExtra('openWithAdaptiveCompressionTolerance', 3, extra);
   if (!(tolerance > 0)) throw new InvalidArgumentError(`tolerance must be positive, got ${tolerance}`);
@@ -72,8 +72,8 @@ export function openWithAdaptiveCompressionTolerance(dataset: string | Store, co
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets the compression `ratio`. */
-export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number, options?: AbortOptions): Promise<VDS>;
-export function openWithAdaptiveCompressionRatio(dataset: string | Store, connectionString: string, ratio: number, ...args: unknown[]): Promise<VDS> {
+export function openWithAdaptiveCompressionRatio(dataset: string | ReadableStore, connectionString: string, ratio: number, options?: AbortOptions): Promise<VDS>;
+export function openWithAdaptiveCompressionRatio(dataset: string | ReadableStore, connectionString: string, ratio: number, ...args: unknown[]): Promise<VDS> {
   const { rest: extra, signal } = abortOptions('openWithAdaptiveCompressionRatio', args);
   refuseExtra('openWithAdaptiveCompressionRatio', 3, extra);
   if (!(ratio > 0)) throw new InvalidArgumentError(`ratio must be positive, got ${ratio}`);
@@ -235,7 +235,7 @@ export function getAccessManager(vds: VDS): VolumeDataAccessManager {
   return manager;
 }
 
-interface ResolvedStore { store: Store | DatasetStore; url: string; engine: EngineOptions; adaptive?: WaveletAdaptiveMode }
+interface ResolvedStore { store: ReadableStore | DatasetStore; url: string; engine: EngineOptions; adaptive?: WaveletAdaptiveMode }
 
 /** The store of a dataset, with its engine settings (connection-string keys, OpenOptions fields or a log level). */
 function resolveStore(dataset: Dataset, second: string | LogLevel | undefined, intent: StoreIntent = 'open'): ResolvedStore {

@@ -1,14 +1,14 @@
 // OpenVDS's IOManager: the object a dataset's bytes are read and written through. In rxvds that is
-// a Store; `IOManager.createIOManager` builds one from a URL and connection string, or OpenOptions,
-// as OpenVDS's IOManager::CreateIOManager does.
+// any store (a writable one to write); `IOManager.createIOManager` builds one from a URL and
+// connection string, or OpenOptions, as OpenVDS's IOManager::CreateIOManager does.
 import { openStore, openStoreFromOptions } from '../../sources/stores/openStore.js';
-import type { Store } from '../../sources/stores/store.js';
+import type { ReadableStore } from '../../sources/stores/store.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
 import { InvalidArgumentError } from '../model/errors.js';
 import { OpenOptions } from '../../sources/stores/openOptions.js';
 
-/** A key/value store, or a dataset layer of its own (a `.vds` file). */
-export type IOManager = Store | DatasetStore;
+/** Any store (a writable one to write), or a dataset layer of its own (a `.vds` file). */
+export type IOManager = ReadableStore | DatasetStore;
 
 export const IOManager = {
   createIOManager(dataset: string | OpenOptions, connectionString = ''): IOManager {

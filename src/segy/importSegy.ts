@@ -13,7 +13,7 @@ import { MetadataContainer } from '../model/metadata/metadataContainer.js';
 import { rm } from 'node:fs/promises';
 import { throwIfAborted } from '../async/abort.js';
 import { openStore } from '../../sources/stores/openStore.js';
-import type { Store } from '../../sources/stores/store.js';
+import { isDeletable, type Store } from '../../sources/stores/store.js';
 import { VdsFileStore } from '../../sources/vdsFile/vdsFileStore.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
 import type { VolumeDataPage } from '../api/page.js';
@@ -157,7 +157,7 @@ async function canceledOr(error: unknown, target: Store | undefined, signal: Abo
 /** A canceled import leaves no dataset that opens, empty or half written. */
 async function unpublish(store: Store): Promise<void> {
   if (store instanceof VdsFileStore) await rm(store.path, { force: true });
-  else await store.delete('VolumeDataLayout').catch(() => undefined);
+  else if (isDeletable(store)) await store.delete('VolumeDataLayout').catch(() => undefined);
 }
 
 function checkGeometry(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, options: ImportSegyOptions): void {

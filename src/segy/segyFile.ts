@@ -5,6 +5,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../sources/stores/openStore.js';
+import { objectInfo } from '../../sources/stores/store.js';
 import { redactUrl } from '../../sources/stores/redact.js';
 import { errorMessage, InvalidArgumentError, NotFoundError, ReadError, SegyFormatError } from '../model/errors.js';
 import { type BinaryHeaderInfo, parseBinaryHeader } from './binaryHeader.js';
@@ -206,7 +207,7 @@ async function storeSource(url: string, connectionString: string): Promise<ByteS
   if (key === '' || slash <= path.indexOf('://') + 2) throw new InvalidArgumentError(`${printable} does not name a SEG-Y file (expected …/NAME.sgy)`);
   const { store } = openStore(path.slice(0, slash) + (query < 0 ? '' : url.slice(query)), connectionString);
   try {
-    const info = await store.head(key);
+    const info = await objectInfo(store, key);
     if (!info) throw new NotFoundError(`cannot open SEG-Y file ${printable}: no such object`);
     if (!store.getRange) throw new InvalidArgumentError(`cannot open SEG-Y file ${printable}: its store has no ranged reads`);
     const getRange = store.getRange.bind(store);

@@ -1,0 +1,222 @@
+// The URL schemes rxvds knows out of the box, each turned into a store the way OpenVDS reads its
+// URL and connection string: local paths and file://, inmemory://, s3://, azure:// (az://),
+// azuresas://, gs://, http(s):// and sd://. They register through registerStoreScheme like any
+// other, at the end of this file. The parsing helpers also serve OpenOptions (openStore.ts).
+import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError, InvalidOperationError } from '../../src/model/errors.js';
+import { type VdsFileMode, VdsFileStore } from '../vdsFile/vdsFileStore.js';
+import { AzureStore } from './azureStore.js';
+import { ENGINE_KEYS } from './connectionString.js';
+import { FolderStore } from './folderStore.js';
+import { GcsStore } from './gcsStore.js';
+import { parseServiceAccount, readServiceAccountFile, serviceAccountTokens } from './googleServiceAccount.js';
+import { HttpStore } from './httpStore.js';
+import { MemoryStore } from './memoryStore.js';
+import { GoogleCredentialsType, type GoogleOpenOptions } from './openOptions.js';
+import { withRemoteDefaults } from './remoteDefaults.js';
+import { S3Store } from './s3Store.js';
+import type { Store } from './store.js';
+import { registerStoreScheme, type StoreIntent, type StoreRequest } from './storeSchemes.js';
+
+/** A path: a `.vds` file, or a folder of objects. */
+function localStore(path: string, intent: StoreIntent): Store {
+  if (path.toLowerCase().endsWith('.vds')) return new VdsFileStore(path, vdsFileMode(intent));
+  return new FolderStore(path);
+}
+
+export function vdsFileMode(intent: StoreIntent): VdsFileMode {
+  return intent === 'create' ? 'create' : intent === 'update' ? 'write' : 'read';
+}
+
+export function dmsUnsupported(): InvalidOperationError {
+  return new InvalidOperationError('OSDU Seismic DMS (sd://, DMSOpenOptions) datasets are not supported yet');
+}
+
+/** `bucket/prefix` (or `container/prefix`). */
+export function splitLocation(rest: string, service: string, what: string): { name: string; prefix: string } {
+  const slash = rest.indexOf('/');
+  const name = slash < 0 ? rest : rest.slice(0, slash);
+  if (name === '') throw new InvalidArgumentError(`${service} url is missing ${what}`);
+  return { name, prefix: slash < 0 ? '' : rest.slice(slash + 1) };
+}
+
+const ACCESS_KEY_ID = ['accesskeyid', 'access_key_id', 'awsaccesskeyid', 'aws_access_key_id'];
+const SECRET_KEY = [
+  'secretkey', 'secretaccesskey', 'secret_key', 'secret_access_key', 'awssecretkey', 'awssecretaccesskey', 'aws_secret_key', 'aws_secret_access_key',
+];
+
+function milliseconds(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms <= 0) throw new InvalidArgumentError(`Invalid ${name} connection string parameter: "${value}"`);
+  return ms;
+}
+
+function s3Store(request: StoreRequest): S3Store {
+  const { name: bucket, prefix } = splitLocation(request.location, 'S3', 'bucket');
+  const values = request.keys('S3', {
+    region: ['region'],
+    endpoint: ['endpointoverride', 'endpoint_override'],
+    accessKeyId: ACCESS_KEY_ID,
+    secretKey: SECRET_KEY,
+    sessionToken: ['sessiontoken', 'session_token'],
+    expiration: ['expiration'],
+    connectionTimeoutMs: ['connectiontimeoutms', 'connection_timeout_ms'],
+    requestTimeoutMs: ['requesttimeoutms', 'request_timeout_ms'],
+    disableInitApi: ['disableinitapi', 'disable_init_api'],
+  });
+  if (values.disableInitApi !== undefined) throw disableInitApiUnsupported();
+  return s3FromFields(bucket, prefix, {
+    ...values,
+    connectionTimeoutMs: milliseconds(values.connectionTimeoutMs, 'connectionTimeoutMs'),
+    requestTimeoutMs: milliseconds(values.requestTimeoutMs, 'requestTimeoutMs'),
+  });
+}
+
+// OpenVDS's DisableInitApi stops it calling Aws::InitAPI (for hosts that call it themselves); the
+// AWS SDK for JavaScript has no such global initialization, so there is nothing the key could do.
+export function disableInitApiUnsupported(): InvalidArgumentError {
+  return new InvalidArgumentError('DisableInitApi is not supported: the AWS SDK for JavaScript has no InitAPI to disable; leave it out');
+}
+
+export interface S3Fields {
+  region?: string; endpoint?: string; accessKeyId?: string; secretKey?: string; sessionToken?: string; expiration?: string;
+  connectionTimeoutMs?: number; requestTimeoutMs?: number;
+}
+
+export function s3FromFields(bucket: string, prefix: string, values: S3Fields): S3Store {
+  if ((values.accessKeyId === undefined) !== (values.secretKey === undefined)) {
+    throw new InvalidArgumentError('An S3 connection string needs both AccessKeyId and SecretKey, or neither (to use the AWS default credentials)');
+  }
+  const expiration = values.expiration === undefined ? undefined : new Date(values.expiration);
+  if (expiration && Number.isNaN(expiration.getTime())) throw new InvalidArgumentError(`Invalid Expiration connection string parameter: "${values.expiration}"`);
+  return new S3Store({
+    bucket,
+    prefix,
+    region: values.region,
+    endpoint: values.endpoint,
+    accessKeyId: values.accessKeyId,
+    secretAccessKey: values.secretKey,
+    sessionToken: values.sessionToken,
+    expiration,
+    connectionTimeoutMs: values.connectionTimeoutMs,
+    requestTimeoutMs: values.requestTimeoutMs,
+  });
+}
+
+/**
+ * With `BearerToken` (and `AccountName`) the token authorizes; with `SasToken` (and
+ * `AccountName`) a SAS does; otherwise the whole connection string is an Azure Storage one.
+ */
+function azureStore(request: StoreRequest): AzureStore {
+  const { name: container, prefix } = splitLocation(request.location, 'Azure', 'container');
+  if (request.options.has('bearertoken') || request.options.has('sastoken')) {
+    const values = request.keys('Azure', { accountName: ['accountname'], bearerToken: ['bearertoken'], sasToken: ['sastoken'], blobEndpoint: ['blobendpoint'] });
+    if (!values.accountName && !values.blobEndpoint) throw new InvalidArgumentError('An Azure connection string with a BearerToken or SasToken needs AccountName');
+    const blobEndpoint = values.blobEndpoint ?? `https://${values.accountName}.blob.core.windows.net`;
+    if (values.bearerToken) return AzureStore.withBearerToken(values.accountName ?? '', values.bearerToken, container, prefix, { blobEndpoint });
+    const sas = values.sasToken!.replace(/^\?/, '');
+    return AzureStore.fromContainerUrl(`${blobEndpoint.replace(/\/+$/, '')}/${encodeURIComponent(container)}?${sas}`, prefix);
+  }
+  // The Azure SDK reads its connection string case-sensitively: pass the original text on.
+  const azureConnection = request.connectionString.split(';')
+    .filter((part) => part.trim() !== '' && !ENGINE_KEYS.has(part.slice(0, part.indexOf('=')).trim().toLowerCase()))
+    .join(';');
+  if (azureConnection === '') {
+    throw new InvalidArgumentError('An Azure dataset needs a connection string: an Azure Storage one (AccountName=...;AccountKey=...), or AccountName with BearerToken or SasToken');
+  }
+  return AzureStore.fromConnectionString(azureConnection, container, prefix);
+}
+
+/** `azuresas://host/container/prefix` with `Suffix=?<SAS>` appended to every URL. */
+function azureSasStore(request: StoreRequest): AzureStore {
+  const { suffix = '' } = request.keys('AzureSAS', { suffix: ['suffix'] });
+  return azurePresignedStore(`https://${request.location}`, suffix);
+}
+
+/** A container URL (`https://host/container/prefix`) whose requests all carry `suffix` (a SAS query). */
+export function azurePresignedStore(baseUrl: string, suffix: string): AzureStore {
+  let base: URL;
+  try {
+    base = new URL(baseUrl);
+  } catch {
+    throw new InvalidArgumentError('Invalid azuresas:// URL');
+  }
+  const segments = base.pathname.split('/').filter((s) => s !== '');
+  // Emulators and IP endpoints put the account name in the path.
+  const accountSegments = /^(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:.]+\]|localhost)$/i.test(base.hostname) ? 1 : 0;
+  if (segments.length <= accountSegments) throw new InvalidArgumentError('An azuresas:// URL needs a container');
+  const containerPath = segments.slice(0, accountSegments + 1).join('/');
+  const query = suffix === '' || suffix.startsWith('?') ? suffix : `?${suffix}`;
+  return AzureStore.fromContainerUrl(`${base.origin}/${containerPath}${query}`, segments.slice(accountSegments + 1).join('/'));
+}
+
+// OpenVDS's Google credentials: an access token, or a service account's key (a credentials file or
+// its JSON), which rxvds trades for access tokens. Signed URLs are the one form it does not take:
+// Cloud Storage's XML API is reached with a bearer token or an HMAC key instead.
+function gcsSignedUrlUnsupported(form: string): InvalidArgumentError {
+  return new InvalidArgumentError(`"${form}" is not supported for gs:// datasets: rxvds authorizes with a bearer token instead of signed URLs; ` +
+    'use CredentialsFile, JsonCredentials, Token or an HMAC key (AccessKeyId and SecretKey)');
+}
+
+function gcsStore(request: StoreRequest): GcsStore {
+  const { name: bucket, prefix } = splitLocation(request.location, 'GS', 'bucket');
+  if (request.options.has('signedurl')) throw gcsSignedUrlUnsupported('signedurl');
+  const values = request.keys('GS', {
+    token: ['token'], credentialsFile: ['credentialsfile'], jsonCredentials: ['jsoncredentials'],
+    accessKeyId: ACCESS_KEY_ID, secretKey: SECRET_KEY, endpoint: ['endpointoverride', 'endpoint_override'],
+  });
+  if ((values.accessKeyId === undefined) !== (values.secretKey === undefined)) {
+    throw new InvalidArgumentError('A GS connection string needs both AccessKeyId and SecretKey (an HMAC key), or neither');
+  }
+  const given = (['token', 'credentialsFile', 'jsonCredentials', 'accessKeyId'] as const).filter((key) => values[key] !== undefined);
+  if (given.length > 1) throw new InvalidArgumentError('A GS connection string takes one of Token, CredentialsFile, JsonCredentials or an HMAC key');
+  const account = values.credentialsFile !== undefined ? readServiceAccountFile(values.credentialsFile)
+    : values.jsonCredentials !== undefined ? parseServiceAccount(values.jsonCredentials, 'JsonCredentials') : undefined;
+  return new GcsStore({
+    bucket, prefix, accessKeyId: values.accessKeyId, secretAccessKey: values.secretKey, endpoint: values.endpoint,
+    token: account ? serviceAccountTokens(account) : values.token,
+  });
+}
+
+export function googleStore(options: GoogleOpenOptions): GcsStore {
+  const type = options.credentialsType;
+  if ((type & GoogleCredentialsType.SignedUrl) !== 0) throw gcsSignedUrlUnsupported(GoogleCredentialsType[type] ?? String(type));
+  if (options.storageClass !== '' || options.region !== '') {
+    throw new InvalidArgumentError('GoogleOpenOptions storageClass and region are not supported: rxvds writes with the bucket\'s defaults');
+  }
+  const { name: bucket } = splitLocation(options.bucket, 'GS', 'bucket');
+  const token = (() => {
+    switch (type) {
+      case GoogleCredentialsType.Default: return undefined;
+      case GoogleCredentialsType.AccessToken: return options.credentials;
+      case GoogleCredentialsType.Path: return serviceAccountTokens(readServiceAccountFile(options.credentials));
+      case GoogleCredentialsType.Json: return serviceAccountTokens(parseServiceAccount(options.credentials, 'GoogleCredentialsJson'));
+      default: throw new InvalidArgumentError(`Invalid GoogleOpenOptions credentialsType ${type}`);
+    }
+  })();
+  return new GcsStore({ bucket, prefix: options.pathPrefix, token });
+}
+
+/** Paths and `file://` URLs: refuse service keys, then a folder or a `.vds` file. */
+function fileStore(request: StoreRequest): Store {
+  request.keys('file', {});
+  return localStore(fileURLToPath(request.url), request.intent);
+}
+
+function httpStore(request: StoreRequest) {
+  request.keys('HTTP', {});
+  return withRemoteDefaults(new HttpStore(request.url));
+}
+
+// One line per scheme; a new store adds its own here (or its user calls registerStoreScheme).
+registerStoreScheme('file', fileStore);
+registerStoreScheme('inmemory', (request) => { request.keys('InMemory', {}); return new MemoryStore(request.location); });
+registerStoreScheme('s3', (request) => withRemoteDefaults(s3Store(request)));
+registerStoreScheme('azure', (request) => withRemoteDefaults(azureStore(request)));
+registerStoreScheme('az', (request) => withRemoteDefaults(azureStore(request)));
+registerStoreScheme('azuresas', (request) => withRemoteDefaults(azureSasStore(request)));
+registerStoreScheme('gs', (request) => withRemoteDefaults(gcsStore(request)));
+registerStoreScheme('http', httpStore);
+registerStoreScheme('https', httpStore);
+registerStoreScheme('sd', () => { throw dmsUnsupported(); });
