@@ -128,7 +128,7 @@ describe('chunk jobs registered like codecs', function () {
     const broken = new URL('./support/brokenJob.ts', import.meta.url);
     vds.registerChunkJob('broken', broken);
     const noHandler = await rejection(vds.chunkPool().run({ kind: 'broken' }));
-    expect(noHandler).to.be.instanceOf(TypeError);
+    expect(noHandler).to.be.instanceOf(vds.InvalidArgumentError);
     expect(noHandler.message).to.equal(`Chunk job module ${broken.href} (kind "broken") has no default export function`);
   });
 });

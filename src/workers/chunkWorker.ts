@@ -5,6 +5,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ChunkJob, ChunkJobHandler } from './chunkJobs.js';
+import { InvalidArgumentError } from '../model/errors.js';
 import { toErrorRecord } from './errorTransport.js';
 
 /** What the pool posts: the job, and the module its kind was registered with. */
@@ -31,7 +32,7 @@ function handlerOf(module: string, kind: string): Promise<ChunkJobHandler> {
   let handler = handlers.get(module);
   if (!handler) {
     handler = load(module).then((loaded: { default?: unknown }) => {
-      if (typeof loaded.default !== 'function') throw new TypeError(`Chunk job module ${module} (kind "${kind}") has no default export function`);
+      if (typeof loaded.default !== 'function') throw new InvalidArgumentError(`Chunk job module ${module} (kind "${kind}") has no default export function`);
       return loaded.default as ChunkJobHandler;
     });
     // A module that failed to load is tried again by the next job rather than failing every later one.
