@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<{ default: BenchSuite }>> = {
   read: () => import('./read.js'),
   write: () => import('./write.js'),
   wavelet: () => import('./wavelet.js'),
+  'wavelet-encode': () => import('./waveletEncode.js'),
   copy: () => import('./copy.js'),
   segy: () => import('./segy.js'),
   s3: () => import('./s3.js'),

@@ -64,7 +64,7 @@ export function readWaveletHeader(view: DataView): WaveletHeader {
   return { version, compressedSize, dimensionality: dimensionality as 1 | 2 | 3, size, integerInfo: (word5 >> 8) & 0xff };
 }
 
-function normalizeFieldCount(size: Vec3): number {
+export function normalizeFieldCount(size: Vec3): number {
   return size.reduce((count, n) => count * Math.ceil(n / NORMALIZE_BLOCK_SIZE), 1);
 }
 

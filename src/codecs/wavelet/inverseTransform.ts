@@ -10,7 +10,7 @@ const INV_SQRT2 = f32(Math.SQRT1_2);
 
 const ROUNDING_BIAS = 1.5 * 2 ** 52;
 /** Round half to even, as rintf in the default rounding mode (the double bias trick; keeps -0). */
-function rint(x: number): number {
+export function rint(x: number): number {
   if (!(Math.abs(x) < 2 ** 51)) return x;
   const r = x + ROUNDING_BIAS - ROUNDING_BIAS;
   return r === 0 ? x * 0 : r;
