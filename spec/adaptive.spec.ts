@@ -1,32 +1,25 @@
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
-import type { ByteRange, ReadOptions, Store } from '../sources/stores/store.js';
-import { VdsFileStore } from '../sources/vdsFile/vdsFileStore.js';
+import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
+import type { ReadChunkOptions } from '../src/engine/datasetStore.js';
+import type { VolumeDataLayer } from '../src/model/geometry/layers.js';
 import { openvdsVector } from './support/testdata.js';
 
-/** Counts the chunk bytes a store hands out. */
-function countingStore(inner: Store): Store & { chunkBytes: number } {
-  const counted = Object.create(inner) as Store & { chunkBytes: number };
-  counted.chunkBytes = 0;
-  const isChunk = (key: string) => /LOD\d+\/\d+$/.test(key);
-  counted.get = async (key: string, options?: ReadOptions) => {
-    const bytes = await inner.get(key, options);
-    if (bytes && isChunk(key)) counted.chunkBytes += bytes.byteLength;
+/** subset.vds, counting the chunk bytes it hands out. */
+class CountingVdsFile extends VdsFileDataset {
+  chunkBytes = 0;
+  override async readChunk(layer: VolumeDataLayer, chunkIndex: number, options: ReadChunkOptions): Promise<Uint8Array> {
+    const bytes = await super.readChunk(layer, chunkIndex, options);
+    this.chunkBytes += bytes.byteLength;
     return bytes;
-  };
-  counted.getRange = async (key: string, range: ByteRange, options?: ReadOptions) => {
-    const bytes = await inner.getRange!(key, range, options);
-    if (bytes && isChunk(key)) counted.chunkBytes += bytes.byteLength;
-    return bytes;
-  };
-  return counted;
+  }
 }
 
 describe('wavelet adaptive levels (subset.vds)', function () {
   this.timeout(60_000);
 
-  async function readAmplitude(open: (store: Store) => Promise<vds.VDS>): Promise<{ data: Float32Array; bytes: number }> {
-    const store = countingStore(new VdsFileStore(openvdsVector('subset.vds'), 'read'));
+  async function readAmplitude(open: (store: vds.IOManager) => Promise<vds.VDS>): Promise<{ data: Float32Array; bytes: number }> {
+    const store = new CountingVdsFile(openvdsVector('subset.vds'));
     const dataset = await open(store);
     dataset.chunkCache.setMaxBytes(0);
     const request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], [100, 100, 100]);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
+import { vdsFileDatasetFor } from '../sources/dataset/vdsFileDataset.js';
 import { useTempFolder } from './support/tempFolder.js';
 import { MemoryStore } from '../sources/stores/memoryStore.js';
 import type { ListableStore, ReadableStore } from '../sources/stores/store.js';
@@ -132,17 +133,17 @@ describe('copyDataset', function () {
     const path = inFolder('copy.vds');
     const controller = new AbortController();
     let error: unknown;
-    const partial = vds.openStore(path, '', 'update').store;
+    const partial = vdsFileDatasetFor(path, 'update')!;
     await vds.copyDataset(a, partial, { signal: controller.signal, concurrency: 1, onProgress: (p) => { if (p.objectsDone === 2) controller.abort(); } })
       .catch((e: unknown) => { error = e; });
     await partial.close?.();
     expect(error).to.be.instanceOf(vds.CanceledError);
-    const resumed = vds.openStore(path, '', 'update').store;
+    const resumed = vdsFileDatasetFor(path, 'update')!;
     const done = await vds.copyDataset(a, resumed);
     await resumed.close?.();
     expect(done.objectsDone).to.equal(done.objectCount);
     expect(await readAll(path, [64, 64, 64])).to.deep.equal(await readAll(a, [64, 64, 64]));
-    const again = vds.openStore(path, '', 'update').store;
+    const again = vdsFileDatasetFor(path, 'update')!;
     const checked = await vds.copyDataset(a, again);
     await again.close?.();
     expect(checked.skipped).to.equal(checked.objectCount - 1);

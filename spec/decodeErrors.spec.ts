@@ -4,7 +4,9 @@
 import { expect } from 'chai';
 import { lastValueFrom } from 'rxjs';
 import { MemoryStore } from '../sources/stores/memoryStore.js';
-import { VdsFileStore } from '../sources/vdsFile/vdsFileStore.js';
+import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
+import type { ReadChunkOptions } from '../src/engine/datasetStore.js';
+import type { VolumeDataLayer } from '../src/model/geometry/layers.js';
 import { CompressionMethod, VolumeDataFormat } from '../src/model/enums.js';
 import { chunkPool } from '../src/workers/pool.js';
 import { fromErrorRecord, toErrorRecord } from '../src/workers/errorTransport.js';
@@ -24,7 +26,7 @@ interface Expected {
 }
 
 /** Reads a 2-chunk-wide volume whose chunk 1 is `corrupt`ed, along every path, and checks each error. */
-async function expectSameErrorEverywhere(store: InstrumentedStore, chunk: number, size: readonly number[], expected: Expected,
+async function expectSameErrorEverywhere(store: InstrumentedStore | VdsFileDataset, chunk: number, size: readonly number[], expected: Expected,
   copyVerifies: boolean): Promise<void> {
   const message = `Cannot decode chunk Dimensions_012LOD0/${chunk} of ${store.description}: ${expected.problem}`;
   const check = (error: Error, path: string) => {
@@ -84,15 +86,15 @@ describe('decode errors across the worker boundary', function () {
   });
 
   describe('wavelet (subset.vds, one 100³ chunk)', () => {
-    function corruptedSubset(corrupt: (bytes: Uint8Array) => void): InstrumentedStore {
-      const store = new InstrumentedStore(new VdsFileStore(openvdsVector('subset.vds')));
-      store.corrupt = (key, bytes) => {
-        if (key !== 'Dimensions_012LOD0/0') return bytes;
-        const copy = bytes.slice();
-        corrupt(copy);
-        return copy;
-      };
-      return store;
+    /** subset.vds, whose LOD 0 amplitude chunk reads `corrupt`ed. */
+    function corruptedSubset(corrupt: (bytes: Uint8Array) => void): VdsFileDataset {
+      return new class extends VdsFileDataset {
+        override async readChunk(layer: VolumeDataLayer, chunkIndex: number, options: ReadChunkOptions): Promise<Uint8Array> {
+          const bytes = await super.readChunk(layer, chunkIndex, options);
+          if (layer.name === 'Dimensions_012LOD0') corrupt(bytes);
+          return bytes;
+        }
+      }(openvdsVector('subset.vds'));
     }
 
     it('an invalid header is code 100', async () => {

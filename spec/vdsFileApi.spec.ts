@@ -25,11 +25,16 @@ describe('.vds files through the public API', function () {
     await writeTestVolume({ url: folder, size: [70, 50, 33], format: vds.VolumeDataFormat.Format_R32, method: vds.CompressionMethod.RLE, value,
       lodLevels: vds.LODLevels.LODLevels_1 });
     const file = inFolder('b.vds');
-    const vdsFile = vds.openStore(file, '', 'create').store;
+    // A .vds file is no store of objects (openStore refuses it): its IOManager is the file's dataset layer.
+    expect(() => vds.openStore(file)).to.throw(vds.InvalidArgumentError, `${file} is a .vds file: a dataset, not a store of objects; open it with open() or create()`);
+    const vdsFile = vds.IOManager.createIOManager(file);
     await vds.copyDataset(vds.openStore(folder).store, vdsFile);
     await vdsFile.close?.();
     const back = inFolder('c');
-    await vds.copyDataset(vds.openStore(file).store, vds.openStore(back, '', 'create').store);
+    const source = vds.IOManager.createIOManager(new vds.VDSFileOpenOptions(file));
+    // One handle, checked then copied (each opens it, and closes it after).
+    expect(await vds.copyConflict(source, vds.openStore(back).store)).to.equal(undefined);
+    await vds.copyDataset(source, vds.openStore(back).store);
     const original = new vds.FolderStore(folder), copy = new vds.FolderStore(back);
     for await (const key of original.list()) {
       if (key === 'LayerStatus') continue;  // a .vds keeps no serializedSize for non-wavelet layers

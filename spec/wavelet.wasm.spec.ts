@@ -12,7 +12,8 @@ import { buildKernelModule } from '../src/codecs/wavelet/wasm/kernels.js';
 import { createWasmBackend, kernelModuleBytes } from '../src/codecs/wavelet/wasm/wasmBackend.js';
 import { CompressionMethod, VolumeDataFormat as F } from '../src/model/enums.js';
 import { InvalidArgumentError } from '../src/model/errors.js';
-import { VdsFileStore } from '../sources/vdsFile/vdsFileStore.js';
+import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
+import { layersOf } from '../src/model/layout/volumeDataLayout.js';
 import { openvdsVector, readVector, sha256 } from './support/testdata.js';
 import { seededRandom } from './support/random.js';
 
@@ -91,10 +92,13 @@ describe('wavelet kernels in WebAssembly SIMD', function () {
     });
 
     it('subset.vds: the 100³, 50³ and 25³ amplitude chunks (stream 1.5) at several adaptive levels', async () => {
-      const store = await VdsFileStore.open(openvdsVector('subset.vds'));
+      const store = new VdsFileDataset(openvdsVector('subset.vds'));
       try {
+        const layout = await store.open();
+        const layers = layersOf(layout);
         for (const [lod, n] of [[0, 100], [1, 50], [2, 25]] as const) {
-          const chunk = (await store.get(`Dimensions_012LOD${lod}/0`))!;
+          const layer = layers.byLayerName(`Dimensions_012LOD${lod}`)!;
+          const chunk = await store.readChunk(layer, 0, { metadata: await store.chunkMetadata(layer, 0) });
           for (const adaptiveLevel of [0, 3, 9]) both(CompressionMethod.Wavelet, chunk, options([n, n, n], F.Format_R32, F.Format_R32, { adaptiveLevel }));
         }
       } finally {

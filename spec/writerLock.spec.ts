@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { WriterLock } from '../sources/vdsFile/fileLock.js';
-import { VdsFileStore } from '../sources/vdsFile/vdsFileStore.js';
+import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
 import * as vds from '../src/index.js';
 import { rejection } from './support/rejection.js';
 import { useTempFolder } from './support/tempFolder.js';
@@ -90,7 +90,7 @@ describe('.vds writer lock', function () {
       const record = JSON.parse(await readFile(`${path}.lock`, 'utf8')) as { pid: number; host: string; token: string };
       expect(record).to.deep.include({ pid: child.pid, host: hostname() });
       expect(record.token).to.match(/^[0-9a-f]{32}$/);
-      const refused = await rejection(VdsFileStore.open(path, 'write'));
+      const refused = await rejection(new VdsFileDataset(path, 'write').open());
       expect(refused).to.be.instanceOf(vds.InvalidOperationError);
       expect(refused.message).to.equal(`Cannot write ${path}: another writer has it open (process ${child.pid} on this host holds ${path}.lock)`);
     } finally {

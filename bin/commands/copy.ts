@@ -2,7 +2,7 @@
 // be new (a folder, a `.vds` file, a cloud prefix), a partial copy of SRC (resumed) or a finished
 // one (checked); a different dataset there is replaced only with --overwrite.
 import { redactUrl } from '../../sources/stores/redact.js';
-import { VdsFileStore } from '../../sources/vdsFile/vdsFileStore.js';
+import { vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import * as vds from '../../src/index.js';
 import { type Command, integerOption, UsageError } from '../lib/command.js';
 import { interruption } from '../lib/interrupt.js';
@@ -28,19 +28,12 @@ export const copyCommand: Command = {
     const concurrency = integerOption(values, 'concurrency', 8, 1);
     // A missing or broken source fails here, before a destination `.vds` file is created.
     await vds.close(await vds.open(src, connection), false);
-    const source = vds.openStore(src, connection).store;
-    let destination = vds.openStore(dst, destinationConnection, 'update').store;
+    const source = vdsFileDatasetFor(src) ?? vds.openStore(src, connection).store;
+    const destination = vdsFileDatasetFor(dst, 'update') ?? vds.openStore(dst, destinationConnection, 'update').store;
     const conflict = await vds.copyConflict(source, destination);
-    if (conflict !== undefined) {
-      if (!overwrite) {
-        await destination.close?.();
-        refuse(redactUrl(dst), `holds a different dataset (${conflict})`);
-      }
-      // A .vds file cannot lose its layout object (copyDataset's first step elsewhere): it starts afresh.
-      if (destination instanceof VdsFileStore) {
-        await destination.close();
-        destination = vds.openStore(dst, destinationConnection, 'create').store;
-      }
+    if (conflict !== undefined && !overwrite) {
+      await destination.close?.();
+      refuse(redactUrl(dst), `holds a different dataset (${conflict})`);
     }
     const bar = new ProgressBar('copy');
     const start = performance.now();

@@ -3,6 +3,7 @@
 // colour bar, drawn by the library's `slicePNG`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { DatasetStore } from '../../src/engine/datasetStore.js';
 import * as vds from '../../src/index.js';
 import { type Command, integerOption, UsageError } from '../lib/command.js';
 import { DatasetOutput, FileOutput, overwriteOption } from '../lib/outputs.js';
@@ -77,7 +78,7 @@ export const demoCommand: Command = {
   },
 };
 
-async function writeSurvey(store: vds.Store, survey: SyntheticSurvey, method: vds.CompressionMethod): Promise<{ bytes: number; seconds: number }> {
+async function writeSurvey(store: vds.Store | DatasetStore, survey: SyntheticSurvey, method: vds.CompressionMethod): Promise<{ bytes: number; seconds: number }> {
   const start = performance.now();
   const bar = new ProgressBar('write survey ');
   await writeSyntheticSurvey(store, survey, method, (fraction) => bar.update(fraction));

@@ -1,4 +1,6 @@
 // `rxvds export-segy SRC FILE.sgy`: writes a dataset imported from SEG-Y back to SEG-Y from its stored headers.
+import { datasetWithSignal } from '../../sources/dataset/datasetWithSignal.js';
+import { vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import { engineConnectionString, openStore } from '../../sources/stores/openStore.js';
 import { redactUrl } from '../../sources/stores/redact.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
@@ -18,7 +20,8 @@ export const exportSegyCommand: Command = {
     const output = await FileOutput.prepare(path, values.overwrite === true);
     const bar = new ProgressBar('export-segy ');
     try {
-      const source = withSignal(openStore(url, connectionString).store, interruption.signal);
+      const file = vdsFileDatasetFor(url);
+      const source = file ? datasetWithSignal(file, interruption.signal) : withSignal(openStore(url, connectionString).store, interruption.signal);
       // The store has taken the service keys; the dataset takes the engine's.
       const result = await exportSegy(source, output.temp, { connectionString: engineConnectionString(connectionString), onProgress: (f) => bar.update(f) });
       await output.commit();

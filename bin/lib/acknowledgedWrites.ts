@@ -4,6 +4,8 @@
 // pages still in flight. Here the producer marks how far it has queued (`queued(fraction)`), each
 // mark is remembered with the number of store writes begun by then, and the mark counts as reached
 // once as many writes have completed.
+import type { DatasetStore } from '../../src/engine/datasetStore.js';
+import { isDatasetStore } from '../../sources/dataset/datasetFor.js';
 import type { Store } from '../../sources/stores/store.js';
 import { type StoreMembers, wrapStore } from '../../sources/stores/wrapStore.js';
 
@@ -15,20 +17,31 @@ export class AcknowledgedWrites {
 
   constructor(private readonly onProgress: (fraction: number) => void) {}
 
-  /** `store`, with every `set` counted. */
-  wrap<S extends Store>(store: S): StoreMembers<S> {
-    return wrapStore(store, {
-      call: async (operation, _key, options, run) => {
-        if (operation !== 'set') return run(options);
-        this.begun++;
-        try {
-          return await run(options);
-        } finally {
-          this.completed++;
-          this.advance();
-        }
+  /** `store` with every `set` counted, or a dataset (a `.vds` file's) with every `writeChunk` counted. */
+  wrap<S extends Store>(store: S): StoreMembers<S>;
+  wrap(dataset: DatasetStore): DatasetStore;
+  wrap(target: Store | DatasetStore): StoreMembers<Store> | DatasetStore;
+  wrap(target: Store | DatasetStore): StoreMembers<Store> | DatasetStore {
+    if (!isDatasetStore(target)) {
+      return wrapStore(target, { call: async (operation, _key, options, run) => (operation === 'set' ? this.counted(() => run(options)) : run(options)) });
+    }
+    return new Proxy(target, {
+      get: (object, member) => {
+        const value: unknown = Reflect.get(object, member, object);
+        if (typeof value !== 'function') return value;
+        return member === 'writeChunk' ? (...args: unknown[]) => this.counted(() => value.apply(object, args)) : value.bind(object);
       },
     });
+  }
+
+  private async counted<T>(write: () => Promise<T>): Promise<T> {
+    this.begun++;
+    try {
+      return await write();
+    } finally {
+      this.completed++;
+      this.advance();
+    }
   }
 
   /** The producer has queued the work up to `fraction`. */

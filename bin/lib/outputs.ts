@@ -9,6 +9,9 @@ import { openStore } from '../../sources/stores/openStore.js';
 import { InvalidArgumentError } from '../../src/model/errors.js';
 import { redactUrl } from '../../sources/stores/redact.js';
 import { objectInfo, type Store } from '../../sources/stores/store.js';
+import type { DatasetStore } from '../../src/engine/datasetStore.js';
+import { datasetWithSignal } from '../../sources/dataset/datasetWithSignal.js';
+import { vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
 import { interruption } from './interrupt.js';
 
@@ -95,7 +98,8 @@ export class FileOutput extends Output {
  */
 export abstract class DatasetOutput extends Output {
   /** Stops at its next operation when the command is interrupted. */
-  abstract readonly store: Store;
+  /** Where the dataset goes: a store, or a `.vds` file's dataset layer. */
+  abstract readonly store: Store | DatasetStore;
 
   static async prepare(url: string, connectionString: string, overwrite: boolean): Promise<DatasetOutput> {
     const local = localPath(url);
@@ -110,12 +114,13 @@ function localPath(url: string): string | undefined {
 }
 
 class LocalDatasetOutput extends DatasetOutput {
-  override readonly store: Store;
+  override readonly store: Store | DatasetStore;
 
   private constructor(private readonly path: string, private readonly label: string, private readonly temp: string,
     connectionString: string, private readonly existed: boolean) {
     super();
-    this.store = withSignal(openStore(temp, connectionString, 'create').store, interruption.signal);
+    const file = vdsFileDatasetFor(temp, 'create');
+    this.store = file ? datasetWithSignal(file, interruption.signal) : withSignal(openStore(temp, connectionString, 'create').store, interruption.signal);
   }
 
   static async at(path: string, label: string, connectionString: string, overwrite: boolean): Promise<LocalDatasetOutput> {

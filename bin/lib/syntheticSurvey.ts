@@ -1,5 +1,6 @@
 // A deterministic synthetic seismic survey: smooth dipping reflectors (Ricker wavelets) plus noise.
 // Values depend only on the voxel position, so chunks (and their margins) agree wherever they overlap.
+import type { DatasetStore } from '../../src/engine/datasetStore.js';
 import * as vds from '../../src/index.js';
 import { AcknowledgedWrites } from './acknowledgedWrites.js';
 
@@ -66,10 +67,10 @@ export class SyntheticSurvey {
  * accessor; `onProgress` gets the fraction of chunks the store has acknowledged when `url` is a
  * store (the fraction queued otherwise).
  */
-export async function writeSyntheticSurvey(url: string | vds.Store, survey: SyntheticSurvey, method: vds.CompressionMethod,
+export async function writeSyntheticSurvey(url: string | vds.Store | DatasetStore, survey: SyntheticSurvey, method: vds.CompressionMethod,
   onProgress?: (fraction: number) => void): Promise<void> {
   const writes = onProgress && typeof url !== 'string' ? new AcknowledgedWrites(onProgress) : undefined;
-  const dataset = await vds.create(writes ? writes.wrap(url as vds.Store) : url, '',
+  const dataset = await vds.create(writes ? writes.wrap(url as vds.Store | DatasetStore) : url, '',
     new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_64, 0, 0, 4, vds.LODLevels.LODLevels_None),
     [
       new vds.VolumeDataAxisDescriptor(survey.samples, 'Sample', 'ms', 0, 4 * (survey.samples - 1)),

@@ -6,11 +6,11 @@
 import { isWaveletCompression, VDSProduceStatus } from '../../src/model/enums.js';
 import { adaptivePrefixSize, BEST_QUALITY } from '../../src/model/adaptiveLevels.js';
 import { InvalidOperationError, NotFoundError, ReadError } from '../../src/model/errors.js';
-import { dimensionGroupName, dimensionGroupsInStatusOrder } from '../../src/model/geometry/dimensionGroup.js';
+import { dimensionGroupName } from '../../src/model/geometry/dimensionGroup.js';
 import { type VolumeDataLayer, VolumeDataLayers } from '../../src/model/geometry/layers.js';
-import { type LayerStatusEntry, validateLayerStatus } from '../../src/model/layout/layerStatus.js';
+import { compareInLayerStatusOrder, type LayerStatusEntry, validateLayerStatus } from '../../src/model/layout/layerStatus.js';
 import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeLayerStatusJson, serializeVolumeDataLayoutJson } from '../../src/model/layout/layoutJson.js';
-import { VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
+import { layersOf, VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
 import { isDefinedHash, UNKNOWN_HASH } from '../../src/codecs/volumeDataHash.js';
 import type {
   ChunkMetadata, CreateOptions, DatasetStore, LayerProduction, ReadChunkOptions, SignalOptions, WriteChunkOptions,
@@ -216,13 +216,11 @@ export class ObjectDataset implements DatasetStore {
 
   /** LayerStatus order: dimension group (2D then 3D), then channel, then LOD. */
   private orderedEntries(): LayerStatusEntry[] {
-    const groupOrder = new Map(dimensionGroupsInStatusOrder.map((g, i) => [g, i]));
     const layers = this.layers!;
     return [...this.states.values()]
       .map(({ entry }) => ({ entry, layer: layers.byLayerName(entry.layerName)! }))
       .filter(({ entry }) => entry.produceStatus === VDSProduceStatus.Normal)
-      .sort((a, b) => groupOrder.get(a.layer.dimensionsND)! - groupOrder.get(b.layer.dimensionsND)! ||
-        a.layer.channel - b.layer.channel || a.layer.lod - b.layer.lod)
+      .sort((a, b) => compareInLayerStatusOrder(a.layer, b.layer))
       .map(({ entry }) => entry);
   }
 }
@@ -231,13 +229,6 @@ function chunkKey(layer: VolumeDataLayer, chunkIndex: number): string {
   return `${layer.name}/${chunkIndex}`;
 }
 
-function layersOf(layout: VolumeDataLayout): VolumeDataLayers {
-  return new VolumeDataLayers({
-    layoutDescriptor: layout.getLayoutDescriptor(),
-    axisDescriptors: layout.axisDescriptors,
-    channelDescriptors: layout.channelDescriptors,
-  });
-}
 
 function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);

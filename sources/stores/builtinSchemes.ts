@@ -4,7 +4,6 @@
 // other, at the end of this file. The parsing helpers also serve OpenOptions (openStore.ts).
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, InvalidOperationError } from '../../src/model/errors.js';
-import { type VdsFileMode, VdsFileStore } from '../vdsFile/vdsFileStore.js';
 import { AzureStore } from './azureStore.js';
 import { ENGINE_KEYS } from './connectionString.js';
 import { FolderStore } from './folderStore.js';
@@ -16,16 +15,20 @@ import { GoogleCredentialsType, type GoogleOpenOptions } from './openOptions.js'
 import { withRemoteDefaults } from './remoteDefaults.js';
 import { S3Store } from './s3Store.js';
 import type { Store } from './store.js';
-import { registerStoreScheme, type StoreIntent, type StoreRequest } from './storeSchemes.js';
+import { registerStoreScheme, type StoreRequest } from './storeSchemes.js';
 
-/** A path: a `.vds` file, or a folder of objects. */
-function localStore(path: string, intent: StoreIntent): Store {
-  if (path.toLowerCase().endsWith('.vds')) return new VdsFileStore(path, vdsFileMode(intent));
+/** A path: a folder of objects. */
+function localStore(path: string): Store {
+  if (path.toLowerCase().endsWith('.vds')) throw vdsFileIsNoStore(path);
   return new FolderStore(path);
 }
 
-export function vdsFileMode(intent: StoreIntent): VdsFileMode {
-  return intent === 'create' ? 'create' : intent === 'update' ? 'write' : 'read';
+/**
+ * A `.vds` file is a dataset layer of its own (sources/dataset/vdsFileDataset.ts, found by
+ * vdsFileDatasetFor), as in OpenVDS, where no IOManager reads one.
+ */
+export function vdsFileIsNoStore(path: string): InvalidArgumentError {
+  return new InvalidArgumentError(`${path} is a .vds file: a dataset, not a store of objects; open it with open() or create()`);
 }
 
 export function dmsUnsupported(): InvalidOperationError {
@@ -198,10 +201,10 @@ export function googleStore(options: GoogleOpenOptions): GcsStore {
   return new GcsStore({ bucket, prefix: options.pathPrefix, token });
 }
 
-/** Paths and `file://` URLs: refuse service keys, then a folder or a `.vds` file. */
+/** Paths and `file://` URLs: refuse service keys, then a folder (a `.vds` file is refused). */
 function fileStore(request: StoreRequest): Store {
   request.keys('file', {});
-  return localStore(fileURLToPath(request.url), request.intent);
+  return localStore(fileURLToPath(request.url));
 }
 
 function httpStore(request: StoreRequest) {

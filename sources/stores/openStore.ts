@@ -12,13 +12,12 @@ import {
 } from './openOptions.js';
 import { AzureStore } from './azureStore.js';
 import {
-  azurePresignedStore, disableInitApiUnsupported, dmsUnsupported, googleStore, s3FromFields, splitLocation, vdsFileMode,
+  azurePresignedStore, disableInitApiUnsupported, dmsUnsupported, googleStore, s3FromFields, splitLocation, vdsFileIsNoStore,
 } from './builtinSchemes.js';
 import { HttpStore } from './httpStore.js';
 import { MemoryStore } from './memoryStore.js';
 import { redactUrl } from './redact.js';
 import { REMOTE_RETRY, withRemoteDefaults } from './remoteDefaults.js';
-import { VdsFileStore } from '../vdsFile/vdsFileStore.js';
 import { isWritable, type ReadableStore, type Store } from './store.js';
 import { storeFactory, storeRequest, type StoreIntent } from './storeSchemes.js';
 
@@ -107,7 +106,7 @@ export function openStoreFromOptions(options: OpenOptions, intent: StoreIntent =
   return { store: checkIntent(store, intent), url };
 }
 
-function storeFromOptions(options: OpenOptions, intent: StoreIntent): { store: ReadableStore; url: string } {
+function storeFromOptions(options: OpenOptions, _intent: StoreIntent): { store: ReadableStore; url: string } {
   checkEngineSettings(options.logLevel, options.requestThreadCount);
   if (options instanceof AWSOpenOptions) {
     if (options.disableInitApi) throw disableInitApiUnsupported();
@@ -145,7 +144,7 @@ function storeFromOptions(options: OpenOptions, intent: StoreIntent): { store: R
   if (options instanceof InMemoryOpenOptions) return { store: new MemoryStore(options.name), url: `inmemory://${options.name}` };
   if (options instanceof VDSFileOpenOptions) {
     if (options.fileName === '') throw new InvalidArgumentError('VDSFileOpenOptions needs a fileName');
-    return { store: new VdsFileStore(resolve(options.fileName), vdsFileMode(intent)), url: options.fileName };
+    throw vdsFileIsNoStore(resolve(options.fileName));
   }
   if (options instanceof DMSOpenOptions) throw dmsUnsupported();
   throw new InvalidArgumentError('Unknown OpenOptions: use AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, GoogleOpenOptions, HttpOpenOptions, InMemoryOpenOptions or VDSFileOpenOptions');

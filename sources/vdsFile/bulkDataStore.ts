@@ -139,9 +139,11 @@ export class BulkDataStore {
     return this.files.get(name);
   }
 
-  /** A new, empty file; replaces the working state of a file with the same name. */
+  /**
+   * A new, empty file; replaces the working state of a file with the same name. Only the working
+   * state changes, so a container opened for reading may add files it writes later.
+   */
   addFile(spec: NewFile): ContainerFile {
-    this.assertWritable();
     const header: FileHeader = {
       name: spec.name, headPageDirectoryOffset: 0, headChunkCount: spec.chunkCount, headRevisionNumber: 0,
       indexPageEntryCount: spec.indexPageEntryCount, fileType: spec.fileType,
@@ -166,16 +168,19 @@ export class BulkDataStore {
     return (await this.indexPage(file, page)).bytes;
   }
 
-  async writeIndexEntry(file: ContainerFile, chunk: number, value: IndexEntry): Promise<void> {
+  /** Replaces a chunk's entry and returns the one it had, in one step (concurrent writes each see their predecessor). */
+  async writeIndexEntry(file: ContainerFile, chunk: number, value: IndexEntry): Promise<IndexEntry> {
     this.assertWritable();
     if (value.metadata.length !== file.header.chunkMetadataLength) {
       throw new InvalidArgumentError(`Chunk metadata for ${file.name} must be ${file.header.chunkMetadataLength} bytes, got ${value.metadata.length}`);
     }
     const { page, entry } = this.locate(file, chunk);
     const state = await this.indexPage(file, page);
+    const old = readIndexEntry(state.bytes, entry, file.header.chunkMetadataLength);
     writeIndexEntry(state.bytes, entry, value);
     state.dirty = true;
     file.dirty = true;
+    return old;
   }
 
   /** Makes a page absent: all its chunks read as never written. */
@@ -196,11 +201,13 @@ export class BulkDataStore {
     file.dirty = true;
   }
 
-  async readData(entry: { offset: number; length: number }, what: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
-    const start = Math.min(range?.offset ?? 0, entry.length);
-    const length = Math.min(range?.length ?? entry.length, entry.length - start);
-    if (length <= 0) return new Uint8Array(0);
-    return readAt(this.handle, entry.offset + start, length, what, this.path);
+  /** The first `length` bytes of an extent (all of it by default), into a buffer from `into` if given. */
+  async readData(entry: { offset: number; length: number }, what: string, length = entry.length,
+    into?: (size: number) => Uint8Array): Promise<Uint8Array> {
+    const size = Math.max(0, Math.min(length, entry.length));
+    const target = into?.(size) ?? new Uint8Array(size);
+    if (size > 0) await readAt(this.handle, entry.offset, target, what, this.path);
+    return target;
   }
 
   /** Writes a data extent at the end of the file and returns its offset. */

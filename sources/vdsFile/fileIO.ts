@@ -3,8 +3,10 @@ import type { FileHandle } from 'node:fs/promises';
 import { StoreError, WriteError } from '../../src/model/errors.js';
 import { VdsFileError } from './errors.js';
 
-export async function readAt(handle: FileHandle, offset: number, length: number, what: string, path: string): Promise<Uint8Array> {
-  const bytes = new Uint8Array(length);
+/** Fills `into` (or a new buffer of `into` bytes) from `offset`. */
+export async function readAt(handle: FileHandle, offset: number, into: number | Uint8Array, what: string, path: string): Promise<Uint8Array> {
+  const bytes = typeof into === 'number' ? new Uint8Array(into) : into;
+  const length = bytes.length;
   let done = 0;
   while (done < length) {
     let bytesRead: number;

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import * as vds from '../../src/index.js';
 import type { VolumeDataLayer } from '../../src/model/geometry/layers.js';
-import { VdsFileStore } from '../../sources/vdsFile/vdsFileStore.js';
 import type { FullStore } from './fullStore.js';
 import { OverlayStore } from './overlayStore.js';
 import { seededRandom } from './random.js';
@@ -190,8 +189,12 @@ interface LoadedDataset {
 
 async function load(spec: FuzzDataset, index: number): Promise<LoadedDataset> {
   let store: FullStore;
+  // A .vds file is only changed byte by byte: it has no objects to replace.
+  if (spec.kind === 'vds') {
+    return { spec, store: new vds.MemoryStore(`fuzz-${process.pid}-${index}-unused`), layout: new Uint8Array(), status: new Uint8Array(),
+      chunkKeys: [], pages: [], fileBytes: new Uint8Array(readFileSync(spec.path!)) };
+  }
   if (spec.kind === 'folder') store = new vds.FolderStore(spec.path!);
-  else if (spec.kind === 'vds') store = new VdsFileStore(spec.path!, 'read');
   else {
     store = new vds.MemoryStore(`fuzz-${process.pid}-${index}`);
     await store.set('VolumeDataLayout', readFileSync(spec.layoutPath!));
@@ -211,7 +214,7 @@ async function load(spec: FuzzDataset, index: number): Promise<LoadedDataset> {
     }
   }
   chunkKeys.sort();
-  return { spec, store, layout, status, chunkKeys, pages, fileBytes: spec.kind === 'vds' ? new Uint8Array(readFileSync(spec.path!)) : undefined };
+  return { spec, store, layout, status, chunkKeys, pages };
 }
 
 // ---- One case
@@ -228,7 +231,7 @@ interface Prepared {
 async function prepare(dataset: LoadedDataset, random: Random, caseIndex: number, scratch: string): Promise<Prepared> {
   const store = new OverlayStore(dataset.store, 'fuzz');
   const r = random();
-  const kinds = dataset.spec.kind === 'json' ? 'json' : r < 0.3 ? 'layout' : r < 0.5 ? 'status' : r < 0.65 ? 'page' : r < (dataset.fileBytes ? 0.85 : 1) ? 'chunk' : 'file';
+  const kinds = dataset.spec.kind === 'json' ? 'json' : dataset.spec.kind === 'vds' ? 'file' : r < 0.3 ? 'layout' : r < 0.5 ? 'status' : r < 0.65 ? 'page' : r < (dataset.fileBytes ? 0.85 : 1) ? 'chunk' : 'file';
   const name = dataset.spec.name;
   if (kinds === 'layout' || kinds === 'status' || kinds === 'json') {
     const key = kinds === 'status' || (kinds === 'json' && random() < 0.4) ? 'LayerStatus' : 'VolumeDataLayout';

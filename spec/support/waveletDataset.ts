@@ -5,9 +5,9 @@ import * as vds from '../../src/index.js';
 import { uniqueChunkHash } from '../../src/codecs/volumeDataHash.js';
 import { encodeWaveletChunk, type WaveletMethod } from '../../src/codecs/wavelet/encoder.js';
 import type { ChannelValues } from '../../src/model/block.js';
-import { VolumeDataLayers } from '../../src/model/geometry/layers.js';
-import { VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
+import { layersOf, VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
 import { ObjectDataset } from '../../sources/dataset/objectDataset.js';
+import { vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import { FolderStore } from '../../sources/stores/folderStore.js';
 
 export const DATASET_SIZE: [number, number, number] = [70, 50, 40];
@@ -67,7 +67,7 @@ export interface WrittenDataset {
   bytes: number;
 }
 
-/** The volume (see storedSamples), in 32³ bricks without margins, one channel; every chunk wavelet-encoded. */
+/** The volume (see storedSamples), in 32³ bricks without margins, one channel; every chunk wavelet-encoded. A `.vds` path makes a `.vds` file. */
 export async function writeWaveletDataset(path: string, volume: Float32Array, method: WaveletMethod, tolerance: number,
   format: WaveletFormat = vds.VolumeDataFormat.Format_R32, noValue?: number): Promise<WrittenDataset> {
   const [sx, sy, sz] = DATASET_SIZE;
@@ -81,15 +81,13 @@ export async function writeWaveletDataset(path: string, volume: Float32Array, me
     [new vds.VolumeDataChannelDescriptor(format, vds.VolumeDataComponents.Components_1, 'Amplitude', '', rangeMin, rangeMax,
       vds.VolumeDataMapping.Direct, undefined, vds.ChannelFlags.Default, noValue)],
     new vds.MetadataContainer());
-  const layers = new VolumeDataLayers({
-    layoutDescriptor: layout.getLayoutDescriptor(), axisDescriptors: layout.axisDescriptors, channelDescriptors: layout.channelDescriptors,
-  });
+  const layers = layersOf(layout);
   const layer = layers.get(vds.DimensionsND.Dimensions_012, 0, 0)!;
   const channel: ChannelValues = {
     valueRangeMin: Math.fround(rangeMin), valueRangeMax: Math.fround(rangeMax), integerScale: 1, integerOffset: 0,
     useNoValue: noValue !== undefined, noValue: Math.fround(noValue ?? 0),
   };
-  const dataset = new ObjectDataset(new FolderStore(path));
+  const dataset = vdsFileDatasetFor(path, 'create') ?? new ObjectDataset(new FolderStore(path));
   await dataset.create(layout);
   dataset.produceLayer(layer, { compressionMethod: method, compressionTolerance: tolerance, chunkMetadataPageSize: 1024 });
   let bytes = 0;

@@ -13,13 +13,14 @@ import {
   type VolumeDataAxisDescriptor, type VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor,
 } from '../model/layout/descriptors.js';
 import type { IOManager } from './ioManager.js';
-import { OpenOptions, WaveletAdaptiveMode as AdaptiveModeOption } from '../../sources/stores/openOptions.js';
+import { OpenOptions, VDSFileOpenOptions, WaveletAdaptiveMode as AdaptiveModeOption } from '../../sources/stores/openOptions.js';
 import type { LayerStatusEntry } from '../model/layout/layerStatus.js';
 import { validateLayout, VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { validateNewLayout } from '../model/layout/newLayout.js';
 import { MetadataContainer, type MetadataReadAccess } from '../model/metadata/metadataContainer.js';
 import { VDS } from './vds.js';
 import { datasetFor, isDatasetStore } from '../../sources/dataset/datasetFor.js';
+import { vdsFileDatasetAt, vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
 import { defaultEngineOptions, type EngineOptions, engineOptionsFrom } from '../engine/engineOptions.js';
 import { workerCount } from '../workers/pool.js';
@@ -63,8 +64,8 @@ export async function open(dataset: Dataset, ...args: unknown[]): Promise<VDS> {
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets `tolerance`. */
-export function openWithAdaptiveCompressionTolerance(dataset: string | ReadableStore, connectionString: string, tolerance: number, options?: AbortOptions): Promise<VDS>;
-export function openWithAdaptiveCompressionTolerance(dataset: string | ReadableStore, connectionString: string, tolerance: number, ...args: unknown[]): Promise<VDS> {
+export function openWithAdaptiveCompressionTolerance(dataset: string | IOManager, connectionString: string, tolerance: number, options?: AbortOptions): Promise<VDS>;
+export function openWithAdaptiveCompressionTolerance(dataset: string | IOManager, connectionString: string, tolerance: number, ...args: unknown[]): Promise<VDS> {
   const { rest: extra, signal } = abortOptions('openWithAdaptiveCompressionTolerance', args);
   refuseExtra('openWithAdaptiveCompressionTolerance', 3, extra);
   if (!(tolerance > 0)) throw new InvalidArgumentError(`tolerance must be positive, got ${tolerance}`);
@@ -72,8 +73,8 @@ export function openWithAdaptiveCompressionTolerance(dataset: string | ReadableS
 }
 
 /** Opens a dataset whose wavelet layers are read at the adaptive level that meets the compression `ratio`. */
-export function openWithAdaptiveCompressionRatio(dataset: string | ReadableStore, connectionString: string, ratio: number, options?: AbortOptions): Promise<VDS>;
-export function openWithAdaptiveCompressionRatio(dataset: string | ReadableStore, connectionString: string, ratio: number, ...args: unknown[]): Promise<VDS> {
+export function openWithAdaptiveCompressionRatio(dataset: string | IOManager, connectionString: string, ratio: number, options?: AbortOptions): Promise<VDS>;
+export function openWithAdaptiveCompressionRatio(dataset: string | IOManager, connectionString: string, ratio: number, ...args: unknown[]): Promise<VDS> {
   const { rest: extra, signal } = abortOptions('openWithAdaptiveCompressionRatio', args);
   refuseExtra('openWithAdaptiveCompressionRatio', 3, extra);
   if (!(ratio > 0)) throw new InvalidArgumentError(`ratio must be positive, got ${ratio}`);
@@ -241,6 +242,10 @@ interface ResolvedStore { store: ReadableStore | DatasetStore; url: string; engi
 function resolveStore(dataset: Dataset, second: string | LogLevel | undefined, intent: StoreIntent = 'open'): ResolvedStore {
   if (dataset instanceof OpenOptions) {
     if (second !== undefined) throw new InvalidArgumentError('open(options) takes no second argument: the options hold the settings');
+    if (dataset instanceof VDSFileOpenOptions) {
+      checkEngineSettings(dataset.logLevel, dataset.requestThreadCount);
+      return { store: vdsFileDatasetAt(dataset.fileName, intent), url: dataset.fileName, engine: engineOptions(), adaptive: adaptiveFromOptions(dataset) };
+    }
     return { ...openStoreFromOptions(dataset, intent), engine: engineOptions(), adaptive: adaptiveFromOptions(dataset) };
   }
   if (typeof second === 'number') {
@@ -255,6 +260,12 @@ function resolveStore(dataset: Dataset, second: string | LogLevel | undefined, i
     const options = parseConnectionString(second);
     checkEngineKeys(options, 'IOManager');
     return { store: dataset, url: dataset.description, engine: engineOptions(options), adaptive: adaptiveFromConnection(options) };
+  }
+  const file = vdsFileDatasetFor(dataset, intent);
+  if (file) {
+    const options = parseConnectionString(second);
+    checkEngineKeys(options, 'file');
+    return { store: file, url: dataset, engine: engineOptions(options), adaptive: adaptiveFromConnection(options) };
   }
   // URLs carry passwords and signed-query tokens: keep them out of messages.
   const opened = openStore(dataset, second, intent);

@@ -3,9 +3,9 @@
 import { CompressionMethod, type DimensionsND, VDSProduceStatus } from '../model/enums.js';
 import { InvalidOperationError } from '../model/errors.js';
 import { dimensionGroupName } from '../model/geometry/dimensionGroup.js';
-import { effectiveCompression, type VolumeDataLayer, VolumeDataLayers } from '../model/geometry/layers.js';
+import { effectiveCompression, type VolumeDataLayer, type VolumeDataLayers } from '../model/geometry/layers.js';
 import type { LayerStatusEntry } from '../model/layout/layerStatus.js';
-import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
+import { layersOf, type VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { effectiveAdaptiveLevel, type WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
 import { ChunkCache } from '../engine/chunkCache.js';
 import { ChunkWriter, chunkWriterLimits } from '../engine/chunkWriter.js';
@@ -37,11 +37,7 @@ export class VDS {
   ) {
     this.chunkCache = new ChunkCache(engine.chunkCacheBytes);
     this.chunkWriter = new ChunkWriter(chunkWriterLimits(engine.writesInFlight));
-    this.layers = new VolumeDataLayers({
-      layoutDescriptor: layout.getLayoutDescriptor(),
-      axisDescriptors: layout.axisDescriptors,
-      channelDescriptors: layout.channelDescriptors,
-    });
+    this.layers = layersOf(layout);
   }
 
   /** Normal if the group's LOD 0 was produced (by any channel), else Unavailable. */

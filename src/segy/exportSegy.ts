@@ -3,7 +3,7 @@
 import { open as openFile, rm } from 'node:fs/promises';
 import { throwIfAborted } from '../async/abort.js';
 import { redactUrl } from '../../sources/stores/redact.js';
-import type { ReadableStore } from '../../sources/stores/store.js';
+import type { IOManager } from '../api/ioManager.js';
 import { close, getAccessManager, getLayout, open } from '../api/entryPoints.js';
 import { DimensionsND, VolumeDataFormat } from '../model/enums.js';
 import { CanceledError, InvalidArgumentError, ReadError, SegyFormatError } from '../model/errors.js';
@@ -40,7 +40,7 @@ function channelIndex(layout: VolumeDataLayout, name: string, url: string): numb
   throw new InvalidArgumentError(`${url} has no "${name}" channel; only datasets imported from SEG-Y can be exported`);
 }
 
-export async function exportSegy(source: string | ReadableStore, outputPath: string, options: ExportSegyOptions = {}): Promise<ExportSegyResult> {
+export async function exportSegy(source: string | IOManager, outputPath: string, options: ExportSegyOptions = {}): Promise<ExportSegyResult> {
   const { signal } = options;
   throwIfAborted(signal);
   const url = typeof source === 'string' ? redactUrl(source) : source.description;

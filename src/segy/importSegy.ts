@@ -14,7 +14,10 @@ import { rm } from 'node:fs/promises';
 import { throwIfAborted } from '../async/abort.js';
 import { openStore } from '../../sources/stores/openStore.js';
 import { isDeletable, type Store } from '../../sources/stores/store.js';
-import { VdsFileStore } from '../../sources/vdsFile/vdsFileStore.js';
+import { isDatasetStore } from '../../sources/dataset/datasetFor.js';
+import { datasetWithSignal } from '../../sources/dataset/datasetWithSignal.js';
+import { VdsFileDataset, vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
+import type { DatasetStore } from '../engine/datasetStore.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
 import type { VolumeDataPage } from '../api/page.js';
 import type { VolumeDataPageAccessor } from '../api/pageAccessor.js';
@@ -114,7 +117,7 @@ interface Column {
   max: number[];
 }
 
-export async function importSegy(inputPath: string, url: string | Store, options: ImportSegyOptions = {}): Promise<ImportSegyResult> {
+export async function importSegy(inputPath: string, url: string | Store | DatasetStore, options: ImportSegyOptions = {}): Promise<ImportSegyResult> {
   const { signal } = options;
   throwIfAborted(signal);
   const file = await SEGYFile.open(inputPath, options);
@@ -127,8 +130,8 @@ export async function importSegy(inputPath: string, url: string | Store, options
     const toDatasetDistance = distanceConverter(file.binaryHeaderInfo.measurementSystem, options.surveyUnit ?? MeasurementSystem.Meters);
     throwIfAborted(signal);
     // Under a signal, every write of the dataset (the page accessors' included) stops when it aborts.
-    const target = signal ? (typeof url === 'string' ? openStore(url, options.connectionString ?? '', 'create').store : url) : undefined;
-    const dataset = await create(target ? withSignal(target, signal!) : url, options.connectionString ?? '', layoutDescriptor(scan.segyType, options),
+    const target = signal ? (typeof url === 'string' ? vdsFileDatasetFor(url, 'create') ?? openStore(url, options.connectionString ?? '', 'create').store : url) : undefined;
+    const dataset = await create(target ? (isDatasetStore(target) ? datasetWithSignal(target, signal!) : withSignal(target, signal!)) : url, options.connectionString ?? '', layoutDescriptor(scan.segyType, options),
       axisDescriptors(geometry), channelDescriptors(file, geometry, scan, options, toDatasetDistance),
       importMetadata(file, scan, geometry, options, toDatasetDistance), options.compressionMethod ?? CompressionMethod.None)
       .catch((error: unknown) => canceledOr(error, target, signal));
@@ -148,16 +151,16 @@ export async function importSegy(inputPath: string, url: string | Store, options
 }
 
 /** Rethrows `error`, unless it comes of an abort: then the partial dataset goes and the import is canceled. */
-async function canceledOr(error: unknown, target: Store | undefined, signal: AbortSignal | undefined): Promise<never> {
+async function canceledOr(error: unknown, target: Store | DatasetStore | undefined, signal: AbortSignal | undefined): Promise<never> {
   if (!target || !signal?.aborted) throw error;
   await unpublish(target);
   throw new CanceledError();
 }
 
 /** A canceled import leaves no dataset that opens, empty or half written. */
-async function unpublish(store: Store): Promise<void> {
-  if (store instanceof VdsFileStore) await rm(store.path, { force: true });
-  else if (isDeletable(store)) await store.delete('VolumeDataLayout').catch(() => undefined);
+async function unpublish(target: Store | DatasetStore): Promise<void> {
+  if (target instanceof VdsFileDataset) await rm(target.path, { force: true });
+  else if (!isDatasetStore(target) && isDeletable(target)) await target.delete('VolumeDataLayout').catch(() => undefined);
 }
 
 function checkGeometry(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, options: ImportSegyOptions): void {

@@ -1,8 +1,8 @@
 // The entries of the `LayerStatus` JSON array (format sheet 1.6) and the checks that tie them to a layout.
 import { CompressionMethod, isWaveletCompression, type VDSProduceStatus } from '../enums.js';
 import { ReadError } from '../errors.js';
-import { dimensionGroupName } from '../geometry/dimensionGroup.js';
-import type { VolumeDataLayers } from '../geometry/layers.js';
+import { dimensionGroupName, dimensionGroupsInStatusOrder } from '../geometry/dimensionGroup.js';
+import type { VolumeDataLayer, VolumeDataLayers } from '../geometry/layers.js';
 import { describeValue } from './describeValue.js';
 
 export interface LayerStatusEntry {
@@ -75,4 +75,11 @@ export function validateLayerStatus(entries: readonly LayerStatusEntry[], layers
       fail('pageDirectory', `has ${status.pageDirectory.length} entries, ${status.chunkCount} chunks in pages of ${status.chunkMetadataPageSize} need ${pageCount}`);
     }
   });
+}
+
+const statusGroupOrder = new Map(dimensionGroupsInStatusOrder.map((group, i) => [group, i]));
+
+/** OpenVDS's LayerStatus order, for sorting: dimension group (2D groups, then 3D), then channel, then LOD. */
+export function compareInLayerStatusOrder(a: VolumeDataLayer, b: VolumeDataLayer): number {
+  return statusGroupOrder.get(a.dimensionsND)! - statusGroupOrder.get(b.dimensionsND)! || a.channel - b.channel || a.lod - b.lod;
 }

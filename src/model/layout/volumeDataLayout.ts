@@ -201,3 +201,12 @@ function validateChannel(channel: VolumeDataChannelDescriptor, c: number, names:
   if (c === 0 && channel.mapping !== VolumeDataMapping.Direct) fail(`${at}.channelMapping`, 'is PerTrace, the primary channel (0) must be Direct');
   if (c === 0 && !channel.isRenderable()) fail(`${at}.renderable`, 'is false, the primary channel (0) must be renderable');
 }
+
+/** Every layer of a layout, physical and virtual: what readers and writers of a dataset address. */
+export function layersOf(layout: VolumeDataLayout): VolumeDataLayers {
+  return new VolumeDataLayers({
+    layoutDescriptor: layout.getLayoutDescriptor(),
+    axisDescriptors: layout.axisDescriptors,
+    channelDescriptors: layout.channelDescriptors,
+  });
+}
