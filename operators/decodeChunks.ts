@@ -8,9 +8,9 @@ import type { LayerReader } from '../src/engine/layerReader.js';
 import { BEST_QUALITY } from '../src/model/adaptiveLevels.js';
 import { CanceledError, ChunkFormatError, errorMessage, ReadError, StoreError } from '../src/model/errors.js';
 import type { DecodedChunk, DeliveredChunk } from '../src/engine/chunkDestination.js';
-import type { Delivery } from '../src/workers/chunkJobs.js';
-import { chunkBuffers } from '../src/workers/chunkBuffers.js';
-import { runChunkJob } from '../src/workers/pool.js';
+import type { Delivery } from '../src/workers/decodeJob.js';
+import { chunkBuffers, ownedBytes } from '../src/workers/chunkBuffers.js';
+import { chunkPool } from '../src/workers/pool.js';
 import type { FetchedChunk } from '../sources/fetchChunks.js';
 import { fromAbortable } from '../src/async/fromAbortable.js';
 
@@ -57,7 +57,7 @@ export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, ta
   const deliver = target.deliver?.(chunkIndex);
   const returnBytes = !(deliver && target.skipDeliveredBytes);
   try {
-    const { bytes, spent } = await runChunkJob({ kind: 'decode', method: reader.compressionMethod, chunk, options, deliver, returnBytes },
+    const { bytes, spent } = await chunkPool().run({ kind: 'decode', method: reader.compressionMethod, chunk, options, deliver, returnBytes },
       [chunk.buffer], signal);
     if (spent) chunkBuffers.give(spent);
     // The worker leaves out the bytes only of a delivered chunk, and only when asked to.
@@ -90,13 +90,4 @@ function decodeOptions(reader: LayerReader, chunkIndex: number, target: DecodeTa
       reader.compressionMethod === CompressionMethod.WaveletNormalizeBlockLossless),
     adaptiveLevel: Math.max(0, reader.adaptiveLevel),
   };
-}
-
-/**
- * A view that owns its whole ArrayBuffer, so it can be transferred without detaching anything else
- * (a copy otherwise: `new Uint8Array`, since a Node Buffer's `slice` is a view of the same memory).
- */
-function ownedBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
-    ? bytes : new Uint8Array(bytes);
 }

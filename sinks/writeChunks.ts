@@ -1,16 +1,20 @@
-// Sink operator: pages in, stored chunks out. Each page is encoded on the worker pool (constant
-// detection, compression), then handed to the dataset layer, which stores it and then records it,
-// so a reader never sees a record before its object.
-import { catchError, from, map, mergeMap, of, type OperatorFunction } from 'rxjs';
-import type { ChannelValues } from '../src/model/block.js';
+// Sink: pages in, stored chunks out. Each page is encoded on the worker pool (constant detection,
+// compression), then handed to the dataset layer, which stores it and then records it, so a reader
+// never sees a record before its object. Ordering, concurrency and backpressure are
+// the ChunkWriter's (src/engine/chunkWriter.ts); this file does one chunk.
+import { mergeMap, type OperatorFunction } from 'rxjs';
+import { fromAbortable } from '../src/async/fromAbortable.js';
+import type { ChunkWriter } from '../src/engine/chunkWriter.js';
+import type { DatasetStore, SignalOptions } from '../src/engine/datasetStore.js';
+import { channelValuesOf } from '../src/engine/layerReader.js';
 import { uniqueChunkHash } from '../src/codecs/volumeDataHash.js';
 import type { CompressionMethod } from '../src/model/enums.js';
-import type { DatasetStore } from '../src/engine/datasetStore.js';
 import type { VolumeDataLayer } from '../src/model/geometry/layers.js';
-import { runChunkJob } from '../src/workers/pool.js';
+import { ownedBytes } from '../src/workers/chunkBuffers.js';
+import type { ChunkPool } from '../src/workers/pool.js';
 
 export interface ChunkWrite {
-  /** The layer the chunk belongs to. */
+  /** The layer the chunk belongs to, and where it goes. */
   target: ChunkWriteTarget;
   chunkIndex: number;
   /** Dense chunk payload (margins included) in the channel format; moved to a worker. */
@@ -21,7 +25,8 @@ export interface ChunkWriteTarget {
   dataset: DatasetStore;
   layer: VolumeDataLayer;
   compressionMethod: CompressionMethod;
-  channel: ChannelValues;
+  /** Where the encode jobs run. */
+  pool: ChunkPool;
 }
 
 export interface ChunkWritten {
@@ -29,23 +34,30 @@ export interface ChunkWritten {
   error?: unknown;
 }
 
-/** Writes up to `limit` chunks at a time; failures are reported per chunk, not by ending the stream. */
-export function writeBackPages(limit: number): OperatorFunction<ChunkWrite, ChunkWritten> {
-  return mergeMap((write) => from(writeChunk(write)).pipe(
-    map((): ChunkWritten => ({ write })),
-    catchError((error: unknown) => of({ write, error })),
-  ), limit);
+/**
+ * The ChunkWriter as an RxJS stage: each write goes through `writer` (ordered per chunk, bounded),
+ * and comes out with its error, if any, rather than ending the stream. Unsubscribing cancels the
+ * writes not yet done.
+ */
+export function writeBackPages(writer: ChunkWriter): OperatorFunction<ChunkWrite, ChunkWritten> {
+  return mergeMap((write) => fromAbortable((signal) => writer.write(write.target.layer, write.chunkIndex,
+    (taskSignal) => writeChunk(write, { signal: taskSignal }), { signal }).then(
+    (): ChunkWritten => ({ write }),
+    (error: unknown): ChunkWritten => ({ write, error }),
+  )), writer.limits.backlog);
 }
 
-export async function writeChunk({ target, chunkIndex, payload }: ChunkWrite): Promise<void> {
+/** Encodes and stores one chunk. Aborting drops a queued encode and stops the upload; the chunk is then left as it was. */
+export async function writeChunk({ target, chunkIndex, payload }: ChunkWrite, { signal }: SignalOptions = {}): Promise<void> {
+  const { layer } = target;
   const uncompressedSize = payload.byteLength;
-  const transfer = payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength ? payload : payload.slice();
-  const encoded = await runChunkJob({
+  const transfer = ownedBytes(payload);
+  const encoded = await target.pool.run({
     kind: 'encode', method: target.compressionMethod, payload: transfer,
-    shape: target.layer.blockShape(chunkIndex), channel: target.channel,
-  }, [transfer.buffer]);
+    shape: layer.blockShape(chunkIndex), channel: channelValuesOf(layer),
+  }, [transfer.buffer], signal);
   const constant = !(encoded instanceof Uint8Array);
   const hash = constant ? encoded.constantHash : uniqueChunkHash();
   const serialized = constant ? new Uint8Array(0) : encoded;
-  await target.dataset.writeChunk(target.layer, chunkIndex, serialized, { hash }, uncompressedSize);
+  await target.dataset.writeChunk(layer, chunkIndex, serialized, { hash }, uncompressedSize, { signal });
 }

@@ -4,9 +4,8 @@ import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 import * as vds from '../src/index.js';
 import { MemoryStore } from '../sources/stores/memoryStore.js';
 import type { WriteOptions } from '../sources/stores/store.js';
-import { chunkJobsInFlight } from '../src/workers/pool.js';
 import { rejection } from './support/rejection.js';
-import { delay, InstrumentedStore } from './support/slowStore.js';
+import { chunkJobsInFlight, delay, InstrumentedStore } from './support/slowStore.js';
 import { uniqueMemoryUrl, writeTestVolume } from './support/volumes.js';
 
 const F = vds.VolumeDataFormat;

@@ -8,7 +8,7 @@ import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
 import type { ReadChunkOptions } from '../src/engine/datasetStore.js';
 import type { VolumeDataLayer } from '../src/model/geometry/layers.js';
 import { CompressionMethod, VolumeDataFormat } from '../src/model/enums.js';
-import { runChunkJob } from '../src/workers/pool.js';
+import { chunkPool } from '../src/workers/pool.js';
 import { fromErrorRecord, toErrorRecord } from '../src/workers/errorTransport.js';
 import * as vds from '../src/index.js';
 import { rejection } from './support/rejection.js';
@@ -115,7 +115,7 @@ describe('decode errors across the worker boundary', function () {
     const chunk = new Uint8Array(24);
     new DataView(chunk.buffer).setInt32(0, 999, true);
     const channel = { valueRangeMin: 0, valueRangeMax: 1, integerScale: 1, integerOffset: 0, useNoValue: false, noValue: 0 };
-    const error = await rejection(runChunkJob({ kind: 'decode', method: CompressionMethod.Wavelet, chunk, options: {
+    const error = await rejection(chunkPool().run({ kind: 'decode', method: CompressionMethod.Wavelet, chunk, options: {
       shape: { dimensionality: 3, size: [4, 4, 4], components: 1, format: VolumeDataFormat.Format_R32 }, channel,
       targetFormat: VolumeDataFormat.Format_R32 } }, [chunk.buffer]));
     expect(error).to.be.instanceOf(vds.ChunkFormatError);

@@ -93,7 +93,7 @@ describe('LOD decimation views every format through typedView', () => {
       const marker = format === F.Format_R32 || format === F.Format_R64 ? -999 : 0;
       const values = typedView(format, source.buffer, 0, source.byteLength);
       [marker, 5, 6, 7, 8, 9, 10, 11].forEach((v, i) => { values[i] = (values instanceof BigUint64Array ? BigInt(v) : v) as never; });
-      downsampleRegion({ bytes: target, size: [1, 1, 1] }, { bytes: source, size: [2, 2, 2] }, region, format, 1, -999);
+      downsampleRegion({ parent: { bytes: target, size: [1, 1, 1] }, child: { bytes: source, size: [2, 2, 2] }, region, format, components: 1, noValue: -999 });
       expect(typedView(format, target.buffer, 0, target.byteLength)[0], F[format]).to.equal(format === F.Format_U64 ? 5n : 5);
     }
   });
@@ -103,7 +103,7 @@ describe('LOD decimation views every format through typedView', () => {
       const source = block(F.Format_U8, 8, components), target = block(F.Format_U8, 1, components);
       source.forEach((_, i) => { source[i] = i; });
       source.fill(0, 0, components);
-      downsampleRegion({ bytes: target, size: [1, 1, 1] }, { bytes: source, size: [2, 2, 2] }, region, F.Format_U8, components, -999);
+      downsampleRegion({ parent: { bytes: target, size: [1, 1, 1] }, child: { bytes: source, size: [2, 2, 2] }, region, format: F.Format_U8, components, noValue: -999 });
       expect([...target], `${components} components`).to.deep.equal(new Array(components).fill(0));
     }
   });

@@ -36,6 +36,7 @@ describe('the npm package', function () {
 
   it('ships the compiled library, workers and CLI, the licence and changelog, and no specs, benches or sources', () => {
     for (const file of ['bin/rxvds.js', 'dist/bin/rxvds.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/workers/chunkWorker.js',
+      'dist/src/workers/decodeJob.js', 'dist/src/workers/encodeJob.js', 'dist/src/workers/decimateJob.js',
       'LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']) expect(files).to.include(file);
     expect(files.filter((f) => /^(spec|bench|examples)\/|^dist\/(spec|bench|examples)\/|\.tsbuildinfo$|(?<!\.d)\.ts$/.test(f))).to.deep.equal([]);
   });

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { lastValueFrom } from 'rxjs';
 import * as vds from '../src/index.js';
 import { MemoryStore } from '../sources/stores/memoryStore.js';
-import { chunkJobsInFlight } from '../src/workers/pool.js';
+import { chunkJobsInFlight } from './support/slowStore.js';
 import { rejection } from './support/rejection.js';
 import { delay, InstrumentedStore } from './support/slowStore.js';
 import { uniqueMemoryUrl, writeTestVolume } from './support/volumes.js';

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
 import { MemoryStore } from '../sources/stores/memoryStore.js';
-import { chunkJobsInFlight } from '../src/workers/pool.js';
-import { InstrumentedStore } from './support/slowStore.js';
+import { chunkJobsInFlight, InstrumentedStore } from './support/slowStore.js';
 import { uniqueMemoryUrl, writeTestVolume } from './support/volumes.js';
 
 const F = vds.VolumeDataFormat;

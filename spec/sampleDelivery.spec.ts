@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
 import { MemoryStore } from '../sources/stores/memoryStore.js';
-import { chunkJobsInFlight } from '../src/workers/pool.js';
 import { seededRandom } from './support/random.js';
-import { InstrumentedStore, whenQuiet } from './support/slowStore.js';
+import { chunkJobsInFlight, InstrumentedStore, whenQuiet } from './support/slowStore.js';
 import { writeTestVolume } from './support/volumes.js';
 
 const I = vds.InterpolationMethod;

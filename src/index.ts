@@ -39,7 +39,8 @@ export { VolumeDataPage } from './api/page.js';
 import './api/nestedEnums.js';
 export type { VolumeDataTypedArray } from './model/formats.js';
 export { parseConnectionString } from '../sources/stores/connectionString.js';
-export { destroyChunkPool } from './workers/pool.js';
+export { ChunkPool, chunkPool, destroyChunkPool, type ChunkPoolOptions, type ChunkPoolStats } from './workers/pool.js';
+export { registerChunkJob, type ChunkJob, type ChunkJobHandler } from './workers/chunkJobs.js';
 
 // Building blocks for custom reactive pipelines.
 export type { Store, ByteRange, ReadOptions, WriteOptions, ObjectInfo } from '../sources/stores/store.js';
@@ -49,10 +50,12 @@ export { openStore } from '../sources/stores/openStore.js';
 export { fetchChunks, fetchChunk, type FetchedChunk } from '../sources/fetchChunks.js';
 export { decodeChunks, type DecodedChunk, type DecodeTarget } from '../operators/decodeChunks.js';
 export { inFlight } from '../operators/inFlight.js';
+export { onPool, type PoolJob } from '../operators/onPool.js';
 export { fromAbortable } from './async/fromAbortable.js';
 export { assembleSubset } from '../sinks/assembleSubset.js';
 export { SubsetDestination } from './engine/subsetDestination.js';
-export { writeBackPages, type ChunkWrite, type ChunkWritten } from '../sinks/writeChunks.js';
+export { writeBackPages, type ChunkWrite, type ChunkWriteTarget, type ChunkWritten } from '../sinks/writeChunks.js';
+export { ChunkWriter, type ChunkWriterLimits } from './engine/chunkWriter.js';
 export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
 export * as segy from './segy/index.js';
 export { IJKCoordinateTransformer, getVDSIJKGridDefinitionFromMetadata, type VDSIJKGridDefinition } from './model/coordinates.js';

@@ -3,7 +3,7 @@
 import type { ByteRange, ObjectInfo, ReadOptions, Store, WriteOptions } from '../../sources/stores/store.js';
 import type { FullStore } from './fullStore.js';
 import { CanceledError } from '../../src/model/errors.js';
-import { chunkJobsInFlight } from '../../src/workers/pool.js';
+import { chunkPool } from '../../src/workers/pool.js';
 
 export class InstrumentedStore implements Store {
   readonly description: string;
@@ -64,4 +64,10 @@ export async function whenQuiet(store: InstrumentedStore): Promise<void> {
   const end = Date.now() + 10_000;
   while ((chunkJobsInFlight() > 0 || store.activeReads > 0) && Date.now() < end) await delay(10);
   await delay(50);
+}
+
+/** Jobs of the process-wide pool submitted and not settled (queued or running): 0 once cancelled work has drained. */
+export function chunkJobsInFlight(): number {
+  const { queued, running } = chunkPool().stats();
+  return queued + running;
 }

@@ -2,6 +2,7 @@
 import type { Index6 } from '../model/geometry/partition.js';
 import type { VolumeDataTypedArray } from '../model/formats.js';
 import type { ReadError } from '../model/errors.js';
+import type { SignalOptions } from '../engine/datasetStore.js';
 import type { VolumeDataPageAccessor } from './pageAccessor.js';
 import { type Index6Out, minMaxResult } from './requestArguments.js';
 
@@ -77,9 +78,10 @@ export class VolumeDataPage {
   /**
    * Hands the page back to its accessor. The promise resolves when the accessor has room again:
    * awaiting it bounds the memory a fast writer can fill with pages waiting to be written.
+   * Aborting `signal` stops that wait (CanceledError) and the writes of pages this call evicted.
    */
-  release(): Promise<void> {
-    return this.owner.releasePage(this);
+  release(options?: SignalOptions): Promise<void> {
+    return this.owner.releasePage(this, options);
   }
 
   /** Takes the buffer away (for a transfer to a worker); the page is unusable afterwards. */

@@ -1,8 +1,8 @@
 // VolumeDataPageAccessor: page-level reads and writes of one layer, with at most `maxPages`
 // pages held (least recently used released pages are evicted, and written back if dirty).
-import { lastValueFrom, Subject } from 'rxjs';
+import { lastValueFrom } from 'rxjs';
 import { AccessMode, VDSProduceStatus, VolumeDataMapping } from '../model/enums.js';
-import { InvalidArgumentError, InvalidOperationError, NotFoundError } from '../model/errors.js';
+import { CanceledError, InvalidArgumentError, InvalidOperationError, NotFoundError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import { type Index6, VolumeDataPartition } from '../model/geometry/partition.js';
 import { LODPyramid } from '../engine/lodPyramid.js';
@@ -10,12 +10,17 @@ import { channelValuesOf } from '../engine/layerReader.js';
 import { bytesOf, formatByteSize, typedView } from '../model/formats.js';
 import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { VolumeDataPage } from './page.js';
-import { checkAllocation, checkMetadataPageCount, fillIndex6, type Index6Out, integerArgument, minMaxResult } from './requestArguments.js';
+import { checkAllocation, checkMetadataPageCount, fillIndex6, type Index6Out, integerArgument, type MethodParameters, minMaxResult,
+  resolveArguments, signalArgument } from './requestArguments.js';
 import { readBox } from './boxRead.js';
 import type { VolumeDataChannelDescriptor } from '../model/layout/descriptors.js';
 import type { VDS } from './vds.js';
+import { chunkPool } from '../workers/pool.js';
+import { decimateOn } from '../workers/decimateJob.js';
+import type { SignalOptions } from '../engine/datasetStore.js';
 import { readChunk } from '../../operators/readChunks.js';
-import { type ChunkWrite, type ChunkWritten, type ChunkWriteTarget, writeBackPages } from '../../sinks/writeChunks.js';
+import { untilAborted } from '../../operators/untilAborted.js';
+import { type ChunkWriteTarget, writeChunk } from '../../sinks/writeChunks.js';
 import { constantBlock } from '../codecs/constantBlock.js';
 import { UNKNOWN_HASH } from '../codecs/volumeDataHash.js';
 import { payloadByteSize } from '../codecs/dataBlock.js';
@@ -37,13 +42,6 @@ export class VolumeDataPageAccessor {
   private readonly target: ChunkWriteTarget | undefined;
   /** LOD 1…n built from the LOD 0 pages written (Create and ReadWrite modes at LOD 0). */
   private readonly pyramid: LODPyramid | undefined;
-  private readonly writes = new Subject<ChunkWrite>();
-  private readonly pending = new Map<ChunkWrite, { resolve: () => void; reject: (e: unknown) => void }>();
-  /** The latest write of each chunk (by key): a newer write of the same chunk waits for it. */
-  private readonly lastWrite = new Map<string, Promise<void>>();
-  private readonly writeLimit: number;
-  private capacityWaiters: (() => void)[] = [];
-  private writeError: unknown;
 
   constructor(
     private readonly vds: VDS,
@@ -53,7 +51,6 @@ export class VolumeDataPageAccessor {
     chunkMetadataPageSize: number,
   ) {
     this.dimensionality = vds.layout.getDimensionality();
-    this.writeLimit = vds.engine.writesInFlight;
     this.writable = accessMode !== AccessMode.AccessMode_ReadOnly;
     const generatesLODs = accessMode === AccessMode.AccessMode_Create || accessMode === AccessMode.AccessMode_ReadWrite;
     if (this.writable && layer.lod > 0 && generatesLODs) {
@@ -69,18 +66,17 @@ export class VolumeDataPageAccessor {
       if (creating || !vds.layerStatusEntry(produced)?.chunkMetadata) checkMetadataPageCount(produced.name, produced.chunkCount, chunkMetadataPageSize);
     }
     this.target = this.writeTarget(layer, creating, chunkMetadataPageSize);
-    this.writes.pipe(writeBackPages(this.writeLimit)).subscribe((written) => this.onWritten(written));
     if (generatesLODs && lodLayers.length > 1) {
       const targets = new Map(lodLayers.slice(1).map((l) => [l, this.writeTarget(l, creating, chunkMetadataPageSize)]));
-      this.pyramid = new LODPyramid(lodLayers, (lodLayer, chunk, payload) => this.enqueueWrite(targets.get(lodLayer)!, chunk, payload),
-        unwrittenPayload);
+      this.pyramid = new LODPyramid(lodLayers, (lodLayer, chunk, payload) => void this.enqueueWrite(targets.get(lodLayer)!, chunk, payload),
+        unwrittenPayload, decimateOn(chunkPool()));
     }
   }
 
   private writeTarget(layer: VolumeDataLayer, creating: boolean, pageSize: number): ChunkWriteTarget {
     const existing = this.vds.layerStatusEntry(layer);
     const entry = creating || !existing?.chunkMetadata ? this.vds.produceLayer(layer, pageSize, !creating) : existing;
-    return { dataset: this.vds.dataset, layer, compressionMethod: entry.compressionMethod, channel: channelValuesOf(layer) };
+    return { dataset: this.vds.dataset, layer, compressionMethod: entry.compressionMethod, pool: chunkPool() };
   }
 
   getLayout(): VolumeDataLayout { return this.vds.layout; }
@@ -295,22 +291,36 @@ export class VolumeDataPageAccessor {
     return entry.loading;
   }
 
-  /** Writes every dirty page and waits until all of them are stored. */
-  async commit(): Promise<void> {
+  /**
+   * Writes every dirty page, finishes the LODs above, and waits until the dataset's chunk writes are
+   * stored; rejects with the first write that failed since the last commit. Aborting `signal` stops
+   * the writes not done yet (queued encodes are dropped, uploads stopped) and rejects with
+   * CanceledError once none is running: each chunk is then old or new, and the dataset readable.
+   */
+  async commit(options?: SignalOptions): Promise<void> {
+    const signal = writeSignal(COMMIT, options);
     this.vds.assertOpen();
     for (const [chunkIndex, cached] of this.cache) {
       const page = cached.page;
-      if (page?.isDirty) {
+      if (page?.isDirty && !signal?.aborted) {
         page.isDirty = false;
-        this.writeLOD0Page(chunkIndex, bytesOf(page.getBuffer()).slice());
+        // No signal of its own: an abort cancels every pending write through the drain below. A write
+        // cancelled so leaves its page dirty again, and the next commit writes it.
+        this.writeLOD0Page(chunkIndex, bytesOf(page.getBuffer()).slice()).catch((error: unknown) => {
+          if (error instanceof CanceledError && this.cache.get(chunkIndex)?.page === page) page.isDirty = true;
+        });
       }
     }
     const rewriting = this.accessMode === AccessMode.AccessMode_ReadWrite;
-    await this.pyramid?.finish((layer, chunk) => this.readStoredPayload(layer, chunk), rewriting);
-    await Promise.all([...this.lastWrite.values()].map((done) => done.catch(() => undefined)));
-    const error = this.writeError;
-    this.writeError = undefined;
-    if (error) throw error;
+    let unfinished: unknown;
+    try {
+      await this.pyramid?.finish((layer, chunk, readSignal) => this.readStoredPayload(layer, chunk, readSignal), rewriting, signal);
+    } catch (error) {
+      unfinished = error;
+    }
+    // After a failed or aborted finish too: a commit returns only once nothing it started still runs.
+    await this.vds.chunkWriter.drain({ signal });
+    if (unfinished !== undefined) throw unfinished;
   }
 
   assertWritable(): void {
@@ -318,13 +328,13 @@ export class VolumeDataPageAccessor {
     this.vds.assertOpen();
   }
 
-  async releasePage(page: VolumeDataPage): Promise<void> {
+  /** See VolumeDataPage.release. */
+  async releasePage(page: VolumeDataPage, options?: SignalOptions): Promise<void> {
+    const signal = writeSignal(RELEASE, options);
     const cached = this.cache.get(page.chunkIndex);
     if (cached?.page === page && cached.pins > 0) cached.pins--;
-    this.evict();
-    while (this.pending.size >= this.writeLimit * 2) {
-      await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
-    }
+    this.evict(signal);
+    await this.vds.chunkWriter.room({ signal });
   }
 
   /** The page at a voxel position (the chunk whose interior holds it). */
@@ -345,11 +355,11 @@ export class VolumeDataPageAccessor {
    * A chunk as stored (decoded to the channel format, margins included), after any write of it in
    * flight: read as requests read chunks (shared decodes, the chunk cache), into bytes of its own.
    */
-  private async readStoredPayload(layer: VolumeDataLayer, chunkIndex: number): Promise<Uint8Array> {
-    await this.lastWrite.get(`${layer.name}/${chunkIndex}`)?.catch(() => undefined);
+  private async readStoredPayload(layer: VolumeDataLayer, chunkIndex: number, signal?: AbortSignal): Promise<Uint8Array> {
+    await this.vds.chunkWriter.written(layer, chunkIndex);
     const read = readChunk(this.vds.reader(layer), chunkIndex, { format: layer.channelDescriptor.format }, this.vds.chunkCache);
     // A page is written to: what the cache keeps, or another reader of the same decode holds, must not change with it.
-    return new Uint8Array((await lastValueFrom(read)).bytes);
+    return new Uint8Array((await lastValueFrom(read.pipe(untilAborted(signal)))).bytes);
   }
 
   /** A chunk of this Remapped layer (margins included) read as a voxel box of `source`. */
@@ -373,49 +383,26 @@ export class VolumeDataPageAccessor {
     this.cache.set(chunkIndex, entry);
   }
 
-  /** Drops least recently used, unpinned pages beyond `maxPages`, writing dirty ones back. */
-  private evict(): void {
+  /** Drops least recently used, unpinned pages beyond `maxPages`, writing dirty ones back (with `signal`, if given). */
+  private evict(signal?: AbortSignal): void {
     for (const [chunkIndex, cached] of this.cache) {
       if (this.cache.size <= this.maxPages) return;
       if (cached.pins > 0 || !cached.page) continue;
       this.cache.delete(chunkIndex);
-      if (cached.page.isDirty) this.writeLOD0Page(chunkIndex, bytesOf(cached.page.detachBuffer()));
+      if (cached.page.isDirty) void this.writeLOD0Page(chunkIndex, bytesOf(cached.page.detachBuffer()), signal);
     }
   }
 
   /** Writes a page of this accessor's layer, first decimating it into the LODs above. */
-  private writeLOD0Page(chunkIndex: number, payload: Uint8Array): void {
-    this.pyramid?.addLOD0Chunk(chunkIndex, payload);
-    this.enqueueWrite(this.target!, chunkIndex, payload);
+  private writeLOD0Page(chunkIndex: number, payload: Uint8Array, signal?: AbortSignal): Promise<void> {
+    return this.enqueueWrite(this.target!, chunkIndex, this.pyramid?.addLOD0Chunk(chunkIndex, payload) ?? payload, signal);
   }
 
-  private enqueueWrite(target: ChunkWriteTarget, chunkIndex: number, payload: Uint8Array): void {
-    const write: ChunkWrite = { target, chunkIndex, payload };
-    const key = `${target.layer.name}/${chunkIndex}`;
-    const previous = this.lastWrite.get(key);
-    const done = new Promise<void>((resolve, reject) => this.pending.set(write, { resolve, reject }));
-    done.catch(() => undefined);
-    this.lastWrite.set(key, done);
-    const forget = () => { if (this.lastWrite.get(key) === done) this.lastWrite.delete(key); };
-    done.then(forget, forget);
-    this.vds.trackWrite(done);
-    // Two writes of one chunk must land in order.
-    if (previous) void previous.catch(() => undefined).then(() => this.writes.next(write));
-    else this.writes.next(write);
-  }
-
-  private onWritten({ write, error }: ChunkWritten): void {
-    const pending = this.pending.get(write);
-    this.pending.delete(write);
-    if (error !== undefined) {
-      this.writeError ??= error;
-      pending?.reject(error);
-    } else {
-      pending?.resolve();
-    }
-    const waiters = this.capacityWaiters;
-    this.capacityWaiters = [];
-    waiters.forEach((wake) => wake());
+  /** Queues a chunk write on the dataset's writer; its failure is reported by `commit` (or the dataset's flush). */
+  private enqueueWrite(target: ChunkWriteTarget, chunkIndex: number, payload: Uint8Array | Promise<Uint8Array>, signal?: AbortSignal): Promise<void> {
+    return this.vds.chunkWriter.write(target.layer, chunkIndex,
+      async (writeSignal) => writeChunk({ target, chunkIndex, payload: await payload }, { signal: writeSignal }),
+      { signal, after: payload instanceof Promise ? payload : undefined });
   }
 
   private checkedChunk(chunkIndex: number): number {
@@ -424,6 +411,14 @@ export class VolumeDataPageAccessor {
     }
     return chunkIndex;
   }
+}
+
+const COMMIT: MethodParameters = { method: 'commit', parameters: [], optionsOnly: ['signal'] };
+const RELEASE: MethodParameters = { method: 'release', parameters: [], optionsOnly: ['signal'] };
+
+/** The `{ signal }` a write method takes, checked. */
+function writeSignal(method: MethodParameters, options: unknown): AbortSignal | undefined {
+  return signalArgument(resolveArguments<SignalOptions>(method, options === undefined ? [] : [options]).signal);
 }
 
 /** The payload (channel format, margins included) of a chunk whose hash says it was never written. */

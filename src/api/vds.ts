@@ -8,6 +8,7 @@ import type { LayerStatusEntry } from '../model/layout/layerStatus.js';
 import { layersOf, type VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { effectiveAdaptiveLevel, type WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
 import { ChunkCache } from '../engine/chunkCache.js';
+import { ChunkWriter, chunkWriterLimits } from '../engine/chunkWriter.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
 import type { EngineOptions } from '../engine/engineOptions.js';
 import { channelValuesOf, type LayerReader } from '../engine/layerReader.js';
@@ -16,7 +17,8 @@ export class VDS {
   readonly layers: VolumeDataLayers;
   /** Decoded chunks shared by this dataset's requests (resize with `setMaxBytes`). */
   readonly chunkCache: ChunkCache;
-  private readonly pendingWrites = new Set<Promise<unknown>>();
+  /** The chunk writes of every page accessor: ordered per chunk, bounded, awaited by `flush`. */
+  readonly chunkWriter: ChunkWriter;
   private closed = false;
   /** Set when the metadata container was changed and VolumeDataLayout must be uploaded again. */
   layoutDirty = false;
@@ -34,6 +36,7 @@ export class VDS {
     readonly adaptive?: WaveletAdaptiveMode,
   ) {
     this.chunkCache = new ChunkCache(engine.chunkCacheBytes);
+    this.chunkWriter = new ChunkWriter(chunkWriterLimits(engine.writesInFlight));
     this.layers = layersOf(layout);
   }
 
@@ -95,18 +98,13 @@ export class VDS {
     return { compressionMethod: method, compressionTolerance: tolerance };
   }
 
-  /** Tracks a chunk upload so that `flush` waits for it. */
-  trackWrite(write: Promise<unknown>): void {
-    this.pendingWrites.add(write);
-    write.then(() => this.pendingWrites.delete(write), () => this.pendingWrites.delete(write));
-  }
-
-  /** Waits for chunk uploads, then makes them durable (metadata, layer status), then writes the layout if it changed. */
+  /**
+   * Waits for chunk writes (rejecting with the first failure no commit reported), then makes them
+   * durable (metadata, layer status), then writes the layout if it changed.
+   */
   async flush(): Promise<void> {
     this.assertOpen();
-    const results = await Promise.allSettled([...this.pendingWrites]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await this.chunkWriter.drain();
     await this.dataset.flush();
     if (this.layoutDirty) {
       await this.dataset.writeLayout(this.layout);
@@ -125,6 +123,9 @@ export class VDS {
       if (flush) await this.flush();
     } finally {
       this.closed = true;
+      // Without a flush (or after a failed one) writes may still be pending: none may outlive the dataset.
+      this.chunkWriter.cancel();
+      await this.chunkWriter.drain().catch(() => undefined);
       await this.dataset.close();
     }
   }

@@ -8,7 +8,7 @@ export interface EngineOptions {
   chunksInFlight: number;
   /** Bytes of decoded chunks a dataset keeps for later requests (0 keeps none; work in flight is still shared). */
   chunkCacheBytes: number;
-  /** Chunk writes (encode, then store) a page accessor has in flight; releasing pages waits beyond twice this. */
+  /** Chunk writes (encode, then store) a dataset has in flight (ChunkWriter); releasing pages waits beyond twice this. */
   writesInFlight: number;
 }
 

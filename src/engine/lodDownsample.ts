@@ -20,12 +20,21 @@ export interface DownsampleRegion {
   dimensionality: number;
 }
 
+/** One child block decimated into its parent, as plain data, so that it can run in a pool worker. */
+export interface Decimation {
+  /** The parent block (the target): only `region` of it is written. */
+  parent: DownsampleBlock;
+  /** The child block (the source): read only. */
+  child: DownsampleBlock;
+  region: DownsampleRegion;
+  format: VolumeDataFormat;
+  components: number;
+  noValue: number;
+}
+
 type Elements = VolumeDataTypedArray;
 
-export function downsampleRegion(
-  target: DownsampleBlock, source: DownsampleBlock, region: DownsampleRegion,
-  format: VolumeDataFormat, components: number, noValue: number,
-): void {
+export function downsampleRegion({ parent: target, child: source, region, format, components, noValue }: Decimation): void {
   if (format === VolumeDataFormat.Format_1Bit) {
     downsampleBits(target, source, region);
     return;

@@ -1,32 +1,54 @@
 // Builds LOD 1…n while LOD 0 is written (format sheet 5.7): every written chunk is decimated into
 // its parent; a parent is written (and decimated into its own parent) once all its children have
-// arrived, so only the parents under construction are held in memory.
+// arrived, so only the parents under construction are held in memory. The decimations themselves
+// run wherever `decimate` sends them (the worker pool): the blocks move there and back, and the
+// decimations into one parent run one after another. The bookkeeping (which children a parent
+// has, when it is complete) stays here and happens at once, in the order chunks are added.
+import { throwIfAborted } from '../async/abort.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
-import { downsampleRegion, type DownsampleRegion } from './lodDownsample.js';
+import type { Decimation, DownsampleRegion } from './lodDownsample.js';
 
 interface ParentUnderConstruction {
+  /** The parent's block: moved away for each decimation, replaced by the one that comes back. */
   bytes: Uint8Array;
   children: Set<number>;
   expected: number;
+  /** The decimations into it so far, one after another; never rejects. */
+  work: Promise<void>;
+  /** Set when a decimation into it failed: its block is gone (the failing chunk's write reports why). */
+  lost?: boolean;
 }
 
-export type WriteChunk = (layer: VolumeDataLayer, chunkIndex: number, payload: Uint8Array) => void;
+/** Stores a chunk of a layer above LOD 0 once its payload (a promise: it may still be decimating) is ready. */
+export type WriteChunk = (layer: VolumeDataLayer, chunkIndex: number, payload: Promise<Uint8Array>) => void;
+
+/** Runs one decimation; the blocks may be moved to run it, and come back in the reply. */
+export type Decimate = (decimation: Decimation) => Promise<{ parent: Uint8Array; child: Uint8Array }>;
 
 export class LODPyramid {
   private readonly pending = new Map<number, Map<number, ParentUnderConstruction>>();
   /** Per LOD, the chunks decimated into their parents so far in this session. */
   private readonly written = new Map<number, Set<number>>();
+  /** Per parent chunk, the completion of the latest parent built for it: one built again later is written after it. */
+  private readonly completions = new Map<string, Promise<void>>();
+  /** Decimations and completions still running. */
+  private readonly busy = new Set<Promise<void>>();
 
   /**
    * `layers[k]` is the layer of LOD k (LOD 0 first); `write` stores a finished parent chunk;
-   * `unwritten` is the payload of a chunk nobody wrote, which a parent starts from.
+   * `unwritten` is the payload of a chunk nobody wrote, which a parent starts from; `decimate` runs
+   * one decimation.
    */
   constructor(private readonly layers: readonly VolumeDataLayer[], private readonly write: WriteChunk,
-    private readonly unwritten: (layer: VolumeDataLayer, chunkIndex: number) => Uint8Array) {}
+    private readonly unwritten: (layer: VolumeDataLayer, chunkIndex: number) => Uint8Array,
+    private readonly decimate: Decimate) {}
 
-  /** Decimates a LOD 0 chunk into the layers above; call before the chunk's buffer is handed away. */
-  addLOD0Chunk(chunkIndex: number, payload: Uint8Array): void {
-    this.contribute(this.layers[0]!, chunkIndex, payload);
+  /**
+   * Decimates a LOD 0 chunk into the layers above. Resolves to its payload again (it may have been
+   * moved away and back): hand the payload away only then.
+   */
+  addLOD0Chunk(chunkIndex: number, payload: Uint8Array): Promise<Uint8Array> {
+    return this.contribute(this.layers[0]!, chunkIndex, payload);
   }
 
   /**
@@ -35,8 +57,12 @@ export class LODPyramid {
    * finished before the child was written again) or, with `readEveryChild` (ReadWrite), in any case;
    * otherwise its part of the parent keeps the never-written fill (the no-value, or 0), as in OpenVDS.
    */
-  async finish(readStored: (layer: VolumeDataLayer, chunkIndex: number) => Promise<Uint8Array>, readEveryChild: boolean): Promise<void> {
+  async finish(readStored: (layer: VolumeDataLayer, chunkIndex: number, signal?: AbortSignal) => Promise<Uint8Array>,
+    readEveryChild: boolean, signal?: AbortSignal): Promise<void> {
     for (let lod = 1; lod < this.layers.length; lod++) {
+      // Every parent of the level below is complete and has been added here.
+      await this.idle();
+      throwIfAborted(signal);
       const level = this.pending.get(lod);
       if (!level) continue;
       const childLayer = this.layers[lod - 1]!;
@@ -44,20 +70,22 @@ export class LODPyramid {
       for (const [chunkIndex, parent] of [...level]) {
         for (const child of childChunks(childLayer, this.layers[lod]!, chunkIndex)) {
           if (parent.children.has(child) || !(readEveryChild || written?.has(child))) continue;
-          this.contribute(childLayer, child, await readStored(childLayer, child));
+          throwIfAborted(signal);
+          await this.contribute(childLayer, child, await readStored(childLayer, child, signal));
         }
         if (level.get(chunkIndex) === parent) {
           level.delete(chunkIndex);
-          this.complete(this.layers[lod]!, chunkIndex, parent.bytes);
+          this.completeWhenBuilt(this.layers[lod]!, chunkIndex, parent);
         }
       }
       this.pending.delete(lod);
     }
+    await this.idle();
   }
 
-  private contribute(child: VolumeDataLayer, childChunk: number, bytes: Uint8Array): void {
+  private contribute(child: VolumeDataLayer, childChunk: number, bytes: Uint8Array): Promise<Uint8Array> {
     const parentLayer = this.layers[child.lod + 1];
-    if (!parentLayer) return;
+    if (!parentLayer) return Promise.resolve(bytes);
     const parentChunk = parentIndex(child, parentLayer, childChunk);
     let level = this.pending.get(parentLayer.lod);
     if (!level) this.pending.set(parentLayer.lod, level = new Map());
@@ -68,30 +96,69 @@ export class LODPyramid {
         bytes: this.unwritten(parentLayer, parentChunk),
         children: new Set(),
         expected: childCount(child, parentLayer, parentChunk),
+        work: this.completions.get(parentKey(parentLayer, parentChunk)) ?? Promise.resolve(),
       };
       level.set(parentChunk, parent);
     }
+    const target = parent;
     const channel = child.channelDescriptor;
-    downsampleRegion(
-      { bytes: parent.bytes, size: parentLayer.blockShape(parentChunk).size },
-      { bytes, size: child.blockShape(childChunk).size },
-      lodRegion(child, childChunk, parentLayer, parentChunk),
-      channel.format, channel.components, channel.noValue,
-    );
-    parent.children.add(childChunk);
+    const decimation = {
+      region: lodRegion(child, childChunk, parentLayer, parentChunk),
+      format: channel.format, components: channel.components, noValue: channel.noValue,
+    };
+    const decimated = target.work.then(async () => {
+      // A lost parent takes no more children; each can still be written itself.
+      if (target.lost) return bytes;
+      try {
+        const back = await this.decimate({
+          ...decimation,
+          parent: { bytes: target.bytes, size: parentLayer.blockShape(parentChunk).size },
+          child: { bytes, size: child.blockShape(childChunk).size },
+        });
+        target.bytes = back.parent;
+        return back.child;
+      } catch (error) {
+        target.lost = true;
+        throw error;
+      }
+    });
+    target.work = this.track(decimated.then(() => undefined, () => undefined));
+    target.children.add(childChunk);
     let written = this.written.get(child.lod);
     if (!written) this.written.set(child.lod, written = new Set());
     written.add(childChunk);
-    if (parent.children.size === parent.expected) {
+    if (target.children.size === target.expected) {
       level.delete(parentChunk);
-      this.complete(parentLayer, parentChunk, parent.bytes);
+      this.completeWhenBuilt(parentLayer, parentChunk, target);
     }
+    return decimated;
   }
 
-  private complete(layer: VolumeDataLayer, chunkIndex: number, bytes: Uint8Array): void {
-    this.contribute(layer, chunkIndex, bytes);
-    this.write(layer, chunkIndex, bytes);
+  /** Once every decimation into `parent` is done: decimates it into its own parent, and writes it. */
+  private completeWhenBuilt(layer: VolumeDataLayer, chunkIndex: number, parent: ParentUnderConstruction): void {
+    const key = parentKey(layer, chunkIndex);
+    const completion = this.track(parent.work.then(() => {
+      if (!parent.lost) this.write(layer, chunkIndex, this.contribute(layer, chunkIndex, parent.bytes));
+    }));
+    this.completions.set(key, completion);
+    void completion.then(() => { if (this.completions.get(key) === completion) this.completions.delete(key); });
   }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.busy.add(work);
+    const done = () => this.busy.delete(work);
+    void work.then(done, done);
+    return work;
+  }
+
+  /** Waits until no decimation or completion is running (including those started meanwhile). */
+  private async idle(): Promise<void> {
+    while (this.busy.size > 0) await Promise.allSettled([...this.busy]);
+  }
+}
+
+function parentKey(layer: VolumeDataLayer, chunkIndex: number): string {
+  return `${layer.lod}/${chunkIndex}`;
 }
 
 function parentIndex(child: VolumeDataLayer, parent: VolumeDataLayer, childChunk: number): number {

@@ -44,3 +44,10 @@ export class BufferPool {
 
 /** Enough for the chunks of several requests in flight (8 each) of 1 MB objects. */
 export const chunkBuffers = new BufferPool(64 * 1024 * 1024);
+
+/** A view that owns its whole ArrayBuffer, so it can be moved to a worker without detaching anything else. */
+export function ownedBytes(bytes: Uint8Array): Uint8Array {
+  // A copy otherwise: `new Uint8Array`, since a Node Buffer's `slice` is a view of the same memory.
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
+    ? bytes : new Uint8Array(bytes);
+}

@@ -1,70 +1,64 @@
-// The jobs the worker pool runs, as plain functions (so tests can run them in-process too).
-import type { BlockShape, ChannelValues, DecodeOptions } from '../model/block.js';
-import { isConstantPayload, constantPayloadHash } from '../codecs/constant.js';
-import { codecFor } from '../codecs/registry.js';
-import { convertBlock } from '../model/convert.js';
-import { CompressionMethod } from '../model/enums.js';
-import { InvalidArgumentError } from '../model/errors.js';
-import { throughGate } from '../engine/deliveryGate.js';
-import { copyShare, type SubsetDelivery } from '../engine/subsetDestination.js';
-import { type SampleDelivery, sampleShare } from '../engine/sampleDestination.js';
+// Chunk job kinds, registered like codecs: a kind names the module a pool worker imports to run
+// it. The built-in kinds (decode, encode, decimate) register here exactly as a user's kind does,
+// so a per-chunk job of one's own (an attribute, a checksum) runs on the pool with no library edit:
+// one job module plus one `registerChunkJob` call.
+import { InvalidArgumentError, InvalidOperationError } from '../model/errors.js';
 
-/** Where a worker delivers a decoded chunk itself: a subset's share of it, or the samples it serves. */
-export type Delivery = SubsetDelivery | SampleDelivery;
-
-export interface DecodeJob {
-  kind: 'decode';
-  method: CompressionMethod;
-  chunk: Uint8Array;
-  options: DecodeOptions;
-  /** Also deliver the decoded chunk straight into its request's shared destination (behind the destination's gate). */
-  deliver?: Delivery;
-  /** False when the caller needs only the delivery: the decoded block then stays in the worker. */
-  returnBytes?: boolean;
+/** A job as it crosses to a worker: plain data (structured-cloned; buffers in the transfer list move), tagged with its kind. */
+export interface ChunkJob {
+  readonly kind: string;
 }
 
-/** A decode job's reply. */
-export interface DecodeReply {
-  /** The block in the target format, unless the job said not to return it. */
-  bytes?: Uint8Array;
-  /** The chunk object's buffer, back for reuse when the reply's block does not live in it. */
-  spent?: ArrayBuffer;
-}
+/**
+ * What a job module exports by default; it runs inside a pool worker. Calling `transfer(buffer)`
+ * moves that buffer of the result back instead of copying it: it must be a whole ArrayBuffer the
+ * job owns (one it was given in the transfer list, or made itself).
+ */
+export type ChunkJobHandler<J extends ChunkJob = ChunkJob, R = unknown> =
+  (job: J, transfer: (buffer: ArrayBuffer) => void) => R | Promise<R>;
 
-export interface EncodeJob {
-  kind: 'encode';
-  method: CompressionMethod;
-  payload: Uint8Array;
-  shape: BlockShape;
-  channel: ChannelValues;
-}
+const modules = new Map<string, string>();
 
-export type ChunkJob = DecodeJob | EncodeJob;
-
-/** A constant chunk is stored as its hash alone (format sheet 3.5). */
-export interface ConstantChunk {
-  constantHash: bigint;
-}
-
-/** Decode: the block in the target format. Encode: the serialized chunk, or its constant hash. */
-export type ChunkJobResult = Uint8Array | ConstantChunk;
-
-/** What a job run on the pool resolves to (the worker wraps a decoded block in a DecodeReply). */
-export type ChunkReply<J extends ChunkJob> = J extends DecodeJob ? DecodeReply : ChunkJobResult;
-
-export function executeChunkJob(job: ChunkJob): ChunkJobResult {
-  if (job.kind === 'decode') {
-    const decoded = codecFor(job.method).decode(job.chunk, job.options);
-    const bytes = decoded.converted ? decoded.bytes : convertBlock(decoded, job.options);
-    const deliver = job.deliver;
-    if (deliver) {
-      throughGate(deliver.gate, () => (deliver.kind === 'samples' ? sampleShare(bytes, deliver) : copyShare(bytes, deliver)));
-    }
-    return bytes;
+/**
+ * Registers a job kind: jobs `{ kind, … }` then run in a pool worker by the default export of
+ * `module` (a URL the worker can import: `new URL('./myJob.js', import.meta.url)`, or `.ts` under
+ * tsx). Registering a kind again with the same module is a no-op; with another, an error.
+ */
+export function registerChunkJob(kind: string, module: URL | string): void {
+  if (typeof kind !== 'string' || kind === '') throw new InvalidArgumentError(`A chunk job kind must be a non-empty string, got ${String(kind)}`);
+  let href: string;
+  try {
+    href = new URL(module).href;
+  } catch {
+    throw new InvalidArgumentError(`The module of chunk job kind "${kind}" must be an absolute URL (e.g. new URL('./job.js', import.meta.url)), got ${String(module)}`);
   }
-  const constantHash = isConstantPayload(job.payload, job.shape) ? constantPayloadHash(job.payload, job.shape, job.channel) : undefined;
-  if (constantHash !== undefined) return { constantHash };
-  const encode = codecFor(job.method).encode;
-  if (!encode) throw new InvalidArgumentError(`Compression method ${CompressionMethod[job.method] ?? job.method} cannot be written`);
-  return encode(job.payload, job.shape);
+  const registered = modules.get(kind);
+  if (registered !== undefined && registered !== href) {
+    throw new InvalidOperationError(`Chunk job kind "${kind}" is already registered with ${registered}`);
+  }
+  modules.set(kind, href);
+}
+
+/** The module that runs jobs of `kind`. */
+export function chunkJobModule(kind: string): string {
+  const module = modules.get(kind);
+  if (module === undefined) {
+    throw new InvalidArgumentError(`No chunk job kind "${kind}" is registered (have: ${[...modules.keys()].join(', ')}; see registerChunkJob)`);
+  }
+  return module;
+}
+
+/** A module next to this one: `.ts` when run through tsx, `.js` from the built package. */
+export function siblingModule(name: string): URL {
+  const extension = /\.[cm]?[jt]s$/.exec(new URL(import.meta.url).pathname)?.[0] ?? '.js';
+  return new URL(`./${name}${extension}`, import.meta.url);
+}
+
+registerChunkJob('decode', siblingModule('decodeJob'));
+registerChunkJob('encode', siblingModule('encodeJob'));
+registerChunkJob('decimate', siblingModule('decimateJob'));
+
+/** Small Node buffers share a pool that must never be moved; a job's result in one is copied out first. */
+export function movable(result: Uint8Array, input: Uint8Array): Uint8Array {
+  return result.buffer === input.buffer || result.buffer.byteLength > Buffer.poolSize ? result : result.slice();
 }

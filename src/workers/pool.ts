@@ -1,93 +1,139 @@
-// The Piscina pool that runs chunk decode and encode jobs off the main thread. Jobs wait in our own
-// queue and reach Piscina only when a worker can take them, so cancelling a job that has not
-// started simply drops it; a job already running finishes (a chunk takes milliseconds) and its
-// result is discarded. Piscina's own abort would terminate the worker thread instead.
+// The worker pool that runs chunk jobs (decode, encode, decimate, and kinds of one's own) off the
+// main thread. Jobs wait in the pool's own queue and reach Piscina only when a worker can take
+// them, so cancelling a job that has not started simply drops it; a job already running finishes
+// (a chunk takes milliseconds) and its result is discarded. Piscina's own abort would terminate
+// the worker thread instead. One process-wide pool serves by default (`chunkPool()`, sized by
+// RXVDS_WORKERS); a ChunkPool of one's own can be passed wherever a pool is taken.
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { CanceledError } from '../model/errors.js';
-import type { ChunkJob, ChunkReply } from './chunkJobs.js';
+import { throwIfAborted } from '../async/abort.js';
+import { CanceledError, InvalidArgumentError } from '../model/errors.js';
+import { type ChunkJob, chunkJobModule, siblingModule } from './chunkJobs.js';
+import type { DecimateJob, DecimateReply } from './decimateJob.js';
+import type { DecodeJob, DecodeReply } from './decodeJob.js';
+import type { EncodeJob, EncodeReply } from './encodeJob.js';
+import type { WorkerTask } from './chunkWorker.js';
 import { fromErrorRecord } from './errorTransport.js';
 
-// Same extension as this module: `.ts` when run through tsx, `.js` from the built package.
-const workerFile = new URL(`./chunkWorker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+const workerFile = siblingModule('chunkWorker');
+
+/** Idle workers exit after this, so a process that stops reading can exit. */
+const IDLE_TIMEOUT_MS = 2000;
+
+export interface ChunkPoolOptions {
+  /** Worker threads: RXVDS_WORKERS if set, else one per core. */
+  workers?: number;
+}
+
+export interface ChunkPoolStats {
+  workers: number;
+  /** Jobs waiting in the pool's queue. */
+  queued: number;
+  /** Jobs handed to workers and not finished (a cancelled one stays until its worker is done with it). */
+  running: number;
+}
 
 interface QueuedJob {
-  job: ChunkJob;
+  task: WorkerTask;
   transfer: ArrayBufferLike[];
-  signal?: AbortSignal;
   resolve(result: unknown): void;
   reject(error: unknown): void;
 }
 
-let shared: Piscina | undefined;
-const queue: QueuedJob[] = [];
-let running = 0;
-let jobsInFlight = 0;
-
+/** Worker threads of the process-wide pool: RXVDS_WORKERS, or one per core. */
 export function workerCount(): number {
   const fromEnv = Number(process.env.RXVDS_WORKERS);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.max(1, availableParallelism());
 }
 
-/** Jobs handed to Piscina at once: two per worker, so a worker never waits for the main thread. */
-function runningLimit(): number {
-  return workerCount() * 2;
-}
+export class ChunkPool {
+  readonly workers: number;
+  private piscina: Piscina | undefined;
+  private readonly queue: QueuedJob[] = [];
+  private running = 0;
 
-function pool(): Piscina {
-  if (!shared) {
-    const created = new Piscina({ filename: workerFile.href, minThreads: 0, maxThreads: workerCount(), idleTimeout: 2000 });
-    // A worker that fails to load would otherwise crash the process; its jobs reject, the next ones get a fresh pool.
-    created.on('error', () => {
-      if (shared === created) shared = undefined;
-      void created.destroy();
-    });
-    shared = created;
+  constructor(options: ChunkPoolOptions = {}) {
+    const workers = options.workers ?? workerCount();
+    if (!Number.isInteger(workers) || workers < 1) throw new InvalidArgumentError(`A chunk pool needs a positive integer number of workers, got ${workers}`);
+    this.workers = workers;
   }
-  return shared;
-}
 
-/** Runs a job on the pool; `transfer` buffers are moved, not copied. Aborting drops a job that has not started. */
-export function runChunkJob<J extends ChunkJob>(job: J, transfer: ArrayBufferLike[], signal?: AbortSignal): Promise<ChunkReply<J>> {
-  if (signal?.aborted) return Promise.reject(new CanceledError());
-  jobsInFlight++;
-  return new Promise<ChunkReply<J>>((resolve, reject) => {
-    const queued: QueuedJob = { job, transfer, signal, resolve: resolve as (result: unknown) => void, reject };
-    signal?.addEventListener('abort', () => {
-      const at = queue.indexOf(queued);
-      if (at >= 0) {
-        queue.splice(at, 1);
-        jobsInFlight--;
-      }
-      reject(new CanceledError());
-    }, { once: true });
-    queue.push(queued);
-    startQueued();
-  });
-}
-
-function startQueued(): void {
-  while (running < runningLimit() && queue.length > 0) {
-    const next = queue.shift()!;
-    running++;
-    pool().run(next.job, { transferList: next.transfer as ArrayBuffer[] }).then(next.resolve, (error: unknown) => next.reject(fromErrorRecord(error))).finally(() => {
-      running--;
-      jobsInFlight--;
-      startQueued();
+  /**
+   * Runs a job in a worker; `transfer` buffers are moved, not copied. Aborting drops a job that has
+   * not started, and rejects with CanceledError at once either way.
+   */
+  run(job: DecodeJob, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<DecodeReply>;
+  run(job: EncodeJob, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<EncodeReply>;
+  run(job: DecimateJob, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<DecimateReply>;
+  /** A job of a kind of one's own resolves to what its handler returned. */
+  run<J extends ChunkJob>(job: J, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<unknown>;
+  async run(job: ChunkJob, transfer: ArrayBufferLike[] = [], signal?: AbortSignal): Promise<unknown> {
+    throwIfAborted(signal);
+    const task: WorkerTask = { module: chunkJobModule(job.kind), job };
+    return new Promise<unknown>((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.queue.indexOf(queued);
+        if (at >= 0) this.queue.splice(at, 1);
+        reject(new CanceledError());
+      };
+      const settle = <T>(done: (value: T) => void) => (value: T) => {
+        signal?.removeEventListener('abort', onAbort);
+        done(value);
+      };
+      const queued: QueuedJob = { task, transfer, resolve: settle(resolve), reject: settle(reject) };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(queued);
+      this.startQueued();
     });
   }
+
+  stats(): ChunkPoolStats {
+    return { workers: this.workers, queued: this.queue.length, running: this.running };
+  }
+
+  /** Stops the workers (tests and the CLI use it to exit promptly); a later job starts fresh ones. */
+  async destroy(): Promise<void> {
+    const closing = this.piscina;
+    this.piscina = undefined;
+    await closing?.destroy();
+  }
+
+  /** Two jobs per worker are handed over at once, so a worker never waits for the main thread. */
+  private startQueued(): void {
+    while (this.running < this.workers * 2 && this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      this.running++;
+      this.threads().run(next.task, { transferList: next.transfer as ArrayBuffer[] })
+        .then(next.resolve, (error: unknown) => next.reject(fromErrorRecord(error)))
+        .finally(() => {
+          this.running--;
+          this.startQueued();
+        });
+    }
+  }
+
+  private threads(): Piscina {
+    if (!this.piscina) {
+      const created = new Piscina({ filename: workerFile.href, minThreads: 0, maxThreads: this.workers, idleTimeout: IDLE_TIMEOUT_MS });
+      // A worker that fails to load would otherwise crash the process; its jobs reject, the next ones get a fresh pool.
+      created.on('error', () => {
+        if (this.piscina === created) this.piscina = undefined;
+        void created.destroy();
+      });
+      this.piscina = created;
+    }
+    return this.piscina;
+  }
 }
 
-/** Jobs submitted and not yet settled (queued or running): 0 once canceled work has drained. */
-export function chunkJobsInFlight(): number {
-  return jobsInFlight;
+let shared: ChunkPool | undefined;
+
+/** The process-wide pool every dataset uses unless given another. */
+export function chunkPool(): ChunkPool {
+  return shared ??= new ChunkPool();
 }
 
-/** Stops the workers (tests and CLI use it to exit promptly). */
+/** Stops the process-wide pool's workers (tests and the CLI use it to exit promptly). */
 export async function destroyChunkPool(): Promise<void> {
-  const closing = shared;
-  shared = undefined;
-  await closing?.destroy();
+  await shared?.destroy();
 }
