@@ -31,6 +31,8 @@ import { distanceConverter, surveyLattice } from './surveyCoordinates.js';
 export interface ImportSegyOptions extends SEGYOpenOptions, SEGYScanOptions, GeometryOptions {
   connectionString?: string;
   compressionMethod?: CompressionMethod;
+  /** Wavelet methods: the maximum deviation in 8-bit steps of the value range (SEGYImport's --tolerance, 0 by default, raised to 0.01). */
+  compressionTolerance?: number;
   brickSize?: BrickSize;
   margin?: number;
   /** Default as OpenVDS: 4 for 3D post-stack, 2 otherwise. */
@@ -130,7 +132,8 @@ export async function importSegy(inputPath: string, url: string | Store, options
     const target = signal ? (typeof url === 'string' ? openStore(url, options.connectionString ?? '', 'create').store : url) : undefined;
     const dataset = await create(target ? withSignal(target, signal!) : url, options.connectionString ?? '', layoutDescriptor(scan.segyType, options),
       axisDescriptors(geometry), channelDescriptors(file, geometry, scan, options, toDatasetDistance),
-      importMetadata(file, scan, geometry, options, toDatasetDistance), options.compressionMethod ?? CompressionMethod.None)
+      importMetadata(file, scan, geometry, options, toDatasetDistance), options.compressionMethod ?? CompressionMethod.None,
+      options.compressionTolerance ?? 0)
       .catch((error: unknown) => canceledOr(error, target, signal));
     let closed = false;
     try {
