@@ -142,9 +142,9 @@ describe('rxvds CLI: SEGYImport/VDSInfo options and progress', function () {
 
     it('refuses what it cannot do with a sentence naming the option', async () => {
       const cases: [string[], string][] = [
-        [['--compression-method', 'Wavelet'], '--compression-method Wavelet: rxvds reads wavelet-compressed datasets but cannot write them yet; use None, RLE or Zip'],
-        [['--compression-method', 'Zip', '--tolerance', '0.5'], '--tolerance applies to Wavelet compression only, which rxvds cannot write yet'],
-        [['--compression-method', 'LZ4'], '--compression-method must be None, RLE or Zip, got "LZ4"'],
+        [['--compression-method', 'Zip', '--tolerance', '0.5'], '--tolerance applies to the Wavelet compression methods only'],
+        [['--compression-method', 'Wavelet', '--tolerance', '300'], '--tolerance must be a number from 0 to 255 (8-bit steps of the value range), got "300"'],
+        [['--compression-method', 'LZ4'], '--compression-method must be None, RLE, Zip, Wavelet, WaveletLossless, WaveletNormalizeBlock or WaveletNormalizeBlockLossless, got "LZ4"'],
         [['--compression', 'Zip', '--compression-method', 'RLE'], '--compression-method and --compression are the same option; give one'],
         [['--persistentID', 'not-hex'], '--persistentID must be 1 to 16 hexadecimal digits, got "not-hex"'],
         [['--sample-unit', 'km'], '--sample-unit must be ms, m or ft, got "km"'],

@@ -36,11 +36,11 @@ const xorCodec: ChunkCodec = {
 };
 
 describe('codec registry and method traits', () => {
-  it('gives each OpenVDS method the traits of the format table, and only None, RLE and Zip an encoder', () => {
+  it('gives each OpenVDS method the traits of the format table, and every one an encoder', () => {
     const expected: [M, boolean, boolean, boolean][] = [
       // method, isWavelet, isLossless, canEncode
-      [M.None, false, true, true], [M.Wavelet, true, false, false], [M.RLE, false, true, true], [M.Zip, false, true, true],
-      [M.WaveletNormalizeBlock, true, false, false], [M.WaveletLossless, true, true, false], [M.WaveletNormalizeBlockLossless, true, true, false],
+      [M.None, false, true, true], [M.Wavelet, true, false, true], [M.RLE, false, true, true], [M.Zip, false, true, true],
+      [M.WaveletNormalizeBlock, true, false, true], [M.WaveletLossless, true, true, true], [M.WaveletNormalizeBlockLossless, true, true, true],
     ];
     for (const [method, isWavelet, isLossless, encodes] of expected) {
       const codec = chunkCodec(method);
@@ -122,7 +122,13 @@ describe('codec registry and method traits', () => {
 
   it('says why a method cannot be written', () => {
     const options = { shape, channel, tolerance: 0 };
-    expect(() => encodeChunk(M.Wavelet, new Uint8Array(48), options)).to.throw(InvalidOperationError, 'Chunks of Wavelet cannot be written: its codec only decodes');
+    const { encode: _, ...decodeOnly } = chunkCodec(M.Wavelet);
+    const restore = registerCodec(decodeOnly);
+    try {
+      expect(() => encodeChunk(M.Wavelet, new Uint8Array(48), options)).to.throw(InvalidOperationError, 'Chunks of Wavelet cannot be written: its codec only decodes');
+    } finally {
+      restore();
+    }
     expect(() => encodeChunk(9 as M, new Uint8Array(48), options)).to.throw(InvalidOperationError,
       'Chunks of compression method 9 cannot be written: no codec is registered for it');
   });
@@ -130,7 +136,6 @@ describe('codec registry and method traits', () => {
   it('keeps the deprecated codecFor view working for the callers that still use it', () => {
     const payload = Uint8Array.from({ length: 48 }, (_, i) => i % 5);
     expect([...codecFor(M.RLE).encode!(payload, shape)]).to.deep.equal([...encodeChunk(M.RLE, payload, { shape, channel, tolerance: 0 }).bytes]);
-    expect(codecFor(M.WaveletLossless).encode).to.equal(undefined);
   });
 });
 

@@ -13,7 +13,7 @@ import { SyntheticSurvey, writeSyntheticSurvey } from '../lib/syntheticSurvey.js
 const MB = 1024 * 1024;
 
 export const demoCommand: Command = {
-  usage: 'rxvds demo [--out DIR] [--size N] [--compression Zip|RLE|None] [--overwrite]',
+  usage: 'rxvds demo [--out DIR] [--size N] [--compression Zip|RLE|None|Wavelet] [--overwrite]',
   options: {
     out: { type: 'string', short: 'o' },
     size: { type: 'string' },
@@ -24,7 +24,7 @@ export const demoCommand: Command = {
     const outDir = resolve(String(values.out ?? 'demo-out'));
     const size = integerOption(values, 'size', 256, 16);
     const method = vds.CompressionMethod[String(values.compression ?? 'Zip') as keyof typeof vds.CompressionMethod];
-    if (method === undefined || vds.isWaveletCompression(method)) throw new UsageError('--compression must be Zip, RLE or None');
+    if (method === undefined) throw new UsageError('--compression must be Zip, RLE, None or one of the Wavelet methods');
     const url = join(outDir, 'survey');
     const overwrite = values.overwrite === true;
     await mkdir(outDir, { recursive: true });

@@ -17,7 +17,7 @@ import { ProgressBar } from '../lib/progress.js';
 export const importSegyCommand: Command = {
   usage: 'rxvds import-segy (FILE.sgy | URL.sgy) (DST | --url DST) [-p|--primary-key inline|crossline|NAME|BYTE:WIDTH] [-s|--secondary-key …]\n' +
     '  [--prestack] [--2d] [--header-field NAME=BYTE[:WIDTH]]… [--header-format FILE.json] [-l|--little-endian] [--scale N]\n' +
-    '  [--sample-unit ms|m|ft] [--compression-method None|RLE|Zip] [-b|--brick-size 32|64|128|256] [--margin N] [--lod-levels N]\n' +
+    '  [--sample-unit ms|m|ft] [--compression-method None|RLE|Zip|Wavelet|WaveletLossless] [--tolerance T] [-b|--brick-size 32|64|128|256] [--margin N] [--lod-levels N]\n' +
     '  [--scan [-i|--file-info OUT.json]] [-i|--file-info SCAN.json] [--attribute-name NAME] [--attribute-unit UNIT] [--crs-wkt WKT] [--persistentID HEX] [--ignore-warnings] [--overwrite]\n' +
     '  [-c|--connection|--url-connection STRING] [--input-connection STRING] [--single-connection] [-q|--quiet] [--progress bar|plain|json|none]',
   options: {
@@ -44,6 +44,7 @@ export const importSegyCommand: Command = {
     // SEGYImport's --single-connection: the output's connection string opens the input too.
     const inputConnectionString = values['single-connection'] ? connectionString : String(values['input-connection'] ?? '');
     const format = values['header-format'] === undefined ? undefined : await headerFormat(String(values['header-format']));
+    const method = compressionMethod(values);
     const options: ImportSegyOptions = {
       connectionString,
       inputConnectionString,
@@ -55,7 +56,8 @@ export const importSegyCommand: Command = {
       headerEndianness: values['little-endian'] ? Endianness.LittleEndian : format?.endianness,
       coordinateScaleOverride: numberOption(values, 'scale'),
       sampleUnit: sampleUnit(values['sample-unit']),
-      compressionMethod: compressionMethod(values),
+      compressionMethod: method,
+      compressionTolerance: compressionTolerance(values, method),
       brickSize: brickSize(values),
       margin: integerOption(values, 'margin', 0, 0),
       lodLevels: lodLevels(values),
@@ -144,17 +146,23 @@ function checkPersistentID(id: string): void {
   if (!/^[0-9A-Fa-f]{1,16}$/.test(id)) throw new UsageError(`--persistentID must be 1 to 16 hexadecimal digits, got "${id}"`);
 }
 
+const METHOD_NAMES = 'None, RLE, Zip, Wavelet, WaveletLossless, WaveletNormalizeBlock or WaveletNormalizeBlockLossless';
+
 function compressionMethod(values: OptionValues): CompressionMethod {
   const name = stringOption(values, 'compression-method', 'compression') ?? 'None';
   const flag = values.compression === undefined ? '--compression-method' : '--compression';
   const method = Object.entries(CompressionMethod).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
-  if (typeof method !== 'number') throw new UsageError(`${flag} must be None, RLE or Zip, got "${name}"`);
-  if (isWaveletCompression(method)) {
-    throw new UsageError(`${flag} ${name}: rxvds reads wavelet-compressed datasets but cannot write them yet; use None, RLE or Zip`);
-  }
-  // SEGYImport's --tolerance sets the wavelet compression tolerance; nothing else uses it.
-  if (values.tolerance !== undefined) throw new UsageError('--tolerance applies to Wavelet compression only, which rxvds cannot write yet');
+  if (typeof method !== 'number') throw new UsageError(`${flag} must be ${METHOD_NAMES}, got "${name}"`);
   return method;
+}
+
+/** SEGYImport's --tolerance: the wavelet compression tolerance; nothing else uses it. */
+function compressionTolerance(values: OptionValues, method: CompressionMethod): number {
+  if (values.tolerance === undefined) return 0;
+  if (!isWaveletCompression(method)) throw new UsageError('--tolerance applies to the Wavelet compression methods only');
+  const tolerance = Number(values.tolerance);
+  if (!(tolerance >= 0 && tolerance <= 255)) throw new UsageError(`--tolerance must be a number from 0 to 255 (8-bit steps of the value range), got "${String(values.tolerance)}"`);
+  return tolerance;
 }
 
 function brickSize(values: OptionValues): BrickSize {

@@ -9,7 +9,7 @@ import type { ChunkCodec, EncodedChunk, EncodeOptions } from './codec.js';
 import { noneCodec } from './none.js';
 import { rleCodec } from './rle.js';
 import { zipCodec } from './zip.js';
-import { waveletCodec, waveletLosslessCodec, waveletNormalizeBlockCodec, waveletNormalizeBlockLosslessCodec } from './wavelet.js';
+import { waveletCodecs } from './waveletCodecs.js';
 
 const codecs = new Map<CompressionMethod, ChunkCodec>();
 
@@ -38,7 +38,7 @@ export function registerCodec(codec: ChunkCodec): () => void {
   };
 }
 
-[noneCodec, rleCodec, zipCodec, waveletCodec, waveletLosslessCodec, waveletNormalizeBlockCodec, waveletNormalizeBlockLosslessCodec]
+[noneCodec, rleCodec, zipCodec, ...waveletCodecs]
   .forEach(registerCodec);
 
 /** The codec of `method`; a ChunkFormatError when none is registered (a chunk that cannot be decoded). */

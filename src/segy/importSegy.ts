@@ -34,6 +34,8 @@ import { distanceConverter, surveyLattice } from './surveyCoordinates.js';
 export interface ImportSegyOptions extends SEGYOpenOptions, SEGYScanOptions, GeometryOptions {
   connectionString?: string;
   compressionMethod?: CompressionMethod;
+  /** Wavelet methods: the maximum deviation in 8-bit steps of the value range (SEGYImport's --tolerance, 0 by default, raised to 0.01). */
+  compressionTolerance?: number;
   brickSize?: BrickSize;
   margin?: number;
   /** Default as OpenVDS: 4 for 3D post-stack, 2 otherwise. */
@@ -133,7 +135,8 @@ export async function importSegy(inputPath: string, url: string | Store | Datase
     const target = signal ? (typeof url === 'string' ? vdsFileDatasetFor(url, 'create') ?? openStore(url, options.connectionString ?? '', 'create').store : url) : undefined;
     const dataset = await create(target ? (isDatasetStore(target) ? datasetWithSignal(target, signal!) : withSignal(target, signal!)) : url, options.connectionString ?? '', layoutDescriptor(scan.segyType, options),
       axisDescriptors(geometry), channelDescriptors(file, geometry, scan, options, toDatasetDistance),
-      importMetadata(file, scan, geometry, options, toDatasetDistance), options.compressionMethod ?? CompressionMethod.None)
+      importMetadata(file, scan, geometry, options, toDatasetDistance), options.compressionMethod ?? CompressionMethod.None,
+      options.compressionTolerance ?? 0)
       .catch((error: unknown) => canceledOr(error, target, signal));
     let closed = false;
     try {
