@@ -25,6 +25,8 @@ export interface ChunkWriteTarget {
   dataset: DatasetStore;
   layer: VolumeDataLayer;
   compressionMethod: CompressionMethod;
+  /** The layer's effective compression tolerance (wavelet methods; see effectiveCompression). */
+  compressionTolerance: number;
   /** Where the encode jobs run. */
   pool: ChunkPool;
 }
@@ -54,10 +56,12 @@ export async function writeChunk({ target, chunkIndex, payload }: ChunkWrite, { 
   const transfer = ownedBytes(payload);
   const encoded = await target.pool.run({
     kind: 'encode', method: target.compressionMethod, payload: transfer,
-    shape: layer.blockShape(chunkIndex), channel: channelValuesOf(layer),
+    shape: layer.blockShape(chunkIndex), channel: channelValuesOf(layer), tolerance: target.compressionTolerance,
   }, [transfer.buffer], signal);
-  const constant = !(encoded instanceof Uint8Array);
-  const hash = constant ? encoded.constantHash : uniqueChunkHash();
-  const serialized = constant ? new Uint8Array(0) : encoded;
-  await target.dataset.writeChunk(layer, chunkIndex, serialized, { hash }, uncompressedSize, { signal });
+  if ('constantHash' in encoded) {
+    await target.dataset.writeChunk(layer, chunkIndex, new Uint8Array(0), { hash: encoded.constantHash }, uncompressedSize, { signal });
+    return;
+  }
+  const { bytes, adaptiveLevels } = encoded;
+  await target.dataset.writeChunk(layer, chunkIndex, bytes, { hash: uniqueChunkHash(), adaptiveLevels }, uncompressedSize, { signal });
 }

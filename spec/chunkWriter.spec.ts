@@ -172,7 +172,7 @@ describe('writeBackPages: the ChunkWriter as an RxJS stage', function () {
       new vds.MetadataContainer(), vds.CompressionMethod.Zip, 0);
     const layer = dataset.layers.get(vds.DimensionsND.Dimensions_012, 0, 0)!;
     dataset.produceLayer(layer, 1024);
-    const target: vds.ChunkWriteTarget = { dataset: dataset.dataset, layer, compressionMethod: vds.CompressionMethod.Zip, pool: vds.chunkPool() };
+    const target: vds.ChunkWriteTarget = { dataset: dataset.dataset, layer, compressionMethod: vds.CompressionMethod.Zip, compressionTolerance: 0, pool: vds.chunkPool() };
     const written = await lastValueFrom(range(0, layer.chunkCount).pipe(
       map((chunkIndex): vds.ChunkWrite => ({ target, chunkIndex, payload: new Uint8Array(new Float32Array(32 ** 3).map((_, i) => chunkIndex + i / 32 ** 3).buffer) })),
       vds.writeBackPages(dataset.chunkWriter),

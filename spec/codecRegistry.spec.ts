@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { BlockShape, ChannelValues, DecodeOptions } from '../src/model/block.js';
 import type { ChunkCodec } from '../src/codecs/codec.js';
-import { canEncode, chunkCodec, codecFor, encodeChunk, registerCodec } from '../src/codecs/registry.js';
+import { canEncode, chunkCodec, encodeChunk, registerCodec } from '../src/codecs/registry.js';
 import { zipCodec } from '../src/codecs/zip.js';
 import { ChannelFlags, CompressionMethod as M, compressionMethodTraits, isWaveletCompression, VolumeDataComponents, VolumeDataFormat as F } from '../src/model/enums.js';
 import { ChunkFormatError, InvalidArgumentError, InvalidOperationError } from '../src/model/errors.js';
@@ -133,10 +133,6 @@ describe('codec registry and method traits', () => {
       'Chunks of compression method 9 cannot be written: no codec is registered for it');
   });
 
-  it('keeps the deprecated codecFor view working for the callers that still use it', () => {
-    const payload = Uint8Array.from({ length: 48 }, (_, i) => i % 5);
-    expect([...codecFor(M.RLE).encode!(payload, shape)]).to.deep.equal([...encodeChunk(M.RLE, payload, { shape, channel, tolerance: 0 }).bytes]);
-  });
 });
 
 describe('effective compression per layer (format sheet 2.5) from the method traits', () => {

@@ -76,7 +76,7 @@ export class VolumeDataPageAccessor {
   private writeTarget(layer: VolumeDataLayer, creating: boolean, pageSize: number): ChunkWriteTarget {
     const existing = this.vds.layerStatusEntry(layer);
     const entry = creating || !existing?.chunkMetadata ? this.vds.produceLayer(layer, pageSize, !creating) : existing;
-    return { dataset: this.vds.dataset, layer, compressionMethod: entry.compressionMethod, pool: chunkPool() };
+    return { dataset: this.vds.dataset, layer, compressionMethod: entry.compressionMethod, compressionTolerance: entry.compressionTolerance, pool: chunkPool() };
   }
 
   getLayout(): VolumeDataLayout { return this.vds.layout; }

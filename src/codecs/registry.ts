@@ -68,24 +68,3 @@ export function encodeChunk(method: CompressionMethod, payload: Uint8Array, opti
   }
   return encoded;
 }
-
-/**
- * The codec of `method` as callers saw it before encode took options (decode, and
- * `encode(payload, shape)` returning the bytes).
- * @deprecated Kept until src/workers/chunkJobs.ts and src/api/copyDataset.ts call chunkCodec and
- * encodeChunk; then delete it.
- */
-export function codecFor(method: CompressionMethod): {
-  method: CompressionMethod;
-  decode: ChunkCodec['decode'];
-  encode?: (payload: Uint8Array, shape: EncodeOptions['shape']) => Uint8Array;
-} {
-  const codec = chunkCodec(method);
-  // Only the non-wavelet codecs were ever written through this view, and they read neither.
-  const NO_CHANNEL = { valueRangeMin: 0, valueRangeMax: 1, integerScale: 1, integerOffset: 0, useNoValue: false, noValue: 0 };
-  return {
-    method,
-    decode: (chunk, options) => codec.decode(chunk, options),
-    encode: codec.encode && !codec.isWavelet ? (payload, shape) => encodeChunk(method, payload, { shape, channel: NO_CHANNEL, tolerance: 0 }).bytes : undefined,
-  };
-}

@@ -2,7 +2,7 @@
 // when the request's buffer is shared memory, its share of the request copied (or its samples
 // interpolated) straight into it.
 import type { DecodeOptions } from '../model/block.js';
-import { codecFor } from '../codecs/registry.js';
+import { chunkCodec } from '../codecs/registry.js';
 import { convertBlock } from '../model/convert.js';
 import type { CompressionMethod } from '../model/enums.js';
 import { throughGate } from '../engine/deliveryGate.js';
@@ -34,7 +34,7 @@ export interface DecodeReply {
 
 /** Decodes, delivers, and moves back the block (if wanted) and the chunk's own buffer when the block does not live in it. */
 const decode: ChunkJobHandler<DecodeJob, DecodeReply> = (job, transfer) => {
-  const decoded = codecFor(job.method).decode(job.chunk, job.options);
+  const decoded = chunkCodec(job.method).decode(job.chunk, job.options);
   const block = decoded.converted ? decoded.bytes : convertBlock(decoded, job.options);
   const deliver = job.deliver;
   if (deliver) {

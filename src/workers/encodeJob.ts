@@ -1,11 +1,11 @@
 // The encode job: one chunk payload (channel format, margins included) serialized in a worker: a
 // constant payload becomes its hash alone (format sheet 3.5), anything else goes through the
-// codec of the layer's compression method.
+// codec of the layer's compression method (wavelet codecs also give the chunk's adaptive levels).
 import type { BlockShape, ChannelValues } from '../model/block.js';
 import { constantPayloadHash, isConstantPayload } from '../codecs/constant.js';
-import { codecFor } from '../codecs/registry.js';
-import { CompressionMethod } from '../model/enums.js';
-import { InvalidArgumentError } from '../model/errors.js';
+import type { EncodedChunk } from '../codecs/codec.js';
+import { encodeChunk } from '../codecs/registry.js';
+import type { CompressionMethod } from '../model/enums.js';
 import { type ChunkJobHandler, movable } from './chunkJobs.js';
 
 export interface EncodeJob {
@@ -14,6 +14,8 @@ export interface EncodeJob {
   payload: Uint8Array;
   shape: BlockShape;
   channel: ChannelValues;
+  /** The layer's effective compression tolerance (wavelet methods). */
+  tolerance: number;
 }
 
 /** A constant chunk is stored as its hash alone (format sheet 3.5). */
@@ -21,16 +23,15 @@ export interface ConstantChunk {
   constantHash: bigint;
 }
 
-/** The serialized chunk, or the constant hash that stands for it. */
-export type EncodeReply = Uint8Array | ConstantChunk;
+/** The serialized chunk (with its adaptive levels, for wavelet methods), or the constant hash that stands for it. */
+export type EncodeReply = EncodedChunk | ConstantChunk;
 
 const encode: ChunkJobHandler<EncodeJob, EncodeReply> = (job, transfer) => {
   const constantHash = isConstantPayload(job.payload, job.shape) ? constantPayloadHash(job.payload, job.shape, job.channel) : undefined;
   if (constantHash !== undefined) return { constantHash };
-  const serialize = codecFor(job.method).encode;
-  if (!serialize) throw new InvalidArgumentError(`Compression method ${CompressionMethod[job.method] ?? job.method} cannot be written`);
-  const serialized = movable(serialize(job.payload, job.shape), job.payload);
+  const { bytes, adaptiveLevels } = encodeChunk(job.method, job.payload, { shape: job.shape, channel: job.channel, tolerance: job.tolerance });
+  const serialized = movable(bytes, job.payload);
   transfer(serialized.buffer as ArrayBuffer);
-  return serialized;
+  return adaptiveLevels ? { bytes: serialized, adaptiveLevels } : { bytes: serialized };
 };
 export default encode;
