@@ -6,9 +6,8 @@
 import { isWaveletCompression, VDSProduceStatus } from '../../src/model/enums.js';
 import { adaptivePrefixSize, BEST_QUALITY } from '../../src/model/adaptiveLevels.js';
 import { InvalidOperationError, NotFoundError, ReadError } from '../../src/model/errors.js';
-import { dimensionGroupName } from '../../src/model/geometry/dimensionGroup.js';
 import { type VolumeDataLayer, VolumeDataLayers } from '../../src/model/geometry/layers.js';
-import { compareInLayerStatusOrder, type LayerStatusEntry, validateLayerStatus } from '../../src/model/layout/layerStatus.js';
+import { compareInLayerStatusOrder, type LayerStatusEntry, producedLayerStatus, validateLayerStatus } from '../../src/model/layout/layerStatus.js';
 import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeLayerStatusJson, serializeVolumeDataLayoutJson } from '../../src/model/layout/layoutJson.js';
 import { layersOf, VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
 import { isDefinedHash, UNKNOWN_HASH } from '../../src/codecs/volumeDataHash.js';
@@ -118,16 +117,7 @@ export class ObjectDataset implements DatasetStore {
       ? ChunkMetadataPages.adopting(this.store, layer, wavelet, pageSize, (chunkIndex, signal) =>
         this.chunkObjectMetadata(layer, chunkIndex, old?.entry, signal))
       : ChunkMetadataPages.empty(this.store, layer, wavelet, pageSize);
-    const entry: LayerStatusEntry = {
-      layerName: layer.name,
-      channelName: layer.channelDescriptor.name,
-      dimensionGroup: dimensionGroupName(layer.dimensionsND),
-      lod: layer.lod,
-      produceStatus: VDSProduceStatus.Normal,
-      compressionMethod,
-      compressionTolerance,
-      chunkMetadata: pages.status,
-    };
+    const entry = producedLayerStatus(layer, compressionMethod, compressionTolerance, pages.status);
     this.states.set(layer.name, { entry, pages });
     this.layerStatusDirty = true;
     return entry;

@@ -15,11 +15,10 @@ import type {
   ChunkMetadata, CreateOptions, DatasetStore, LayerProduction, ReadChunkOptions, SignalOptions, WriteChunkOptions,
 } from '../../src/engine/datasetStore.js';
 import { adaptivePrefixSize, WAVELET_ADAPTIVE_LEVELS } from '../../src/model/adaptiveLevels.js';
-import { isWaveletCompression, VDSProduceStatus } from '../../src/model/enums.js';
+import { isWaveletCompression } from '../../src/model/enums.js';
 import { InvalidArgumentError, InvalidOperationError, NotFoundError } from '../../src/model/errors.js';
-import { dimensionGroupName } from '../../src/model/geometry/dimensionGroup.js';
 import { type VolumeDataLayer, VolumeDataLayers } from '../../src/model/geometry/layers.js';
-import { compareInLayerStatusOrder, type LayerStatusEntry, validateLayerStatus } from '../../src/model/layout/layerStatus.js';
+import { compareInLayerStatusOrder, type LayerStatusEntry, producedLayerStatus, validateLayerStatus } from '../../src/model/layout/layerStatus.js';
 import { parseVolumeDataLayoutJson, serializeVolumeDataLayoutJson } from '../../src/model/layout/layoutJson.js';
 import { layersOf, VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
 import { BulkDataStore, type ContainerFile } from '../vdsFile/bulkDataStore.js';
@@ -259,16 +258,7 @@ export class VdsFileDataset implements DatasetStore {
   }
 
   private layerOf(layer: VolumeDataLayer, file: ContainerFile, state: LayerFileState): Layer {
-    const entry: LayerStatusEntry = {
-      layerName: layer.name,
-      channelName: layer.channelDescriptor.name,
-      dimensionGroup: dimensionGroupName(layer.dimensionsND),
-      lod: layer.lod,
-      produceStatus: VDSProduceStatus.Normal,
-      compressionMethod: state.compressionMethod,
-      compressionTolerance: state.compressionTolerance,
-      chunkMetadata: state.status,
-    };
+    const entry = producedLayerStatus(layer, state.compressionMethod, state.compressionTolerance, state.status);
     return { ...state, file, wavelet: isWaveletLayerFile(file), entry };
   }
 

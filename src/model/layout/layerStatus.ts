@@ -1,5 +1,5 @@
 // The entries of the `LayerStatus` JSON array (format sheet 1.6) and the checks that tie them to a layout.
-import { CompressionMethod, isWaveletCompression, type VDSProduceStatus } from '../enums.js';
+import { CompressionMethod, isWaveletCompression, VDSProduceStatus } from '../enums.js';
 import { ReadError } from '../errors.js';
 import { dimensionGroupName, dimensionGroupsInStatusOrder } from '../geometry/dimensionGroup.js';
 import type { VolumeDataLayer, VolumeDataLayers } from '../geometry/layers.js';
@@ -82,4 +82,19 @@ const statusGroupOrder = new Map(dimensionGroupsInStatusOrder.map((group, i) => 
 /** OpenVDS's LayerStatus order, for sorting: dimension group (2D groups, then 3D), then channel, then LOD. */
 export function compareInLayerStatusOrder(a: VolumeDataLayer, b: VolumeDataLayer): number {
   return statusGroupOrder.get(a.dimensionsND)! - statusGroupOrder.get(b.dimensionsND)! || a.channel - b.channel || a.lod - b.lod;
+}
+
+/** The status of a layer a dataset produces (Normal), with its compression and chunk counters. */
+export function producedLayerStatus(layer: VolumeDataLayer, compressionMethod: CompressionMethod, compressionTolerance: number,
+  chunkMetadata: ChunkMetadataStatus): LayerStatusEntry {
+  return {
+    layerName: layer.name,
+    channelName: layer.channelDescriptor.name,
+    dimensionGroup: dimensionGroupName(layer.dimensionsND),
+    lod: layer.lod,
+    produceStatus: VDSProduceStatus.Normal,
+    compressionMethod,
+    compressionTolerance,
+    chunkMetadata,
+  };
 }
