@@ -175,7 +175,7 @@ describe('.vds dataset: subset.vds (OpenVDS-written, legacy VDSObject layout)', 
     expect((await dataset.readChunk(constant, 0, { metadata: await dataset.chunkMetadata(constant, 0) })).length).to.equal(0);
   });
 
-  it('a layer the file lacks is not found, a chunk outside the layer a RangeError', async () => {
+  it('a layer the file lacks is not found, a chunk outside the layer an InvalidArgumentError', async () => {
     const lod0Of2D = layersOf(layout).get(vds.DimensionsND.Dimensions_01, 0, 0)!;
     const missing = await rejection(dataset.chunkMetadata(lod0Of2D, 0));
     expect(missing).to.be.instanceOf(vds.NotFoundError);
@@ -183,7 +183,7 @@ describe('.vds dataset: subset.vds (OpenVDS-written, legacy VDSObject layout)', 
     expect(missing.message).to.equal(`Object: Dimensions_01LOD0/0 not found. (${SUBSET} has no layer Dimensions_01LOD0)`);
     expect(await rejection(dataset.readChunk(lod0Of2D, 0, { metadata: { hash: 1n } }))).to.be.instanceOf(vds.NotFoundError);
     const outside = await rejection(dataset.chunkMetadata(layer('Dimensions_012LOD0'), 1));
-    expect(outside).to.be.instanceOf(RangeError);
+    expect(outside).to.be.instanceOf(vds.InvalidArgumentError);
     expect(outside.message).to.equal('Chunk index 1 is outside layer Dimensions_012LOD0 (0…0)');
   });
 

@@ -331,7 +331,7 @@ async function existingContainer(path: string): Promise<BulkDataStore | undefine
 
 function checkChunkIndex(layer: VolumeDataLayer, chunkIndex: number): void {
   if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= layer.chunkCount) {
-    throw new RangeError(`Chunk index ${chunkIndex} is outside layer ${layer.name} (0…${layer.chunkCount - 1})`);
+    throw new InvalidArgumentError(`Chunk index ${chunkIndex} is outside layer ${layer.name} (0…${layer.chunkCount - 1})`);
   }
 }
 

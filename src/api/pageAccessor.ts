@@ -15,8 +15,7 @@ import { checkAllocation, checkMetadataPageCount, fillIndex6, type Index6Out, in
 import { readBox } from './boxRead.js';
 import type { VolumeDataChannelDescriptor } from '../model/layout/descriptors.js';
 import type { VDS } from './vds.js';
-import { chunkPool } from '../workers/pool.js';
-import { decimateOn } from '../workers/decimateJob.js';
+import { chunkPool, decimateOn } from '../workers/pool.js';
 import type { SignalOptions } from '../engine/datasetStore.js';
 import { readChunk } from '../../operators/readChunks.js';
 import { untilAborted } from '../../operators/untilAborted.js';

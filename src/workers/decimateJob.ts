@@ -1,10 +1,7 @@
 // The decimate job: LOD generation's per-chunk step (format sheet 5.7) in a worker. Both blocks
 // are moved there and back, so the main thread only moves buffers while the pyramid grows.
 import { type Decimation, downsampleRegion } from '../engine/lodDownsample.js';
-import type { Decimate } from '../engine/lodPyramid.js';
-import { ownedBytes } from './chunkBuffers.js';
 import type { ChunkJobHandler } from './chunkJobs.js';
-import type { ChunkPool } from './pool.js';
 
 export interface DecimateJob extends Decimation {
   kind: 'decimate';
@@ -23,15 +20,3 @@ const decimate: ChunkJobHandler<DecimateJob, DecimateReply> = (job, transfer) =>
   return { parent: job.parent.bytes, child: job.child.bytes };
 };
 export default decimate;
-
-/**
- * The pyramid's decimations as jobs on `pool`. They take no signal: a job dropped after its blocks
- * were moved would lose the parent under construction, and a decimation takes a millisecond.
- */
-export function decimateOn(pool: ChunkPool): Decimate {
-  return (decimation) => {
-    const parent = ownedBytes(decimation.parent.bytes), child = ownedBytes(decimation.child.bytes);
-    const job: DecimateJob = { ...decimation, kind: 'decimate', parent: { ...decimation.parent, bytes: parent }, child: { ...decimation.child, bytes: child } };
-    return pool.run(job, [parent.buffer, child.buffer]);
-  };
-}

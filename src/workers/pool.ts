@@ -14,6 +14,8 @@ import type { DecodeJob, DecodeReply } from './decodeJob.js';
 import type { EncodeJob, EncodeReply } from './encodeJob.js';
 import type { WorkerTask } from './chunkWorker.js';
 import { fromErrorRecord } from './errorTransport.js';
+import { ownedBytes } from './chunkBuffers.js';
+import type { Decimate } from '../engine/lodPyramid.js';
 
 const workerFile = siblingModule('chunkWorker');
 
@@ -136,4 +138,16 @@ export function chunkPool(): ChunkPool {
 /** Stops the process-wide pool's workers (tests and the CLI use it to exit promptly). */
 export async function destroyChunkPool(): Promise<void> {
   await shared?.destroy();
+}
+
+/**
+ * The pyramid's decimations as jobs on `pool`. They take no signal: a job dropped after its blocks
+ * were moved would lose the parent under construction, and a decimation takes a millisecond.
+ */
+export function decimateOn(pool: ChunkPool): Decimate {
+  return (decimation) => {
+    const parent = ownedBytes(decimation.parent.bytes), child = ownedBytes(decimation.child.bytes);
+    const job: DecimateJob = { ...decimation, kind: 'decimate', parent: { ...decimation.parent, bytes: parent }, child: { ...decimation.child, bytes: child } };
+    return pool.run(job, [parent.buffer, child.buffer]);
+  };
 }

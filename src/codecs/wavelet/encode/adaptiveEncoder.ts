@@ -5,6 +5,7 @@
 // has a quantized magnitude of at least 2^b, so every value is created at or above its top bit.
 import { ITERATION_SHIFT, lowPassBox, type BandStructure } from '../bandStructure.js';
 import { WAVELET_ADAPTIVE_LEVELS } from '../../../model/adaptiveLevels.js';
+import { InvalidOperationError } from '../../../model/errors.js';
 import { ByteWriter } from './byteWriter.js';
 import type { TreeRules, TreeSink } from './treeRules.js';
 
@@ -70,8 +71,8 @@ export function buildNodeTree(rules: TreeRules): NodeTree {
     ref.push(rules.initialRefs[i]!);
   }
   const sink: TreeSink = {
-    multiple() { throw new Error('unreachable: node expansion yields nodes'); },
-    single() { throw new Error('unreachable: node expansion yields nodes'); },
+    multiple() { throw new InvalidOperationError('unreachable: node expansion yields nodes'); },
+    single() { throw new InvalidOperationError('unreachable: node expansion yields nodes'); },
     node(p, r) {
       childPos.push(rules.linear(p));
       if (p >>> ITERATION_SHIFT === 0) return; // level-0 coefficients are leaves
@@ -94,7 +95,7 @@ export function buildNodeTree(rules: TreeRules): NodeTree {
   const valueSink: TreeSink = {
     multiple(base) { for (let c = 0; c < displacement.length; c++) multiplePos.push(base + displacement[c]!); },
     single(linear) { singlePos.push(linear); },
-    node() { throw new Error('unreachable: value expansion yields values'); },
+    node() { throw new InvalidOperationError('unreachable: value expansion yields values'); },
   };
   const multipleStart = new Int32Array(packed.length + 1);
   const singleStart = new Int32Array(packed.length + 1);
