@@ -49,8 +49,11 @@ export function writeBackPages(writer: ChunkWriter): OperatorFunction<ChunkWrite
   )), writer.limits.backlog);
 }
 
-/** Encodes and stores one chunk. Aborting drops a queued encode and stops the upload; the chunk is then left as it was. */
-export async function writeChunk({ target, chunkIndex, payload }: ChunkWrite, { signal }: SignalOptions = {}): Promise<void> {
+/**
+ * Encodes and stores one chunk; resolves to the bytes stored. Aborting drops a queued encode and
+ * stops the upload; the chunk is then left as it was.
+ */
+export async function writeChunk({ target, chunkIndex, payload }: ChunkWrite, { signal }: SignalOptions = {}): Promise<number> {
   const { layer } = target;
   const uncompressedSize = payload.byteLength;
   const transfer = ownedBytes(payload);
@@ -60,8 +63,9 @@ export async function writeChunk({ target, chunkIndex, payload }: ChunkWrite, { 
   }, [transfer.buffer], signal);
   if ('constantHash' in encoded) {
     await target.dataset.writeChunk(layer, chunkIndex, new Uint8Array(0), { hash: encoded.constantHash }, uncompressedSize, { signal });
-    return;
+    return 0;
   }
   const { bytes, adaptiveLevels } = encoded;
   await target.dataset.writeChunk(layer, chunkIndex, bytes, { hash: uniqueChunkHash(), adaptiveLevels }, uncompressedSize, { signal });
+  return bytes.byteLength;
 }

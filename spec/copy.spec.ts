@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vds from '../src/index.js';
 import { vdsFileDatasetFor } from '../sources/dataset/vdsFileDataset.js';
 import { useTempFolder } from './support/tempFolder.js';
@@ -6,6 +8,7 @@ import { MemoryStore } from '../sources/stores/memoryStore.js';
 import type { ListableStore, ReadableStore } from '../sources/stores/store.js';
 import { InstrumentedStore } from './support/slowStore.js';
 import { writeTestVolume } from './support/volumes.js';
+import { rejection } from './support/rejection.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -177,5 +180,35 @@ describe('copyDataset', function () {
     const resumed = await vds.copyDataset(inner, new vds.FolderStore(target));
     expect(resumed.skipped).to.be.at.least(4);
     expect(await allObjects(new vds.FolderStore(target))).to.deep.equal(await allObjects(inner));
+  });
+
+  it('re-encodes every chunk with compressionMethod (Zip → Wavelet within the tolerance, → None back exactly)', async () => {
+    const value = (x: number, y: number, z: number) => Math.fround(Math.sin(x / 5) * Math.cos(y / 7) + z / 100);
+    const volume = await writeTestVolume({ size: [70, 50, 40], format: vds.VolumeDataFormat.Format_R32, method: vds.CompressionMethod.Zip,
+      value, valueRange: [-1, 1.4], lodLevels: vds.LODLevels.LODLevels_1 });
+    const source = new MemoryStore(volume.url.slice('inmemory://'.length));
+    const wavelet = inFolder('reencoded');
+    await vds.copyDataset(source, new vds.FolderStore(wavelet), { compressionMethod: vds.CompressionMethod.Wavelet, compressionTolerance: 1 });
+    const status = JSON.parse(readFileSync(join(wavelet, 'LayerStatus'), 'utf8')) as { layerName: string; compressionMethod: string; compressionTolerance: number }[];
+    expect(status.map((e) => [e.layerName, e.compressionMethod, e.compressionTolerance])).to.deep.equal([
+      ['Dimensions_012LOD0', 'Wavelet', 1], ['Dimensions_012LOD1', 'Wavelet', 4]]);
+    const read = async (url: string | vds.Store) => {
+      const dataset = await vds.open(url);
+      const request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], [70, 50, 40]);
+      expect(await request.waitForCompletion()).to.equal(true);
+      await vds.close(dataset);
+      return request.data as Float32Array;
+    };
+    const [exact, lossy] = [await read(source), await read(wavelet)];
+    const step = 2.4 / 255;
+    expect(lossy.reduce((worst, v, i) => Math.max(worst, Math.abs(v - exact[i]!)), 0)).to.be.at.most(step);
+    // And back to None: the wavelet data, exactly.
+    const plain = inFolder('decoded');
+    const progress = await vds.copyDataset(new vds.FolderStore(wavelet), new vds.FolderStore(plain), { compressionMethod: vds.CompressionMethod.None });
+    expect(progress.skipped).to.equal(0);
+    expect(progress.bytesCopied).to.be.greaterThan(70 * 50 * 40 * 4);
+    expect([...await read(plain)]).to.deep.equal([...lossy]);
+    const refused = await rejection(vds.copyDataset(source, new MemoryStore(`copy-bad-${process.pid}`), { compressionMethod: 99 as vds.CompressionMethod }));
+    expect(refused.message).to.equal('copyDataset cannot write chunks of compression method 99');
   });
 });

@@ -4,19 +4,23 @@
 import { redactUrl } from '../../sources/stores/redact.js';
 import { vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import * as vds from '../../src/index.js';
-import { type Command, integerOption, UsageError } from '../lib/command.js';
+import { type Command, integerOption, type OptionValues, UsageError } from '../lib/command.js';
 import { interruption } from '../lib/interrupt.js';
 import { overwriteOption, refuse } from '../lib/outputs.js';
 import { ProgressBar } from '../lib/progress.js';
+import { compressionMethod, compressionTolerance } from '../lib/compression.js';
 
 const MB = 1024 * 1024;
 
 export const copyCommand: Command = {
-  usage: 'rxvds copy SRC DST [--connection STRING] [--destination-connection STRING] [--concurrency N] [--no-verify] [--overwrite]',
+  usage: 'rxvds copy SRC DST [--connection STRING] [--destination-connection STRING] [--concurrency N] [--no-verify] [--overwrite]\n' +
+    '  [--compression-method None|RLE|Zip|Wavelet|WaveletLossless] [--tolerance T]',
   options: {
     'destination-connection': { type: 'string' },
     concurrency: { type: 'string' },
     'no-verify': { type: 'boolean' },
+    'compression-method': { type: 'string' },
+    tolerance: { type: 'string' },
     ...overwriteOption,
   },
   async run(positionals, values) {
@@ -47,6 +51,7 @@ export const copyCommand: Command = {
         concurrency,
         overwrite,
         verify: values['no-verify'] !== true,
+        ...recompression(values),
         signal: interruption.signal,
         onProgress: (p) => bar.update(p.objectsDone / p.objectCount, `${Math.min(p.objectsDone, p.objectCount - 1)}/${p.objectCount - 1} chunks`),
       });
@@ -63,3 +68,13 @@ export const copyCommand: Command = {
     }
   },
 };
+
+/** `--compression-method` (and `--tolerance`): re-encode every chunk; without it chunks are copied as stored. */
+function recompression(values: OptionValues): Pick<vds.CopyOptions, 'compressionMethod' | 'compressionTolerance'> {
+  if (values['compression-method'] === undefined) {
+    if (values.tolerance !== undefined) throw new UsageError('--tolerance goes with --compression-method');
+    return {};
+  }
+  const method = compressionMethod(values);
+  return { compressionMethod: method, compressionTolerance: compressionTolerance(values, method) };
+}

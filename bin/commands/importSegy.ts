@@ -1,7 +1,8 @@
 // `rxvds import-segy FILE.sgy DST`: scans a SEG-Y file and writes it as a dataset the way OpenVDS's
 // SEGYImport does, with SEGYImport's option names (`--url`, `--compression-method`, `-p`, `-s`, …).
 import { readFile, writeFile } from 'node:fs/promises';
-import { BrickSize, CompressionMethod, isWaveletCompression, LODLevels } from '../../src/index.js';
+import { BrickSize, LODLevels } from '../../src/index.js';
+import { compressionMethod, compressionTolerance } from '../lib/compression.js';
 import { redactUrl } from '../../sources/stores/redact.js';
 import { importSegy, type ImportSegyOptions, type ImportSegyResult } from '../../src/segy/importSegy.js';
 import { Endianness, headerField, resolveTraceHeaderField, TRACE_HEADER_SIZE, type HeaderField } from '../../src/segy/headerField.js';
@@ -10,7 +11,7 @@ import { type SEGYScan, scanSegy } from '../../src/segy/scan.js';
 import { fileInfoJson, scanFromFileInfo } from '../../src/segy/scanFile.js';
 import { SEGYFile } from '../../src/segy/segyFile.js';
 import { AcknowledgedWrites } from '../lib/acknowledgedWrites.js';
-import { type Command, integerOption, type OptionValues, UsageError } from '../lib/command.js';
+import { type Command, integerOption, type OptionValues, stringOption, UsageError } from '../lib/command.js';
 import { DatasetOutput, overwriteOption } from '../lib/outputs.js';
 import { ProgressBar } from '../lib/progress.js';
 
@@ -117,12 +118,6 @@ async function writeScan(input: string, options: ImportSegyOptions, fileInfo: st
 }
 
 /** The value of the first of `names` given (SEGYImport's name and rxvds's alias must not both be). */
-function stringOption(values: OptionValues, ...names: string[]): string | undefined {
-  const given = names.filter((n) => values[n] !== undefined);
-  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} are the same option; give one`);
-  return given.length ? String(values[given[0]!]) : undefined;
-}
-
 function numberOption(values: OptionValues, name: string): number | undefined {
   if (values[name] === undefined) return undefined;
   const value = Number(values[name]);
@@ -144,25 +139,6 @@ function datasetUrl(url: string | undefined, values: OptionValues): string | und
 
 function checkPersistentID(id: string): void {
   if (!/^[0-9A-Fa-f]{1,16}$/.test(id)) throw new UsageError(`--persistentID must be 1 to 16 hexadecimal digits, got "${id}"`);
-}
-
-const METHOD_NAMES = 'None, RLE, Zip, Wavelet, WaveletLossless, WaveletNormalizeBlock or WaveletNormalizeBlockLossless';
-
-function compressionMethod(values: OptionValues): CompressionMethod {
-  const name = stringOption(values, 'compression-method', 'compression') ?? 'None';
-  const flag = values.compression === undefined ? '--compression-method' : '--compression';
-  const method = Object.entries(CompressionMethod).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
-  if (typeof method !== 'number') throw new UsageError(`${flag} must be ${METHOD_NAMES}, got "${name}"`);
-  return method;
-}
-
-/** SEGYImport's --tolerance: the wavelet compression tolerance; nothing else uses it. */
-function compressionTolerance(values: OptionValues, method: CompressionMethod): number {
-  if (values.tolerance === undefined) return 0;
-  if (!isWaveletCompression(method)) throw new UsageError('--tolerance applies to the Wavelet compression methods only');
-  const tolerance = Number(values.tolerance);
-  if (!(tolerance >= 0 && tolerance <= 255)) throw new UsageError(`--tolerance must be a number from 0 to 255 (8-bit steps of the value range), got "${String(values.tolerance)}"`);
-  return tolerance;
 }
 
 function brickSize(values: OptionValues): BrickSize {

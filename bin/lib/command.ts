@@ -40,3 +40,10 @@ export function integerOption(values: Record<string, unknown>, name: string, fal
   if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${String(raw)}"`);
   return value;
 }
+
+/** The value of an option that has several names (SEGYImport's aliases); giving two of them is a usage error. */
+export function stringOption(values: OptionValues, ...names: string[]): string | undefined {
+  const given = names.filter((n) => values[n] !== undefined);
+  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} are the same option; give one`);
+  return given.length ? String(values[given[0]!]) : undefined;
+}

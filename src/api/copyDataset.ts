@@ -12,8 +12,12 @@ import { fromAbortable } from '../async/fromAbortable.js';
 import { isDefinedHash, UNKNOWN_HASH, uniqueChunkHash } from '../codecs/volumeDataHash.js';
 import { payloadByteSize } from '../codecs/dataBlock.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
-import { isWaveletCompression, VDSProduceStatus } from '../model/enums.js';
-import { errorMessage, InvalidOperationError, NotFoundError } from '../model/errors.js';
+import { CompressionMethod, isWaveletCompression, VDSProduceStatus } from '../model/enums.js';
+import { effectiveCompression } from '../model/geometry/layers.js';
+import { canEncode } from '../codecs/registry.js';
+import { chunkPool } from '../workers/pool.js';
+import { writeChunk } from '../../sinks/writeChunks.js';
+import { errorMessage, InvalidArgumentError, InvalidOperationError, NotFoundError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import { serializeVolumeDataLayoutJson } from '../model/layout/layoutJson.js';
 import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
@@ -50,6 +54,14 @@ export interface CopyOptions {
   concurrency?: number;
   /** Decode every chunk before writing it (default true): a corrupt source chunk fails the copy. */
   verify?: boolean;
+  /**
+   * Re-encode every chunk with this method (and `compressionTolerance`, for the wavelet methods) on
+   * the worker pool, as `create` with them would write it; each layer gets the compression OpenVDS
+   * gives it (format sheet 2.5). By default chunks are copied as they are stored. A re-encoding copy
+   * writes every chunk again when resumed.
+   */
+  compressionMethod?: CompressionMethod;
+  compressionTolerance?: number;
   onProgress?: (progress: CopyProgress) => void;
 }
 
@@ -68,11 +80,12 @@ export async function copyDataset(source: CopyEnd, destination: CopyEnd, options
       throw new InvalidOperationError(`${target.description} holds a different dataset (${conflict}): set overwrite to replace it`);
     }
     await target.create(dataset.layout, { signal, deferred: conflict === undefined });
-    const chunks = await writtenChunks(dataset, target, signal);
+    const recompress = recompression(options);
+    const chunks = await writtenChunks(dataset, target, recompress, signal);
     let progress: CopyProgress = { objectsDone: 0, objectCount: chunks.length + 1, bytesCopied: 0, skipped: 0 };
     const report = (p: CopyProgress) => { progress = p; options.onProgress?.(p); };
     await lastValueFrom(from(chunks).pipe(
-      mergeMap((chunk) => fromAbortable((chunkSignal) => copyChunk(dataset, target, chunk, options.verify ?? true, anySignal(chunkSignal, signal))),
+      mergeMap((chunk) => fromAbortable((chunkSignal) => copyChunk(dataset, target, chunk, options.verify ?? true, anySignal(chunkSignal, signal), recompress)),
         options.concurrency ?? 8),
       scan((p, copied) => ({ ...p, objectsDone: p.objectsDone + 1, bytesCopied: p.bytesCopied + (copied ?? 0), skipped: p.skipped + (copied === undefined ? 1 : 0) }), progress),
       tap(report),
@@ -132,13 +145,16 @@ interface ChunkToCopy {
  * those the layer status lists, and those of a Normal group it does not list (format sheet 1.4),
  * whose chunks only their objects know.
  */
-async function writtenChunks(dataset: VDS, target: DatasetStore, signal: AbortSignal | undefined): Promise<ChunkToCopy[]> {
+async function writtenChunks(dataset: VDS, target: DatasetStore, recompress: Recompression | undefined,
+  signal: AbortSignal | undefined): Promise<ChunkToCopy[]> {
   const chunks: ChunkToCopy[] = [];
   for (const layer of dataset.layers.all) {
     const entry = dataset.layerStatusEntry(layer);
     if (layer.isVirtual || (!entry && dataset.produceStatus(layer.dimensionsND) !== VDSProduceStatus.Normal)) continue;
+    const compression = recompress ? layerCompression(recompress, layer) : entry ?? dataset.layerCompression(layer);
     target.produceLayer(layer, {
-      ...(entry ?? dataset.layerCompression(layer)),
+      compressionMethod: compression.compressionMethod,
+      compressionTolerance: compression.compressionTolerance,
       chunkMetadataPageSize: entry?.chunkMetadata?.chunkMetadataPageSize ?? 1024,
     });
     const reader = dataset.reader(layer);
@@ -155,11 +171,39 @@ async function writtenChunks(dataset: VDS, target: DatasetStore, signal: AbortSi
   return chunks;
 }
 
+interface Recompression {
+  compressionMethod: CompressionMethod;
+  compressionTolerance: number;
+}
+
+function recompression({ compressionMethod, compressionTolerance = 0 }: CopyOptions): Recompression | undefined {
+  if (compressionMethod === undefined) return undefined;
+  if (CompressionMethod[compressionMethod] === undefined || !canEncode(compressionMethod)) {
+    throw new InvalidArgumentError(`copyDataset cannot write chunks of compression method ${CompressionMethod[compressionMethod] ?? compressionMethod}`);
+  }
+  if (typeof compressionTolerance !== 'number' || !(compressionTolerance >= 0 && compressionTolerance <= 255)) {
+    throw new InvalidArgumentError(`compressionTolerance must be a number in [0, 255] (the wavelet tolerance in 8-bit steps), got ${String(compressionTolerance)}`);
+  }
+  return { compressionMethod, compressionTolerance };
+}
+
+/** The compression a layer is written with: the method OpenVDS's `create` would give it (format sheet 2.5). */
+function layerCompression({ compressionMethod, compressionTolerance }: Recompression, layer: VolumeDataLayer): Recompression {
+  const { method, tolerance } = effectiveCompression(compressionMethod, compressionTolerance, layer.channelDescriptor, layer.lod);
+  return { compressionMethod: method, compressionTolerance: tolerance };
+}
+
 /** Bytes written, or undefined when the destination already held the chunk. */
 async function copyChunk(dataset: VDS, target: DatasetStore, { layer, chunkIndex }: ChunkToCopy, verify: boolean,
-  signal: AbortSignal): Promise<number | undefined> {
+  signal: AbortSignal, recompress: Recompression | undefined): Promise<number | undefined> {
   const reader = dataset.reader(layer);
   const fetched = await fetchChunk(reader, chunkIndex, signal);
+  if (recompress) {
+    // Decoded to the channel's own format on the pool, then encoded there as a page write would be.
+    const { bytes: payload } = await decodeChunk(reader, fetched, { format: layer.channelDescriptor.format }, signal);
+    const { compressionMethod, compressionTolerance } = layerCompression(recompress, layer);
+    return writeChunk({ target: { dataset: target, layer, compressionMethod, compressionTolerance, pool: chunkPool() }, chunkIndex, payload }, { signal });
+  }
   const bytes = fetched.bytes ?? new Uint8Array(0);
   // The decode takes its bytes to a worker: it checks a copy (`new Uint8Array`: a Buffer's slice
   // would be a view). Wavelet chunks are not checked (decoding them is the slow part).

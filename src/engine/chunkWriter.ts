@@ -20,8 +20,8 @@ export function chunkWriterLimits(inFlight: number): ChunkWriterLimits {
   return { inFlight, backlog: 2 * inFlight };
 }
 
-/** One chunk write: encode and store, stopping early when `signal` aborts. */
-export type ChunkWriteTask = (signal: AbortSignal) => Promise<void>;
+/** One chunk write: encode and store, stopping early when `signal` aborts (what it resolves to is not used). */
+export type ChunkWriteTask = (signal: AbortSignal) => Promise<unknown>;
 
 export interface ChunkWriteOptions extends SignalOptions {
   /**
