@@ -9,6 +9,8 @@ import { MemoryStore } from '../sources/stores/memoryStore.js';
 import { InstrumentedStore } from './support/slowStore.js';
 import { useTempFolder } from './support/tempFolder.js';
 import { fillBox, uniqueMemoryUrl } from './support/volumes.js';
+import { segyFile } from './support/testdata.js';
+import { importSegy } from '../src/segy/importSegy.js';
 
 const SIZE: [number, number, number] = [80, 70, 60];
 /** A smooth field with a reflector: what seismic looks like to a wavelet, in [-1, 1]. */
@@ -114,6 +116,24 @@ describe('writing wavelet datasets (issue #19)', function () {
     const fromFile = await vds.open(file);
     expect([...await readLOD(fromFile, 0)]).to.deep.equal([...best]);
     await vds.close(fromFile);
+  });
+
+  it('F3 imported as Wavelet at tolerance 1: every voxel within 1/255 of the value range of the exact import', async () => {
+    const [exactUrl, waveletUrl] = [uniqueMemoryUrl('f3-exact'), uniqueMemoryUrl('f3-wavelet')];
+    await importSegy(segyFile('f3.sgy'), exactUrl, { lodLevels: vds.LODLevels.LODLevels_None });
+    await importSegy(segyFile('f3.sgy'), waveletUrl, { lodLevels: vds.LODLevels.LODLevels_None, compressionMethod: vds.CompressionMethod.Wavelet, compressionTolerance: 1 });
+    const [exactData, waveletData] = await Promise.all([exactUrl, waveletUrl].map(async (url) => {
+      const dataset = await vds.open(url);
+      const size = [0, 1, 2].map((d) => vds.getLayout(dataset).getDimensionNumSamples(d));
+      const request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], size);
+      expect(await request.waitForCompletion()).to.equal(true);
+      const { min, max } = vds.getLayout(dataset).getChannelDescriptor(0).getValueRange();
+      await vds.close(dataset);
+      return { data: request.data as Float32Array, step: (max - min) / 255 };
+    }));
+    expect(waveletData!.data.length).to.equal(75 * 18 * 23);
+    const worst = waveletData!.data.reduce((w, v, i) => Math.max(w, Math.abs(v - exactData!.data[i]!)), 0);
+    expect(worst).to.be.at.most(exactData!.step);
   });
 
   it('OpenVDS 3.4 reads the dataset rxvds wrote, value for value (reference build only)', async function () {
