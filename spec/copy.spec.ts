@@ -209,6 +209,6 @@ describe('copyDataset', function () {
     expect(progress.bytesCopied).to.be.greaterThan(70 * 50 * 40 * 4);
     expect([...await read(plain)]).to.deep.equal([...lossy]);
     const refused = await rejection(vds.copyDataset(source, new MemoryStore(`copy-bad-${process.pid}`), { compressionMethod: 99 as vds.CompressionMethod }));
-    expect(refused.message).to.equal('copyDataset cannot write chunks of compression method 99');
+    expect(refused.message).to.equal('Invalid compression method 99');
   });
 });

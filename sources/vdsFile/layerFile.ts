@@ -5,14 +5,14 @@
 import type { ChunkMetadata } from '../../src/engine/datasetStore.js';
 import type { CompressionMethod } from '../../src/model/enums.js';
 import { type ChunkMetadataStatus, HASH_ENTRY_BYTES, WAVELET_ENTRY_BYTES } from '../../src/model/layout/layerStatus.js';
-import { decodeChunkRecord } from '../dataset/chunkRecord.js';
+import { decodeChunkRecord, HASH_RECORD_BYTES, WAVELET_RECORD_BYTES } from '../dataset/chunkRecord.js';
 import type { ContainerFile, NewFile } from './bulkDataStore.js';
 import { VdsFileError } from './errors.js';
 import { FileType } from './fileTable.js';
 import type { IndexEntry } from './indexPage.js';
 import {
-  CHUNK_METADATA_BYTES, decodeLayerMetadata, encodeLayerMetadata, isKnownCompressionMethod, LAYER_METADATA_BYTES,
-  WAVELET_CHUNK_METADATA_BYTES, WAVELET_LAYER_METADATA_BYTES,
+  decodeLayerMetadata, encodeLayerMetadata, isKnownCompressionMethod, LAYER_METADATA_BYTES,
+  WAVELET_LAYER_METADATA_BYTES,
 } from './layerMetadata.js';
 
 /** What a layer file records about its layer: its compression and counters. */
@@ -25,16 +25,16 @@ export interface LayerFileState {
 
 /** OpenVDS's layerChunksWaveletAdaptive: the metadata lengths say whether chunks carry adaptive levels. */
 export function isWaveletLayerFile(file: ContainerFile): boolean {
-  return file.header.chunkMetadataLength === WAVELET_CHUNK_METADATA_BYTES && file.header.fileMetadataLength === WAVELET_LAYER_METADATA_BYTES;
+  return file.header.chunkMetadataLength === WAVELET_RECORD_BYTES && file.header.fileMetadataLength === WAVELET_LAYER_METADATA_BYTES;
 }
 
 /** Reads a layer file's metadata; a VdsFileError when its lengths or compression method are not OpenVDS's. */
 export function readLayerFile(file: ContainerFile, path: string): LayerFileState {
   const { chunkMetadataLength: cml, fileMetadataLength: fml } = file.header;
   const wavelet = isWaveletLayerFile(file);
-  if (!wavelet && !(cml === CHUNK_METADATA_BYTES && fml === LAYER_METADATA_BYTES)) {
+  if (!wavelet && !(cml === HASH_RECORD_BYTES && fml === LAYER_METADATA_BYTES)) {
     throw new VdsFileError(path, `layer file "${file.name}" has ${cml}-byte chunk metadata and ${fml}-byte file metadata ` +
-      `(expected ${CHUNK_METADATA_BYTES}/${LAYER_METADATA_BYTES}, or ${WAVELET_CHUNK_METADATA_BYTES}/${WAVELET_LAYER_METADATA_BYTES} for wavelet layers)`);
+      `(expected ${HASH_RECORD_BYTES}/${LAYER_METADATA_BYTES}, or ${WAVELET_RECORD_BYTES}/${WAVELET_LAYER_METADATA_BYTES} for wavelet layers)`);
   }
   const metadata = decodeLayerMetadata(file.fileMetadata);
   if (!isKnownCompressionMethod(metadata.compressionMethod)) {
@@ -58,7 +58,7 @@ export function readLayerFile(file: ContainerFile, path: string): LayerFileState
 export function newLayerFile(name: string, chunkCount: number, chunkMetadataPageSize: number, wavelet: boolean): NewFile {
   return {
     name, fileType: FileType.VDSLayer, chunkCount, indexPageEntryCount: chunkMetadataPageSize,
-    chunkMetadataLength: wavelet ? WAVELET_CHUNK_METADATA_BYTES : CHUNK_METADATA_BYTES,
+    chunkMetadataLength: wavelet ? WAVELET_RECORD_BYTES : HASH_RECORD_BYTES,
     fileMetadataLength: wavelet ? WAVELET_LAYER_METADATA_BYTES : LAYER_METADATA_BYTES,
   };
 }

@@ -5,8 +5,6 @@ import { WAVELET_ADAPTIVE_LEVELS } from '../../src/model/adaptiveLevels.js';
 
 export const LAYER_METADATA_BYTES = 12;
 export const WAVELET_LAYER_METADATA_BYTES = 24 + 8 * WAVELET_ADAPTIVE_LEVELS;
-export const CHUNK_METADATA_BYTES = 8;
-export const WAVELET_CHUNK_METADATA_BYTES = 8 + WAVELET_ADAPTIVE_LEVELS;
 
 export interface VDSLayerMetadata {
   compressionMethod: CompressionMethod;

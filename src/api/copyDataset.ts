@@ -14,10 +14,9 @@ import { payloadByteSize } from '../codecs/dataBlock.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
 import { CompressionMethod, isWaveletCompression, VDSProduceStatus } from '../model/enums.js';
 import { effectiveCompression } from '../model/geometry/layers.js';
-import { canEncode } from '../codecs/registry.js';
 import { chunkPool } from '../workers/pool.js';
 import { writeChunk } from '../../sinks/writeChunks.js';
-import { errorMessage, InvalidArgumentError, InvalidOperationError, NotFoundError } from '../model/errors.js';
+import { errorMessage, InvalidOperationError, NotFoundError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import { serializeVolumeDataLayoutJson } from '../model/layout/layoutJson.js';
 import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
@@ -28,6 +27,7 @@ import type { ReadableStore } from '../../sources/stores/store.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
 import { decodeChunk } from '../../operators/decodeChunks.js';
 import { open } from './entryPoints.js';
+import { checkWritableCompression } from './requestArguments.js';
 import type { VDS } from './vds.js';
 
 export interface CopyProgress {
@@ -178,12 +178,7 @@ interface Recompression {
 
 function recompression({ compressionMethod, compressionTolerance = 0 }: CopyOptions): Recompression | undefined {
   if (compressionMethod === undefined) return undefined;
-  if (CompressionMethod[compressionMethod] === undefined || !canEncode(compressionMethod)) {
-    throw new InvalidArgumentError(`copyDataset cannot write chunks of compression method ${CompressionMethod[compressionMethod] ?? compressionMethod}`);
-  }
-  if (typeof compressionTolerance !== 'number' || !(compressionTolerance >= 0 && compressionTolerance <= 255)) {
-    throw new InvalidArgumentError(`compressionTolerance must be a number in [0, 255] (the wavelet tolerance in 8-bit steps), got ${String(compressionTolerance)}`);
-  }
+  checkWritableCompression(compressionMethod, compressionTolerance);
   return { compressionMethod, compressionTolerance };
 }
 

@@ -5,10 +5,9 @@ import type { ReadableStore } from '../../sources/stores/store.js';
 import { VolumeDataAccessManager } from './accessManager.js';
 import { type ConnectionOptions, parseConnectionString } from '../../sources/stores/connectionString.js';
 import { CompressionMethod, LogLevel } from '../model/enums.js';
-import { canEncode } from '../codecs/registry.js';
 import { CanceledError, errorMessage, InvalidArgumentError, ReadError, WriteError } from '../model/errors.js';
 import { throwIfAborted } from '../async/abort.js';
-import { isPlainObject, signalArgument } from './requestArguments.js';
+import { checkWritableCompression, isPlainObject, signalArgument } from './requestArguments.js';
 import {
   type VolumeDataAxisDescriptor, type VolumeDataChannelDescriptor, VolumeDataLayoutDescriptor,
 } from '../model/layout/descriptors.js';
@@ -131,16 +130,7 @@ export async function create(dataset: Dataset, ...args: unknown[]): Promise<VDS>
   const { rest, signal } = abortOptions('create', args);
   const { connection, layoutDescriptor, axisDescriptors, channelDescriptors, metadata, compressionMethod, compressionTolerance } =
     createArguments(dataset, rest);
-  if (CompressionMethod[compressionMethod] === undefined) throw new InvalidArgumentError(`Invalid compression method ${compressionMethod}`);
-  // A method can be written once a codec with an encoder is registered for it (wavelet: issue #19).
-  if (!canEncode(compressionMethod)) {
-    throw new InvalidArgumentError(`Unsupported compression method ${CompressionMethod[compressionMethod]}: rxvds, like OpenVDS 3.4, cannot write wavelet data`);
-  }
-  // OpenVDS documents the tolerance as [1..255] 8-bit quantization steps (0, the default, for the
-  // lossless methods) and silently clamps what it gets; a value outside is refused here.
-  if (typeof compressionTolerance !== 'number' || !(compressionTolerance >= 0 && compressionTolerance <= 255)) {
-    throw new InvalidArgumentError(`compressionTolerance must be a number in [0, 255] (the wavelet tolerance in 8-bit steps), got ${String(compressionTolerance)}`);
-  }
+  checkWritableCompression(compressionMethod, compressionTolerance);
   validateLayout(layoutDescriptor, axisDescriptors, channelDescriptors);
   validateNewLayout(axisDescriptors, channelDescriptors);
   const container = new MetadataContainer();

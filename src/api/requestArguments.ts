@@ -2,8 +2,9 @@
 // runs synchronously, before anything is allocated, and throws an InvalidArgumentError that names
 // the argument, the value it got and what is allowed.
 import { constants as bufferConstants } from 'node:buffer';
-import { Dimensionality_Max, VolumeDataFormat } from '../model/enums.js';
+import { CompressionMethod, Dimensionality_Max, VolumeDataFormat } from '../model/enums.js';
 import { InvalidArgumentError } from '../model/errors.js';
+import { canEncode } from '../codecs/registry.js';
 import { bytesOf, typedArrayOf, type VolumeDataTypedArray } from '../model/formats.js';
 import type { Index6 } from '../model/geometry/partition.js';
 
@@ -266,4 +267,18 @@ export function fillIndex6(out: unknown, values: readonly number[], name: string
     throw new InvalidArgumentError(`${name} must be an Int32Array or array of ${Dimensionality_Max} entries, got ${describe(out)}`);
   }
   for (let d = 0; d < Dimensionality_Max; d++) (out as Index6Out)[d] = values[d]!;
+}
+
+/**
+ * Checks a compression that chunks are to be written with (`create`, a re-encoding copy): a known
+ * method whose codec can encode, and a tolerance in [0, 255]. OpenVDS documents the tolerance as
+ * [1..255] 8-bit quantization steps (0, the default, for the lossless methods) and silently clamps
+ * what it gets; a value outside is refused here.
+ */
+export function checkWritableCompression(method: CompressionMethod, tolerance: number): void {
+  if (CompressionMethod[method] === undefined) throw new InvalidArgumentError(`Invalid compression method ${method}`);
+  if (!canEncode(method)) throw new InvalidArgumentError(`Chunks of ${CompressionMethod[method]} cannot be written: its codec only decodes`);
+  if (typeof tolerance !== 'number' || !(tolerance >= 0 && tolerance <= 255)) {
+    throw new InvalidArgumentError(`compressionTolerance must be a number in [0, 255] (the wavelet tolerance in 8-bit steps), got ${String(tolerance)}`);
+  }
 }
