@@ -1,6 +1,6 @@
-// Wavelet chunk decoder (format sheet 3.6), bit-exact with OpenVDS 3.4. Decode only: OpenVDS
-// cannot write wavelet chunks either. One codec per method, because the NormalizeBlock methods
-// carry a section the stream itself does not announce.
+// Wavelet chunk decoder (format sheet 3.6), bit-exact with OpenVDS 3.4; the encoder is
+// wavelet/encoder.ts, and waveletCodecs.ts pairs the two. One codec per method, because the
+// NormalizeBlock methods carry a section the stream itself does not announce.
 import { CompressionMethod, isWaveletCompression, VolumeDataFormat } from '../model/enums.js';
 import { ChunkFormatError, InvalidArgumentError } from '../model/errors.js';
 import { type ChunkCodec, formatTraits } from './codec.js';
