@@ -22,7 +22,7 @@ const LAYERS: [name: string, prefixes: string[]][] = [
   ['operators', ['operators/']],
   ['sinks', ['sinks/']],
   ['api', ['src/api/']],
-  ['applications', ['src/segy/', 'src/render/', 'src/index.ts', 'src/stores.ts']],
+  ['applications', ['src/segy/', 'src/render/', 'src/serve/', 'src/distributed/', 'src/index.ts', 'src/stores.ts']],
 ];
 
 function layerOf(path: string): number {
