@@ -20,7 +20,7 @@
 // an Azure container SAS URL (azure), `key:secret:session` AWS credentials (aws, anthos, ibm) or a
 // Google OAuth token (gcp), valid for `expires_in` seconds.
 import { randomBytes } from 'node:crypto';
-import { CanceledError, InvalidArgumentError, InvalidOperationError, NotFoundError, StoreError, WriteError } from '../../src/model/errors.js';
+import { CanceledError, InvalidArgumentError, NotFoundError, StoreError, WriteError } from '../../src/model/errors.js';
 import { parseLayerStatusJson } from '../../src/model/layout/layoutJson.js';
 import { AzureStore } from './azureStore.js';
 import { GcsStore } from './gcsStore.js';
@@ -171,9 +171,17 @@ export class SeismicDmsStore implements Store, ListableStore, DeletableStore {
     yield* storage.store.list(prefix, options);
   }
 
-  /** Releases the lock (recording the dataset's size after writes) and the cloud stores; once. */
+  /**
+   * Releases the lock (recording the dataset's size after writes) and the cloud stores. A store
+   * used again after closing locks again, as others open new connections (a copy opens its source
+   * twice through one store).
+   */
   close(): Promise<void> {
-    return (this.closing ??= this.release());
+    if (!this.closing) {
+      const closing = this.release().finally(() => { if (this.closing === closing) this.closing = undefined; });
+      this.closing = closing;
+    }
+    return this.closing;
   }
 
   /**
@@ -202,7 +210,7 @@ export class SeismicDmsStore implements Store, ListableStore, DeletableStore {
 
   /** The session for `mode`, locking (or trading a read lock for a write lock) on first need. */
   private sessionFor(mode: LockMode): Promise<Session> {
-    if (this.closing) return Promise.reject(new InvalidOperationError(`${this.description} is closed`));
+    if (this.closing) return this.closing.catch(() => undefined).then(() => this.sessionFor(mode));
     const wanted: LockMode = this.intent === 'open' ? mode : 'write';
     if (this.session && (this.sessionMode === 'write' || wanted === 'read')) return this.session;
     const previous = this.session;
@@ -313,12 +321,16 @@ export class SeismicDmsStore implements Store, ListableStore, DeletableStore {
   }
 
   private async release(): Promise<void> {
-    const session = await this.session?.catch(() => undefined);
+    const held = await this.session?.catch(() => undefined);
     try {
-      if (session) await this.unlock(session, session.mode === 'write' && this.wrote ? await this.fileMetadata(session) : undefined);
+      if (held) await this.unlock(held, held.mode === 'write' && this.wrote ? await this.fileMetadata(held) : undefined);
     } finally {
       await this.storage?.loaded.catch(() => undefined);
-      await Promise.all([...this.cloudStores].map((store: ReadableStore) => store.close?.().catch(() => undefined)));
+      const stores: ReadableStore[] = [...this.cloudStores];
+      this.cloudStores.clear();
+      this.session = this.sessionMode = this.storage = undefined;
+      this.wrote = false;
+      await Promise.all(stores.map((store) => store.close?.().catch(() => undefined)));
     }
   }
 
