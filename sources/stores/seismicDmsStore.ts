@@ -80,8 +80,6 @@ export interface SeismicDmsSettings {
   token: TokenSource;
   /** The legal tag a newly registered dataset gets. */
   legalTag: string;
-  /** S3 endpoints of the anthos and ibm providers, which OpenVDS reads from the environment. */
-  env?: NodeJS.ProcessEnv;
 }
 
 /** What a lock (or registration) gave: the dataset's record and the session to close. */
@@ -262,29 +260,25 @@ export class SeismicDmsStore implements Store, ListableStore, DeletableStore {
 
   /** The store of the cloud that holds the objects, as OpenVDS's Dms*IoManagerFactory makes it per provider. */
   private cloudStore(session: Session, accessToken: string): CloudStore {
-    const env = this.settings.env ?? process.env;
     switch (session.provider) {
       case 'azure': {
         // A container URL with its SAS query; `gcsurl` is `container/prefix`.
         if (!/^https?:\/\/[^?]+\?./.test(accessToken)) throw this.badAnswer('gcs-access-token', 'an Azure access token that is no container SAS URL');
-        return AzureStore.fromContainerUrl(accessToken, afterFirst(session.gcsurl, '/'));
+        return AzureStore.fromContainerUrl(accessToken, splitAt(session.gcsurl, '/')[1]);
       }
       case 'aws': case 'anthos': case 'ibm': {
-        const [accessKeyId, secretAccessKey, ...session_] = accessToken.split(':');
-        const sessionToken = session_.join(':');
+        const [accessKeyId, secretAccessKey, ...rest] = accessToken.split(':');
+        const sessionToken = rest.join(':');
         if (!accessKeyId || !secretAccessKey || !sessionToken) throw this.badAnswer('gcs-access-token', 'an AWS access token that is not key:secret:session');
         this.storageTokens.add(secretAccessKey).add(sessionToken);
-        const separator = session.gcsurl.indexOf('$$');
-        const bucket = separator < 0 ? session.gcsurl : session.gcsurl.slice(0, separator);
-        const endpoint = session.provider === 'anthos' ? env.S3_ENDPOINT_OVERRIDE : session.provider === 'ibm' ? env.IBM_COS_URL : undefined;
-        return new S3Store({
-          bucket, prefix: separator < 0 ? '' : session.gcsurl.slice(separator + 2), accessKeyId, secretAccessKey, sessionToken,
-          endpoint: endpoint || undefined, region: env.AWS_REGION || undefined,
-        });
+        const [bucket, prefix] = splitAt(session.gcsurl, '$$');
+        // Where OpenVDS finds the S3-compatible endpoints of these providers.
+        const endpoint = session.provider === 'anthos' ? process.env.S3_ENDPOINT_OVERRIDE : session.provider === 'ibm' ? process.env.IBM_COS_URL : undefined;
+        return new S3Store({ bucket, prefix, accessKeyId, secretAccessKey, sessionToken, endpoint: endpoint || undefined });
       }
       default: {
-        const slash = session.gcsurl.indexOf('/');
-        return new GcsStore({ bucket: slash < 0 ? session.gcsurl : session.gcsurl.slice(0, slash), prefix: afterFirst(session.gcsurl, '/'), token: accessToken });
+        const [bucket, prefix] = splitAt(session.gcsurl, '/');
+        return new GcsStore({ bucket, prefix, token: accessToken });
       }
     }
   }
@@ -496,9 +490,10 @@ function newLockId(mode: LockMode): string {
   return `${mode === 'read' ? 'R' : 'W'}${randomBytes(8).toString('hex').slice(0, 15)}`;
 }
 
-function afterFirst(text: string, separator: string): string {
+/** `text` split at the first `separator`: what is before it, and what is after it without slashes at its ends ('' without one). */
+function splitAt(text: string, separator: string): [string, string] {
   const at = text.indexOf(separator);
-  return at < 0 ? '' : text.slice(at + separator.length).replace(/^\/+|\/+$/g, '');
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length).replace(/^\/+|\/+$/g, '')];
 }
 
 /** A JWT's `exp` in milliseconds, or undefined when the token is no JWT or has none. */
