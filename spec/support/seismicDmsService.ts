@@ -60,6 +60,10 @@ export class SeismicDmsService implements RunningServer {
   readOnlyCredentials = false;
   /** The next N dataset/utility requests answer 401, as for a revoked token. */
   refuseTokens = 0;
+  /** The next N dataset/utility requests answer 503, as a busy service does. */
+  busy = 0;
+  /** The access policy of datasets registered from now on (`uniform`: credentials per subproject; `dataset`: per dataset). */
+  accessPolicy = 'uniform';
   /** How long the OAuth endpoint's tokens are valid. */
   tokenSeconds = 3600;
   /** `expires_in` of storage credentials. */
@@ -134,6 +138,10 @@ export class SeismicDmsService implements RunningServer {
     call.route = dataset ? (dataset[4] ? 'lock' : ({ POST: 'register', GET: 'get', PATCH: 'patch' } as Record<string, string>)[call.method] ?? 'dataset')
       : route === '/utility/gcs-access-token' ? 'gcs-access-token' : 'unknown';
     this.onCall?.(call);
+    if (this.busy > 0) {
+      this.busy--;
+      return answer(503, 'Service Unavailable');
+    }
     const refusal = this.authorize(req);
     if (refusal) return answer(401, refusal);
     if (call.route === 'gcs-access-token') return this.accessToken(url.searchParams, answer);
@@ -150,7 +158,7 @@ export class SeismicDmsService implements RunningServer {
         const gcsurl = this.options.storage.provider === 'azure' ? `${this.container}/${prefix}` : `${this.container}$$${prefix}`;
         const created: DatasetRecord = {
           name, tenant, subproject, path: url.searchParams.get('path') ?? '/', gcsurl, ltag: String(req.headers.ltag ?? ''),
-          access_policy: 'uniform', writeLock: lockId, readLocks: new Set(),
+          access_policy: this.accessPolicy, writeLock: lockId, readLocks: new Set(),
         };
         this.datasets.set(key, created);
         return answer(200, view(created), withProvider);
@@ -214,7 +222,10 @@ export class SeismicDmsService implements RunningServer {
 
   private accessToken(query: URLSearchParams, answer: (status: number, value: unknown) => void): void {
     const sdpath = query.get('sdpath') ?? '';
-    if (!/^sd:\/\/[^/]+\/[^/]+$/.test(sdpath)) return answer(400, `sdpath ${sdpath} is not a subproject`);
+    // A subproject, or a dataset of the `dataset` access policy.
+    const perDataset = [...this.datasets.values()].some((d) => d.access_policy === 'dataset' &&
+      sdpath === `sd://${d.tenant}/${d.subproject}/${d.path === '/' ? '' : `${d.path}/`}${d.name}`);
+    if (!perDataset && !/^sd:\/\/[^/]+\/[^/]+$/.test(sdpath)) return answer(400, `sdpath ${sdpath} is neither a subproject nor a dataset with the dataset access policy`);
     const readonly = query.get('readonly') !== 'false' || this.readOnlyCredentials;
     const expiresIn = this.credentialSeconds;
     const { storage } = this.options;
