@@ -5,10 +5,13 @@
 // and never a credential.
 import { expect } from 'chai';
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as vds from '../src/index.js';
 import { CanceledError, InvalidArgumentError, WriteError } from '../src/model/errors.js';
 import { AzureStore } from '../sources/stores/azureStore.js';
 import { openStore } from '../sources/stores/openStore.js';
+import type { DeletableStore, ListableStore } from '../sources/stores/store.js';
 import { S3Store } from '../sources/stores/s3Store.js';
 import { buildCli, rxvds } from './support/cli.js';
 import { rejection } from './support/rejection.js';
@@ -20,6 +23,7 @@ const API_KEY = 'dms-appkey-51c9e7';
 const STATIC_TOKEN = 'sdtoken-static-8d41f0c2';
 const CLIENT_ID = 'rxvds-spec';
 const REFRESH_TOKEN = 'refresh-token-6b3e22a9';
+const CLIENT_SECRET = 'client-secret-93ad10f4';
 const SIZE = [40, 36, 20] as const;
 /** Every voxel's value: a function of its position, exact in float32. */
 const valueAt = (x: number, y: number, z: number) => x + 100 * y + 10_000 * z;
@@ -40,7 +44,7 @@ describe('sd:// (OSDU Seismic DMS)', function () {
 
   before(async () => {
     [azurite, s3] = await Promise.all([startAzurite(), startS3Server()]);
-    const oauth = { clientId: CLIENT_ID, refreshToken: REFRESH_TOKEN };
+    const oauth = { clientId: CLIENT_ID, refreshToken: REFRESH_TOKEN, clientSecret: CLIENT_SECRET };
     [azure, anthos] = await Promise.all([
       SeismicDmsService.start({ storage: { provider: 'azure', azurite }, apiKey: API_KEY, staticTokens: [STATIC_TOKEN], oauth }),
       SeismicDmsService.start({ storage: { provider: 'anthos', s3 }, apiKey: API_KEY, staticTokens: [STATIC_TOKEN], oauth }),
@@ -277,6 +281,46 @@ describe('sd:// (OSDU Seismic DMS)', function () {
     expect(azure.callsTo('gcs-access-token')[0]!.query.get('sdpath')).to.equal(url);
   });
 
+  it('offers head, getRange, list and delete through the cloud store, with a client-credentials SdToken', async () => {
+    const url = newDataset();
+    await write(url, connection(anthos));
+    anthos.calls.length = 0;
+    const { store } = openStore(url, `SdAuthorityUrl=${anthos.url};SdApiKey=${API_KEY};AuthTokenUrl=${anthos.tokenUrl};ClientId=${CLIENT_ID};` +
+      `ClientSecret=${CLIENT_SECRET};Scopes=openid`, 'update');
+    try {
+      const layoutBytes = (await store.get('VolumeDataLayout'))!;
+      expect((await store.head!('VolumeDataLayout'))!.size).to.equal(layoutBytes.length);
+      expect(await store.getRange!('VolumeDataLayout', { offset: 2, length: 5 })).to.deep.equal(layoutBytes.subarray(2, 7));
+      const keys: string[] = [];
+      for await (const key of (store as unknown as ListableStore).list('Dimensions_012LOD0/')) keys.push(key);
+      expect(keys.sort()).to.deep.equal(['Dimensions_012LOD0/0', 'Dimensions_012LOD0/1', 'Dimensions_012LOD0/2', 'Dimensions_012LOD0/3',
+        'Dimensions_012LOD0/ChunkMetadata/0']);
+      await (store as unknown as DeletableStore).delete('Dimensions_012LOD0/3');
+      expect(await store.head!('Dimensions_012LOD0/3')).to.equal(undefined);
+    } finally {
+      await store.close!();
+    }
+    const grant = new URLSearchParams(anthos.callsTo('token')[0]!.body);
+    expect([grant.get('grant_type'), grant.get('scope')]).to.deep.equal(['client_credentials', 'openid']);
+    expect(anthos.callsTo('lock').map((c) => c.query.get('openmode'))).to.deep.equal(['write']);
+    // Written to (a delete), but no LayerStatus changed: the record gets OpenVDS's count of what LayerStatus lists.
+    expect(recordOf(anthos, url)!.filemetadata!.nobjects).to.equal(2 + 1 + CHUNKS);
+    expect(unlocked(recordOf(anthos, url))).to.deep.equal({ write: undefined, readers: 0 });
+  });
+
+  it('an unreachable service is a StoreError naming the dataset', async () => {
+    const url = newDataset();
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const { store } = openStore(url, `SdAuthorityUrl=http://127.0.0.1:${port}/api/seismic-store/v3;SdToken=${STATIC_TOKEN}`, 'open');
+    const error = await failure(store.get('VolumeDataLayout'));
+    expect(error).to.be.instanceOf(vds.StoreError);
+    expect(error.message).to.match(new RegExp(`^Cannot read Seismic DMS \\(read-lock ${url}\\): .*ECONNREFUSED`));
+    expect(error.message).to.contain('after 5 attempts');
+  });
+
   it('an unknown dataset is a 404 naming it', async () => {
     const url = 'sd://tenant1/seismic/surveys/north/no-such-dataset';
     const error = await failure(vds.open(url, connection(azure)));
@@ -424,7 +468,7 @@ describe('sd:// (OSDU Seismic DMS)', function () {
   describe('afterwards', () => {
     it('no message or output of this spec holds a token, key, SAS signature or secret', () => {
       expect(printed.length).to.be.at.least(20);
-      const secrets = [STATIC_TOKEN, API_KEY, REFRESH_TOKEN, ...azure.issued, ...anthos.issued, 'Zm9yZ2VkLXNpZ25hdHVyZQ', 'dmssecret', 'dmssession', 'sig='];
+      const secrets = [STATIC_TOKEN, API_KEY, REFRESH_TOKEN, CLIENT_SECRET, ...azure.issued, ...anthos.issued, 'Zm9yZ2VkLXNpZ25hdHVyZQ', 'dmssecret', 'dmssession', 'sig='];
       for (const text of printed) for (const secret of secrets) expect(text, text).not.to.contain(secret);
     });
   });

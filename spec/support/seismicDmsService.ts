@@ -47,8 +47,8 @@ export interface DmsServiceOptions {
   apiKey: string;
   /** SdTokens accepted as given. */
   staticTokens?: string[];
-  /** The OAuth endpoint's client; its tokens are JWTs valid for `tokenSeconds`. */
-  oauth?: { clientId: string; refreshToken: string };
+  /** The OAuth endpoint's client (refresh-token or client-credentials grant); its tokens are JWTs valid for `tokenSeconds`. */
+  oauth?: { clientId: string; refreshToken: string; clientSecret: string };
 }
 
 export class SeismicDmsService implements RunningServer {
@@ -210,7 +210,9 @@ export class SeismicDmsService implements RunningServer {
 
   private token(form: URLSearchParams, answer: (status: number, value: unknown) => void): void {
     const oauth = this.options.oauth;
-    if (!oauth || form.get('client_id') !== oauth.clientId || form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== oauth.refreshToken) {
+    const granted = form.get('grant_type') === 'refresh_token' ? form.get('refresh_token') === oauth?.refreshToken
+      : form.get('grant_type') === 'client_credentials' && form.get('client_secret') === oauth?.clientSecret;
+    if (!oauth || form.get('client_id') !== oauth.clientId || !granted) {
       return answer(400, { error: 'invalid_grant' });
     }
     const exp = Math.floor(Date.now() / 1000) + this.tokenSeconds;
