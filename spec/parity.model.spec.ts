@@ -440,11 +440,11 @@ describe('OpenVDS parity, model side (issue 14)', function () {
       await vds.close(reopened);
     });
 
-    it('DMSOpenOptions and sd:// are not supported yet', async () => {
-      for (const dataset of [new vds.DMSOpenOptions('https://sd', 'k', 't', 'sd://a/b/c'), 'sd://tenant/sub/dataset']) {
+    it('DMSOpenOptions and sd:// need the service URL, as OpenVDS does (spec/seismicDms.spec.ts opens them)', async () => {
+      for (const dataset of [new vds.DMSOpenOptions('', 'k', 't', 'sd://a/b/c'), 'sd://tenant/sub/dataset']) {
         const error = await rejection(vds.open(dataset as string));
-        expect(error).to.be.instanceOf(vds.InvalidOperationError);
-        expect(error.message).to.equal('OSDU Seismic DMS (sd://, DMSOpenOptions) datasets are not supported yet');
+        expect(error).to.be.instanceOf(vds.InvalidArgumentError);
+        expect(error.message).to.equal('A Seismic DMS dataset needs SdAuthorityUrl (the service URL, …/api/seismic-store/v3), or SD_SVC_URL in the environment');
       }
     });
 

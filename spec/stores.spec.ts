@@ -136,7 +136,6 @@ describe('URL schemes', () => {
     for (const scheme of ['', '1abc', 's3://', 'a b']) {
       expect(() => registerStoreScheme(scheme, () => new MemoryStore('x')), scheme).to.throw(InvalidArgumentError, `Invalid URL scheme "${scheme}"`);
     }
-    expect(() => openStore('sd://tenant/survey')).to.throw(InvalidOperationError, 'OSDU Seismic DMS (sd://, DMSOpenOptions) datasets are not supported yet');
     expect(() => openStore('ftp://user:pw@host/x')).to.throw(InvalidArgumentError, 'Unknown URL scheme "ftp" in ftp://***@host/x');
   });
 });

@@ -1,9 +1,9 @@
 // The URL schemes rxvds knows out of the box, each turned into a store the way OpenVDS reads its
 // URL and connection string: local paths and file://, inmemory://, s3://, azure:// (az://),
-// azuresas://, gs://, http(s):// and sd://. They register through registerStoreScheme like any
+// azuresas://, gs://, http(s):// and sd:// (seismicDmsStore.ts). They register through registerStoreScheme like any
 // other, at the end of this file. The parsing helpers also serve OpenOptions (openStore.ts).
 import { fileURLToPath } from 'node:url';
-import { InvalidArgumentError, InvalidOperationError } from '../../src/model/errors.js';
+import { InvalidArgumentError } from '../../src/model/errors.js';
 import { AzureStore } from './azureStore.js';
 import { ENGINE_KEYS } from './connectionString.js';
 import { FolderStore } from './folderStore.js';
@@ -14,6 +14,7 @@ import { MemoryStore } from './memoryStore.js';
 import { GoogleCredentialsType, type GoogleOpenOptions } from './openOptions.js';
 import { withRemoteDefaults } from './remoteDefaults.js';
 import { S3Store } from './s3Store.js';
+import { seismicDmsStore } from './seismicDmsStore.js';
 import type { Store } from './store.js';
 import { registerStoreScheme, type StoreRequest } from './storeSchemes.js';
 
@@ -29,10 +30,6 @@ function localStore(path: string): Store {
  */
 export function vdsFileIsNoStore(path: string): InvalidArgumentError {
   return new InvalidArgumentError(`${path} is a .vds file: a dataset, not a store of objects; open it with open() or create()`);
-}
-
-export function dmsUnsupported(): InvalidOperationError {
-  return new InvalidOperationError('OSDU Seismic DMS (sd://, DMSOpenOptions) datasets are not supported yet');
 }
 
 /** `bucket/prefix` (or `container/prefix`). */
@@ -222,4 +219,4 @@ registerStoreScheme('azuresas', (request) => withRemoteDefaults(azureSasStore(re
 registerStoreScheme('gs', (request) => withRemoteDefaults(gcsStore(request)));
 registerStoreScheme('http', httpStore);
 registerStoreScheme('https', httpStore);
-registerStoreScheme('sd', () => { throw dmsUnsupported(); });
+registerStoreScheme('sd', (request) => withRemoteDefaults(seismicDmsStore(request)));

@@ -152,7 +152,11 @@ export class GoogleOpenOptions extends OpenOptions {
   }
 }
 
-/** OSDU Seismic DMS (`sd://`). The class exists for porting; opening with it is not supported yet. */
+/**
+ * OSDU Seismic DMS (`sd://`, sources/stores/seismicDmsStore.ts). `datasetPath` is the sd:// URL;
+ * the token is `sdToken`, or one got from `authTokenUrl` with `clientId` and `refreshToken` or
+ * `clientSecret` (and `scopes`). `httpProxy` and `useFileNameForSingleFileDatasets` are refused.
+ */
 export class DMSOpenOptions extends OpenOptions {
   constructor(
     public sdAuthorityUrl = '',

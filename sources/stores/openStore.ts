@@ -12,12 +12,13 @@ import {
 } from './openOptions.js';
 import { AzureStore } from './azureStore.js';
 import {
-  azurePresignedStore, disableInitApiUnsupported, dmsUnsupported, googleStore, s3FromFields, splitLocation, vdsFileIsNoStore,
+  azurePresignedStore, disableInitApiUnsupported, googleStore, s3FromFields, splitLocation, vdsFileIsNoStore,
 } from './builtinSchemes.js';
 import { HttpStore } from './httpStore.js';
 import { MemoryStore } from './memoryStore.js';
 import { redactUrl } from './redact.js';
 import { REMOTE_RETRY, withRemoteDefaults } from './remoteDefaults.js';
+import { SeismicDmsStore, seismicDmsSettings } from './seismicDmsStore.js';
 import { isWritable, type ReadableStore, type Store } from './store.js';
 import { storeFactory, storeRequest, type StoreIntent } from './storeSchemes.js';
 
@@ -106,7 +107,7 @@ export function openStoreFromOptions(options: OpenOptions, intent: StoreIntent =
   return { store: checkIntent(store, intent), url };
 }
 
-function storeFromOptions(options: OpenOptions, _intent: StoreIntent): { store: ReadableStore; url: string } {
+function storeFromOptions(options: OpenOptions, intent: StoreIntent): { store: ReadableStore; url: string } {
   checkEngineSettings(options.logLevel, options.requestThreadCount);
   if (options instanceof AWSOpenOptions) {
     if (options.disableInitApi) throw disableInitApiUnsupported();
@@ -146,8 +147,11 @@ function storeFromOptions(options: OpenOptions, _intent: StoreIntent): { store: 
     if (options.fileName === '') throw new InvalidArgumentError('VDSFileOpenOptions needs a fileName');
     throw vdsFileIsNoStore(resolve(options.fileName));
   }
-  if (options instanceof DMSOpenOptions) throw dmsUnsupported();
-  throw new InvalidArgumentError('Unknown OpenOptions: use AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, GoogleOpenOptions, HttpOpenOptions, InMemoryOpenOptions or VDSFileOpenOptions');
+  if (options instanceof DMSOpenOptions) {
+    const store = new SeismicDmsStore(seismicDmsSettings(options), intent);
+    return { store: withRemoteDefaults(store), url: store.description };
+  }
+  throw new InvalidArgumentError('Unknown OpenOptions: use AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, DMSOpenOptions, GoogleOpenOptions, HttpOpenOptions, InMemoryOpenOptions or VDSFileOpenOptions');
 }
 
 function positiveMs(value: number, name: string): number {
