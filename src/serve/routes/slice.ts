@@ -1,0 +1,75 @@
+// GET /datasets/{id}/slice: float32 or PNG at once, or streamed (SSE / NDJSON) with progress and a
+// coarse LOD first.
+import type { FastifyInstance } from 'fastify';
+import { slicePNG } from '../../render/slicePicture.js';
+import type { VDS } from '../../api/vds.js';
+import type { ServeContext } from '../context.js';
+import { disconnectSignal, EventStream, streamFormat } from '../eventStream.js';
+import { checkLayer, f32Bytes, readSlice, type Slice, sliceChunkCount, type SliceRead } from '../slice.js';
+import { readableLods } from '../metadata.js';
+import { idParams, type SliceQuery, sliceQuery } from '../schemas.js';
+
+export function sliceRoutes(app: FastifyInstance, context: ServeContext): void {
+  app.get<{ Params: { id: string }; Querystring: SliceQuery }>('/datasets/:id/slice', { schema: { params: idParams, querystring: sliceQuery } },
+    async (request, reply) => {
+      const { vds, geometry } = await context.dataset(request.params.id);
+      const query = request.query;
+      const { box, dimension } = geometry.sliceBox(query.direction, query.lineno);
+      checkLayer(vds, query.lod, query.channel);
+      const read: SliceRead = { box, dimension, lod: query.lod, channel: query.channel };
+      const format = streamFormat(request);
+      if (format) {
+        // The coarsest LOD first (a quick picture), then the LOD asked for.
+        const coarsest = Math.max(...readableLods(vds));
+        const reads = coarsest > read.lod ? [{ ...read, lod: coarsest }, read] : [read];
+        await streamSlices(new EventStream(reply, format), vds, reads, context);
+        return reply;
+      }
+      const slice = await readSlice(vds, read, disconnectSignal(reply.raw));
+      if (query.format === 'png') {
+        const layout = vds.layout;
+        const unit = layout.getChannelUnit(query.channel);
+        const png = slicePNG(slice.shaped, {
+          width: query.width, height: query.height, colorMap: query.colormap, clip: query.clip,
+          title: `${request.params.id}: ${sliceTitle(geometry.axes[dimension]!.name, geometry.axes[dimension]!, box.min[dimension]!)}`,
+          valueLabel: `${layout.getChannelName(query.channel)}${unit && unit !== 'unitless' ? ` (${unit})` : ''}`,
+        });
+        return reply.type('image/png').send(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+      }
+      return reply.type('application/octet-stream').headers(sliceHeaders(slice)).send(f32Bytes(slice.data));
+    });
+}
+
+/** `Inline 120`, `Time 1200 ms`: the slice's fixed coordinate. */
+function sliceTitle(name: string, axis: { min: number; step: number; unit: string }, index: number): string {
+  const value = +(axis.min + index * axis.step).toPrecision(7);
+  return `${name} ${value}${axis.unit && axis.unit !== 'unitless' ? ` ${axis.unit}` : ''}`;
+}
+
+export function sliceHeaders(slice: Slice): Record<string, string> {
+  return { 'X-Shape': JSON.stringify(slice.shape), 'X-Axes': JSON.stringify(slice.axes), 'X-Lod': String(slice.lod) };
+}
+
+/**
+ * The slice events: progress over the chunks of every read (monotone up to their total), a
+ * `slice` per read as it completes, then `end`; or `error`. A disconnect aborts the stream's signal,
+ * which cancels the read under way and skips the rest.
+ */
+async function streamSlices(stream: EventStream, vds: VDS, reads: SliceRead[], context: ServeContext): Promise<void> {
+  try {
+    const counts = reads.map((read) => sliceChunkCount(vds, read));
+    const total = counts.reduce((a, b) => a + b, 0);
+    let before = 0;
+    await stream.send('progress', { done: 0, total });
+    for (const [n, read] of reads.entries()) {
+      const slice = await readSlice(vds, read, stream.signal, (done) => void stream.send('progress', { done: before + done, total }));
+      before += counts[n]!;
+      await stream.send('slice', { lod: slice.lod, shape: slice.shape, axes: slice.axes, data: f32Bytes(slice.data).toString('base64') });
+    }
+    await stream.send('end', {});
+  } catch (error) {
+    if (stream.open) await stream.send('error', { message: context.failure(error).message });
+  } finally {
+    stream.end();
+  }
+}

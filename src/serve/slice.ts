@@ -1,0 +1,84 @@
+// Slices: one 2D section of a 3D dataset read through `requestShapedSubset`, as rows × columns of
+// float32 (the buffer the access manager fills, unchanged: dimension 0 runs fastest, so the rows are
+// the higher of the two slice dimensions), with the annotation range of each of its axes.
+import type { VoxelBox } from '../api/annotation.js';
+import { requestShapedSubset, type ShapedSubset } from '../api/shapedSubset.js';
+import type { VDS } from '../api/vds.js';
+import { DimensionsND, VDSProduceStatus } from '../model/enums.js';
+import type { Index6 } from '../model/geometry/partition.js';
+import { subsetChunkCount } from '../engine/subsetPlan.js';
+import { badRequest } from './httpErrors.js';
+import { readableLods } from './metadata.js';
+
+/** An axis of a slice: rows first, then columns. */
+export interface SliceAxis {
+  name: string;
+  unit: string;
+  /** Annotation coordinate of the first and last row (or column). */
+  min: number;
+  max: number;
+  samples: number;
+  step: number;
+}
+
+export interface Slice {
+  lod: number;
+  shape: [rows: number, columns: number];
+  axes: [rows: SliceAxis, columns: SliceAxis];
+  data: Float32Array;
+  shaped: ShapedSubset;
+}
+
+/** One slice read: its box and dimension from SurveyGeometry.sliceBox, the layer chosen. */
+export interface SliceRead {
+  box: VoxelBox;
+  dimension: number;
+  lod: number;
+  channel: number;
+}
+
+/** Checks `lod` and `channel` against the dataset (400 naming the parameter). */
+export function checkLayer(vds: VDS, lod: number, channel: number): void {
+  const lods = readableLods(vds);
+  if (!lods.includes(lod)) throw badRequest('lod', `LOD ${lod} is not available (this dataset has LOD ${lods.join(', ')})`);
+  const channels = vds.layout.getChannelCount();
+  if (channel >= channels) throw badRequest('channel', `channel ${channel} does not exist (this dataset has ${channels}: 0…${channels - 1})`);
+}
+
+/** Chunks a slice read touches: what its progress counts up to. */
+export function sliceChunkCount(vds: VDS, read: SliceRead): number {
+  let layer = vds.layers.get(DimensionsND.Dimensions_012, read.lod, read.channel)!;
+  if (vds.layerProduceStatus(layer) === VDSProduceStatus.Remapped) layer = vds.remapSource(layer) ?? layer;
+  const pad = (values: readonly number[], fill: number) => [0, 1, 2, 3, 4, 5].map((d) => values[d] ?? fill) as Index6;
+  return subsetChunkCount(layer, pad(read.box.min, 0), pad(read.box.max, 1));
+}
+
+/**
+ * Reads a slice; `progress` gets the chunks done so far. Aborting `signal` (the client went away)
+ * cancels the request: its fetches stop and its queued decode jobs are dropped.
+ */
+export function readSlice(vds: VDS, read: SliceRead, signal: AbortSignal, progress?: (chunksDone: number) => void): Promise<Slice> {
+  const request = requestShapedSubset(vds, read.box, { lod: read.lod, channel: read.channel, signal });
+  return new Promise<Slice>((resolve, reject) => {
+    request.subscribe({
+      next: (event) => {
+        if (event.kind === 'progress') progress?.(event.chunksDone);
+        else resolve(sliceOf(event.data, read));
+      },
+      error: reject,
+    });
+  });
+}
+
+function sliceOf(shaped: ShapedSubset, read: SliceRead): Slice {
+  // No component axis: checkLayer allows 1-component channels only through requestShapedSubset's shape.
+  const spanning = shaped.axes.filter((a) => a.dimension >= 0 && a.dimension !== read.dimension);
+  const [columns, rows] = spanning as [typeof spanning[0], typeof spanning[0]];
+  const axis = (a: typeof rows): SliceAxis => ({ name: a.name, unit: a.unit, min: a.start, max: a.start + (a.count - 1) * a.step, samples: a.count, step: a.step });
+  return { lod: read.lod, shape: [rows.count, columns.count], axes: [axis(rows), axis(columns)], data: shaped.data, shaped };
+}
+
+/** The little-endian float32 bytes of a result (every platform Node runs on is little-endian). */
+export function f32Bytes(data: Float32Array): Buffer {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
