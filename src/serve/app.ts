@@ -6,6 +6,7 @@ import { datasetRoutes } from './routes/datasets.js';
 import { pointRoutes } from './routes/points.js';
 import { sliceRoutes } from './routes/slice.js';
 import { validationMessage } from './schemas.js';
+import { registerViewer } from './viewer/registerViewer.js';
 
 export function buildApp(context: ServeContext, token: string | undefined): FastifyInstance {
   const app = Fastify({
@@ -32,5 +33,6 @@ export function buildApp(context: ServeContext, token: string | undefined): Fast
   datasetRoutes(app, context);
   sliceRoutes(app, context);
   pointRoutes(app, context);
+  registerViewer(app);
   return app;
 }
