@@ -54,8 +54,8 @@ export function randomRequests(axes: readonly SurveyAxis[], count: number, rando
   });
 }
 
-/** Does one request over HTTP; resolves to the float32 values received, after checking them against X-Shape. */
-export async function overHttp(base: string, id: string, request: BenchRequest): Promise<number> {
+/** Does one request over HTTP; resolves to the float32 values received, after checking their count against X-Shape. */
+export async function overHttp(base: string, id: string, request: BenchRequest): Promise<Float32Array> {
   const path = `${base}/datasets/${id}`;
   const response = request.kind === 'fence'
     ? await fetch(`${path}/fence`, { method: 'POST', headers: { 'content-type': 'application/json' },
@@ -65,24 +65,24 @@ export async function overHttp(base: string, id: string, request: BenchRequest):
   if (!response.ok) throw new Error(`${response.status}: ${new TextDecoder().decode(body)}`);
   const values = (JSON.parse(response.headers.get('x-shape') ?? '[]') as number[]).reduce((a, b) => a * b, 1);
   if (body.byteLength !== values * 4) throw new Error(`${body.byteLength} bytes for X-Shape ${response.headers.get('x-shape')}`);
-  return values;
+  return new Float32Array(body);
 }
 
 /** The same request in-process: the annotation → voxel steps the service takes, then the access manager's request. */
-export async function inProcess(dataset: vds.VDS, axes: readonly SurveyAxis[], request: BenchRequest): Promise<number> {
+export async function inProcess(dataset: vds.VDS, axes: readonly SurveyAxis[], request: BenchRequest): Promise<Float32Array> {
   const layout = vds.getLayout(dataset);
   const manager = vds.getAccessManager(dataset);
   if (request.kind !== 'fence') {
     const box = vds.annotationSlice(layout, { [request.kind]: request.lineno });
     const subset = manager.requestVolumeSubset(box.min, box.max);
     if (!(await subset.waitForCompletion())) throw new Error(subset.errorMessage);
-    return subset.data!.length;
+    return subset.data as Float32Array;
   }
   const [inline, crossline, sample] = [axisOf(axes, 'inline'), axisOf(axes, 'crossline'), axisOf(axes, 'sample')];
   const positions = request.coordinates.map(([il, xl]) => vds.annotationPosition(layout, { [inline.name]: il, [crossline.name]: xl, [sample.name]: sample.min }));
   const traces = manager.requestVolumeTraces(positions, sample.dimension, { interpolationMethod: vds.InterpolationMethod.Linear });
   if (!(await traces.waitForCompletion())) throw new Error(traces.errorMessage);
-  return traces.data!.length;
+  return traces.data!;
 }
 
 export interface Timed {

@@ -129,6 +129,28 @@ describe('serve: the web viewer in headless Chromium', function () {
       await page.close();
     }
   });
+
+  it('asks for the bearer token the service wants, then shows the slice', async () => {
+    const guarded = createServer({ datasets: [{ id: 'waves', store }], token: 'viewer-secret-1', log: () => undefined });
+    const { url: guardedUrl } = await guarded.listen();
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    try {
+      await page.goto(guardedUrl);
+      await page.waitForSelector('#status[data-state=error]');
+      expect(await page.textContent('#status')).to.match(/^401 Unauthorized: /);
+      expect(await page.isVisible('#token')).to.equal(true);
+      await page.fill('#token', 'viewer-secret-1');
+      await page.press('#token', 'Enter');
+      await page.waitForSelector('#status[data-state=done]', { timeout: 15_000 });
+      expect(await page.textContent('#status')).to.match(/^Inline 36: full resolution, 10\/10 chunks/);
+      expect(problems).to.deep.equal([]);
+    } finally {
+      await page.close();
+      await guarded.close();
+    }
+  });
 });
 
 /** The fraction of non-white pixels in the columns [from, to) of the picture: the y-axis labels' ink. */

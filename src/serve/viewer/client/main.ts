@@ -118,7 +118,7 @@ async function showSlice(): Promise<void> {
   const index = Number(ui.line.value);
   const [xAxis, yAxis] = imageAxes(sliced);
   const what = `${roleTitle(sliced)} ${annotation(sliced, index)}`;
-  ui.lineValue.textContent = String(annotation(sliced, index));
+  ui.lineValue.textContent = `${annotation(sliced, index)}${sliced.unit && sliced.unit !== 'unitless' ? ` ${sliced.unit}` : ''}`;
   ui.progress.value = 0;
   setStatus('streaming', `${what}: requesting…`);
   const started = performance.now();

@@ -202,5 +202,5 @@ export function drawTrace(canvas: HTMLCanvasElement, title: string, values: Floa
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   ctx.fillText(title, area.left + area.width / 2, 6);
-  ctx.fillText(`amplitude ±${label(peak)}`, area.left + area.width / 2, area.top + area.height + 10);
+  ctx.fillText(`amplitude ±${Number(peak.toPrecision(3))}`, area.left + area.width / 2, area.top + area.height + 10);
 }
