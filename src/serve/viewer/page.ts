@@ -42,5 +42,8 @@ header .grow input { flex: 1; }
 #status[data-state="error"] { color: #b00; }
 main { display: flex; gap: 10px; padding: 0 14px 14px; align-items: flex-start; }
 canvas { background: #fff; border: 1px solid #ddd; }
+/* The canvases keep their pixel size and shrink with the window (clicks are scaled back). */
+#slice { width: min(900px, calc((100vw - 50px) * 900 / 1140)); height: auto; }
+#trace { width: min(240px, calc((100vw - 50px) * 240 / 1140)); height: auto; }
 #slice { cursor: crosshair; }
 `;
