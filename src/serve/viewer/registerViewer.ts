@@ -50,7 +50,7 @@ export function registerViewer(app: FastifyInstance): void {
   app.get('/viewer/colormaps.json', (_request, reply) => reply.headers(PAGE_HEADERS).type('application/json').send((colorMaps ??= JSON.stringify(colorMapTables()))));
   app.get<{ Params: { name: string } }>('/viewer/:name', async (request, reply) => {
     const code = (await (modules ??= clientModules())).get(request.params.name);
-    if (code === undefined) return reply.code(404).send({ error: 'Not Found', message: `the viewer has no file ${JSON.stringify(request.params.name)}` });
+    if (code === undefined) return reply.code(404).send({ error: `the viewer has no file ${JSON.stringify(request.params.name)}` });
     return reply.headers(PAGE_HEADERS).type('text/javascript; charset=utf-8').send(code);
   });
 }
