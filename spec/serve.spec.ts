@@ -271,6 +271,19 @@ describe('rxvds serve', function () {
         expected.forEach((value, a) => expect(values[a * 4 + n], `${names[a]} at point ${n}`).to.equal(Math.fround(value)));
       }
     });
+
+    it('attributes in index coordinates (horizon and window in samples) match those in annotation coordinates', async () => {
+      const attributes = ['rms', 'sumneg'];
+      const byIndex = await call(server, '/datasets/f3/attributes', {
+        method: 'POST', payload: { coordinateSystem: 'index', coordinates: [[5, 3]], horizon: [24], above: 2, below: 3, attributes },
+      });
+      const byAnnotation = await call(server, '/datasets/f3/attributes', {
+        method: 'POST', payload: { coordinateSystem: 'annotation', coordinates: [[116, 878]], horizon: [100], above: 8, below: 12, attributes },
+      });
+      expect(byIndex.headers['x-shape']).to.equal('[2,1]');
+      expect(byIndex.body.equals(byAnnotation.body)).to.equal(true);
+      expect(f32(byIndex.body).every(Number.isFinite)).to.equal(true);
+    });
   });
 
   describe('refusals', () => {
@@ -283,6 +296,7 @@ describe('rxvds serve', function () {
       ['/datasets/f3/slice?direction=depth&lineno=100', 400, 'direction: no axis "depth" in this layout (axes: Sample, Crossline, Inline)'],
       ['/datasets/f3/slice?direction=inline&lineno=120&lod=3', 400, 'lod: LOD 3 is not available (this dataset has LOD 0, 1, 2)'],
       ['/datasets/f3/slice?direction=inline&lineno=120&channel=3', 400, 'channel: channel 3 does not exist (this dataset has 3: 0…2)'],
+      ['/datasets/f3/slice?direction=inline&lineno=120&channel=1', 400, 'channel: channel 1 (Trace) has one value per trace, not per sample'],
       ['/datasets/f3/slice?direction=inline&lineno=120&format=jpg', 400, 'format: must be one of f32, png'],
       ['/datasets/f3/slice?direction=inline&lineno=120&width=10', 400, 'width: must be >= 64'],
       ['/datasets/f3/slice?direction=inline&lineno=120&path=/etc/passwd', 400, 'path: is not a parameter of this route'],
@@ -388,6 +402,21 @@ describe('rxvds serve', function () {
       const readsBefore = slowStore.reads;
       expect((await call(server, '/datasets/slow/slice?direction=k&lineno=6')).body.length).to.equal(SLOW_SIZE[1] * SLOW_SIZE[2] * 4);
       expect(slowStore.reads).to.equal(readsBefore);
+    });
+
+    it('a read that fails mid-stream ends the stream with an error event (and no end)', async () => {
+      const count = slowStore.corrupt!;
+      // Every chunk read from here on is garbage: the first chunk of the slice fails to decode.
+      slowStore.corrupt = (key, data) => (/LOD0\/\d+$/.test(key) ? new Uint8Array(data.length).fill(0xab) : count(key, data));
+      try {
+        const reply = await call(server, '/datasets/slow/slice?direction=k&lineno=90', { headers: { accept: 'text/event-stream' } });
+        expect(reply.statusCode).to.equal(200);
+        const events = sseEvents(reply.body.toString());
+        expect(events.map((e) => e.event)).to.deep.equal(['progress', 'error']);
+        expect((events[1]!.data as { message: string }).message).to.match(/Dimensions_012LOD0\/\d+/);
+      } finally {
+        slowStore.corrupt = count;
+      }
     });
 
     /** A real HTTP request to the listening server, destroyed once `until` says so. */

@@ -6,6 +6,7 @@ import { getAccessManager } from '../api/entryPoints.js';
 import type { RequestEvent } from '../api/request.js';
 import { InterpolationMethod } from '../model/enums.js';
 import { badRequest, tooLarge } from './httpErrors.js';
+import { checkChannel } from './layerChecks.js';
 import type { OpenDataset } from './context.js';
 import type { CoordinateSystem } from './geometry.js';
 import type { ServeLimits } from './options.js';
@@ -36,18 +37,13 @@ function checkValues(count: number, what: string, limits: ServeLimits): void {
   if (count > limits.maxValues) throw tooLarge(what, `${count} values are over this server's limit of ${limits.maxValues} per request`);
 }
 
-function checkChannel({ vds }: OpenDataset, channel: number): void {
-  const channels = vds.layout.getChannelCount();
-  if (channel >= channels) throw badRequest('channel', `channel ${channel} does not exist (this dataset has ${channels}: 0…${channels - 1})`);
-}
-
 /** Traces along the sample axis through each (x, y): `[points, samples]` float32, one trace after another. */
 export async function fence(dataset: OpenDataset, coordinates: readonly [number, number][], sampling: Sampling, limits: ServeLimits,
   signal: AbortSignal): Promise<{ shape: [number, number]; data: Float32Array }> {
   const { geometry, vds } = dataset;
   geometry.assertVolume('coordinates');
   checkPoints(coordinates.length, 'coordinates', limits);
-  checkChannel(dataset, sampling.channel);
+  checkChannel(vds, sampling.channel);
   const samples = geometry.verticalAxis.samples;
   checkValues(coordinates.length * samples, 'coordinates', limits);
   const positions = coordinates.map((point, n) => geometry.position(sampling.system, point, `coordinates[${n}]`));
@@ -63,7 +59,7 @@ export async function samples(dataset: OpenDataset, points: readonly [number, nu
   const { geometry, vds } = dataset;
   geometry.assertVolume('points');
   checkPoints(points.length, 'points', limits);
-  checkChannel(dataset, sampling.channel);
+  checkChannel(vds, sampling.channel);
   const positions = points.map((point, n) => geometry.position(sampling.system, point, `points[${n}]`));
   const data = await dataOf(getAccessManager(vds).volumeSamples$(positions, {
     interpolationMethod: METHODS[sampling.interpolation], channel: sampling.channel, replacementNoValue: sampling.fillValue, signal,
@@ -90,7 +86,7 @@ export async function attributes(dataset: OpenDataset, coordinates: readonly [nu
   const { geometry, vds } = dataset;
   geometry.assertVolume('coordinates');
   checkPoints(coordinates.length, 'coordinates', limits);
-  checkChannel(dataset, sampling.channel);
+  checkChannel(vds, sampling.channel);
   if (window.horizon.length !== coordinates.length) {
     throw badRequest('horizon', `has ${window.horizon.length} values for ${coordinates.length} coordinates: give one per point (null where there is none)`);
   }

@@ -4,8 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { slicePNG } from '../../render/slicePicture.js';
 import type { VDS } from '../../api/vds.js';
 import type { ServeContext } from '../context.js';
+import type { AxisInfo } from '../geometry.js';
 import { disconnectSignal, EventStream, streamFormat } from '../eventStream.js';
-import { checkLayer, f32Bytes, readSlice, type Slice, sliceChunkCount, type SliceRead } from '../slice.js';
+import { f32Bytes, readSlice, type Slice, sliceChunkCount, type SliceRead } from '../slice.js';
+import { checkChannel, checkLod } from '../layerChecks.js';
 import { readableLods } from '../metadata.js';
 import { idParams, type SliceQuery, sliceQuery } from '../schemas.js';
 
@@ -15,7 +17,8 @@ export function sliceRoutes(app: FastifyInstance, context: ServeContext): void {
       const { vds, geometry } = await context.dataset(request.params.id);
       const query = request.query;
       const { box, dimension } = geometry.sliceBox(query.direction, query.lineno);
-      checkLayer(vds, query.lod, query.channel);
+      checkLod(vds, query.lod);
+      checkChannel(vds, query.channel);
       const read: SliceRead = { box, dimension, lod: query.lod, channel: query.channel };
       const format = streamFormat(request);
       if (format) {
@@ -31,7 +34,7 @@ export function sliceRoutes(app: FastifyInstance, context: ServeContext): void {
         const unit = layout.getChannelUnit(query.channel);
         const png = slicePNG(slice.shaped, {
           width: query.width, height: query.height, colorMap: query.colormap, clip: query.clip,
-          title: `${request.params.id}: ${sliceTitle(geometry.axes[dimension]!.name, geometry.axes[dimension]!, box.min[dimension]!)}`,
+          title: `${request.params.id}: ${sliceTitle(geometry.axes[dimension]!, box.min[dimension]!)}`,
           valueLabel: `${layout.getChannelName(query.channel)}${unit && unit !== 'unitless' ? ` (${unit})` : ''}`,
         });
         return reply.type('image/png').send(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
@@ -41,9 +44,9 @@ export function sliceRoutes(app: FastifyInstance, context: ServeContext): void {
 }
 
 /** `Inline 120`, `Time 1200 ms`: the slice's fixed coordinate. */
-function sliceTitle(name: string, axis: { min: number; step: number; unit: string }, index: number): string {
+function sliceTitle(axis: AxisInfo, index: number): string {
   const value = +(axis.min + index * axis.step).toPrecision(7);
-  return `${name} ${value}${axis.unit && axis.unit !== 'unitless' ? ` ${axis.unit}` : ''}`;
+  return `${axis.name} ${value}${axis.unit && axis.unit !== 'unitless' ? ` ${axis.unit}` : ''}`;
 }
 
 export function sliceHeaders(slice: Slice): Record<string, string> {
