@@ -8,7 +8,7 @@ import { createServer, type RxvdsServer } from '../src/serve/index.js';
 import { FolderStore } from '../src/index.js';
 import { fullStore } from './support/fullStore.js';
 import { startStaticServer, type RunningServer } from './support/servers.js';
-import { delay, InstrumentedStore, whenQuiet } from './support/slowStore.js';
+import { chunkJobsInFlight, delay, InstrumentedStore, whenQuiet } from './support/slowStore.js';
 import { segyFile } from './support/testdata.js';
 import { useTempFolder } from './support/tempFolder.js';
 import { writeTestVolume } from './support/volumes.js';
@@ -404,6 +404,21 @@ describe('rxvds serve', function () {
       expect(slowStore.reads).to.equal(readsBefore);
     });
 
+    it('the cache budget is the server\'s: with cacheBytes 0 a repeated slice is read from the store again', async () => {
+      const uncached = new InstrumentedStore(fullStore(slowStore));
+      const budgetless = createServer({ datasets: [{ id: 'slow', store: uncached }], cacheBytes: 0 });
+      try {
+        const first = await call(budgetless, '/datasets/slow/slice?direction=i&lineno=3');
+        const reads = uncached.reads;
+        const again = await call(budgetless, '/datasets/slow/slice?direction=i&lineno=3');
+        expect(again.body.equals(first.body)).to.equal(true);
+        // An inline of 96 × 64 samples spans 3 × 2 chunks.
+        expect(uncached.reads - reads).to.equal(6);
+      } finally {
+        await budgetless.close();
+      }
+    });
+
     it('a read that fails mid-stream ends the stream with an error event (and no end)', async () => {
       const count = slowStore.corrupt!;
       // Every chunk read from here on is garbage: the first chunk of the slice fails to decode.
@@ -447,6 +462,8 @@ describe('rxvds serve', function () {
         const afterStream = slowStore.reads - readsBefore;
         await delay(400);
         expect(slowStore.reads - readsBefore, 'reads after the client left').to.equal(afterStream);
+        // No decode job queued or running for it either (each decode follows a read, so none of the unread chunks is decoded).
+        expect(chunkJobsInFlight()).to.equal(0);
         expect(afterStream).to.be.greaterThan(0).and.lessThan(TIME_SLICE_CHUNKS);
         // Plain float32: leave while the chunks are being fetched.
         const before = slowStore.reads;
@@ -459,6 +476,7 @@ describe('rxvds serve', function () {
         const afterPlain = slowStore.reads - before;
         await delay(400);
         expect(slowStore.reads - before).to.equal(afterPlain);
+        expect(chunkJobsInFlight()).to.equal(0);
         expect(afterPlain).to.be.greaterThan(0).and.lessThan(TIME_SLICE_CHUNKS);
       } finally {
         slowStore.delayMs = 0;
