@@ -148,6 +148,16 @@ describe('rxvds serve', function () {
       });
     }
 
+    it('POST with the parameters in a JSON body answers as GET does', async () => {
+      const got = await call(server, '/datasets/f3/slice?direction=crossline&lineno=881');
+      const posted = await call(server, '/datasets/f3/slice', { method: 'POST', payload: { direction: 'crossline', lineno: 881 } });
+      expect(posted.statusCode).to.equal(200);
+      expect(posted.headers['x-shape']).to.equal('[23,75]');
+      expect(posted.body.equals(got.body)).to.equal(true);
+      const refused = await call(server, '/datasets/f3/slice', { method: 'POST', payload: { direction: 'crossline', lineno: 'abc' } });
+      expect(refused.json()).to.deep.equal({ error: 'lineno: must be number' });
+    });
+
     it('lod=1 is the LOD 1 read, with the decimated shape and steps', async () => {
       const expected = await inProcess(vds.annotationSlice(vds.getLayout(f3), { inline: 120 }), 1);
       const reply = await call(server, '/datasets/f3/slice?direction=inline&lineno=120&lod=1');
