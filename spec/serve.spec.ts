@@ -244,6 +244,25 @@ describe('rxvds serve', function () {
       for (const reply of [byAnnotation, byIndex, byWorld]) expect(bytes(expected).equals(reply.body)).to.equal(true);
     });
 
+    it('a streamed fence sends progress up to its chunk count, the fence, then end; a refused one is a plain 400', async () => {
+      const payload = { coordinateSystem: 'index', coordinates: [[0, 0], [22, 17]], interpolation: 'cubic' };
+      const plain = await call(server, '/datasets/f3/fence', { method: 'POST', payload });
+      const streamed = await call(server, '/datasets/f3/fence', { method: 'POST', payload, headers: { accept: 'application/x-ndjson' } });
+      const lines = streamed.body.toString().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.map((l) => l.event)).to.deep.equal([...lines.slice(0, -2).map(() => 'progress'), 'fence', 'end']);
+      const progress = lines.slice(0, -2) as unknown as { done: number; total: number }[];
+      progress.forEach((p, n) => expect(p.done).to.equal(n + 1));
+      expect(progress.at(-1)!.done).to.equal(progress.at(-1)!.total);
+      const result = lines.at(-2)!;
+      expect(result.shape).to.deep.equal([2, 75]);
+      expect(JSON.stringify(result.axes)).to.equal(plain.headers['x-axes']);
+      expect(Buffer.from(result.data as string, 'base64').equals(plain.body)).to.equal(true);
+      const refused = await call(server, '/datasets/f3/fence', { method: 'POST', payload: { coordinateSystem: 'index', coordinates: [[0, 99]] },
+        headers: { accept: 'text/event-stream' } });
+      expect(refused.statusCode).to.equal(400);
+      expect(refused.json()).to.deep.equal({ error: 'coordinates[0]: Crossline index 99 is outside 0…17' });
+    });
+
     it('samples at (inline, crossline, time) points equal the in-process sample request', async () => {
       const points = [[120, 880, 100], [115.5, 877.25, 150.5], [133, 892, 300]];
       const reply = await call(server, '/datasets/f3/samples', { method: 'POST', payload: { coordinateSystem: 'annotation', points, interpolation: 'cubic' } });
