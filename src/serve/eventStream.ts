@@ -1,10 +1,12 @@
 // Streamed answers: Server-Sent Events (`Accept: text/event-stream`) or NDJSON
-// (`Accept: application/x-ndjson`), the same events either way: `progress`, `slice`, `end`, `error`.
+// (`Accept: application/x-ndjson`), the same events either way: `progress`, the result (`slice`,
+// `fence`, `samples`, `attributes`), `end`, or `error`.
 // The stream owns an AbortSignal that fires when the client disconnects before the end.
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export type StreamFormat = 'sse' | 'ndjson';
+export type StreamEvent = 'progress' | 'slice' | 'fence' | 'samples' | 'attributes' | 'end' | 'error';
 
 /** The streamed form a request asks for, if any: the first of the two media types its Accept header names. */
 export function streamFormat(request: FastifyRequest): StreamFormat | undefined {
@@ -45,7 +47,7 @@ export class EventStream {
   }
 
   /** One event; waits for the socket to drain when it is behind, so a slow client slows the stream down. */
-  async send(event: 'progress' | 'slice' | 'end' | 'error', data: object): Promise<void> {
+  async send(event: StreamEvent, data: object): Promise<void> {
     if (!this.open) return;
     const text = this.format === 'sse' ? `event: ${event}\ndata: ${JSON.stringify(data)}\n\n` : `${JSON.stringify({ event, ...data })}\n`;
     if (!this.response.write(text)) {

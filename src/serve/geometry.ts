@@ -72,8 +72,9 @@ export class SurveyGeometry {
       if (error instanceof InvalidArgumentError) throw badRequest(/\baxis "/.test(error.message) ? 'direction' : 'lineno', error.message);
       throw error;
     }
-    const dimension = this.axes.findIndex((a) => box.max[a.dimension]! - box.min[a.dimension]! === 1 && a.samples > 1);
-    return { box, dimension: dimension >= 0 ? dimension : box.min.findIndex((_, d) => box.max[d]! - box.min[d]! === 1) };
+    // annotationSlice narrows only the named axis, to one sample.
+    const dimension = this.axes.findIndex((a) => box.max[a.dimension]! - box.min[a.dimension]! < a.samples);
+    return { box, dimension: dimension >= 0 ? dimension : this.axes.findIndex((a) => a.samples === 1) };
   }
 
   /**

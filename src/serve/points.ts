@@ -1,11 +1,12 @@
 // Fences, samples and horizon attributes: points in world, annotation or index coordinates turned
 // into voxel positions, then sampled by the access manager's trace and sample requests (its
 // interpolation, its cancellation), never by a sampler of the service's own.
-import { lastValueFrom, type Observable } from 'rxjs';
+import { lastValueFrom, type Observable, tap } from 'rxjs';
 import { getAccessManager } from '../api/entryPoints.js';
 import type { RequestEvent } from '../api/request.js';
 import { InterpolationMethod } from '../model/enums.js';
 import { badRequest, tooLarge } from './httpErrors.js';
+import { checkChannel } from './layerChecks.js';
 import type { OpenDataset } from './context.js';
 import type { CoordinateSystem } from './geometry.js';
 import type { ServeLimits } from './options.js';
@@ -23,9 +24,16 @@ export interface Sampling {
   fillValue?: number;
 }
 
-/** The data of a cold request's events (its `signal` option cancels it). */
-function dataOf<T>(events: Observable<RequestEvent<T>>): Promise<T> {
-  return lastValueFrom(events).then((event) => (event as Extract<RequestEvent<T>, { kind: 'data' }>).data);
+/** How a request runs: `signal` (the client went away) cancels it; `progress` hears of each chunk done. */
+export interface RequestRun {
+  signal: AbortSignal;
+  progress?: (done: number, total: number) => void;
+}
+
+/** The data of a cold request's events (its `signal` option cancels it), reporting progress on the way. */
+function dataOf<T>(events: Observable<RequestEvent<T>>, run: RequestRun): Promise<T> {
+  return lastValueFrom(events.pipe(tap((event) => { if (event.kind === 'progress') run.progress?.(event.chunksDone, event.chunkCount); })))
+    .then((event) => (event as Extract<RequestEvent<T>, { kind: 'data' }>).data);
 }
 
 function checkPoints(count: number, parameter: string, limits: ServeLimits): void {
@@ -36,39 +44,45 @@ function checkValues(count: number, what: string, limits: ServeLimits): void {
   if (count > limits.maxValues) throw tooLarge(what, `${count} values are over this server's limit of ${limits.maxValues} per request`);
 }
 
-function checkChannel({ vds }: OpenDataset, channel: number): void {
-  const channels = vds.layout.getChannelCount();
-  if (channel >= channels) throw badRequest('channel', `channel ${channel} does not exist (this dataset has ${channels}: 0…${channels - 1})`);
+/**
+ * A checked request, not started: every refusal (400, 413) happens while preparing it, before a
+ * reply is committed (a stream's status is sent before its data).
+ */
+export interface PreparedPoints {
+  shape: number[];
+  run(run: RequestRun): Promise<Float32Array>;
 }
 
 /** Traces along the sample axis through each (x, y): `[points, samples]` float32, one trace after another. */
-export async function fence(dataset: OpenDataset, coordinates: readonly [number, number][], sampling: Sampling, limits: ServeLimits,
-  signal: AbortSignal): Promise<{ shape: [number, number]; data: Float32Array }> {
+export function fence(dataset: OpenDataset, coordinates: readonly [number, number][], sampling: Sampling, limits: ServeLimits): PreparedPoints {
   const { geometry, vds } = dataset;
   geometry.assertVolume('coordinates');
   checkPoints(coordinates.length, 'coordinates', limits);
-  checkChannel(dataset, sampling.channel);
+  checkChannel(vds, sampling.channel);
   const samples = geometry.verticalAxis.samples;
   checkValues(coordinates.length * samples, 'coordinates', limits);
   const positions = coordinates.map((point, n) => geometry.position(sampling.system, point, `coordinates[${n}]`));
-  const data = await dataOf(getAccessManager(vds).volumeTraces$(positions, geometry.verticalAxis.dimension, {
-    interpolationMethod: METHODS[sampling.interpolation], channel: sampling.channel, replacementNoValue: sampling.fillValue, signal,
-  }));
-  return { shape: [coordinates.length, samples], data };
+  return {
+    shape: [coordinates.length, samples],
+    run: (run) => dataOf(getAccessManager(vds).volumeTraces$(positions, geometry.verticalAxis.dimension, {
+      interpolationMethod: METHODS[sampling.interpolation], channel: sampling.channel, replacementNoValue: sampling.fillValue, signal: run.signal,
+    }), run),
+  };
 }
 
 /** One value per (x, y, z) point. */
-export async function samples(dataset: OpenDataset, points: readonly [number, number, number][], sampling: Sampling, limits: ServeLimits,
-  signal: AbortSignal): Promise<{ shape: [number]; data: Float32Array }> {
+export function samples(dataset: OpenDataset, points: readonly [number, number, number][], sampling: Sampling, limits: ServeLimits): PreparedPoints {
   const { geometry, vds } = dataset;
   geometry.assertVolume('points');
   checkPoints(points.length, 'points', limits);
-  checkChannel(dataset, sampling.channel);
+  checkChannel(vds, sampling.channel);
   const positions = points.map((point, n) => geometry.position(sampling.system, point, `points[${n}]`));
-  const data = await dataOf(getAccessManager(vds).volumeSamples$(positions, {
-    interpolationMethod: METHODS[sampling.interpolation], channel: sampling.channel, replacementNoValue: sampling.fillValue, signal,
-  }));
-  return { shape: [points.length], data };
+  return {
+    shape: [points.length],
+    run: (run) => dataOf(getAccessManager(vds).volumeSamples$(positions, {
+      interpolationMethod: METHODS[sampling.interpolation], channel: sampling.channel, replacementNoValue: sampling.fillValue, signal: run.signal,
+    }), run),
+  };
 }
 
 export interface HorizonWindow {
@@ -85,12 +99,12 @@ export interface HorizonWindow {
  * out), reduced to each attribute; `fillValue` (NaN by default) where no sample is left.
  * Result: `[attributes, points]` float32.
  */
-export async function attributes(dataset: OpenDataset, coordinates: readonly [number, number][], window: HorizonWindow,
-  names: readonly AttributeName[], sampling: Sampling, limits: ServeLimits, signal: AbortSignal): Promise<{ shape: [number, number]; data: Float32Array }> {
+export function attributes(dataset: OpenDataset, coordinates: readonly [number, number][], window: HorizonWindow,
+  names: readonly AttributeName[], sampling: Sampling, limits: ServeLimits): PreparedPoints {
   const { geometry, vds } = dataset;
   geometry.assertVolume('coordinates');
   checkPoints(coordinates.length, 'coordinates', limits);
-  checkChannel(dataset, sampling.channel);
+  checkChannel(vds, sampling.channel);
   if (window.horizon.length !== coordinates.length) {
     throw badRequest('horizon', `has ${window.horizon.length} values for ${coordinates.length} coordinates: give one per point (null where there is none)`);
   }
@@ -114,10 +128,15 @@ export async function attributes(dataset: OpenDataset, coordinates: readonly [nu
     }
     return count;
   });
-  const values = positions.length === 0 ? new Float32Array(0) : await dataOf(getAccessManager(vds).volumeSamples$(positions, {
-    interpolationMethod: METHODS[sampling.interpolation], channel: sampling.channel, signal,
-  }));
-  return { shape: [names.length, coordinates.length], data: reduceWindows(values, windows, names, sampling.fillValue ?? Number.NaN) };
+  return {
+    shape: [names.length, coordinates.length],
+    run: async (run) => {
+      const values = positions.length === 0 ? new Float32Array(0) : await dataOf(getAccessManager(vds).volumeSamples$(positions, {
+        interpolationMethod: METHODS[sampling.interpolation], channel: sampling.channel, signal: run.signal,
+      }), run);
+      return reduceWindows(values, windows, names, sampling.fillValue ?? Number.NaN);
+    },
+  };
 }
 
 /** Each attribute of each window (`windows[n]` consecutive values of `values`), attribute-major. */

@@ -7,8 +7,6 @@ import type { VDS } from '../api/vds.js';
 import { DimensionsND, VDSProduceStatus } from '../model/enums.js';
 import type { Index6 } from '../model/geometry/partition.js';
 import { subsetChunkCount } from '../engine/subsetPlan.js';
-import { badRequest } from './httpErrors.js';
-import { readableLods } from './metadata.js';
 
 /** An axis of a slice: rows first, then columns. */
 export interface SliceAxis {
@@ -37,14 +35,6 @@ export interface SliceRead {
   channel: number;
 }
 
-/** Checks `lod` and `channel` against the dataset (400 naming the parameter). */
-export function checkLayer(vds: VDS, lod: number, channel: number): void {
-  const lods = readableLods(vds);
-  if (!lods.includes(lod)) throw badRequest('lod', `LOD ${lod} is not available (this dataset has LOD ${lods.join(', ')})`);
-  const channels = vds.layout.getChannelCount();
-  if (channel >= channels) throw badRequest('channel', `channel ${channel} does not exist (this dataset has ${channels}: 0…${channels - 1})`);
-}
-
 /** Chunks a slice read touches: what its progress counts up to. */
 export function sliceChunkCount(vds: VDS, read: SliceRead): number {
   let layer = vds.layers.get(DimensionsND.Dimensions_012, read.lod, read.channel)!;
@@ -71,7 +61,7 @@ export function readSlice(vds: VDS, read: SliceRead, signal: AbortSignal, progre
 }
 
 function sliceOf(shaped: ShapedSubset, read: SliceRead): Slice {
-  // No component axis: checkLayer allows 1-component channels only through requestShapedSubset's shape.
+  // The two dimensions other than the sliced one (layerChecks admits 1-component channels only: no component axis).
   const spanning = shaped.axes.filter((a) => a.dimension >= 0 && a.dimension !== read.dimension);
   const [columns, rows] = spanning as [typeof spanning[0], typeof spanning[0]];
   const axis = (a: typeof rows): SliceAxis => ({ name: a.name, unit: a.unit, min: a.start, max: a.start + (a.count - 1) * a.step, samples: a.count, step: a.step });

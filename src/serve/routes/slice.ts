@@ -1,49 +1,57 @@
-// GET /datasets/{id}/slice: float32 or PNG at once, or streamed (SSE / NDJSON) with progress and a
+// GET /datasets/{id}/slice (parameters in the query) and POST (the same in a JSON body, as
+// vds-slice takes them): float32 or PNG at once, or streamed (SSE / NDJSON) with progress and a
 // coarse LOD first.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { slicePNG } from '../../render/slicePicture.js';
 import type { VDS } from '../../api/vds.js';
 import type { ServeContext } from '../context.js';
+import type { AxisInfo } from '../geometry.js';
 import { disconnectSignal, EventStream, streamFormat } from '../eventStream.js';
-import { checkLayer, f32Bytes, readSlice, type Slice, sliceChunkCount, type SliceRead } from '../slice.js';
+import { f32Bytes, readSlice, type Slice, sliceChunkCount, type SliceRead } from '../slice.js';
+import { checkChannel, checkLod } from '../layerChecks.js';
 import { readableLods } from '../metadata.js';
 import { idParams, type SliceQuery, sliceQuery } from '../schemas.js';
 
 export function sliceRoutes(app: FastifyInstance, context: ServeContext): void {
   app.get<{ Params: { id: string }; Querystring: SliceQuery }>('/datasets/:id/slice', { schema: { params: idParams, querystring: sliceQuery } },
-    async (request, reply) => {
-      const { vds, geometry } = await context.dataset(request.params.id);
-      const query = request.query;
-      const { box, dimension } = geometry.sliceBox(query.direction, query.lineno);
-      checkLayer(vds, query.lod, query.channel);
-      const read: SliceRead = { box, dimension, lod: query.lod, channel: query.channel };
-      const format = streamFormat(request);
-      if (format) {
-        // The coarsest LOD first (a quick picture), then the LOD asked for.
-        const coarsest = Math.max(...readableLods(vds));
-        const reads = coarsest > read.lod ? [{ ...read, lod: coarsest }, read] : [read];
-        await streamSlices(new EventStream(reply, format), vds, reads, context);
-        return reply;
-      }
-      const slice = await readSlice(vds, read, disconnectSignal(reply.raw));
-      if (query.format === 'png') {
-        const layout = vds.layout;
-        const unit = layout.getChannelUnit(query.channel);
-        const png = slicePNG(slice.shaped, {
-          width: query.width, height: query.height, colorMap: query.colormap, clip: query.clip,
-          title: `${request.params.id}: ${sliceTitle(geometry.axes[dimension]!.name, geometry.axes[dimension]!, box.min[dimension]!)}`,
-          valueLabel: `${layout.getChannelName(query.channel)}${unit && unit !== 'unitless' ? ` (${unit})` : ''}`,
-        });
-        return reply.type('image/png').send(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
-      }
-      return reply.type('application/octet-stream').headers(sliceHeaders(slice)).send(f32Bytes(slice.data));
+    (request, reply) => answerSlice(context, request, reply, request.query));
+  app.post<{ Params: { id: string }; Body: SliceQuery }>('/datasets/:id/slice', { schema: { params: idParams, body: sliceQuery } },
+    (request, reply) => answerSlice(context, request, reply, request.body));
+}
+
+async function answerSlice(context: ServeContext, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply,
+  query: SliceQuery): Promise<FastifyReply> {
+  const { vds, geometry } = await context.dataset(request.params.id);
+  const { box, dimension } = geometry.sliceBox(query.direction, query.lineno);
+  checkLod(vds, query.lod);
+  checkChannel(vds, query.channel);
+  const read: SliceRead = { box, dimension, lod: query.lod, channel: query.channel };
+  const format = streamFormat(request);
+  if (format) {
+    // The coarsest LOD first (a quick picture), then the LOD asked for.
+    const coarsest = Math.max(...readableLods(vds));
+    const reads = coarsest > read.lod ? [{ ...read, lod: coarsest }, read] : [read];
+    await streamSlices(new EventStream(reply, format), vds, reads, context);
+    return reply;
+  }
+  const slice = await readSlice(vds, read, disconnectSignal(reply.raw));
+  if (query.format === 'png') {
+    const layout = vds.layout;
+    const unit = layout.getChannelUnit(query.channel);
+    const png = slicePNG(slice.shaped, {
+      width: query.width, height: query.height, colorMap: query.colormap, clip: query.clip,
+      title: `${request.params.id}: ${sliceTitle(geometry.axes[dimension]!, box.min[dimension]!)}`,
+      valueLabel: `${layout.getChannelName(query.channel)}${unit && unit !== 'unitless' ? ` (${unit})` : ''}`,
     });
+    return reply.type('image/png').send(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+  }
+  return reply.type('application/octet-stream').headers(sliceHeaders(slice)).send(f32Bytes(slice.data));
 }
 
 /** `Inline 120`, `Time 1200 ms`: the slice's fixed coordinate. */
-function sliceTitle(name: string, axis: { min: number; step: number; unit: string }, index: number): string {
+function sliceTitle(axis: AxisInfo, index: number): string {
   const value = +(axis.min + index * axis.step).toPrecision(7);
-  return `${name} ${value}${axis.unit && axis.unit !== 'unitless' ? ` ${axis.unit}` : ''}`;
+  return `${axis.name} ${value}${axis.unit && axis.unit !== 'unitless' ? ` ${axis.unit}` : ''}`;
 }
 
 export function sliceHeaders(slice: Slice): Record<string, string> {
