@@ -117,8 +117,9 @@ async function showSlice(): Promise<void> {
   const sliced = selectedAxis();
   const index = Number(ui.line.value);
   const [xAxis, yAxis] = imageAxes(sliced);
-  const what = `${roleTitle(sliced)} ${annotation(sliced, index)}`;
-  ui.lineValue.textContent = `${annotation(sliced, index)}${sliced.unit && sliced.unit !== 'unitless' ? ` ${sliced.unit}` : ''}`;
+  const position = `${annotation(sliced, index)}${sliced.unit && sliced.unit !== 'unitless' ? ` ${sliced.unit}` : ''}`;
+  const what = `${roleTitle(sliced)} ${position}`;
+  ui.lineValue.textContent = position;
   ui.progress.value = 0;
   setStatus('streaming', `${what}: requesting…`);
   const started = performance.now();
