@@ -2,7 +2,8 @@
 // Zip dataset with two LODs: a selected slice streams coarse then full, progress reaches 100 %
 // (the chunk count of both reads), the canvas shows a drawn slice and its colour bar, a new
 // selection aborts the stream before it, and a click shows the trace under the pointer with the
-// dataset's exact values. No console message of level error or warning and no page error.
+// dataset's exact values. No console message of level error or warning and no page error. And,
+// without a browser, the files the viewer is made of and the policy it is served with.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import * as vds from '../src/index.js';
@@ -149,6 +150,60 @@ describe('serve: the web viewer in headless Chromium', function () {
     } finally {
       await page.close();
       await guarded.close();
+    }
+  });
+});
+
+describe('serve: the viewer\'s files', () => {
+  let server: RxvdsServer;
+
+  before(() => {
+    // The files need no dataset and no token; the data routes keep theirs.
+    server = createServer({ datasets: [{ id: 'none', url: uniqueMemoryUrl('viewer-files') }], token: 'viewer-secret-2', log: () => undefined });
+  });
+  after(() => server.close());
+
+  const get = (url: string) => server.app.inject({ method: 'GET', url });
+
+  it('serves the page with a policy that allows its own scripts and origin only', async () => {
+    const page = await get('/');
+    expect(page.statusCode).to.equal(200);
+    expect(page.headers['content-type']).to.equal('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).to.equal(
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'");
+    expect(page.body).to.include('<script type="module" src="/viewer/main.js"></script>');
+    expect((await get('/viewer/viewer.css')).headers['content-type']).to.equal('text/css; charset=utf-8');
+    expect((await get('/datasets')).statusCode).to.equal(401);
+  });
+
+  it('serves every module main.js imports, as JavaScript, and nothing else from its folder', async () => {
+    const served = new Map<string, string>();
+    const pending = ['main.js'];
+    while (pending.length) {
+      const name = pending.pop()!;
+      if (served.has(name)) continue;
+      const reply = await get(`/viewer/${name}`);
+      expect(reply.statusCode, name).to.equal(200);
+      expect(reply.headers['content-type']).to.equal('text/javascript; charset=utf-8');
+      // Transpiled: no type syntax left.
+      expect(reply.body, name).to.not.match(/\binterface \w+|: HTMLElement\b|\bimport type\b/);
+      served.set(name, reply.body);
+      pending.push(...[...reply.body.matchAll(/from ["']\.\/([\w.]+\.js)["']/g)].map((m) => m[1]!));
+    }
+    expect([...served.keys()].sort()).to.deep.equal(['api.js', 'eventStream.js', 'main.js', 'plot.js']);
+    for (const name of ['registerViewer.js', 'page.js', 'main.ts', 'main.d.ts', '..%2Fpage.js', '%2E%2E%2Fpage.js']) {
+      const reply = await get(`/viewer/${name}`);
+      expect(reply.statusCode, name).to.equal(404);
+      expect(reply.json()).to.have.property('error').that.matches(/the viewer has no file|no route/);
+    }
+  });
+
+  it('serves the colour maps of src/render as 256-entry lookup tables', async () => {
+    const maps = (await get('/viewer/colormaps.json')).json() as Record<string, number[]>;
+    expect(Object.keys(maps)).to.deep.equal(['seismic', 'grey', 'viridis']);
+    for (const [name, table] of Object.entries(maps)) {
+      expect(table).to.have.length(768);
+      for (const i of [0, 1, 127, 128, 254, 255]) expect(table.slice(3 * i, 3 * i + 3), `${name} ${i}`).to.deep.equal(colorAt(name as 'seismic', i / 255));
     }
   });
 });
