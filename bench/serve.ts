@@ -123,6 +123,29 @@ function failureNote(...runs: RunResult[]): string {
   return failures.length ? `, ${failures.length} FAILED (first: ${failures[0]})` : ', none failed';
 }
 
+type Measured = { value: RunResult; peak: number };
+
+/**
+ * Runs the requests on both sides in alternating rounds (as many as keep every client busy, up to
+ * 4), so that both see the same load from the rest of a shared machine; the rounds' results joined.
+ */
+async function alternately(requests: readonly BenchRequest[], clients: number, served: (part: readonly BenchRequest[]) => Promise<Measured>,
+  local: (part: readonly BenchRequest[]) => Promise<Measured>): Promise<{ served: Measured; local: Measured }> {
+  const rounds = Math.min(4, Math.max(1, Math.floor(requests.length / (2 * clients))));
+  const size = Math.ceil(requests.length / rounds);
+  const joined = (parts: Measured[]): Measured => ({
+    value: { timings: parts.flatMap((p) => p.value.timings), failures: parts.flatMap((p) => p.value.failures), wallMs: parts.reduce((t, p) => t + p.value.wallMs, 0) },
+    peak: Math.max(...parts.map((p) => p.peak)),
+  });
+  const [servedParts, localParts]: Measured[][] = [[], []];
+  for (let start = 0; start < requests.length; start += size) {
+    const part = requests.slice(start, start + size);
+    servedParts.push(await served(part));
+    localParts.push(await local(part));
+  }
+  return { served: joined(servedParts), local: joined(localParts) };
+}
+
 /** The survey's axes from the service's metadata route. */
 async function surveyAxes(base: string): Promise<SurveyAxis[]> {
   const response = await fetch(`${base}/datasets/${BENCH_DATASET_ID}/metadata`);
@@ -147,9 +170,9 @@ export async function serveBench(options: ServeBenchOptions): Promise<BenchRow[]
 
     for (const clients of options.clients) {
       const requests = randomRequests(axes, Math.max(options.requests, clients), random);
-      // Alternately, so both see the same load from the rest of the machine.
-      const served = await sampledRss(server.pid, 100, () => runClients(requests, clients, (request) => overHttp(base, BENCH_DATASET_ID, request)));
-      const local = await sampledRss(baseline.pid, 100, () => baseline.run(requests, clients, axes));
+      const { served, local } = await alternately(requests, clients,
+        (part) => sampledRss(server.pid, 100, () => runClients(part, clients, (request) => overHttp(base, BENCH_DATASET_ID, request))),
+        (part) => sampledRss(baseline.pid, 100, () => baseline.run(part, clients, axes)));
       const label = `${clients} client${clients > 1 ? 's' : ''}`;
       const notes = `${requests.length} requests (inline, crossline, time, fence of ${size} Zip in turn)${failureNote(served.value, local.value)}`;
       const [s, l] = [latencies(served.value), latencies(local.value)];
