@@ -2,9 +2,10 @@
 // independent computation (horizon attributes), or the exact refusal; streaming, cancellation on
 // disconnect (store reads counted), shared chunk work, auth, limits, and credentials kept out.
 import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import * as vds from '../src/index.js';
-import { createServer, type RxvdsServer } from '../src/serve/index.js';
+import { createServer, readConfigFile, type RxvdsServer } from '../src/serve/index.js';
 import { FolderStore } from '../src/index.js';
 import { fullStore } from './support/fullStore.js';
 import { startStaticServer, type RunningServer } from './support/servers.js';
@@ -413,6 +414,58 @@ describe('rxvds serve', function () {
       expect(error).to.match(/^Cannot open http:\/\/\*\*\*@127\.0\.0\.1:\d+\/ds\?sv=2024-01-01&sig=\*\*\*&x=1: /);
       expect(logged.some((line) => line.startsWith('rxvds serve: Cannot open http://***@'))).to.equal(true);
       // (The after hook checks every reply and log line of this spec for the secrets.)
+    });
+  });
+
+  describe('configuration', () => {
+    it('reads a config file: datasets, a token file beside it, the cache budget and limits', () => {
+      writeFileSync(inFolder('token.txt'), 'tok-8c1f2e9a\nignored second line\n');
+      writeFileSync(inFolder('serve.json'), JSON.stringify({
+        datasets: { f3: { url: '/data/f3' }, survey: { url: 's3://bucket/survey', connection: 'Region=eu-north-1' } },
+        tokenFile: 'token.txt', cacheBytes: 1 << 30, limits: { maxPoints: 10 },
+      }));
+      expect(readConfigFile(inFolder('serve.json'))).to.deep.equal({
+        datasets: [{ id: 'f3', url: '/data/f3', connection: undefined }, { id: 'survey', url: 's3://bucket/survey', connection: 'Region=eu-north-1' }],
+        token: 'tok-8c1f2e9a', cacheBytes: 1 << 30, limits: { maxPoints: 10, maxValues: 64 * 1024 * 1024, bodyBytes: 8 * 1024 * 1024 },
+      });
+    });
+
+    it('refuses a config file naming what is wrong', () => {
+      const refusal = (config: unknown) => {
+        writeFileSync(inFolder('bad.json'), JSON.stringify(config));
+        return () => readConfigFile(inFolder('bad.json'));
+      };
+      const at = inFolder('bad.json');
+      expect(refusal({ datasets: {}, port: 80 })).to.throw(vds.InvalidArgumentError, `${at}: unknown key "port" (known: datasets, token, tokenFile, cacheBytes, limits)`);
+      expect(refusal({ datasets: [] })).to.throw(vds.InvalidArgumentError, `${at}: "datasets" must be an object of id → { "url": …, "connection"?: … }`);
+      expect(refusal({ datasets: { '.hidden': { url: 'x' } } })).to.throw(vds.InvalidArgumentError, 'dataset id ".hidden" must be 1…128 letters');
+      expect(refusal({ datasets: { a: { url: '' } } })).to.throw(vds.InvalidArgumentError, `${at}: datasets.a.url must be a non-empty string`);
+      expect(refusal({ datasets: { a: { url: 'x', sas: 'y' } } })).to.throw(vds.InvalidArgumentError, `${at}: datasets.a has an unknown key "sas" (known: url, connection)`);
+      expect(refusal({ datasets: {}, token: 'tok-12345678', tokenFile: 't' })).to.throw(vds.InvalidArgumentError, `${at}: give "token" or "tokenFile", not both`);
+      expect(refusal({ datasets: {}, token: 'short' })).to.throw(vds.InvalidArgumentError, `${at}: "token" must hold a token of at least 8 characters`);
+      expect(refusal({ datasets: {}, tokenFile: 'missing.txt' })).to.throw(vds.InvalidArgumentError, `cannot read the token file ${inFolder('missing.txt')}: ENOENT`);
+      expect(refusal({ datasets: {}, limits: { maxPoints: 0 } })).to.throw(vds.InvalidArgumentError, 'limits.maxPoints must be a positive integer, got 0');
+      expect(refusal({ datasets: {}, limits: { points: 5 } })).to.throw(vds.InvalidArgumentError, 'limits.points is not a limit (known: maxPoints, maxValues, bodyBytes)');
+      writeFileSync(inFolder('bad.json'), '{ "datasets": ');
+      expect(() => readConfigFile(at)).to.throw(vds.InvalidArgumentError, `cannot read the config file ${at}: `);
+      expect(() => createServer({ datasets: [{ id: 'a', url: 'x' }, { id: 'a', url: 'y' }] })).to.throw(vds.InvalidArgumentError, 'datasets: the id "a" is given twice');
+    });
+
+    it('listen() opens every dataset first: it listens on a free port, or fails with the reason', async () => {
+      const good = createServer({ datasets: [{ id: 'f3', url: inFolder('f3') }] });
+      try {
+        const { url, port } = await good.listen();
+        expect(url).to.equal(`http://127.0.0.1:${port}`);
+        const response = await fetch(`${url}/datasets/f3/slice?direction=k&lineno=2`);
+        expect(response.headers.get('x-shape')).to.equal('[23,18]');
+        expect((await response.arrayBuffer()).byteLength).to.equal(23 * 18 * 4);
+      } finally {
+        await good.close();
+      }
+      const bad = createServer({ datasets: [{ id: 'nowhere', url: inFolder('nowhere') }] });
+      const error = await bad.listen().then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).to.match(/^Cannot open .*nowhere: /);
+      await bad.close();
     });
   });
 

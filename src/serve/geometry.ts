@@ -87,14 +87,14 @@ export class SurveyGeometry {
     const [i, j, k] = [this.axisOf(0, parameter), this.axisOf(1, parameter), this.axisOf(2, parameter)];
     if (system === 'index') {
       const position = [0, 0, 0];
-      [[i, x], [j, y], [k, z ?? 0]].forEach(([axis, value]) => {
-        const { dimension, samples, name } = axis as AxisInfo;
+      const indices: [AxisInfo, number][] = [[i, x], [j, y], [k, z ?? 0]];
+      for (const [axis, value] of indices) {
         // Index v is voxel v's centre; its bin spans half a voxel either side.
-        if (!(Number.isFinite(value) && (value as number) >= -0.5 && (value as number) <= samples - 0.5)) {
-          throw badRequest(parameter, `${name} index ${value as number} is outside 0…${samples - 1}`);
+        if (!(Number.isFinite(value) && value >= -0.5 && value <= axis.samples - 0.5)) {
+          throw badRequest(parameter, `${axis.name} index ${value} is outside 0…${axis.samples - 1}`);
         }
-        position[dimension] = (value as number) + 0.5;
-      });
+        position[axis.dimension] = value + 0.5;
+      }
       return position;
     }
     const vertical = z ?? k.min;
@@ -110,8 +110,8 @@ export class SurveyGeometry {
     return index >= -tolerance && index <= k.samples - 1 + tolerance ? Math.min(k.samples - 1, Math.max(0, index)) + 0.5 : undefined;
   }
 
-  /** The K axis (time, depth or sample). */
+  /** The K axis (time, depth or sample); every 3D layout has one (assertVolume first). */
   get verticalAxis(): AxisInfo {
-    return this.axisOf(2, 'direction');
+    return this.axisOf(2, 'coordinates');
   }
 }
