@@ -124,6 +124,7 @@ describe('rxvds serve', function () {
       ['direction=inline&lineno=120', { inline: 120 }, 'Crossline', 'Sample'],
       ['direction=crossline&lineno=880', { crossline: 880 }, 'Inline', 'Sample'],
       ['direction=time&lineno=100', { time: 100 }, 'Inline', 'Crossline'],
+      // 201 ms lies between samples: the slice is the nearest one, 200 ms, and X-Slice says so.
       ['direction=sample&lineno=201', { sample: 201 }, 'Inline', 'Crossline'],
       ['direction=i&lineno=9', [2, 9], 'Crossline', 'Sample'],
       ['direction=j&lineno=17', [1, 17], 'Inline', 'Sample'],
@@ -146,6 +147,8 @@ describe('rxvds serve', function () {
         expect(axes.map((a) => a.name)).to.deep.equal([rows, cols]);
         const range = (name: string) => vds.getLayout(f3).axisDescriptors.find((a) => a.getName() === name)!;
         for (const axis of axes) expect([axis.min, axis.max]).to.deep.equal([range(axis.name).getCoordinateMin(), range(axis.name).getCoordinateMax()]);
+        const sliced = expected.axes.find((a) => box.max[a.dimension]! - box.min[a.dimension]! === 1)!;
+        expect(JSON.parse(reply.headers['x-slice'] as string)).to.deep.equal({ name: sliced.name, unit: sliced.unit, index: box.min[sliced.dimension], annotation: sliced.start });
       });
     }
 
@@ -157,6 +160,11 @@ describe('rxvds serve', function () {
       expect(posted.body.equals(got.body)).to.equal(true);
       const refused = await call(server, '/datasets/f3/slice', { method: 'POST', payload: { direction: 'crossline', lineno: 'abc' } });
       expect(refused.json()).to.deep.equal({ error: 'lineno: must be number' });
+    });
+
+    it('X-Slice tells where a snapped slice lies', async () => {
+      const reply = await call(server, '/datasets/f3/slice?direction=time&lineno=202.5');
+      expect(JSON.parse(reply.headers['x-slice'] as string)).to.deep.equal({ name: 'Sample', unit: 'ms', index: 50, annotation: 204 });
     });
 
     it('lod=1 is the LOD 1 read, with the decimated shape and steps', async () => {

@@ -55,7 +55,7 @@ function sliceTitle(axis: AxisInfo, index: number): string {
 }
 
 export function sliceHeaders(slice: Slice): Record<string, string> {
-  return { 'X-Shape': JSON.stringify(slice.shape), 'X-Axes': JSON.stringify(slice.axes), 'X-Lod': String(slice.lod) };
+  return { 'X-Shape': JSON.stringify(slice.shape), 'X-Axes': JSON.stringify(slice.axes), 'X-Slice': JSON.stringify(slice.place), 'X-Lod': String(slice.lod) };
 }
 
 /**
@@ -72,7 +72,7 @@ async function streamSlices(stream: EventStream, vds: VDS, reads: SliceRead[], c
     for (const [n, read] of reads.entries()) {
       const slice = await readSlice(vds, read, stream.signal, (done) => void stream.send('progress', { done: before + done, total }));
       before += counts[n]!;
-      await stream.send('slice', { lod: slice.lod, shape: slice.shape, axes: slice.axes, data: f32Bytes(slice.data).toString('base64') });
+      await stream.send('slice', { lod: slice.lod, shape: slice.shape, axes: slice.axes, slice: slice.place, data: f32Bytes(slice.data).toString('base64') });
     }
     await stream.send('end', {});
   } catch (error) {
