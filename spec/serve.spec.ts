@@ -361,13 +361,16 @@ describe('rxvds serve', function () {
       });
     }
 
-    it('400 for a world point outside the survey, and for a body that is not JSON', async () => {
+    it('400 for a world point outside the survey and for a body that is not JSON, 415 for another media type', async () => {
       const outside = await call(server, '/datasets/f3/fence', { method: 'POST', payload: { coordinateSystem: 'world', coordinates: [[0, 0]] } });
       expect(outside.statusCode).to.equal(400);
       expect(outside.json<{ error: string }>().error).to.match(/^coordinates\[0\]: world X\/Y \(0, 0\) is outside the survey/);
       const garbled = await call(server, '/datasets/f3/fence', { method: 'POST', payload: '{"coordinateSystem": ', headers: { 'content-type': 'application/json' } });
       expect(garbled.statusCode).to.equal(400);
-      expect(garbled.json<{ error: string }>().error).to.contain('JSON');
+      expect(garbled.json()).to.deep.equal({ error: 'body: Body is not valid JSON but content-type is set to \'application/json\'' });
+      const form = await call(server, '/datasets/f3/fence', { method: 'POST', payload: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(form.statusCode).to.equal(415);
+      expect(form.json()).to.deep.equal({ error: 'body: Unsupported Media Type (send application/json)' });
     });
 
     it('401 without the bearer token or with another; /health needs none', async () => {
