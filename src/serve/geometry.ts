@@ -64,9 +64,13 @@ export class SurveyGeometry {
       const min = this.axes.map((a) => (a === axis ? lineno : 0));
       return { box: { min, max: this.axes.map((a) => (a === axis ? lineno + 1 : a.samples)) }, dimension: axis.dimension };
     }
+    // inline, crossline and sample name the I, J and K axes whatever the layout calls them; time and
+    // depth are checked against the sample axis's name or unit (annotation.ts).
+    const role = ({ inline: 0, crossline: 1, sample: 2 } as const)[direction as 'inline' | 'crossline' | 'sample'];
+    const axisName = role === undefined ? direction : this.axisOf(role, 'direction').name;
     let box: VoxelBox;
     try {
-      box = annotationSlice(this.layout, { [direction]: lineno });
+      box = annotationSlice(this.layout, { [axisName]: lineno });
     } catch (error) {
       // annotation.ts names the axis at fault: an unknown one is the direction's, an out-of-range value the line number's.
       if (error instanceof InvalidArgumentError) throw badRequest(/\baxis "/.test(error.message) ? 'direction' : 'lineno', error.message);
