@@ -58,7 +58,8 @@ export class SurveyGeometry {
     const index = ['i', 'j', 'k'].indexOf(direction);
     if (index >= 0) {
       const axis = this.axisOf(index as 0 | 1 | 2, 'direction');
-      if (!Number.isInteger(lineno) || lineno < 0 || lineno >= axis.samples) {
+      if (!Number.isInteger(lineno)) throw badRequest('lineno', `direction ${direction} takes an index (an integer), got ${lineno}`);
+      if (lineno < 0 || lineno >= axis.samples) {
         throw badRequest('lineno', `index ${lineno} is outside 0…${axis.samples - 1} of ${axis.name} (direction ${direction} takes indices)`);
       }
       const min = this.axes.map((a) => (a === axis ? lineno : 0));

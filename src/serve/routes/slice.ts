@@ -6,6 +6,7 @@ import { slicePNG } from '../../render/slicePicture.js';
 import type { VDS } from '../../api/vds.js';
 import type { ServeContext } from '../context.js';
 import type { AxisInfo } from '../geometry.js';
+import { badRequest } from '../httpErrors.js';
 import { disconnectSignal, EventStream, streamFormat } from '../eventStream.js';
 import { f32Bytes, readSlice, type Slice, sliceChunkCount, type SliceRead } from '../slice.js';
 import { checkChannel, checkLod } from '../layerChecks.js';
@@ -19,9 +20,16 @@ export function sliceRoutes(app: FastifyInstance, context: ServeContext): void {
     (request, reply) => answerSlice(context, request, reply, request.body));
 }
 
+/** Parameters of the picture, which an f32 answer has no use for. */
+const PICTURE_PARAMETERS = ['width', 'height', 'colormap', 'clip'] as const;
+
 async function answerSlice(context: ServeContext, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply,
   query: SliceQuery): Promise<FastifyReply> {
   const { vds, geometry } = await context.dataset(request.params.id);
+  if (query.format !== 'png') {
+    const pictureOnly = PICTURE_PARAMETERS.find((name) => query[name] !== undefined);
+    if (pictureOnly) throw badRequest(pictureOnly, 'is a parameter of format=png');
+  }
   const { box, dimension } = geometry.sliceBox(query.direction, query.lineno);
   checkLod(vds, query.lod);
   checkChannel(vds, query.channel);
