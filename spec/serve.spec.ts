@@ -152,12 +152,14 @@ describe('rxvds serve', function () {
       });
     }
 
-    it('POST with the parameters in a JSON body answers as GET does', async () => {
+    it('POST with the parameters in a JSON body answers as GET does; a picture is not streamed', async () => {
       const got = await call(server, '/datasets/f3/slice?direction=crossline&lineno=881');
       const posted = await call(server, '/datasets/f3/slice', { method: 'POST', payload: { direction: 'crossline', lineno: 881 } });
       expect(posted.statusCode).to.equal(200);
       expect(posted.headers['x-shape']).to.equal('[23,75]');
       expect(posted.body.equals(got.body)).to.equal(true);
+      const png = await call(server, '/datasets/f3/slice?direction=k&lineno=3&format=png', { headers: { accept: 'text/event-stream' } });
+      expect(png.json()).to.deep.equal({ error: 'format: a stream carries float32 slices: ask format=f32 (or no Accept: text/event-stream) for a picture' });
       const refused = await call(server, '/datasets/f3/slice', { method: 'POST', payload: { direction: 'crossline', lineno: 'abc' } });
       expect(refused.json()).to.deep.equal({ error: 'lineno: must be number' });
     });

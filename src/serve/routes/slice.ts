@@ -35,6 +35,7 @@ async function answerSlice(context: ServeContext, request: FastifyRequest<{ Para
   checkChannel(vds, query.channel);
   const read: SliceRead = { box, dimension, lod: query.lod, channel: query.channel };
   const format = streamFormat(request);
+  if (format && query.format === 'png') throw badRequest('format', 'a stream carries float32 slices: ask format=f32 (or no Accept: text/event-stream) for a picture');
   if (format) {
     // The coarsest LOD first (a quick picture), then the LOD asked for.
     const coarsest = Math.max(...readableLods(vds));
