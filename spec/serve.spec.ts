@@ -2,9 +2,10 @@
 // independent computation (horizon attributes), or the exact refusal; streaming, cancellation on
 // disconnect (store reads counted), shared chunk work, auth, limits, and credentials kept out.
 import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import * as vds from '../src/index.js';
-import { createServer, type RxvdsServer } from '../src/serve/index.js';
+import { createServer, readConfigFile, type RxvdsServer } from '../src/serve/index.js';
 import { FolderStore } from '../src/index.js';
 import { fullStore } from './support/fullStore.js';
 import { startStaticServer, type RunningServer } from './support/servers.js';
@@ -123,6 +124,7 @@ describe('rxvds serve', function () {
       ['direction=inline&lineno=120', { inline: 120 }, 'Crossline', 'Sample'],
       ['direction=crossline&lineno=880', { crossline: 880 }, 'Inline', 'Sample'],
       ['direction=time&lineno=100', { time: 100 }, 'Inline', 'Crossline'],
+      // 201 ms lies between samples: the slice is the nearest one, 200 ms, and X-Slice says so.
       ['direction=sample&lineno=201', { sample: 201 }, 'Inline', 'Crossline'],
       ['direction=i&lineno=9', [2, 9], 'Crossline', 'Sample'],
       ['direction=j&lineno=17', [1, 17], 'Inline', 'Sample'],
@@ -145,17 +147,26 @@ describe('rxvds serve', function () {
         expect(axes.map((a) => a.name)).to.deep.equal([rows, cols]);
         const range = (name: string) => vds.getLayout(f3).axisDescriptors.find((a) => a.getName() === name)!;
         for (const axis of axes) expect([axis.min, axis.max]).to.deep.equal([range(axis.name).getCoordinateMin(), range(axis.name).getCoordinateMax()]);
+        const sliced = expected.axes.find((a) => box.max[a.dimension]! - box.min[a.dimension]! === 1)!;
+        expect(JSON.parse(reply.headers['x-slice'] as string)).to.deep.equal({ name: sliced.name, unit: sliced.unit, index: box.min[sliced.dimension], annotation: sliced.start });
       });
     }
 
-    it('POST with the parameters in a JSON body answers as GET does', async () => {
+    it('POST with the parameters in a JSON body answers as GET does; a picture is not streamed', async () => {
       const got = await call(server, '/datasets/f3/slice?direction=crossline&lineno=881');
       const posted = await call(server, '/datasets/f3/slice', { method: 'POST', payload: { direction: 'crossline', lineno: 881 } });
       expect(posted.statusCode).to.equal(200);
       expect(posted.headers['x-shape']).to.equal('[23,75]');
       expect(posted.body.equals(got.body)).to.equal(true);
+      const png = await call(server, '/datasets/f3/slice?direction=k&lineno=3&format=png', { headers: { accept: 'text/event-stream' } });
+      expect(png.json()).to.deep.equal({ error: 'format: a stream carries float32 slices: ask format=f32 (or no Accept: text/event-stream) for a picture' });
       const refused = await call(server, '/datasets/f3/slice', { method: 'POST', payload: { direction: 'crossline', lineno: 'abc' } });
       expect(refused.json()).to.deep.equal({ error: 'lineno: must be number' });
+    });
+
+    it('X-Slice tells where a snapped slice lies', async () => {
+      const reply = await call(server, '/datasets/f3/slice?direction=time&lineno=202.5');
+      expect(JSON.parse(reply.headers['x-slice'] as string)).to.deep.equal({ name: 'Sample', unit: 'ms', index: 50, annotation: 204 });
     });
 
     it('lod=1 is the LOD 1 read, with the decimated shape and steps', async () => {
@@ -327,7 +338,9 @@ describe('rxvds serve', function () {
       ['/datasets/f3/slice?direction=inline&lineno=120&channel=3', 400, 'channel: channel 3 does not exist (this dataset has 3: 0…2)'],
       ['/datasets/f3/slice?direction=inline&lineno=120&channel=1', 400, 'channel: channel 1 (Trace) has one value per trace, not per sample'],
       ['/datasets/f3/slice?direction=inline&lineno=120&format=jpg', 400, 'format: must be one of f32, png'],
-      ['/datasets/f3/slice?direction=inline&lineno=120&width=10', 400, 'width: must be >= 64'],
+      ['/datasets/f3/slice?direction=inline&lineno=120&format=png&width=10', 400, 'width: must be >= 64'],
+      ['/datasets/f3/slice?direction=inline&lineno=120&colormap=grey', 400, 'colormap: is a parameter of format=png'],
+      ['/datasets/f3/slice?direction=j&lineno=2.5', 400, 'lineno: direction j takes an index (an integer), got 2.5'],
       ['/datasets/f3/slice?direction=inline&lineno=120&path=/etc/passwd', 400, 'path: is not a parameter of this route'],
       ['/datasets/f3/fence', 400, 'coordinates: is required', { coordinateSystem: 'index' }],
       ['/datasets/f3/fence', 400, 'coordinateSystem: must be one of world, annotation, index', { coordinateSystem: 'polar', coordinates: [[1, 2]] }],
@@ -352,13 +365,16 @@ describe('rxvds serve', function () {
       });
     }
 
-    it('400 for a world point outside the survey, and for a body that is not JSON', async () => {
+    it('400 for a world point outside the survey and for a body that is not JSON, 415 for another media type', async () => {
       const outside = await call(server, '/datasets/f3/fence', { method: 'POST', payload: { coordinateSystem: 'world', coordinates: [[0, 0]] } });
       expect(outside.statusCode).to.equal(400);
       expect(outside.json<{ error: string }>().error).to.match(/^coordinates\[0\]: world X\/Y \(0, 0\) is outside the survey/);
       const garbled = await call(server, '/datasets/f3/fence', { method: 'POST', payload: '{"coordinateSystem": ', headers: { 'content-type': 'application/json' } });
       expect(garbled.statusCode).to.equal(400);
-      expect(garbled.json<{ error: string }>().error).to.contain('JSON');
+      expect(garbled.json()).to.deep.equal({ error: 'body: Body is not valid JSON but content-type is set to \'application/json\'' });
+      const form = await call(server, '/datasets/f3/fence', { method: 'POST', payload: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(form.statusCode).to.equal(415);
+      expect(form.json()).to.deep.equal({ error: 'body: Unsupported Media Type (send application/json)' });
     });
 
     it('401 without the bearer token or with another; /health needs none', async () => {
@@ -413,6 +429,58 @@ describe('rxvds serve', function () {
       expect(error).to.match(/^Cannot open http:\/\/\*\*\*@127\.0\.0\.1:\d+\/ds\?sv=2024-01-01&sig=\*\*\*&x=1: /);
       expect(logged.some((line) => line.startsWith('rxvds serve: Cannot open http://***@'))).to.equal(true);
       // (The after hook checks every reply and log line of this spec for the secrets.)
+    });
+  });
+
+  describe('configuration', () => {
+    it('reads a config file: datasets, a token file beside it, the cache budget and limits', () => {
+      writeFileSync(inFolder('token.txt'), 'tok-8c1f2e9a\nignored second line\n');
+      writeFileSync(inFolder('serve.json'), JSON.stringify({
+        datasets: { f3: { url: '/data/f3' }, survey: { url: 's3://bucket/survey', connection: 'Region=eu-north-1' } },
+        tokenFile: 'token.txt', cacheBytes: 1 << 30, limits: { maxPoints: 10 },
+      }));
+      expect(readConfigFile(inFolder('serve.json'))).to.deep.equal({
+        datasets: [{ id: 'f3', url: '/data/f3', connection: undefined }, { id: 'survey', url: 's3://bucket/survey', connection: 'Region=eu-north-1' }],
+        token: 'tok-8c1f2e9a', cacheBytes: 1 << 30, limits: { maxPoints: 10, maxValues: 64 * 1024 * 1024, bodyBytes: 8 * 1024 * 1024 },
+      });
+    });
+
+    it('refuses a config file naming what is wrong', () => {
+      const refusal = (config: unknown) => {
+        writeFileSync(inFolder('bad.json'), JSON.stringify(config));
+        return () => readConfigFile(inFolder('bad.json'));
+      };
+      const at = inFolder('bad.json');
+      expect(refusal({ datasets: {}, port: 80 })).to.throw(vds.InvalidArgumentError, `${at}: unknown key "port" (known: datasets, token, tokenFile, cacheBytes, limits)`);
+      expect(refusal({ datasets: [] })).to.throw(vds.InvalidArgumentError, `${at}: "datasets" must be an object of id → { "url": …, "connection"?: … }`);
+      expect(refusal({ datasets: { '.hidden': { url: 'x' } } })).to.throw(vds.InvalidArgumentError, 'dataset id ".hidden" must be 1…128 letters');
+      expect(refusal({ datasets: { a: { url: '' } } })).to.throw(vds.InvalidArgumentError, `${at}: datasets.a.url must be a non-empty string`);
+      expect(refusal({ datasets: { a: { url: 'x', sas: 'y' } } })).to.throw(vds.InvalidArgumentError, `${at}: datasets.a has an unknown key "sas" (known: url, connection)`);
+      expect(refusal({ datasets: {}, token: 'tok-12345678', tokenFile: 't' })).to.throw(vds.InvalidArgumentError, `${at}: give "token" or "tokenFile", not both`);
+      expect(refusal({ datasets: {}, token: 'short' })).to.throw(vds.InvalidArgumentError, `${at}: "token" must hold a token of at least 8 characters`);
+      expect(refusal({ datasets: {}, tokenFile: 'missing.txt' })).to.throw(vds.InvalidArgumentError, `cannot read the token file ${inFolder('missing.txt')}: ENOENT`);
+      expect(refusal({ datasets: {}, limits: { maxPoints: 0 } })).to.throw(vds.InvalidArgumentError, 'limits.maxPoints must be a positive integer, got 0');
+      expect(refusal({ datasets: {}, limits: { points: 5 } })).to.throw(vds.InvalidArgumentError, 'limits.points is not a limit (known: maxPoints, maxValues, bodyBytes)');
+      writeFileSync(inFolder('bad.json'), '{ "datasets": ');
+      expect(() => readConfigFile(at)).to.throw(vds.InvalidArgumentError, `cannot read the config file ${at}: `);
+      expect(() => createServer({ datasets: [{ id: 'a', url: 'x' }, { id: 'a', url: 'y' }] })).to.throw(vds.InvalidArgumentError, 'datasets: the id "a" is given twice');
+    });
+
+    it('listen() opens every dataset first: it listens on a free port, or fails with the reason', async () => {
+      const good = createServer({ datasets: [{ id: 'f3', url: inFolder('f3') }] });
+      try {
+        const { url, port } = await good.listen();
+        expect(url).to.equal(`http://127.0.0.1:${port}`);
+        const response = await fetch(`${url}/datasets/f3/slice?direction=k&lineno=2`);
+        expect(response.headers.get('x-shape')).to.equal('[23,18]');
+        expect((await response.arrayBuffer()).byteLength).to.equal(23 * 18 * 4);
+      } finally {
+        await good.close();
+      }
+      const bad = createServer({ datasets: [{ id: 'nowhere', url: inFolder('nowhere') }] });
+      const error = await bad.listen().then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).to.match(/^Cannot open .*nowhere: /);
+      await bad.close();
     });
   });
 

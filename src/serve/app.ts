@@ -24,6 +24,9 @@ export function buildApp(context: ServeContext, token: string | undefined): Fast
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error.validation) return reply.status(400).send({ error: validationMessage(error.validation, error.validationContext ?? 'request') });
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send({ error: `body: over this server's limit of ${context.limits.bodyBytes} bytes` });
+    // The body parser's refusals (not JSON, empty, another media type) are about the body.
+    // (rxvds's errors carry a numeric `code`: the HTTP status of a store.)
+    if (typeof error.code === 'string' && error.code.startsWith('FST_ERR_CTP_')) return reply.status(error.statusCode ?? 400).send({ error: `body: ${error.message}${error.statusCode === 415 ? ' (send application/json)' : ''}` });
     const { statusCode, message } = context.failure(error);
     if (statusCode === 401) void reply.header('WWW-Authenticate', 'Bearer');
     return reply.status(statusCode).send({ error: message });

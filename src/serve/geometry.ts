@@ -58,15 +58,20 @@ export class SurveyGeometry {
     const index = ['i', 'j', 'k'].indexOf(direction);
     if (index >= 0) {
       const axis = this.axisOf(index as 0 | 1 | 2, 'direction');
-      if (!Number.isInteger(lineno) || lineno < 0 || lineno >= axis.samples) {
+      if (!Number.isInteger(lineno)) throw badRequest('lineno', `direction ${direction} takes an index (an integer), got ${lineno}`);
+      if (lineno < 0 || lineno >= axis.samples) {
         throw badRequest('lineno', `index ${lineno} is outside 0…${axis.samples - 1} of ${axis.name} (direction ${direction} takes indices)`);
       }
       const min = this.axes.map((a) => (a === axis ? lineno : 0));
       return { box: { min, max: this.axes.map((a) => (a === axis ? lineno + 1 : a.samples)) }, dimension: axis.dimension };
     }
+    // inline, crossline and sample name the I, J and K axes whatever the layout calls them; time and
+    // depth are checked against the sample axis's name or unit (annotation.ts).
+    const role = ({ inline: 0, crossline: 1, sample: 2 } as const)[direction as 'inline' | 'crossline' | 'sample'];
+    const axisName = role === undefined ? direction : this.axisOf(role, 'direction').name;
     let box: VoxelBox;
     try {
-      box = annotationSlice(this.layout, { [direction]: lineno });
+      box = annotationSlice(this.layout, { [axisName]: lineno });
     } catch (error) {
       // annotation.ts names the axis at fault: an unknown one is the direction's, an out-of-range value the line number's.
       if (error instanceof InvalidArgumentError) throw badRequest(/\baxis "/.test(error.message) ? 'direction' : 'lineno', error.message);
@@ -87,14 +92,14 @@ export class SurveyGeometry {
     const [i, j, k] = [this.axisOf(0, parameter), this.axisOf(1, parameter), this.axisOf(2, parameter)];
     if (system === 'index') {
       const position = [0, 0, 0];
-      [[i, x], [j, y], [k, z ?? 0]].forEach(([axis, value]) => {
-        const { dimension, samples, name } = axis as AxisInfo;
+      const indices: [AxisInfo, number][] = [[i, x], [j, y], [k, z ?? 0]];
+      for (const [axis, value] of indices) {
         // Index v is voxel v's centre; its bin spans half a voxel either side.
-        if (!(Number.isFinite(value) && (value as number) >= -0.5 && (value as number) <= samples - 0.5)) {
-          throw badRequest(parameter, `${name} index ${value as number} is outside 0…${samples - 1}`);
+        if (!(Number.isFinite(value) && value >= -0.5 && value <= axis.samples - 0.5)) {
+          throw badRequest(parameter, `${axis.name} index ${value} is outside 0…${axis.samples - 1}`);
         }
-        position[dimension] = (value as number) + 0.5;
-      });
+        position[axis.dimension] = value + 0.5;
+      }
       return position;
     }
     const vertical = z ?? k.min;
@@ -110,8 +115,8 @@ export class SurveyGeometry {
     return index >= -tolerance && index <= k.samples - 1 + tolerance ? Math.min(k.samples - 1, Math.max(0, index)) + 0.5 : undefined;
   }
 
-  /** The K axis (time, depth or sample). */
+  /** The K axis (time, depth or sample); every 3D layout has one (assertVolume first). */
   get verticalAxis(): AxisInfo {
-    return this.axisOf(2, 'direction');
+    return this.axisOf(2, 'coordinates');
   }
 }

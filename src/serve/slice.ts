@@ -19,8 +19,17 @@ export interface SliceAxis {
   step: number;
 }
 
+/** Where a slice lies: the sliced axis, the index read and its annotation (a time between samples snaps to the nearest). */
+export interface SlicePlace {
+  name: string;
+  unit: string;
+  index: number;
+  annotation: number;
+}
+
 export interface Slice {
   lod: number;
+  place: SlicePlace;
   shape: [rows: number, columns: number];
   axes: [rows: SliceAxis, columns: SliceAxis];
   data: Float32Array;
@@ -65,7 +74,9 @@ function sliceOf(shaped: ShapedSubset, read: SliceRead): Slice {
   const spanning = shaped.axes.filter((a) => a.dimension >= 0 && a.dimension !== read.dimension);
   const [columns, rows] = spanning as [typeof spanning[0], typeof spanning[0]];
   const axis = (a: typeof rows): SliceAxis => ({ name: a.name, unit: a.unit, min: a.start, max: a.start + (a.count - 1) * a.step, samples: a.count, step: a.step });
-  return { lod: read.lod, shape: [rows.count, columns.count], axes: [axis(rows), axis(columns)], data: shaped.data, shaped };
+  const sliced = shaped.axes.find((a) => a.dimension === read.dimension)!;
+  const place = { name: sliced.name, unit: sliced.unit, index: read.box.min[read.dimension]!, annotation: sliced.start };
+  return { lod: read.lod, place, shape: [rows.count, columns.count], axes: [axis(rows), axis(columns)], data: shaped.data, shaped };
 }
 
 /** The little-endian float32 bytes of a result (every platform Node runs on is little-endian). */

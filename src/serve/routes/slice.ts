@@ -6,6 +6,7 @@ import { slicePNG } from '../../render/slicePicture.js';
 import type { VDS } from '../../api/vds.js';
 import type { ServeContext } from '../context.js';
 import type { AxisInfo } from '../geometry.js';
+import { badRequest } from '../httpErrors.js';
 import { disconnectSignal, EventStream, streamFormat } from '../eventStream.js';
 import { f32Bytes, readSlice, type Slice, sliceChunkCount, type SliceRead } from '../slice.js';
 import { checkChannel, checkLod } from '../layerChecks.js';
@@ -19,14 +20,22 @@ export function sliceRoutes(app: FastifyInstance, context: ServeContext): void {
     (request, reply) => answerSlice(context, request, reply, request.body));
 }
 
+/** Parameters of the picture, which an f32 answer has no use for. */
+const PICTURE_PARAMETERS = ['width', 'height', 'colormap', 'clip'] as const;
+
 async function answerSlice(context: ServeContext, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply,
   query: SliceQuery): Promise<FastifyReply> {
   const { vds, geometry } = await context.dataset(request.params.id);
+  if (query.format !== 'png') {
+    const pictureOnly = PICTURE_PARAMETERS.find((name) => query[name] !== undefined);
+    if (pictureOnly) throw badRequest(pictureOnly, 'is a parameter of format=png');
+  }
   const { box, dimension } = geometry.sliceBox(query.direction, query.lineno);
   checkLod(vds, query.lod);
   checkChannel(vds, query.channel);
   const read: SliceRead = { box, dimension, lod: query.lod, channel: query.channel };
   const format = streamFormat(request);
+  if (format && query.format === 'png') throw badRequest('format', 'a stream carries float32 slices: ask format=f32 (or no Accept: text/event-stream) for a picture');
   if (format) {
     // The coarsest LOD first (a quick picture), then the LOD asked for.
     const coarsest = Math.max(...readableLods(vds));
@@ -55,7 +64,7 @@ function sliceTitle(axis: AxisInfo, index: number): string {
 }
 
 export function sliceHeaders(slice: Slice): Record<string, string> {
-  return { 'X-Shape': JSON.stringify(slice.shape), 'X-Axes': JSON.stringify(slice.axes), 'X-Lod': String(slice.lod) };
+  return { 'X-Shape': JSON.stringify(slice.shape), 'X-Axes': JSON.stringify(slice.axes), 'X-Slice': JSON.stringify(slice.place), 'X-Lod': String(slice.lod) };
 }
 
 /**
@@ -72,7 +81,7 @@ async function streamSlices(stream: EventStream, vds: VDS, reads: SliceRead[], c
     for (const [n, read] of reads.entries()) {
       const slice = await readSlice(vds, read, stream.signal, (done) => void stream.send('progress', { done: before + done, total }));
       before += counts[n]!;
-      await stream.send('slice', { lod: slice.lod, shape: slice.shape, axes: slice.axes, data: f32Bytes(slice.data).toString('base64') });
+      await stream.send('slice', { lod: slice.lod, shape: slice.shape, axes: slice.axes, slice: slice.place, data: f32Bytes(slice.data).toString('base64') });
     }
     await stream.send('end', {});
   } catch (error) {
