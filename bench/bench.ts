@@ -12,7 +12,8 @@ export interface BenchRow {
   notes?: string;
 }
 
-export type BenchSuite = () => Promise<BenchRow[]>;
+/** A suite; `options` are the command-line arguments after the suite names (most suites take none). */
+export type BenchSuite = (options: readonly string[]) => Promise<BenchRow[]>;
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

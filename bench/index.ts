@@ -1,5 +1,6 @@
 // `npm run bench`: runs every suite (or those named on the command line), prints a table and one
-// JSON line. Each figure stands next to a baseline measured in the same run.
+// JSON line. Each figure stands next to a baseline measured in the same run. Options after the
+// suite names (`npm run bench -- serve --soak 300`) go to the suites that take them.
 import { destroyChunkPool } from '../src/index.js';
 import type { BenchRow, BenchSuite } from './bench.js';
 
@@ -11,16 +12,20 @@ const suites: Record<string, () => Promise<{ default: BenchSuite }>> = {
   copy: () => import('./copy.js'),
   segy: () => import('./segy.js'),
   s3: () => import('./s3.js'),
-
+  serve: () => import('./serve.js'),
 };
 
-const selected = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((arg) => arg.startsWith('--'));
+const names = firstOption < 0 ? args : args.slice(0, firstOption);
+const options = firstOption < 0 ? [] : args.slice(firstOption);
+const selected = names.length ? names : Object.keys(suites);
 const rows: (BenchRow & { suite: string })[] = [];
 for (const name of selected) {
   const load = suites[name];
   if (!load) throw new Error(`unknown bench suite "${name}" (have: ${Object.keys(suites).join(', ')})`);
   const suite = (await load()).default;
-  for (const row of await suite()) rows.push({ suite: name, ...row });
+  for (const row of await suite(options)) rows.push({ suite: name, ...row });
 }
 await destroyChunkPool();
 

@@ -2,45 +2,11 @@
 // colour bar, clip/percentile/gain, 4D refusal, and `rxvds slice --inline` on F3.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { inflateSync } from 'node:zlib';
 import * as vds from '../src/index.js';
 import { buildCli, rxvds } from './support/cli.js';
+import { decodePNG } from './support/png.js';
 import { segyFile } from './support/testdata.js';
 import { useTempFolder } from './support/tempFolder.js';
-
-/** An independent PNG reader (8-bit RGB, non-interlaced): chunk walk, inflate, scanline unfiltering. */
-function decodePNG(png: Uint8Array): { width: number; height: number; pixel(x: number, y: number): number[] } {
-  const bytes = Buffer.from(png);
-  expect([...bytes.subarray(0, 8)]).to.deep.equal([137, 80, 78, 71, 13, 10, 26, 10]);
-  let at = 8, width = 0, height = 0;
-  const idat: Buffer[] = [];
-  while (at < bytes.length) {
-    const length = bytes.readUInt32BE(at), type = bytes.toString('latin1', at + 4, at + 8);
-    const body = bytes.subarray(at + 8, at + 8 + length);
-    if (type === 'IHDR') {
-      [width, height] = [body.readUInt32BE(0), body.readUInt32BE(4)];
-      expect([...body.subarray(8)]).to.deep.equal([8, 2, 0, 0, 0]);
-    }
-    if (type === 'IDAT') idat.push(body);
-    at += 12 + length;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * 3;
-  expect(raw.length).to.equal(height * (stride + 1));
-  const rgb = new Uint8Array(height * stride);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)]!;
-    for (let i = 0; i < stride; i++) {
-      const a = i >= 3 ? rgb[y * stride + i - 3]! : 0, b = y > 0 ? rgb[(y - 1) * stride + i]! : 0;
-      const c = i >= 3 && y > 0 ? rgb[(y - 1) * stride + i - 3]! : 0;
-      const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
-      const predictor = [0, a, b, (a + b) >> 1, paeth][filter]!;
-      rgb[y * stride + i] = (raw[y * (stride + 1) + 1 + i]! + predictor) & 0xFF;
-    }
-  }
-  return { width, height, pixel: (x, y) => [...rgb.subarray(3 * (x + y * width), 3 * (x + y * width) + 3)] };
-}
 
 const hex = (h: string): number[] => [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
 

@@ -21,4 +21,6 @@ export const catalog: readonly CommandEntry[] = [
     load: async () => (await import('./importSegy.js')).importSegyCommand },
   { name: 'export-segy', summary: 'write a dataset imported from SEG-Y back to a SEG-Y file',
     load: async () => (await import('./exportSegy.js')).exportSegyCommand },
+  { name: 'serve', summary: 'serve datasets over HTTP: metadata, slices (float32, PNG, streamed with progress), fences, samples, horizon attributes',
+    load: async () => (await import('./serve.js')).serveCommand },
 ];

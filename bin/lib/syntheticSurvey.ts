@@ -65,13 +65,13 @@ export class SyntheticSurvey {
 /**
  * Writes `survey` as a new R32 dataset (brick 64, Sample × Crossline × Inline) through a page
  * accessor; `onProgress` gets the fraction of chunks the store has acknowledged when `url` is a
- * store (the fraction queued otherwise).
+ * store (the fraction queued otherwise). `lodLevels` coarser LODs are generated as it writes.
  */
 export async function writeSyntheticSurvey(url: string | vds.Store | DatasetStore, survey: SyntheticSurvey, method: vds.CompressionMethod,
-  onProgress?: (fraction: number) => void): Promise<void> {
+  onProgress?: (fraction: number) => void, lodLevels = vds.LODLevels.LODLevels_None): Promise<void> {
   const writes = onProgress && typeof url !== 'string' ? new AcknowledgedWrites(onProgress) : undefined;
   const dataset = await vds.create(writes ? writes.wrap(url as vds.Store | DatasetStore) : url, '',
-    new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_64, 0, 0, 4, vds.LODLevels.LODLevels_None),
+    new vds.VolumeDataLayoutDescriptor(vds.BrickSize.BrickSize_64, 0, 0, 4, lodLevels),
     [
       new vds.VolumeDataAxisDescriptor(survey.samples, 'Sample', 'ms', 0, 4 * (survey.samples - 1)),
       new vds.VolumeDataAxisDescriptor(survey.crosslines, 'Crossline', 'unitless', 1000, 1000 + survey.crosslines - 1),
