@@ -388,6 +388,8 @@ describe('rxvds serve', function () {
         expect(wrong.json()).to.deep.equal({ error: 'authorization: the bearer token is not valid' });
         expect((await call(guarded, '/datasets', { headers: { authorization: 'Basic abc' } })).json()).to.deep.equal({ error: 'authorization: expected "Bearer <token>"' });
         expect((await call(guarded, '/datasets', { headers: { authorization: `Bearer ${TOKEN}` } })).statusCode).to.equal(200);
+        // The route decides, not the spelling of the URL.
+        for (const url of ['/%64atasets', '/./datasets', '/datasets/x/../f3/metadata']) expect((await call(guarded, url)).statusCode, url).to.equal(401);
         expect((await call(guarded, '/health')).json()).to.deep.equal({ status: 'ok' });
       } finally {
         await guarded.close();

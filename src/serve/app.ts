@@ -19,7 +19,8 @@ export function buildApp(context: ServeContext, token: string | undefined): Fast
   });
   if (token !== undefined) {
     const check = bearerCheck(token);
-    app.addHook('onRequest', async (request) => { if (request.url.startsWith('/datasets')) check(request); });
+    // By the route matched, not the URL as sent: `/%64atasets` matches /datasets too.
+    app.addHook('onRequest', async (request) => { if (request.routeOptions.url?.startsWith('/datasets')) check(request); });
   }
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error.validation) return reply.status(400).send({ error: validationMessage(error.validation, error.validationContext ?? 'request') });

@@ -3,7 +3,7 @@
 // and one fetch-and-decode per chunk (ChunkCache joins concurrent reads of a chunk).
 import { close, open } from '../api/entryPoints.js';
 import type { VDS } from '../api/vds.js';
-import { InvalidArgumentError } from '../model/errors.js';
+import { InvalidArgumentError, InvalidOperationError } from '../model/errors.js';
 import { connectionStringSecrets, redactSecrets, scrub, urlSecrets } from '../../sources/stores/redact.js';
 import { checkedId, type DatasetSource } from './options.js';
 
@@ -63,7 +63,7 @@ export class DatasetRegistry {
   }
 
   private async open(source: DatasetSource): Promise<VDS> {
-    if (this.closed) throw new InvalidArgumentError('the server is closed');
+    if (this.closed) throw new InvalidOperationError('the server is closed');
     const dataset = 'url' in source ? await open(source.url, source.connection ?? '') : await open(source.store, source.connection ?? '');
     dataset.chunkCache.setMaxBytes(Math.floor(this.cacheBytes / this.sources.size));
     return dataset;
