@@ -99,4 +99,28 @@ describe('the npm package', function () {
     expect(result.sameOpenStore).to.equal(true);
     expect(files).to.include.members(['dist/src/stores.js', 'dist/src/stores.d.ts']);
   });
+
+  it('exports the service as rxvds/serve, with its web viewer compiled into the package', async () => {
+    // Runs after the import above wrote f3.vds and linked node_modules/rxvds.
+    const script = `
+      const { createServer } = await import('rxvds/serve');
+      const server = createServer({ datasets: [{ id: 'f3', url: 'f3.vds' }], log: () => {} });
+      const { url } = await server.listen({ port: 0 });
+      const listing = await (await fetch(url + '/datasets')).json();
+      const page = await fetch(url + '/');
+      const slice = await fetch(url + '/datasets/f3/slice?direction=i&lineno=5');
+      console.log(JSON.stringify({ listing, page: [page.status, (await page.text()).includes('<canvas')],
+        shape: slice.headers.get('x-shape'), bytes: (await slice.arrayBuffer()).byteLength }));
+      await server.close();
+      process.exit(0);`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: inFolder(), env: { ...process.env, NODE_OPTIONS: '', NODE_V8_COVERAGE: '', RXVDS_WORKERS: '1' },
+    });
+    const result = JSON.parse(stdout) as { listing: unknown; page: unknown; shape: string; bytes: number };
+    expect(result.listing).to.deep.equal({ datasets: [{ id: 'f3' }] });
+    expect(result.page).to.deep.equal([200, true]);
+    const [rows, cols] = JSON.parse(result.shape) as [number, number];
+    expect(result.bytes).to.equal(rows * cols * 4);
+    expect(files).to.include.members(['dist/src/serve/index.js', 'dist/src/serve/index.d.ts', 'dist/src/serve/viewer/client/main.js']);
+  });
 });
