@@ -242,7 +242,7 @@ export class VolumeDataAccessManager {
     this.checkedTraceDimension(layer, traceDimension);
     const traceStarts = positionsArgument(traces, this.vds.layout.getDimensionality(), 'tracePositions');
     const traceCount = traceStarts.length / 6;
-    const traceLength = layer.partition.lodSize(0, layer.partition.numSamples[traceDimension]!, traceDimension);
+    const traceLength = layer.partition.requestLODSize(0, layer.partition.numSamples[traceDimension]!, traceDimension);
     checkAllocation(`The sample positions of ${traceCount} traces of ${traceLength} samples`, traceCount * traceLength * POSITION_BYTES);
     const { positions } = tracePositions(layer, traceStarts, traceDimension);
     return this.preparedSampling('traces', layer, positions, positions.length / 6, options, 0.5);
@@ -319,7 +319,7 @@ export class VolumeDataAccessManager {
     const layer = this.layer({ lod, channel });
     this.checkedTraceDimension(layer, traceDimension);
     if (!Number.isInteger(traceCount) || traceCount < 0) throw new InvalidArgumentError(`traceCount must be a non-negative integer, got ${traceCount}`);
-    return traceCount * layer.partition.lodSize(0, layer.partition.numSamples[traceDimension]!, traceDimension) * 4;
+    return traceCount * layer.partition.requestLODSize(0, layer.partition.numSamples[traceDimension]!, traceDimension) * 4;
   }
 
   /**
@@ -385,9 +385,11 @@ export class VolumeDataAccessManager {
     return enumArgument<InterpolationMethod>(InterpolationMethod, 'InterpolationMethod', method ?? InterpolationMethod.Cubic, 'interpolationMethod');
   }
 
+  /** Any dimension of the layout, as in OpenVDS: outside the chunk group each chunk holds one slice of the trace. */
   private checkedTraceDimension(layer: VolumeDataLayer, traceDimension: number): void {
-    if (!Number.isInteger(traceDimension) || !layer.partition.isDimensionChunked(traceDimension)) {
-      throw new InvalidArgumentError(`traceDimension ${traceDimension} is not a dimension of ${DimensionsND[layer.dimensionsND]}`);
+    const dimensionality = this.vds.layout.getDimensionality();
+    if (!Number.isInteger(traceDimension) || traceDimension < 0 || traceDimension >= dimensionality) {
+      throw new InvalidArgumentError(`traceDimension ${traceDimension} is not a dimension of the ${dimensionality}D layout`);
     }
   }
 

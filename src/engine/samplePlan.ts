@@ -120,18 +120,21 @@ export function planProjection(layer: VolumeDataLayer, projection: Projection): 
 /**
  * Positions of every sample of `traceCount` traces along `traceDimension` (trace t, sample j at
  * index t·length + j): the centre of LOD voxel j along the trace, the trace's own position elsewhere.
+ * Outside the chunk group the layer keeps every LOD0 slice, and sample j is slice j·2^LOD (as in a
+ * subset read), so the position is that slice's centre.
  */
 export function tracePositions(layer: VolumeDataLayer, traces: Float64Array, traceDimension: number): { positions: Float64Array; traceLength: number } {
   const p = layer.partition;
-  const traceLength = p.lodSize(0, p.numSamples[traceDimension]!, traceDimension);
-  const step = 1 << p.lodShift(traceDimension);
+  const traceLength = p.requestLODSize(0, p.numSamples[traceDimension]!, traceDimension);
+  const step = 1 << p.requestLODShift(traceDimension);
+  const centre = (1 << p.lodShift(traceDimension)) / 2;
   const traceCount = traces.length / 6;
   const positions = new Float64Array(traceCount * traceLength * 6);
   for (let t = 0; t < traceCount; t++) {
     for (let j = 0; j < traceLength; j++) {
       const at = (t * traceLength + j) * 6;
       positions.set(traces.subarray(t * 6, t * 6 + 6), at);
-      positions[at + traceDimension] = (j + 0.5) * step;
+      positions[at + traceDimension] = j * step + centre;
     }
   }
   return { positions, traceLength };
