@@ -8,7 +8,7 @@ import { planSubset, subsetByteSize, subsetChunkCount } from '../engine/subsetPl
 import { SubsetDestination } from '../engine/subsetDestination.js';
 import { SampleDestination } from '../engine/sampleDestination.js';
 import type { ChunkDestination } from '../engine/chunkDestination.js';
-import { planProjection, planSamples, tracePositions } from '../engine/samplePlan.js';
+import { countSampleChunks, planProjection, planSamples, tracePositions } from '../engine/samplePlan.js';
 import { projectedByteSize, projectedSize, projectionAxes, type ProjectionAxes, projectionOf } from '../engine/projectionPlan.js';
 import { chunkSampling, type SampleRequestKind, samplingRules, type SamplingRules } from '../engine/sampleRules.js';
 import { throwIfAborted } from '../async/abort.js';
@@ -18,8 +18,8 @@ import { MAX_CHUNK_METADATA_PAGE_SIZE } from '../model/layout/layerStatus.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
 import { type RequestEvent, VolumeDataRequest } from './request.js';
 import {
-  boxArgument, checkAllocation, checkRequestChunks, dataOutArgument, enumArgument, integerArgument, type MethodParameters,
-  positionsArgument, replacementNoValueArgument, resolveArguments, signalArgument,
+  boxArgument, checkAllocation, checkRequestChunks, checkSampleChunks, dataOutArgument, enumArgument, integerArgument, type MethodParameters,
+  positionsArgument, replacementNoValueArgument, resolveArguments, sampleChunkLimit, signalArgument,
 } from './requestArguments.js';
 import type { VDS } from './vds.js';
 import { assembleSubset } from '../../sinks/assembleSubset.js';
@@ -352,6 +352,8 @@ export class VolumeDataAccessManager {
     if (options.dataOut !== undefined) dataOutArgument(options.dataOut, VolumeDataFormat.Format_R32, count * 4);
     replacementNoValueArgument(options.replacementNoValue);
     const rules = samplingRules(kind, layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
+    // Only more samples than the limit can touch more chunks than it: count those before planning.
+    if (count > sampleChunkLimit()) checkSampleChunks(kind, countSampleChunks(layer, positions));
     const plan = planSamples(layer, positions, unusedCoordinate);
     const signal = signalArgument(options.signal);
     return {
