@@ -1,6 +1,6 @@
 // VolumeDataAccessManager: validates requests synchronously, then runs them as reactive pipelines.
 import { defer, endWith, finalize, from, last, map, type Observable } from 'rxjs';
-import { AccessMode, DimensionsND, InterpolationMethod, VDSProduceStatus, VolumeDataFormat } from '../model/enums.js';
+import { AccessMode, DimensionsND, InterpolationMethod, VDSProduceStatus, VolumeDataComponents, VolumeDataFormat } from '../model/enums.js';
 import { InvalidArgumentError, InvalidOperationError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import type { Index6 } from '../model/geometry/partition.js';
@@ -15,6 +15,7 @@ import { throwIfAborted } from '../async/abort.js';
 import { bytesOf, typedView, type VolumeDataTypedArray } from '../model/formats.js';
 import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { MAX_CHUNK_METADATA_PAGE_SIZE } from '../model/layout/layerStatus.js';
+import { COMPONENT_BITS_LIMIT, hasComponentBits } from '../model/layout/newLayout.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
 import { type RequestEvent, VolumeDataRequest } from './request.js';
 import {
@@ -239,7 +240,7 @@ export class VolumeDataAccessManager {
 
   private preparedTraces(traces: ArrayLike<number>[] | Float32Array | Float64Array, traceDimension: number, options: SampleOptions): PreparedRequest<Float32Array> {
     const layer = this.readableLayer(options);
-    this.checkedTraceDimension(layer, traceDimension);
+    this.checkedTraceDimension(traceDimension);
     const traceStarts = positionsArgument(traces, this.vds.layout.getDimensionality(), 'tracePositions');
     const traceCount = traceStarts.length / 6;
     const traceLength = layer.partition.requestLODSize(0, layer.partition.numSamples[traceDimension]!, traceDimension);
@@ -317,7 +318,7 @@ export class VolumeDataAccessManager {
   getVolumeTracesBufferSize(traceCount: number, traceDimension: number, ...args: [options: TracesSizeOptions] | [lod?: number, channel?: number]): number {
     const { lod = 0, channel = 0 } = resolveArguments<TracesSizeOptions>(TRACES_SIZE, args);
     const layer = this.layer({ lod, channel });
-    this.checkedTraceDimension(layer, traceDimension);
+    this.checkedTraceDimension(traceDimension);
     if (!Number.isInteger(traceCount) || traceCount < 0) throw new InvalidArgumentError(`traceCount must be a non-negative integer, got ${traceCount}`);
     return traceCount * layer.partition.requestLODSize(0, layer.partition.numSamples[traceDimension]!, traceDimension) * 4;
   }
@@ -388,7 +389,7 @@ export class VolumeDataAccessManager {
   }
 
   /** Any dimension of the layout, as in OpenVDS: outside the chunk group each chunk holds one slice of the trace. */
-  private checkedTraceDimension(layer: VolumeDataLayer, traceDimension: number): void {
+  private checkedTraceDimension(traceDimension: number): void {
     const dimensionality = this.vds.layout.getDimensionality();
     if (!Number.isInteger(traceDimension) || traceDimension < 0 || traceDimension >= dimensionality) {
       throw new InvalidArgumentError(`traceDimension ${traceDimension} is not a dimension of the ${dimensionality}D layout`);
@@ -441,6 +442,10 @@ export class VolumeDataAccessManager {
     const accessMode = enumArgument<AccessMode>(AccessMode, 'AccessMode', o.accessMode, 'accessMode');
     const chunkMetadataPageSize = integerArgument(o.chunkMetadataPageSize ?? 1024, 'chunkMetadataPageSize', 1, MAX_CHUNK_METADATA_PAGE_SIZE);
     this.vds.assertOpen();
+    if (accessMode !== AccessMode.AccessMode_ReadOnly && hasComponentBits(layer.channelDescriptor)) {
+      const text = channelText(layer);
+      throw new InvalidArgumentError(`${text[0]!.toUpperCase()}${text.slice(1)} cannot be written: ${COMPONENT_BITS_LIMIT}, so it could not read the chunks back`);
+    }
     return new VolumeDataPageAccessor(this.vds, layer, maxPages, accessMode, chunkMetadataPageSize);
   }
 
@@ -483,8 +488,13 @@ export class VolumeDataAccessManager {
 
   private outputFormat(layer: VolumeDataLayer, format: VolumeDataFormat | undefined): VolumeDataFormat {
     if (format === undefined) return VolumeDataFormat.Format_R32;
-    if (format === VolumeDataFormat.Format_Any) return layer.channelDescriptor.format;
-    return enumArgument<VolumeDataFormat>(VolumeDataFormat, 'VolumeDataFormat', format, 'format');
+    const output = format === VolumeDataFormat.Format_Any ? layer.channelDescriptor.format
+      : enumArgument<VolumeDataFormat>(VolumeDataFormat, 'VolumeDataFormat', format, 'format');
+    if (output === VolumeDataFormat.Format_1Bit && hasComponentBits(layer.channelDescriptor)) {
+      throw new InvalidArgumentError(`A Format_1Bit buffer cannot hold ${channelText(layer)}: OpenVDS 3.4 sizes it without the components ` +
+        'and overruns it; request Format_U8 or Format_R32 (components interleaved)');
+    }
+    return output;
   }
 
   /** `[min, max)` padded to 6 dimensions, inside the layer (whose dimension 0 is the mapped value count for PerTrace channels). */
@@ -522,4 +532,10 @@ function settled<T>(work: Observable<RequestEvent<T>>, destination: ChunkDestina
   signal: AbortSignal | undefined, cancel: AbortSignal | undefined): Observable<RequestEvent<T>> {
   const aborted = work.pipe(untilAborted(signal, cancel));
   return (destination ? aborted.pipe(closesDestination(destination)) : aborted).pipe(endWith<RequestEvent<T>>({ kind: 'data', data }));
+}
+
+/** `channel 0 ("Mask", Format_1Bit with Components_2)` for messages. */
+function channelText(layer: VolumeDataLayer): string {
+  const channel = layer.channelDescriptor;
+  return `channel ${layer.channel} (${JSON.stringify(channel.name)}, ${VolumeDataFormat[channel.format]} with ${VolumeDataComponents[channel.components]})`;
 }
