@@ -57,7 +57,7 @@ async function createStopped(inner: Store, allowed: number, size = 40): Promise<
   return store.keys;
 }
 
-async function openError(dataset: vds.Dataset): Promise<Error> {
+async function openError(dataset: string | Store): Promise<Error> {
   const error = await rejection(vds.open(dataset));
   expect(error).to.be.instanceOf(vds.ReadError);
   return error;
