@@ -51,7 +51,11 @@ export function checkRequestChunks(chunkCount: number): void {
   }
 }
 
-/** A samples, traces or projected request groups its samples in a Map keyed by chunk: V8 Maps hold at most 2^24 keys. */
+/**
+ * A sample plan groups its samples in a Map keyed by chunk, and V8's Maps hold at most 2^24 keys.
+ * (A projected subset cannot come near it: each of its chunks serves at least 32 × 32 outputs, and
+ * its outputs are bounded by maxBufferBytes.)
+ */
 const SAMPLE_PLAN_CEILING = 2 ** 24;
 
 /** The most chunks a samples or traces request may touch: `maxRequestChunks`, at most 2^24. */
