@@ -308,15 +308,16 @@ describe('AbortSignal', function () {
       target.stallWrites = true;
       const controller = new AbortController();
       const creating = vds.create(target, layoutDescriptor, axes, channels, new vds.MetadataContainer(), { signal: controller.signal });
-      await waitUntil(() => target.activeReads === 1, 'the VolumeDataLayout write');
+      await waitUntil(() => target.activeReads === 1, 'the LayerStatus write (create writes it before VolumeDataLayout)');
       controller.abort();
       const error = await rejection(creating);
       expect(error).to.be.instanceOf(vds.CanceledError);
       expect(error.message).to.match(/^Creating instrumented .* was canceled$/);
       await grace();
-      expect(target.writes, 'no LayerStatus write after the abort').to.equal(1);
+      expect(target.writes, 'no VolumeDataLayout write after the abort').to.equal(1);
       expect(target.activeReads).to.equal(0);
       expect(await target.get('LayerStatus')).to.equal(undefined);
+      expect(await target.get('VolumeDataLayout')).to.equal(undefined);
 
       const untouched = new StallingStore(new MemoryStore(uniqueMemoryUrl('abort-create').slice('inmemory://'.length)));
       const url = uniqueMemoryUrl('abort-create');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
+import { checkSampleChunks, sampleChunkLimit } from '../src/api/requestArguments.js';
 import { rejection } from './support/rejection.js';
 import { uniqueMemoryUrl, writeTestVolume } from './support/volumes.js';
 
@@ -168,6 +169,24 @@ describe('API arguments and limits (issue 12 items 3 and 9, issue 11 item 6)', f
         'The subset touches 2 chunks; the limit is 1 (maxRequestChunks, see setRequestLimits)');
       const oneChunk = manager.requestVolumeSubset([0, 0, 0], [32, 4, 4]);
       expect(await oneChunk.waitForCompletion(), oneChunk.errorMessage).to.equal(true);
+    });
+
+    it('limits the chunks samples and traces touch, counted before planning (a Map of more than 2^24 chunks cannot be built)', async () => {
+      vds.setRequestLimits({ maxRequestChunks: 1 });
+      // x = 31.5 and 32.5 lie in the two chunks of the 40 × 30 × 20 volume (32³ bricks); so does every trace along x.
+      expect(() => manager.requestVolumeSamples([[31.5, 1, 1], [32.5, 1, 1]])).to.throw(vds.InvalidArgumentError,
+        'The samples touch 2 chunks; the limit is 1 (maxRequestChunks, see setRequestLimits)');
+      expect(() => manager.requestVolumeTraces([[0, 1.5, 1.5]], 0)).to.throw(vds.InvalidArgumentError,
+        'The traces touch 2 chunks; the limit is 1 (maxRequestChunks, see setRequestLimits)');
+      const oneChunk = manager.requestVolumeSamples([[1.5, 2.5, 3.5], [31.5, 29.5, 19.5]], { interpolationMethod: vds.InterpolationMethod.Nearest });
+      expect(await oneChunk.waitForCompletion(), oneChunk.errorMessage).to.equal(true);
+      expect([...oneChunk.data]).to.deep.equal([value(1, 2, 3), value(31, 29, 19)]);
+      // Above 2^24 the Map that groups samples by chunk is the limit, whatever maxRequestChunks says.
+      vds.setRequestLimits({ maxRequestChunks: 2 ** 26 });
+      expect(sampleChunkLimit()).to.equal(2 ** 24);
+      expect(() => checkSampleChunks('samples', 2 ** 24 + 1)).to.throw(vds.InvalidArgumentError,
+        'The samples touch 16,777,217 chunks; the limit is 16,777,216 (the most one request can group samples by)');
+      expect(() => checkSampleChunks('samples', 2 ** 24)).not.to.throw();
     });
 
     it('refuses limits the runtime cannot honour', () => {

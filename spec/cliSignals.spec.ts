@@ -99,7 +99,8 @@ describe('rxvds CLI: Ctrl-C and SIGTERM during long work', function () {
     it('export-segy: SIGTERM leaves no truncated .sgy (exit 143)', async () => {
       proxy.inject({ method: 'GET', path: /^\/Dimensions_\w+\/\d+$/, fault: { delayMs: 10_000 } });
       const child = startCli(['export-segy', proxy.url, 'slow.sgy'], cwd);
-      await until(() => entries(cwd).some((f) => f.startsWith('.slow.sgy.rxvds-partial-')), 'the temporary .sgy');
+      // exportSegy writes its own partial file beside the command's temporary name, which it renames into place when whole.
+      await until(() => entries(cwd).some((f) => f.includes('.slow.sgy.rxvds-partial-')), 'the partial .sgy');
       const start = Date.now();
       child.kill('SIGTERM');
       const result = await child.result;

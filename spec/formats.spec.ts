@@ -13,8 +13,6 @@ import { decodeBase64, encodeBase64 } from '../src/model/base64.js';
 import { VolumeDataFormat as F } from '../src/model/enums.js';
 import { formatByteSize, typedArrayOf, typedView } from '../src/model/formats.js';
 import { seededRandom } from './support/random.js';
-import { writeTestVolume } from './support/volumes.js';
-import * as vds from '../src/index.js';
 
 describe('typedView: the one format → typed-array switch', () => {
   // format, class, bytes per element, element written at index 1, its little-endian bytes
@@ -62,24 +60,6 @@ describe('typedView: the one format → typed-array switch', () => {
     const twoComponents = constantBlock(constantValueHash(1), { shape: bitShape, channel, targetFormat: F.Format_1Bit }, 72);
     expect(twoComponents.byteLength).to.equal(payloadByteSize(bitShape)).and.to.equal(3 * 6);
     expect(twoComponents.every((b) => b === 0xff)).to.equal(true);
-  });
-});
-
-describe('multi-component 1Bit chunks', () => {
-  it('are written through pages at the size the codecs read back (the page starts as a constant block)', async function () {
-    this.timeout(30_000);
-    const volume = await writeTestVolume({ size: [40, 10, 10], format: F.Format_1Bit, components: vds.VolumeDataComponents.Components_2,
-      value: (x) => (x < 20 ? 1 : 0), method: vds.CompressionMethod.Zip });
-    const dataset = await vds.open(volume.url);
-    try {
-      const request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], [40, 10, 10], { format: F.Format_1Bit });
-      expect(await request.waitForCompletion(), request.errorMessage).to.equal(true);
-      const rows = new Uint8Array(request.data.buffer, request.data.byteOffset, request.data.byteLength);
-      expect(rows.byteLength).to.equal(500);
-      for (let row = 0; row < 100; row++) expect([...rows.subarray(row * 5, row * 5 + 5)], `row ${row}`).to.deep.equal([255, 255, 15, 0, 0]);
-    } finally {
-      await vds.close(dataset);
-    }
   });
 });
 

@@ -2,7 +2,7 @@
 // `{ signal }`; aborting stops IO at once, rejects with CanceledError and leaves no output that
 // looks whole (copyDataset's abort is in copy.spec.ts).
 import { expect } from 'chai';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { MemoryStore } from '../sources/stores/memoryStore.js';
 import * as vds from '../src/index.js';
 import { InstrumentedStore } from './support/slowStore.js';
@@ -96,5 +96,55 @@ describe('AbortSignal on importSegy and exportSegy', function () {
     expect(source.calls).to.equal(calls);
     expect(source.activeReads).to.equal(0);
     expect(existsSync(output)).to.equal(false);
+  });
+
+  describe('exportSegy over an existing file', () => {
+    let inner: MemoryStore;
+    before(async () => {
+      const input = inFolder('tiled-existing.sgy');
+      writeFileSync(input, tiledF3(6));
+      inner = new MemoryStore(`existing-export-${process.pid}`);
+      await vds.segy.importSegy(input, inner, { brickSize: vds.BrickSize.BrickSize_32 });
+    });
+    const leftovers = () => readdirSync(inFolder()).filter((name) => name.includes('rxvds-partial'));
+
+    it('an abort mid-export leaves the user\'s file as it was, and no partial file beside it', async () => {
+      const source = new InstrumentedStore(inner);
+      const output = inFolder('precious.sgy');
+      writeFileSync(output, 'precious');
+      let bytesAtAbort = -1;
+      const { error } = await abortDuring((signal, abort) => vds.segy.exportSegy(source, output, {
+        signal,
+        onProgress: () => {
+          // The first line is written by now: the export is under way.
+          if (bytesAtAbort >= 0) return;
+          bytesAtAbort = readFileSync(output).byteLength;
+          source.delayMs = 10_000;
+          setTimeout(abort, 50);
+        },
+      }));
+      expect(error).to.be.instanceOf(vds.CanceledError);
+      expect(bytesAtAbort, 'the file while the export ran').to.equal(8);
+      expect(readFileSync(output, 'utf8')).to.equal('precious');
+      expect(leftovers()).to.deep.equal([]);
+    });
+
+    it('a read failure mid-export leaves the user\'s file as it was; a finished export replaces it whole', async () => {
+      const source = new InstrumentedStore(inner);
+      const output = inFolder('kept.sgy');
+      writeFileSync(output, 'kept');
+      let lines = 0;
+      // Chunk reads fail once the first line is out.
+      source.corrupt = (key, bytes) => (lines > 0 && /LOD0\/\d+$/.test(key) ? new Uint8Array(3) : bytes);
+      const error = await vds.segy.exportSegy(source, output, { onProgress: () => { lines++; } }).then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(vds.ReadError);
+      expect(lines).to.be.greaterThan(0);
+      expect(readFileSync(output, 'utf8')).to.equal('kept');
+      expect(leftovers()).to.deep.equal([]);
+
+      const result = await vds.segy.exportSegy(inner, output);
+      expect(statSync(output).size).to.equal(result.bytesWritten).and.to.be.greaterThan(3600);
+      expect(leftovers()).to.deep.equal([]);
+    });
   });
 });

@@ -357,7 +357,8 @@ describe('sd:// (OSDU Seismic DMS)', function () {
     const error = await failure(write(failed, connection(azure)));
     expect(error).to.be.instanceOf(WriteError);
     expect(error.code).to.equal(403);
-    expect(error.message).to.equal(`Cannot create ${failed}: Cannot write VolumeDataLayout of ${failed}: ` +
+    // create writes the empty LayerStatus first.
+    expect(error.message).to.equal(`Cannot create ${failed}: Cannot write LayerStatus of ${failed}: ` +
       'the storage refused the credentials Seismic DMS issued, fresh ones too (HTTP 403)');
     const lockId = String(azure.callsTo('register')[0]!.headers['x-seismic-dms-lockid']);
     // Unlocked, with no size: nothing was stored.

@@ -446,11 +446,12 @@ describe('.vds dataset: producing and writing layers', function () {
     const missing = await rejection(new VdsFileDataset(join(dir, 'missing.vds')).open());
     expect(missing).to.be.instanceOf(vds.NotFoundError);
     expect(missing.message).to.contain(`Cannot open ${join(dir, 'missing.vds')}`).and.to.contain('ENOENT');
-    // A container with no layout holds no dataset.
+    // A container with no layout holds no dataset: one with no files at all is a create that stopped before its layout.
     await (await BulkDataStore.create(join(dir, 'empty.vds'))).close();
     const empty = await rejection(new VdsFileDataset(join(dir, 'empty.vds'), 'write').open());
     expect(empty).to.be.instanceOf(vds.NotFoundError);
-    expect(empty.message).to.equal(`${join(dir, 'empty.vds')} holds no VDS dataset: it has no VolumeDataLayout (or VDSObject) file`);
+    expect(empty.message).to.equal(`${join(dir, 'empty.vds')} was not completely created (its create or copy was interrupted): ` +
+      'it has no VolumeDataLayout file; create or copy it again');
     expect(await stat(`${join(dir, 'empty.vds')}.lock`).catch(() => 'released')).to.equal('released');
   });
 

@@ -23,7 +23,9 @@ export const exportSegyCommand: Command = {
       const file = vdsFileDatasetFor(url);
       const source = file ? datasetWithSignal(file, interruption.signal) : withSignal(openStore(url, connectionString).store, interruption.signal);
       // The store has taken the service keys; the dataset takes the engine's.
-      const result = await exportSegy(source, output.temp, { connectionString: engineConnectionString(connectionString), onProgress: (f) => bar.update(f) });
+      const result = await exportSegy(source, output.temp, {
+        connectionString: engineConnectionString(connectionString), onProgress: (f) => bar.update(f), signal: interruption.signal,
+      });
       await output.commit();
       bar.done();
       console.log(`exported ${redactUrl(url)} → ${path}: ${result.tracesWritten} traces, ${result.bytesWritten} bytes`);

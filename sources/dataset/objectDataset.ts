@@ -49,8 +49,16 @@ export class ObjectDataset implements DatasetStore {
     const [layoutBytes, statusBytes] = await Promise.all([this.store.get(LAYOUT_KEY, { signal }), this.store.get(LAYER_STATUS_KEY, { signal })]);
     // A store may finish a read it was asked to abort; the caller has given up all the same.
     throwIfAborted(signal);
-    if (!layoutBytes?.length) throw new NotFoundError(`it has no ${LAYOUT_KEY} object (is it a VDS dataset?)`);
-    if (!statusBytes?.length) throw new NotFoundError(`it has no ${LAYER_STATUS_KEY} object`);
+    // One without the other is a create (or copy) that stopped between its two writes.
+    if (!layoutBytes?.length && !statusBytes?.length) throw new NotFoundError(`it has no ${LAYOUT_KEY} object (is it a VDS dataset?)`);
+    if (!layoutBytes?.length) {
+      throw new NotFoundError(`it was not completely created (its create or copy was interrupted): it has no ${LAYOUT_KEY}, ` +
+        `only a ${LAYER_STATUS_KEY}; create or copy it again`);
+    }
+    if (!statusBytes?.length) {
+      throw new NotFoundError(`it was not completely created (its create was interrupted): it has a ${LAYOUT_KEY} but no ` +
+        `${LAYER_STATUS_KEY}; create it again`);
+    }
     const parsed = parseVolumeDataLayoutJson(decodeText(layoutBytes, LAYOUT_KEY));
     const entries = parseLayerStatusJson(decodeText(statusBytes, LAYER_STATUS_KEY));
     const layout = new VolumeDataLayout(parsed.layoutDescriptor, parsed.axisDescriptors, parsed.channelDescriptors, parsed.metadata);
@@ -68,9 +76,11 @@ export class ObjectDataset implements DatasetStore {
       this.layerStatusDirty = true;
       return;
     }
-    // Layout first, then an empty LayerStatus: the dataset opens (empty) as soon as both exist.
-    await this.writeLayout(layout, { signal });
+    // An empty LayerStatus first (OpenVDS writes it second), then the layout: stopped between the
+    // two, a dataset that was there opens with its own layout and no layers (never its old chunks
+    // under the new layout), and a new one is reported as not completely created.
     await this.store.set(LAYER_STATUS_KEY, utf8('[]'), { contentType: JSON_TYPE, signal });
+    await this.writeLayout(layout, { signal });
   }
 
   layerStatus(layerName: string): LayerStatusEntry | undefined {

@@ -81,7 +81,13 @@ export class VdsFileDataset implements DatasetStore {
     try {
       this.container = await BulkDataStore.open(this.path, this.lock !== undefined);
       const json = await readLayoutJson(this.container);
-      if (json === undefined) throw new NotFoundError(`${this.path} holds no VDS dataset: it has no VolumeDataLayout (or VDSObject) file`);
+      if (json === undefined) {
+        // Nothing but layer files: a create or copy that stopped before its layout (written last by a copy).
+        const interrupted = this.container.list().every((file) => file.header.fileType === FileType.VDSLayer);
+        throw new NotFoundError(interrupted
+          ? `${this.path} was not completely created (its create or copy was interrupted): it has no VolumeDataLayout file; create or copy it again`
+          : `${this.path} holds no VDS dataset: it has no VolumeDataLayout (or VDSObject) file`);
+      }
       const parsed = parseVolumeDataLayoutJson(json);
       const layout = new VolumeDataLayout(parsed.layoutDescriptor, parsed.axisDescriptors, parsed.channelDescriptors, parsed.metadata);
       this.layers = layersOf(layout);

@@ -1,6 +1,6 @@
 // VolumeDataAccessManager: validates requests synchronously, then runs them as reactive pipelines.
 import { defer, endWith, finalize, from, last, map, type Observable } from 'rxjs';
-import { AccessMode, DimensionsND, InterpolationMethod, VDSProduceStatus, VolumeDataFormat } from '../model/enums.js';
+import { AccessMode, DimensionsND, InterpolationMethod, VDSProduceStatus, VolumeDataComponents, VolumeDataFormat } from '../model/enums.js';
 import { InvalidArgumentError, InvalidOperationError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import type { Index6 } from '../model/geometry/partition.js';
@@ -8,18 +8,19 @@ import { planSubset, subsetByteSize, subsetChunkCount } from '../engine/subsetPl
 import { SubsetDestination } from '../engine/subsetDestination.js';
 import { SampleDestination } from '../engine/sampleDestination.js';
 import type { ChunkDestination } from '../engine/chunkDestination.js';
-import { planProjection, planSamples, tracePositions } from '../engine/samplePlan.js';
+import { countSampleChunks, planProjection, planSamples, tracePositions } from '../engine/samplePlan.js';
 import { projectedByteSize, projectedSize, projectionAxes, type ProjectionAxes, projectionOf } from '../engine/projectionPlan.js';
 import { chunkSampling, type SampleRequestKind, samplingRules, type SamplingRules } from '../engine/sampleRules.js';
 import { throwIfAborted } from '../async/abort.js';
 import { bytesOf, typedView, type VolumeDataTypedArray } from '../model/formats.js';
 import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { MAX_CHUNK_METADATA_PAGE_SIZE } from '../model/layout/layerStatus.js';
+import { COMPONENT_BITS_LIMIT, hasComponentBits } from '../model/layout/newLayout.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
 import { type RequestEvent, VolumeDataRequest } from './request.js';
 import {
-  boxArgument, checkAllocation, checkRequestChunks, dataOutArgument, enumArgument, integerArgument, type MethodParameters,
-  positionsArgument, replacementNoValueArgument, resolveArguments, signalArgument,
+  boxArgument, checkAllocation, checkRequestChunks, checkSampleChunks, dataOutArgument, enumArgument, integerArgument, type MethodParameters,
+  positionsArgument, replacementNoValueArgument, resolveArguments, sampleChunkLimit, signalArgument,
 } from './requestArguments.js';
 import type { VDS } from './vds.js';
 import { assembleSubset } from '../../sinks/assembleSubset.js';
@@ -239,10 +240,10 @@ export class VolumeDataAccessManager {
 
   private preparedTraces(traces: ArrayLike<number>[] | Float32Array | Float64Array, traceDimension: number, options: SampleOptions): PreparedRequest<Float32Array> {
     const layer = this.readableLayer(options);
-    this.checkedTraceDimension(layer, traceDimension);
+    this.checkedTraceDimension(traceDimension);
     const traceStarts = positionsArgument(traces, this.vds.layout.getDimensionality(), 'tracePositions');
     const traceCount = traceStarts.length / 6;
-    const traceLength = layer.partition.lodSize(0, layer.partition.numSamples[traceDimension]!, traceDimension);
+    const traceLength = layer.partition.requestLODSize(0, layer.partition.numSamples[traceDimension]!, traceDimension);
     checkAllocation(`The sample positions of ${traceCount} traces of ${traceLength} samples`, traceCount * traceLength * POSITION_BYTES);
     const { positions } = tracePositions(layer, traceStarts, traceDimension);
     return this.preparedSampling('traces', layer, positions, positions.length / 6, options, 0.5);
@@ -317,9 +318,9 @@ export class VolumeDataAccessManager {
   getVolumeTracesBufferSize(traceCount: number, traceDimension: number, ...args: [options: TracesSizeOptions] | [lod?: number, channel?: number]): number {
     const { lod = 0, channel = 0 } = resolveArguments<TracesSizeOptions>(TRACES_SIZE, args);
     const layer = this.layer({ lod, channel });
-    this.checkedTraceDimension(layer, traceDimension);
+    this.checkedTraceDimension(traceDimension);
     if (!Number.isInteger(traceCount) || traceCount < 0) throw new InvalidArgumentError(`traceCount must be a non-negative integer, got ${traceCount}`);
-    return traceCount * layer.partition.lodSize(0, layer.partition.numSamples[traceDimension]!, traceDimension) * 4;
+    return traceCount * layer.partition.requestLODSize(0, layer.partition.numSamples[traceDimension]!, traceDimension) * 4;
   }
 
   /**
@@ -352,6 +353,8 @@ export class VolumeDataAccessManager {
     if (options.dataOut !== undefined) dataOutArgument(options.dataOut, VolumeDataFormat.Format_R32, count * 4);
     replacementNoValueArgument(options.replacementNoValue);
     const rules = samplingRules(kind, layer.channelDescriptor, this.checkedMethod(options.interpolationMethod), options.replacementNoValue);
+    // Only more samples than the limit can touch more chunks than it: count those before planning.
+    if (count > sampleChunkLimit()) checkSampleChunks(kind, countSampleChunks(layer, positions));
     const plan = planSamples(layer, positions, unusedCoordinate);
     const signal = signalArgument(options.signal);
     return {
@@ -385,9 +388,11 @@ export class VolumeDataAccessManager {
     return enumArgument<InterpolationMethod>(InterpolationMethod, 'InterpolationMethod', method ?? InterpolationMethod.Cubic, 'interpolationMethod');
   }
 
-  private checkedTraceDimension(layer: VolumeDataLayer, traceDimension: number): void {
-    if (!Number.isInteger(traceDimension) || !layer.partition.isDimensionChunked(traceDimension)) {
-      throw new InvalidArgumentError(`traceDimension ${traceDimension} is not a dimension of ${DimensionsND[layer.dimensionsND]}`);
+  /** Any dimension of the layout, as in OpenVDS: outside the chunk group each chunk holds one slice of the trace. */
+  private checkedTraceDimension(traceDimension: number): void {
+    const dimensionality = this.vds.layout.getDimensionality();
+    if (!Number.isInteger(traceDimension) || traceDimension < 0 || traceDimension >= dimensionality) {
+      throw new InvalidArgumentError(`traceDimension ${traceDimension} is not a dimension of the ${dimensionality}D layout`);
     }
   }
 
@@ -437,6 +442,10 @@ export class VolumeDataAccessManager {
     const accessMode = enumArgument<AccessMode>(AccessMode, 'AccessMode', o.accessMode, 'accessMode');
     const chunkMetadataPageSize = integerArgument(o.chunkMetadataPageSize ?? 1024, 'chunkMetadataPageSize', 1, MAX_CHUNK_METADATA_PAGE_SIZE);
     this.vds.assertOpen();
+    if (accessMode !== AccessMode.AccessMode_ReadOnly && hasComponentBits(layer.channelDescriptor)) {
+      const text = channelText(layer);
+      throw new InvalidArgumentError(`${text[0]!.toUpperCase()}${text.slice(1)} cannot be written: ${COMPONENT_BITS_LIMIT}, so it could not read the chunks back`);
+    }
     return new VolumeDataPageAccessor(this.vds, layer, maxPages, accessMode, chunkMetadataPageSize);
   }
 
@@ -479,8 +488,13 @@ export class VolumeDataAccessManager {
 
   private outputFormat(layer: VolumeDataLayer, format: VolumeDataFormat | undefined): VolumeDataFormat {
     if (format === undefined) return VolumeDataFormat.Format_R32;
-    if (format === VolumeDataFormat.Format_Any) return layer.channelDescriptor.format;
-    return enumArgument<VolumeDataFormat>(VolumeDataFormat, 'VolumeDataFormat', format, 'format');
+    const output = format === VolumeDataFormat.Format_Any ? layer.channelDescriptor.format
+      : enumArgument<VolumeDataFormat>(VolumeDataFormat, 'VolumeDataFormat', format, 'format');
+    if (output === VolumeDataFormat.Format_1Bit && hasComponentBits(layer.channelDescriptor)) {
+      throw new InvalidArgumentError(`A Format_1Bit buffer cannot hold ${channelText(layer)}: OpenVDS 3.4 sizes it without the components ` +
+        'and overruns it; request Format_U8 or Format_R32 (components interleaved)');
+    }
+    return output;
   }
 
   /** `[min, max)` padded to 6 dimensions, inside the layer (whose dimension 0 is the mapped value count for PerTrace channels). */
@@ -518,4 +532,10 @@ function settled<T>(work: Observable<RequestEvent<T>>, destination: ChunkDestina
   signal: AbortSignal | undefined, cancel: AbortSignal | undefined): Observable<RequestEvent<T>> {
   const aborted = work.pipe(untilAborted(signal, cancel));
   return (destination ? aborted.pipe(closesDestination(destination)) : aborted).pipe(endWith<RequestEvent<T>>({ kind: 'data', data }));
+}
+
+/** `channel 0 ("Mask", Format_1Bit with Components_2)` for messages. */
+function channelText(layer: VolumeDataLayer): string {
+  const channel = layer.channelDescriptor;
+  return `channel ${layer.channel} (${JSON.stringify(channel.name)}, ${VolumeDataFormat[channel.format]} with ${VolumeDataComponents[channel.components]})`;
 }

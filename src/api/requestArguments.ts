@@ -52,6 +52,28 @@ export function checkRequestChunks(chunkCount: number): void {
 }
 
 /**
+ * A sample plan groups its samples in a Map keyed by chunk, and V8's Maps hold at most 2^24 keys.
+ * (A projected subset cannot come near it: each of its chunks serves at least 32 × 32 outputs, and
+ * its outputs are bounded by maxBufferBytes.)
+ */
+const SAMPLE_PLAN_CEILING = 2 ** 24;
+
+/** The most chunks a samples or traces request may touch: `maxRequestChunks`, at most 2^24. */
+export function sampleChunkLimit(): number {
+  return Math.min(limits.maxRequestChunks, SAMPLE_PLAN_CEILING);
+}
+
+/** Refuses samples (`what`) touching more chunks than `sampleChunkLimit()`. */
+export function checkSampleChunks(what: string, chunkCount: number): void {
+  const limit = sampleChunkLimit();
+  if (chunkCount > limit) {
+    const why = limit < limits.maxRequestChunks ? 'the most one request can group samples by' : 'maxRequestChunks, see setRequestLimits';
+    throw new InvalidArgumentError(`The ${what} touch ${chunkCount.toLocaleString('en-US')} chunks; the limit is ` +
+      `${limit.toLocaleString('en-US')} (${why})`);
+  }
+}
+
+/**
  * Most chunk-metadata pages of a layer a writer may start: LayerStatus lists every page in its
  * `pageDirectory`, and beyond this that JSON outgrows what can be built in memory.
  */

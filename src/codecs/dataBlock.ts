@@ -14,6 +14,18 @@ export function payloadByteSize(shape: BlockShape): number {
   return x * y * z * formatByteSize(shape.format) * shape.components;
 }
 
+/**
+ * The error for a payload of `bytes` where `shape` needs `payloadByteSize(shape)`. A multi-component
+ * 1Bit chunk of ⌈sizeX/8⌉·sizeY·sizeZ bytes is one OpenVDS 3.4 wrote: it sizes 1Bit payloads without
+ * the components and keeps only that first part of the rows, so the rest of the data is gone.
+ */
+export function payloadSizeError(message: string, shape: BlockShape, bytes: number): ChunkFormatError {
+  const [x, y, z] = shape.size;
+  if (shape.format !== VolumeDataFormat.Format_1Bit || shape.components === 1 || bytes !== Math.ceil(x / 8) * y * z) return new ChunkFormatError(message);
+  return new ChunkFormatError(`${message}: a ${shape.components}-component 1-bit chunk as OpenVDS 3.4 writes it, which keeps only ` +
+    `the first ${bytes} of its ${payloadByteSize(shape)} bytes; it cannot be read`);
+}
+
 export function writeDataBlockDescriptor(target: Uint8Array, shape: BlockShape): void {
   const view = new DataView(target.buffer, target.byteOffset, DATA_BLOCK_DESCRIPTOR_BYTES);
   [shape.dimensionality, shape.size[0], shape.size[1], shape.size[2], shape.format, shape.components]

@@ -1,8 +1,9 @@
 // CompressionMethod None: descriptor + raw payload (format sheet 3.2).
 import { CompressionMethod } from '../model/enums.js';
-import { ChunkFormatError } from '../model/errors.js';
 import { type ChunkCodec, formatTraits } from './codec.js';
-import { DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, readDataBlockDescriptor, writeDataBlockDescriptor } from './dataBlock.js';
+import {
+  DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, payloadSizeError, readDataBlockDescriptor, writeDataBlockDescriptor,
+} from './dataBlock.js';
 
 export const noneCodec: ChunkCodec = {
   method: CompressionMethod.None,
@@ -11,7 +12,8 @@ export const noneCodec: ChunkCodec = {
     const stored = readDataBlockDescriptor(chunk, shape);
     const size = payloadByteSize(stored);
     if (chunk.byteLength !== DATA_BLOCK_DESCRIPTOR_BYTES + size) {
-      throw new ChunkFormatError(`Required size of uncompressed chunk is not present: ${chunk.byteLength - DATA_BLOCK_DESCRIPTOR_BYTES} payload bytes, expected ${size}`);
+      const payload = chunk.byteLength - DATA_BLOCK_DESCRIPTOR_BYTES;
+      throw payloadSizeError(`Required size of uncompressed chunk is not present: ${payload} payload bytes, expected ${size}`, stored, payload);
     }
     return { format: stored.format, bytes: chunk.subarray(DATA_BLOCK_DESCRIPTOR_BYTES), converted: false };
   },

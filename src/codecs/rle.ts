@@ -6,7 +6,9 @@ import { ChunkFormatError } from '../model/errors.js';
 import { formatByteSize } from '../model/formats.js';
 import { type ChunkCodec, formatTraits } from './codec.js';
 import type { BlockShape } from '../model/block.js';
-import { DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, readDataBlockDescriptor, writeDataBlockDescriptor } from './dataBlock.js';
+import {
+  DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, payloadSizeError, readDataBlockDescriptor, writeDataBlockDescriptor,
+} from './dataBlock.js';
 
 const RLE_HEADER_BYTES = 12;
 const MAX_RUN = 1 << 14;
@@ -34,7 +36,7 @@ export const rleCodec: ChunkCodec = {
     const compressedSize = view.getInt32(0, true);
     const originalSize = view.getInt32(4, true);
     const unit = view.getInt32(8, true);
-    if (originalSize !== expected) throw new ChunkFormatError(`RLE header says ${originalSize} decoded bytes, the chunk needs ${expected}`);
+    if (originalSize !== expected) throw payloadSizeError(`RLE header says ${originalSize} decoded bytes, the chunk needs ${expected}`, stored, originalSize);
     if (unit !== rleUnitSize(stored)) throw new ChunkFormatError(`RLE header has unit size ${unit}, expected ${rleUnitSize(stored)}`);
     if (compressedSize < RLE_HEADER_BYTES || compressedSize > chunk.byteLength - DATA_BLOCK_DESCRIPTOR_BYTES) {
       throw new ChunkFormatError(`RLE header says ${compressedSize} compressed bytes, the chunk has ${chunk.byteLength - DATA_BLOCK_DESCRIPTOR_BYTES}`);

@@ -4,7 +4,9 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { CompressionMethod } from '../model/enums.js';
 import { ChunkFormatError, errorMessage } from '../model/errors.js';
 import { type ChunkCodec, formatTraits } from './codec.js';
-import { DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, readDataBlockDescriptor, writeDataBlockDescriptor } from './dataBlock.js';
+import {
+  DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, payloadSizeError, readDataBlockDescriptor, writeDataBlockDescriptor,
+} from './dataBlock.js';
 
 export const zipCodec: ChunkCodec = {
   method: CompressionMethod.Zip,
@@ -19,7 +21,7 @@ export const zipCodec: ChunkCodec = {
     } catch (error) {
       throw new ChunkFormatError(`Zip chunk does not inflate: ${errorMessage(error)}`);
     }
-    if (inflated.byteLength !== expected) throw new ChunkFormatError(`Zip chunk inflates to ${inflated.byteLength} bytes, expected ${expected}`);
+    if (inflated.byteLength !== expected) throw payloadSizeError(`Zip chunk inflates to ${inflated.byteLength} bytes, expected ${expected}`, stored, inflated.byteLength);
     return { format: stored.format, bytes: new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength), converted: false };
   },
   encode(payload, { shape }) {

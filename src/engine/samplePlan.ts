@@ -3,7 +3,7 @@
 // clamped to the volume; requestProjectedVolumeSubset (5.3) the chunk holding the output voxel
 // and the plane's (f32) intersection with its column.
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
-import type { Index6 } from '../model/geometry/partition.js';
+import type { Index6, VolumeDataPartition } from '../model/geometry/partition.js';
 
 export interface SamplePlan {
   layer: VolumeDataLayer;
@@ -52,10 +52,7 @@ export function planSamples(layer: VolumeDataLayer, positions: Float64Array, unu
   const builder = new PlanBuilder(layer, positions.length / 6);
   const voxel = [0, 0, 0, 0, 0, 0];
   for (let i = 0; i < builder.count; i++) {
-    for (let d = 0; d < 6; d++) {
-      voxel[d] = Math.min(Math.max(Math.floor(positions[i * 6 + d]!), 0), p.numSamples[d]! - 1);
-    }
-    const origin = builder.add(i, p.chunkIndexOfVoxel(voxel));
+    const origin = builder.add(i, sampleChunk(p, positions, i, voxel));
     builder.local[i * 3 + 2] = unusedCoordinate;
     // OpenVDS takes positions as f32 and scales them in f32.
     axes.forEach((d, k) => {
@@ -63,6 +60,26 @@ export function planSamples(layer: VolumeDataLayer, positions: Float64Array, unu
     });
   }
   return builder.plan();
+}
+
+/** The chunk serving sample `i`: the one whose interior holds floor(position), clamped to the volume. */
+function sampleChunk(p: VolumeDataPartition, positions: Float64Array, i: number, voxel: number[]): number {
+  for (let d = 0; d < 6; d++) voxel[d] = Math.min(Math.max(Math.floor(positions[i * 6 + d]!), 0), p.numSamples[d]! - 1);
+  return p.chunkIndexOfVoxel(voxel);
+}
+
+/**
+ * How many chunks `planSamples` groups the samples into, counted by sorting instead of in a Map
+ * (V8's Maps hold at most 2^24 keys), so a request can be refused before it is planned.
+ */
+export function countSampleChunks(layer: VolumeDataLayer, positions: Float64Array): number {
+  const chunks = new Float64Array(positions.length / 6);
+  const voxel = [0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < chunks.length; i++) chunks[i] = sampleChunk(layer.partition, positions, i, voxel);
+  chunks.sort();
+  let count = 0;
+  for (let i = 0; i < chunks.length; i++) if (i === 0 || chunks[i] !== chunks[i - 1]) count++;
+  return count;
 }
 
 export interface Projection {
@@ -120,18 +137,21 @@ export function planProjection(layer: VolumeDataLayer, projection: Projection): 
 /**
  * Positions of every sample of `traceCount` traces along `traceDimension` (trace t, sample j at
  * index t·length + j): the centre of LOD voxel j along the trace, the trace's own position elsewhere.
+ * Outside the chunk group the layer keeps every LOD0 slice, and sample j is slice j·2^LOD (as in a
+ * subset read), so the position is that slice's centre.
  */
 export function tracePositions(layer: VolumeDataLayer, traces: Float64Array, traceDimension: number): { positions: Float64Array; traceLength: number } {
   const p = layer.partition;
-  const traceLength = p.lodSize(0, p.numSamples[traceDimension]!, traceDimension);
-  const step = 1 << p.lodShift(traceDimension);
+  const traceLength = p.requestLODSize(0, p.numSamples[traceDimension]!, traceDimension);
+  const step = 1 << p.requestLODShift(traceDimension);
+  const centre = (1 << p.lodShift(traceDimension)) / 2;
   const traceCount = traces.length / 6;
   const positions = new Float64Array(traceCount * traceLength * 6);
   for (let t = 0; t < traceCount; t++) {
     for (let j = 0; j < traceLength; j++) {
       const at = (t * traceLength + j) * 6;
       positions.set(traces.subarray(t * 6, t * 6 + 6), at);
-      positions[at + traceDimension] = (j + 0.5) * step;
+      positions[at + traceDimension] = j * step + centre;
     }
   }
   return { positions, traceLength };

@@ -1,6 +1,7 @@
 // Dataset → SEG-Y from the stored SEGY metadata, Trace flags and SEGYTraceHeader channel, as OpenVDS's
 // SEGYExport does: traces in the original primary-key order, samples re-encoded in the original format.
-import { open as openFile, rm } from 'node:fs/promises';
+import { open as openFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { throwIfAborted } from '../async/abort.js';
 import { redactUrl } from '../../sources/stores/redact.js';
 import type { IOManager } from '../api/ioManager.js';
@@ -18,7 +19,10 @@ export interface ExportSegyOptions {
   /** Bytes of traces requested at once for 2D lines (3D data goes one line at a time). */
   maxBatchBytes?: number;
   onProgress?: (fraction: number) => void;
-  /** Aborting cancels the reads in flight and rejects with CanceledError; the partial SEG-Y file is removed. */
+  /**
+   * Aborting cancels the reads in flight and rejects with CanceledError. The output appears (or
+   * replaces the file there) only once whole: a failed or aborted export leaves it as it was.
+   */
   signal?: AbortSignal;
 }
 
@@ -38,6 +42,13 @@ function integer(layout: VolumeDataLayout, category: string, name: string): numb
 function channelIndex(layout: VolumeDataLayout, name: string, url: string): number {
   for (let c = 0; c < layout.getChannelCount(); c++) if (layout.getChannelName(c) === name) return c;
   throw new InvalidArgumentError(`${url} has no "${name}" channel; only datasets imported from SEG-Y can be exported`);
+}
+
+let partialFiles = 0;
+
+/** `dir/.name.rxvds-partial-<pid>-<n>`: hidden, beside `path`, unique in this process. */
+function partialFileBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.rxvds-partial-${process.pid}-${++partialFiles}`);
 }
 
 export async function exportSegy(source: string | IOManager, outputPath: string, options: ExportSegyOptions = {}): Promise<ExportSegyResult> {
@@ -75,9 +86,13 @@ export async function exportSegy(source: string | IOManager, outputPath: string,
     const dimensionsND = dims === 2 ? DimensionsND.Dimensions_01 : DimensionsND.Dimensions_012;
     const manager = getAccessManager(dataset);
 
-    const file = await openFile(outputPath, 'w');
+    // Written beside the output and renamed over it at the end (same folder, so the rename is
+    // atomic): a failed or aborted export leaves a file that was there as it was.
+    const partialPath = partialFileBeside(outputPath);
+    const file = await openFile(partialPath, 'wx');
     let position = 0;
     let traces = 0;
+    let written = false;
     try {
       const write = async (bytes: Uint8Array): Promise<void> => {
         await file.write(bytes, 0, bytes.length, position);
@@ -126,13 +141,16 @@ export async function exportSegy(source: string | IOManager, outputPath: string,
         traces += active;
         options.onProgress?.(Math.min(1, (line + width) / outerCount));
       }
-    } catch (error) {
-      if (!signal?.aborted) throw error;
       await file.close();
-      await rm(outputPath, { force: true });
-      throw new CanceledError();
+      throwIfAborted(signal);
+      await rename(partialPath, outputPath);
+      written = true;
+    } catch (error) {
+      if (signal?.aborted) throw new CanceledError();
+      throw error;
     } finally {
       await file.close().catch(() => undefined);
+      if (!written) await rm(partialPath, { force: true });
     }
     return { tracesWritten: traces, bytesWritten: position };
   } finally {
