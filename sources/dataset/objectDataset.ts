@@ -136,6 +136,17 @@ export class ObjectDataset implements DatasetStore {
     return !stored;
   }
 
+  /**
+   * Records a chunk another handle stored (a distributed import's workers write chunk objects,
+   * one process writes the pages): the next flush publishes it as if written here.
+   */
+  async recordChunk(layer: VolumeDataLayer, chunkIndex: number, metadata: ChunkMetadata, serializedSize: number, uncompressedSize: number): Promise<void> {
+    const state = this.states.get(layer.name);
+    const pages = state && this.pagesOf(state, layer);
+    if (!pages) throw new InvalidOperationError(`Cannot record chunk ${chunkIndex} of ${layer.name}: the layer is not being produced`);
+    await pages.write(chunkIndex, metadata, serializedSize, uncompressedSize);
+  }
+
   /** Whether the object at `key` is already `serialized` with record `header` (by its bytes where the store keeps no record). */
   private async holds(key: string, serialized: Uint8Array, header: string, signal?: AbortSignal): Promise<boolean> {
     const info = await this.store.head?.(key, { signal });
