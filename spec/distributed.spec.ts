@@ -1,0 +1,245 @@
+// Distributed SEG-Y import on a BullMQ queue: a throwaway redis-server, worker processes of the
+// compiled CLI, and the coordinator as the CLI or the API. Every import is compared chunk for chunk
+// with the single-process import of the same file and options.
+import { expect } from 'chai';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, writeFile } from 'node:fs/promises';
+import { hashDefinesData } from '../src/codecs/volumeDataHash.js';
+import { type DistributedImportOptions, importSegyDistributed } from '../src/distributed/importSegyDistributed.js';
+import { redisConnections, QUEUE_NAME, loadBullMQ } from '../src/distributed/engine.js';
+import { BrickSize, CompressionMethod, LODLevels } from '../src/model/enums.js';
+import { NotFoundError, ReadError, SegyFormatError } from '../src/model/errors.js';
+import { parseLayerStatusJson } from '../src/model/layout/layoutJson.js';
+import { layersOf } from '../src/model/layout/volumeDataLayout.js';
+import * as vds from '../src/index.js';
+import { importSegy, type ImportSegyOptions } from '../src/segy/importSegy.js';
+import { scanSegy } from '../src/segy/scan.js';
+import { SEGYFile } from '../src/segy/segyFile.js';
+import { ObjectDataset } from '../sources/dataset/objectDataset.js';
+import { openStore } from '../sources/stores/openStore.js';
+import { buildCli, rxvds, startCli } from './support/cli.js';
+import { type GeneratedSurvey, traceByteSize, writeGeneratedSegy } from './support/generatedSegy.js';
+import { type RedisServer, redisInstalled, startRedis } from './support/redis.js';
+import { useTempFolder } from './support/tempFolder.js';
+import { segyFile } from './support/testdata.js';
+
+/** Locks short enough that a killed worker's job moves on within the spec's time. */
+const LOCK_MS = 1500;
+const SURVEY: GeneratedSurvey = { inlines: 200, crosslines: 130, samples: 100 };
+const OPTIONS: ImportSegyOptions = { brickSize: BrickSize.BrickSize_32, lodLevels: LODLevels.LODLevels_1, compressionMethod: CompressionMethod.Zip };
+const CLI_OPTIONS = ['--brick-size', '32', '--lod-levels', '1', '--compression-method', 'Zip'];
+
+/**
+ * The two datasets hold the same chunks: the same LayerStatus, and per chunk of every layer the
+ * same constant hash or the same stored bytes (a written chunk's hash is a random identity, as in
+ * OpenVDS, so two imports never share it). Returns how many chunks were compared.
+ */
+async function expectSameChunks(actual: string, expected: string): Promise<number> {
+  const [a, b] = [actual, expected].map((path) => new ObjectDataset(openStore(path, '', 'update').store));
+  try {
+    const layout = await a!.open();
+    await b!.open();
+    const statusOf = async (path: string) => parseLayerStatusJson(await readFile(`${path}/LayerStatus`, 'utf8'));
+    expect(await statusOf(actual)).to.deep.equal(await statusOf(expected));
+    const layers = layersOf(layout);
+    let compared = 0;
+    for (const entry of b!.layerStatuses()) {
+      const layer = layers.byLayerName(entry.layerName)!;
+      for (let chunk = 0; chunk < layer.chunkCount; chunk++) {
+        const [ma, mb] = await Promise.all([a!.chunkMetadata(layer, chunk), b!.chunkMetadata(layer, chunk)]);
+        const where = `${layer.name} chunk ${chunk}`;
+        if (hashDefinesData(mb.hash)) {
+          expect(ma.hash, where).to.equal(mb.hash);
+        } else {
+          expect(hashDefinesData(ma.hash), where).to.equal(false);
+          expect(ma.hash, where).to.not.equal(0n);
+          const [ba, bb] = await Promise.all([a!.readChunk(layer, chunk, { metadata: ma }), b!.readChunk(layer, chunk, { metadata: mb })]);
+          expect(Buffer.from(ba).equals(Buffer.from(bb)), `${where}: bytes`).to.equal(true);
+        }
+        compared++;
+      }
+    }
+    return compared;
+  } finally {
+    await Promise.all([a!.close(), b!.close()]);
+  }
+}
+
+function startWorkerProcess(redis: RedisServer, cwd: string): ChildProcess & { ready: Promise<void> } {
+  const child = startCli(['worker', redis.url, '--lock-duration', String(LOCK_MS)], cwd);
+  const ready = new Promise<void>((resolve, reject) => {
+    let text = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('taking jobs')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready: ${text}`)));
+  });
+  return Object.assign(child, { ready });
+}
+
+async function stopWorkers(workers: ChildProcess[]): Promise<void> {
+  await Promise.all(workers.filter((w) => w.exitCode === null && w.signalCode === null).map(async (w) => {
+    const exited = once(w, 'exit');
+    w.kill('SIGTERM');
+    await exited;
+  }));
+}
+
+async function withQueue<T>(redis: RedisServer, use: (queue: import('bullmq').Queue) => Promise<T>): Promise<T> {
+  const { Queue } = await loadBullMQ();
+  const connections = await redisConnections(redis.url);
+  const queue = new Queue(QUEUE_NAME, { connection: connections.connection() });
+  try {
+    return await use(queue);
+  } finally {
+    await queue.close();
+    await connections.close();
+  }
+}
+
+describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', function () {
+  this.timeout(60_000);
+  const path = useTempFolder('distributed');
+  let redis: RedisServer;
+  let generated: string;
+  const single = new Map<string, Promise<string>>();
+  /** The single-process import of `input` with `options`, made once. */
+  const singleImport = (input: string, options: ImportSegyOptions, name: string) => {
+    if (!single.has(name)) single.set(name, importSegy(input, path(name), options).then(() => path(name)));
+    return single.get(name)!;
+  };
+
+  before(async function () {
+    if (!redisInstalled()) this.skip();
+    [redis] = await Promise.all([startRedis(), buildCli()]);
+    generated = path('generated.sgy');
+    await writeGeneratedSegy(generated, SURVEY);
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+
+  describe('with three workers', () => {
+    let workers: (ChildProcess & { ready: Promise<void> })[] = [];
+    before(async () => {
+      workers = [0, 1, 2].map(() => startWorkerProcess(redis, path()));
+      await Promise.all(workers.map((w) => w.ready));
+    });
+    after(() => stopWorkers(workers));
+
+    it('imports f3.sgy from the command line, chunk for chunk as the single-process import', async () => {
+      const out = path('f3-distributed');
+      const result = await rxvds(['import-segy', segyFile('f3.sgy'), out, '--distributed', redis.url, ...CLI_OPTIONS], path());
+      expect(result.stderr).to.equal('');
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.match(/^imported .*f3\.sgy → .*f3-distributed on the workers of redis:\/\/127\.0\.0\.1:\d+: 1 parts, 414 traces, 3 chunks\n$/);
+      // 75 samples × 18 crosslines × 23 inlines in bricks of 32: Amplitude LOD 0 has 3 × 1 × 1 chunks, LOD 1 2 × 1 × 1; the
+      // trace-mapped Trace (LOD 0 and 1) and SEGYTraceHeader channels one each.
+      expect(await expectSameChunks(out, await singleImport(segyFile('f3.sgy'), OPTIONS, 'f3-single'))).to.equal(3 + 2 + 1 + 1 + 1);
+    });
+
+    it('imports a generated 200 × 130 × 100 survey in 12 parts, the same as the single-process import', async () => {
+      const out = path('generated-distributed');
+      const result = await rxvds(['import-segy', generated, out, '--distributed', redis.url, ...CLI_OPTIONS], path());
+      expect(result.stderr).to.equal('');
+      // Parts hold 2 × 2 columns of 32 × 32 traces (brick rows aligned to 2^1 LODs): 3 × 4 parts; LOD 0 has 4 × 5 × 7 chunks.
+      expect(result.stdout).to.include(': 12 parts, 26000 traces, 140 chunks');
+      // Amplitude LOD 0 and 1 (2 × 3 × 4), Trace LOD 0 (5 × 7) and 1 (3 × 4), SEGYTraceHeader (5 × 7).
+      expect(await expectSameChunks(out, await singleImport(generated, OPTIONS, 'generated-single'))).to.equal(140 + 24 + 35 + 12 + 35);
+      const reopened = await vds.open(out, '');
+      expect(reopened.layout.getDimensionNumSamples(1)).to.equal(130);
+      await vds.close(reopened);
+    });
+
+    it('fails an import whose input is corrupt, naming the traces, and publishes nothing', async () => {
+      // The scan is of the intact file; then ten traces of inline 1038 lose their inline number.
+      const corrupt = path('corrupt.sgy');
+      const bytes = Buffer.from(await readFile(generated));
+      const file = await SEGYFile.open(generated);
+      const scan = await scanSegy(file);
+      await file.close();
+      const segment = scan.segments.find((s) => s.primaryKey === 1038)!;
+      const first = segment.traceStart + 10;
+      for (let t = first; t < first + 10; t++) bytes.writeInt32BE(9999, 3600 + t * traceByteSize(SURVEY) + 188);
+      await writeFile(corrupt, bytes);
+      const out = path('corrupt-distributed');
+      const options: DistributedImportOptions = { ...OPTIONS, scan, redis: redis.url };
+      const error = await importSegyDistributed(corrupt, out, options).then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(SegyFormatError);
+      expect((error as Error).message).to.match(/^Distributed import import-segy-[0-9a-f]{16} failed in part \d+ of 12; nothing was published, the dataset does not open: corrupt\.sgy: /);
+      expect((error as Error).message).to.include(`10 traces from ${first} to ${first + 9} of the inlinenumber 1038 segment (traces ${segment.traceStart}–${segment.traceStop}) have another inlinenumber`);
+      const opening = await vds.open(out, '').then(() => undefined, (e: unknown) => e);
+      expect(opening).to.be.instanceOf(ReadError);
+      expect((opening as ReadError).cause).to.be.instanceOf(NotFoundError);
+    });
+  });
+
+  it('retries the part of a worker killed with kill -9 on another worker: the same chunks as the single-process import', async () => {
+    // Parts of 4 × 4 columns (2 LODs), so the first worker is mid-part when it dies.
+    const options: ImportSegyOptions = { ...OPTIONS, lodLevels: LODLevels.LODLevels_2 };
+    const victim = startWorkerProcess(redis, path());
+    await victim.ready;
+    const { QueueEvents } = await loadBullMQ();
+    const connections = await redisConnections(redis.url);
+    const events = new QueueEvents(QUEUE_NAME, { connection: connections.connection() });
+    const stalled: string[] = [];
+    events.on('stalled', ({ jobId }) => stalled.push(jobId));
+    await events.waitUntilReady();
+    const others: (ChildProcess & { ready: Promise<void> })[] = [];
+    try {
+      const out = path('killed-distributed');
+      const importing = importSegyDistributed(generated, out, { ...options, redis: redis.url, pollInterval: 50 });
+      // Kill the worker once it has written part of a part.
+      await withQueue(redis, async (queue) => {
+        for (;;) {
+          const [active] = await queue.getActive();
+          if (active && typeof active.progress === 'number' && active.progress > 0) return;
+          await new Promise((ok) => setTimeout(ok, 20));
+        }
+      });
+      victim.kill('SIGKILL');
+      others.push(startWorkerProcess(redis, path()), startWorkerProcess(redis, path()));
+      const result = await importing;
+      expect(result.parts).to.equal(4);
+      expect(stalled.length).to.be.greaterThan(0);
+      expect(await expectSameChunks(out, await singleImport(generated, options, 'generated-single-lod2'))).to.be.greaterThan(140);
+    } finally {
+      await events.close();
+      await connections.close();
+      await stopWorkers([victim, ...others]);
+    }
+  });
+
+  it('resumes the import after the coordinator is killed: the flow it enqueued is followed, not enqueued again', async () => {
+    const out = path('resumed-distributed');
+    const command = ['import-segy', generated, out, '--distributed', redis.url, ...CLI_OPTIONS, '--progress', 'json'];
+    // No worker yet: the first coordinator enqueues, reports, and is killed.
+    const first = startCli(command, path());
+    await new Promise<void>((resolve) => {
+      let text = '';
+      first.stderr!.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('"task":"import-segy"')) resolve();
+      });
+    });
+    first.kill('SIGKILL');
+    await first.result;
+    const planned = await withQueue(redis, async (queue) => {
+      const [job] = await queue.getWaitingChildren();
+      return JSON.parse((job!.data as { plan: { layoutJson: string } }).plan.layoutJson) as unknown;
+    });
+    const workers = [startWorkerProcess(redis, path()), startWorkerProcess(redis, path())];
+    try {
+      const second = await rxvds(command, path());
+      expect(second.code).to.equal(0);
+      expect(second.stdout).to.include(': 12 parts, 26000 traces, 140 chunks');
+      // The layout (its import time stamp included) is the one the first coordinator planned.
+      expect(JSON.parse(await readFile(`${out}/VolumeDataLayout`, 'utf8'))).to.deep.equal(planned);
+      await expectSameChunks(out, await singleImport(generated, OPTIONS, 'generated-single'));
+    } finally {
+      await stopWorkers(workers);
+    }
+  });
+});
