@@ -6,10 +6,10 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hashDefinesData } from '../src/codecs/volumeDataHash.js';
-import { type DistributedImportOptions, importSegyDistributed } from '../src/distributed/importSegyDistributed.js';
+import { type DistributedImportOptions, type DistributedProgress, importSegyDistributed, startImportSegyDistributed } from '../src/distributed/importSegyDistributed.js';
 import { redisConnections, QUEUE_NAME, loadBullMQ } from '../src/distributed/engine.js';
 import { BrickSize, CompressionMethod, LODLevels } from '../src/model/enums.js';
-import { NotFoundError, ReadError, SegyFormatError } from '../src/model/errors.js';
+import { InvalidArgumentError, NotFoundError, ReadError, SegyFormatError } from '../src/model/errors.js';
 import { parseLayerStatusJson } from '../src/model/layout/layoutJson.js';
 import { layersOf } from '../src/model/layout/volumeDataLayout.js';
 import * as vds from '../src/index.js';
@@ -140,6 +140,15 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
       expect(await expectSameChunks(out, await singleImport(segyFile('f3.sgy'), OPTIONS, 'f3-single'))).to.equal(3 + 2 + 1 + 1 + 1);
     });
 
+    it('refuses to replace a dataset without --overwrite, and a worker without a Redis URL', async () => {
+      const refused = await rxvds(['import-segy', segyFile('f3.sgy'), path('f3-distributed'), '--distributed', redis.url], path());
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.match(/^rxvds: .*f3-distributed exists: pass --overwrite to replace it\n$/);
+      const usage = await rxvds(['worker'], path());
+      expect(usage.code).to.equal(2);
+      expect(usage.stderr).to.include('rxvds: expected one Redis URL');
+    });
+
     it('imports a generated 200 × 130 × 100 survey in 12 parts, the same as the single-process import', async () => {
       const out = path('generated-distributed');
       const result = await rxvds(['import-segy', generated, out, '--distributed', redis.url, ...CLI_OPTIONS], path());
@@ -176,6 +185,15 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
     });
   });
 
+  it('refuses a .vds file output (many writers) and a URL that is not Redis, before enqueuing anything', async () => {
+    const vdsFile = await importSegyDistributed(segyFile('f3.sgy'), path('f3.vds'), { redis: redis.url }).then(() => undefined, (e: unknown) => e);
+    expect(vdsFile).to.be.instanceOf(InvalidArgumentError);
+    expect((vdsFile as Error).message).to.match(/f3\.vds is a \.vds file, which many workers cannot write at once: import into a folder or an object-store URL$/);
+    const notRedis = await importSegyDistributed(segyFile('f3.sgy'), path('x'), { redis: 'http://127.0.0.1:1' }).then(() => undefined, (e: unknown) => e);
+    expect(notRedis).to.be.instanceOf(InvalidArgumentError);
+    expect((notRedis as Error).message).to.equal('"http://" is not a Redis URL scheme: expected redis://HOST:PORT[/DB]');
+  });
+
   it('retries the part of a worker killed with kill -9 on another worker: the same chunks as the single-process import', async () => {
     // Parts of 4 × 4 columns (2 LODs), so the first worker is mid-part when it dies.
     const options: ImportSegyOptions = { ...OPTIONS, lodLevels: LODLevels.LODLevels_2 };
@@ -190,20 +208,26 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
     const others: (ChildProcess & { ready: Promise<void> })[] = [];
     try {
       const out = path('killed-distributed');
-      const importing = importSegyDistributed(generated, out, { ...options, redis: redis.url, pollInterval: 50 });
+      const run = startImportSegyDistributed(generated, out, { ...options, redis: redis.url, pollInterval: 50 });
+      const readings: DistributedProgress[] = [];
+      run.progress.subscribe((p) => readings.push(p));
       // Kill the worker once it has written part of a part.
-      await withQueue(redis, async (queue) => {
+      const killed = await withQueue(redis, async (queue) => {
         for (;;) {
           const [active] = await queue.getActive();
-          if (active && typeof active.progress === 'number' && active.progress > 0) return;
+          if (active && typeof active.progress === 'number' && active.progress > 0) return active.id;
           await new Promise((ok) => setTimeout(ok, 20));
         }
       });
       victim.kill('SIGKILL');
       others.push(startWorkerProcess(redis, path()), startWorkerProcess(redis, path()));
-      const result = await importing;
+      const result = await run.result;
       expect(result.parts).to.equal(4);
-      expect(stalled.length).to.be.greaterThan(0);
+      expect(stalled).to.include(killed);
+      expect(killed).to.match(new RegExp(`^${result.id}-part-[0-3]$`));
+      // Progress never goes back, though the killed part starts again, and ends at every chunk.
+      expect(readings.map((p) => p.chunksDone)).to.deep.equal(readings.map((p) => p.chunksDone).sort((x, y) => x - y));
+      expect(readings.at(-1)).to.include({ partsDone: 4, parts: 4, chunksDone: 140, chunks: 140, eta: 0 });
       expect(await expectSameChunks(out, await singleImport(generated, options, 'generated-single-lod2'))).to.be.greaterThan(140);
     } finally {
       await events.close();

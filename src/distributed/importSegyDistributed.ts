@@ -15,7 +15,7 @@ import { redactUrl } from '../../sources/stores/redact.js';
 import { isDeletable } from '../../sources/stores/store.js';
 import { loadBullMQ, QUEUE_NAME, redisConnections } from './engine.js';
 import {
-  FORMAT_ERROR_PREFIX, IMPORT_JOB, type ImportJobData, type ImportJobResult, PART_JOB, partJobId,
+  FORMAT_ERROR_PREFIX, IMPORT_JOB, type ImportJobData, type ImportJobResult, PART_JOB, partJobId, type PartJobData,
 } from './segyJobs.js';
 
 export interface DistributedImportOptions extends ImportSegyOptions {
@@ -142,6 +142,7 @@ type ImportQueue = import('bullmq').Queue<ImportJobData>;
 
 async function watch(queue: ImportQueue, id: string, pollInterval: number, report: (p: DistributedProgress) => void): Promise<DistributedImportResult> {
   const start = performance.now();
+  let chunksDone = 0;
   for (;;) {
     const job = await queue.getJob(id);
     if (!job) throw new WriteError(`Import ${id} is gone from the queue (removed by someone else?)`);
@@ -152,7 +153,12 @@ async function watch(queue: ImportQueue, id: string, pollInterval: number, repor
     const { processed = 0 } = await job.getDependenciesCount({ processed: true });
     const partsDone = state === 'completed' ? parts : Math.min(parts, processed);
     const elapsed = (performance.now() - start) / 1000;
-    const chunksDone = Math.round(chunks * partsDone / parts);
+    // Finished parts count at the average part's size (their results are too big to fetch here), running ones by their progress.
+    const running = state === 'completed' ? 0 : (await queue.getJobs(['active']))
+      .filter((j) => j.parent?.id === id && typeof j.progress === 'number')
+      .reduce((sum, j) => sum + (j.progress as number) / 100 * (data.plan.partChunks[(j.data as unknown as PartJobData).part] ?? 0), 0);
+    // A part taken over after its worker died starts again: the reading never goes back.
+    chunksDone = Math.max(chunksDone, Math.min(chunks, Math.round(chunks * partsDone / parts + running)));
     const rate = chunksDone > 0 && elapsed > 0 ? chunksDone / elapsed : undefined;
     report({ partsDone, parts, chunksDone, chunks, elapsed, rate, eta: rate ? (chunks - chunksDone) / rate : undefined });
     if (state === 'completed') {

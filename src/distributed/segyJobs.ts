@@ -22,6 +22,8 @@ export interface ImportJobResult {
   readonly tracesWritten: number;
   readonly tracesIgnored: number;
   readonly chunksWritten: number;
+  /** How long the final job took to publish the dataset (the coordinator's share of the work besides the plan). */
+  readonly publishSeconds: number;
 }
 
 export function partJobId(importId: string, part: number): string {

@@ -81,12 +81,16 @@ export async function startWorker(redisUrl: string, options: WorkerOptions = {})
   };
 
   const publish = async (job: Job<ImportJobData>): Promise<ImportJobResult> => {
+    const start = performance.now();
     const parts = Object.values(await job.getChildrenValues<PartOutput>());
     const expected = job.data.plan.partChunks.length;
     if (parts.length !== expected) throw new UnrecoverableError(`Import ${job.id}: ${parts.length} of its ${expected} parts returned chunks`);
     await publishParts(openStore(job.data.url, options.connectionString ?? '', 'create').store, planLayout(job.data.plan), parts);
     const sum = (key: keyof PartResult) => parts.reduce((total, part) => total + part[key], 0);
-    return { tracesWritten: sum('tracesWritten'), tracesIgnored: sum('tracesIgnored'), chunksWritten: sum('chunksWritten') };
+    return {
+      tracesWritten: sum('tracesWritten'), tracesIgnored: sum('tracesIgnored'), chunksWritten: sum('chunksWritten'),
+      publishSeconds: (performance.now() - start) / 1000,
+    };
   };
 
   const worker = new Worker(QUEUE_NAME, async (job: Job) => {
