@@ -162,6 +162,21 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
       await vds.close(reopened);
     });
 
+    it('copies a dataset with --distributed, re-encoding it, the same as a copy on one machine', async () => {
+      const source = path('generated-distributed');
+      const out = path('copy-distributed');
+      const result = await rxvds(['copy', source, out, '--distributed', redis.url, '--chunks-per-part', '64', '--compression-method', 'None'], path());
+      expect(result.stderr).to.equal('');
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.match(/^copied .*generated-distributed → .*copy-distributed on the workers of redis:\/\/127\.0\.0\.1:\d+: \d+ parts, 246 chunks \(0 already there\), [\d.]+ MB in [\d.]+ s\n$/);
+      const expected = path('copy-single');
+      await vds.copyDataset(openStore(source, '', 'open').store, openStore(expected, '', 'create').store, { compressionMethod: CompressionMethod.None });
+      expect(await expectSameChunks(out, expected)).to.equal(246);
+      const copied = await vds.open(out, '');
+      expect(copied.layerStatusEntry(copied.layers.byLayerName('Dimensions_012LOD0')!)?.compressionMethod).to.equal(CompressionMethod.None);
+      await vds.close(copied);
+    });
+
     it('fails an import whose input is corrupt, naming the traces, and publishes nothing', async () => {
       // The scan is of the intact file; then ten traces of inline 1038 lose their inline number.
       const corrupt = path('corrupt.sgy');
@@ -177,7 +192,7 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
       const options: DistributedImportOptions = { ...OPTIONS, scan, redis: redis.url };
       const error = await importSegyDistributed(corrupt, out, options).then(() => undefined, (e: unknown) => e);
       expect(error).to.be.instanceOf(SegyFormatError);
-      expect((error as Error).message).to.match(/^Distributed import import-segy-[0-9a-f]{16} failed in part \d+ of 12; nothing was published, the dataset does not open: corrupt\.sgy: /);
+      expect((error as Error).message).to.match(/^Distributed run import-segy-[0-9a-f]{16} failed in part \d+ of 12; nothing was published, the dataset does not open: corrupt\.sgy: /);
       expect((error as Error).message).to.include(`10 traces from ${first} to ${first + 9} of the inlinenumber 1038 segment (traces ${segment.traceStart}–${segment.traceStop}) have another inlinenumber`);
       const opening = await vds.open(out, '').then(() => undefined, (e: unknown) => e);
       expect(opening).to.be.instanceOf(ReadError);

@@ -109,7 +109,7 @@ async function importDistributed(input: string, url: string, options: Distribute
   if (exists && !overwrite) refuse(redactUrl(url));
   const run = startImportSegyDistributed(input, url, options);
   // Interrupting this process leaves the import to the workers: the same command follows it again.
-  const tracked = interruption.track(async () => `the import goes on in the workers: run the same command again to follow it (job ${await run.id})`);
+  const tracked = interruption.track(async () => `the import goes on in the workers: run the same command again to follow it (job ${run.id})`);
   let bar: ProgressBar | undefined;
   run.progress.subscribe({
     next: (p) => {
