@@ -177,6 +177,33 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
       await vds.close(copied);
     });
 
+    it('resumes an import after its coordinator is killed: the flow it enqueued is followed, not enqueued again', async () => {
+      const out = path('resumed-distributed');
+      const command = ['import-segy', generated, out, '--distributed', redis.url, ...CLI_OPTIONS, '--progress', 'json'];
+      // The first coordinator enqueues, reports, and is killed; the workers go on.
+      const first = startCli(command, path());
+      await new Promise<void>((resolve) => {
+        let text = '';
+        first.stderr!.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('"task":"import-segy"')) resolve();
+        });
+      });
+      first.kill('SIGKILL');
+      await first.result;
+      const planned = await withQueue(redis, async (queue) => {
+        const jobs = await queue.getJobs(['waiting-children', 'waiting', 'active', 'completed']);
+        const job = jobs.find((j) => j.name === 'import-segy' && (j.data as { url: string }).url === out)!;
+        return JSON.parse((job.data as { plan: { layoutJson: string } }).plan.layoutJson) as unknown;
+      });
+      const second = await rxvds(command, path());
+      expect(second.code).to.equal(0);
+      expect(second.stdout).to.include(': 12 parts, 26000 traces, 140 chunks');
+      // The layout (its import time stamp included) is the one the first coordinator planned.
+      expect(JSON.parse(await readFile(`${out}/VolumeDataLayout`, 'utf8'))).to.deep.equal(planned);
+      await expectSameChunks(out, await singleImport(generated, OPTIONS, 'generated-single'));
+    });
+
     it('fails an import whose input is corrupt, naming the traces, and publishes nothing', async () => {
       // The scan is of the intact file; then ten traces of inline 1038 lose their inline number.
       const corrupt = path('corrupt.sgy');
@@ -257,34 +284,4 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
     }
   });
 
-  it('resumes the import after the coordinator is killed: the flow it enqueued is followed, not enqueued again', async () => {
-    const out = path('resumed-distributed');
-    const command = ['import-segy', generated, out, '--distributed', redis.url, ...CLI_OPTIONS, '--progress', 'json'];
-    // No worker yet: the first coordinator enqueues, reports, and is killed.
-    const first = startCli(command, path());
-    await new Promise<void>((resolve) => {
-      let text = '';
-      first.stderr!.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.includes('"task":"import-segy"')) resolve();
-      });
-    });
-    first.kill('SIGKILL');
-    await first.result;
-    const planned = await withQueue(redis, async (queue) => {
-      const [job] = await queue.getWaitingChildren();
-      return JSON.parse((job!.data as { plan: { layoutJson: string } }).plan.layoutJson) as unknown;
-    });
-    const workers = [startWorkerProcess(redis, path()), startWorkerProcess(redis, path())];
-    try {
-      const second = await rxvds(command, path());
-      expect(second.code).to.equal(0);
-      expect(second.stdout).to.include(': 12 parts, 26000 traces, 140 chunks');
-      // The layout (its import time stamp included) is the one the first coordinator planned.
-      expect(JSON.parse(await readFile(`${out}/VolumeDataLayout`, 'utf8'))).to.deep.equal(planned);
-      await expectSameChunks(out, await singleImport(generated, OPTIONS, 'generated-single'));
-    } finally {
-      await stopWorkers(workers);
-    }
-  });
 });
