@@ -54,7 +54,7 @@ export default async function distributedBench(): Promise<BenchRow[]> {
       const workers = await startWorkers(count, redis.url);
       try {
         start = performance.now();
-        const result = await vds.distributed.importSegyDistributed(input, output, { ...OPTIONS, redis: redis.url });
+        const result = await vds.segy.importSegyDistributed(input, output, { ...OPTIONS, redis: redis.url });
         const seconds = (performance.now() - start) / 1000;
         rows.push({
           name: `import-segy --distributed, ${count} worker process${count > 1 ? 'es' : ''}, ${(bytes / MB / 1024).toFixed(2)} GiB → Zip folder, LOD 1`,

@@ -14,7 +14,8 @@ import { AcknowledgedWrites } from '../lib/acknowledgedWrites.js';
 import { type Command, integerOption, type OptionValues, stringOption, UsageError } from '../lib/command.js';
 import { DatasetOutput, overwriteOption, refuse } from '../lib/outputs.js';
 import { interruption } from '../lib/interrupt.js';
-import { type DistributedImportOptions, startImportSegyDistributed } from '../../src/distributed/importSegyDistributed.js';
+import { type DistributedImportOptions, importJobId, startImportSegyDistributed } from '../../src/distributed/importSegyDistributed.js';
+import { flowExists } from '../../src/distributed/flow.js';
 import { openStore } from '../../sources/stores/openStore.js';
 import { objectInfo } from '../../sources/stores/store.js';
 import { ProgressBar } from '../lib/progress.js';
@@ -106,7 +107,8 @@ export const importSegyCommand: Command = {
 async function importDistributed(input: string, url: string, options: DistributedImportOptions, overwrite: boolean): Promise<void> {
   const store = openStore(url, options.connectionString ?? '', 'open').store;
   const exists = await objectInfo(store, 'VolumeDataLayout').finally(() => store.close?.());
-  if (exists && !overwrite) refuse(redactUrl(url));
+  // The same command run again follows its import, which may have published the dataset meanwhile.
+  if (exists && !overwrite && !await flowExists(options.redis, importJobId(input, url, options))) refuse(redactUrl(url));
   const run = startImportSegyDistributed(input, url, options);
   // Interrupting this process leaves the import to the workers: the same command follows it again.
   const tracked = interruption.track(async () => `the import goes on in the workers: run the same command again to follow it (job ${run.id})`);

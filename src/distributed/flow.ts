@@ -141,6 +141,19 @@ async function failure<D>(queue: Queue<D>, id: string, parts: number, reason: st
   return new WriteError(`Distributed run ${id} failed; ${published}: ${reason}`);
 }
 
+/** Whether Redis holds flow `id` (enqueued, running, finished or failed): a command run again resumes it. */
+export async function flowExists(redisUrl: string, id: string): Promise<boolean> {
+  const { Queue } = await loadBullMQ();
+  const redis = await redisConnections(redisUrl);
+  const queue = new Queue(QUEUE_NAME, { connection: redis.connection() });
+  try {
+    return (await queue.getJob(id)) !== undefined;
+  } finally {
+    await queue.close();
+    await redis.close();
+  }
+}
+
 /** Local paths as absolute paths: the workers may run elsewhere in the file system. */
 export function absolute(location: string): string {
   return /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(location) ? location : resolve(location);

@@ -44,8 +44,9 @@ export function startImportSegyDistributed(input: string, url: string, options: 
   });
 }
 
-/** Deterministic: the same import gets the same id, whoever enqueues it. */
+/** Deterministic: the same import gets the same id, whoever enqueues it (local paths count as absolute ones). */
 export function importJobId(input: string, url: string, options: DistributedImportOptions): string {
+  [input, url] = [absolute(input), absolute(url)];
   const { redis: _redis, onProgress: _p, signal: _s, scan: _scan, pollInterval: _poll, connectionString: _c, inputConnectionString: _i, ...rest } = options;
   const digest = createHash('sha256').update(JSON.stringify({ input, url, rest })).digest('hex').slice(0, 16);
   return `${IMPORT_JOB}-${digest}`;
