@@ -66,7 +66,7 @@ async function expectSameChunks(actual: string, expected: string): Promise<numbe
   }
 }
 
-function startWorkerProcess(redis: RedisServer, cwd: string): ChildProcess & { ready: Promise<void> } {
+function startWorkerProcess(redis: RedisServer, cwd: string): ReturnType<typeof startCli> & { ready: Promise<void> } {
   const child = startCli(['worker', redis.url, '--lock-duration', String(LOCK_MS)], cwd);
   const ready = new Promise<void>((resolve, reject) => {
     let text = '';
@@ -253,7 +253,7 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
     const stalled: string[] = [];
     events.on('stalled', ({ jobId }) => stalled.push(jobId));
     await events.waitUntilReady();
-    const others: (ChildProcess & { ready: Promise<void> })[] = [];
+    const others: ReturnType<typeof startWorkerProcess>[] = [];
     try {
       const out = path('killed-distributed');
       const run = startImportSegyDistributed(generated, out, { ...options, redis: redis.url, pollInterval: 50 });
@@ -277,6 +277,11 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
       expect(readings.map((p) => p.chunksDone)).to.deep.equal(readings.map((p) => p.chunksDone).sort((x, y) => x - y));
       expect(readings.at(-1)).to.include({ partsDone: 4, parts: 4, chunksDone: 140, chunks: 140, eta: 0 });
       expect(await expectSameChunks(out, await singleImport(generated, options, 'generated-single-lod2'))).to.be.greaterThan(140);
+      // The workers say what they did: one of the survivors finished the killed part.
+      await stopWorkers(others);
+      const logs = (await Promise.all(others.map((w) => w.result))).map((r) => r.stderr).join('');
+      expect(logs).to.match(new RegExp(`^rxvds worker: ${killed} completed in \\d+\\.\\d s$`, 'm'));
+      expect(logs).to.match(new RegExp(`^rxvds worker: ${result.id} completed in \\d+\\.\\d s$`, 'm'));
     } finally {
       await events.close();
       await connections.close();

@@ -170,6 +170,7 @@ const EXPECTED: Record<string, Kind> = {
   'distributed.DistributedRun': 'interface',
   'distributed.DistributedWorker': 'interface',
   'distributed.FlowOptions': 'interface',
+  'distributed.WorkerJobEvent': 'interface',
   'distributed.WorkerOptions': 'interface',
   'distributed.copyDistributed': 'function',
   'distributed.startCopyDistributed': 'function',

@@ -18,6 +18,8 @@ export const workerCommand: Command = {
       inputConnectionString: stringOption(values, 'input-connection'),
       lockDuration: values['lock-duration'] === undefined ? undefined : integerOption(values, 'lock-duration', 0, 100),
       concurrency: integerOption(values, 'concurrency', 1, 1),
+      // One line per job on stderr, where the operator of a worker looks.
+      onJob: (e) => process.stderr.write(`rxvds worker: ${e.id} ${e.outcome} in ${e.seconds.toFixed(1)} s${e.reason ? `: ${e.reason}` : ''}\n`),
     });
     process.stderr.write(`rxvds worker: taking jobs from ${redactUrl(redis)} (Ctrl-C stops)\n`);
     await new Promise((stop) => interruption.signal.addEventListener('abort', stop, { once: true }));

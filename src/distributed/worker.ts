@@ -30,6 +30,18 @@ export interface WorkerOptions {
   lockDuration?: number;
   /** Jobs run at once (default 1: a part keeps the chunk pool's threads busy by itself). */
   concurrency?: number;
+  /** Told of every job this worker finished or failed (a log line, a metric). */
+  onJob?: (event: WorkerJobEvent) => void;
+}
+
+export interface WorkerJobEvent {
+  readonly id: string;
+  /** The job's kind: `import-segy-part`, `import-segy` (the publication), `copy-part`, `copy`. */
+  readonly name: string;
+  readonly outcome: 'completed' | 'failed';
+  /** Seconds from the start of the last try to its end. */
+  readonly seconds: number;
+  readonly reason?: string;
 }
 
 export interface DistributedWorker {
@@ -145,6 +157,13 @@ export async function startWorker(redisUrl: string, options: WorkerOptions = {})
   });
   // Failures are reported through the jobs; the worker itself keeps going.
   worker.on('error', () => undefined);
+  const tell = (job: Job | undefined, outcome: WorkerJobEvent['outcome']) => {
+    if (!job?.id || !options.onJob) return;
+    const seconds = ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
+    options.onJob({ id: job.id, name: job.name, outcome, seconds, ...(outcome === 'failed' && { reason: job.failedReason }) });
+  };
+  worker.on('completed', (job) => tell(job, 'completed'));
+  worker.on('failed', (job) => tell(job, 'failed'));
   await worker.waitUntilReady();
   return {
     async close(force = false) {
