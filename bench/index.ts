@@ -1,5 +1,5 @@
-// `npm run bench`: runs every suite (or those named on the command line), prints a table and one
-// JSON line. Each figure stands next to a baseline measured in the same run. Options after the
+// `npm run bench`: runs every suite but the long ones (or those named on the command line), prints a
+// table and one JSON line. Each figure stands next to a baseline measured in the same run. Options after the
 // suite names (`npm run bench -- serve --soak 300`) go to the suites that take them.
 import { destroyChunkPool } from '../src/index.js';
 import type { BenchRow, BenchSuite } from './bench.js';
@@ -13,13 +13,16 @@ const suites: Record<string, () => Promise<{ default: BenchSuite }>> = {
   segy: () => import('./segy.js'),
   s3: () => import('./s3.js'),
   serve: () => import('./serve.js'),
+  distributed: () => import('./distributed.js'),
 };
+/** Suites that write a ≥ 1 GiB input first and run for minutes: only when named. */
+const LONG = new Set(['serve', 'distributed']);
 
 const args = process.argv.slice(2);
 const firstOption = args.findIndex((arg) => arg.startsWith('--'));
 const names = firstOption < 0 ? args : args.slice(0, firstOption);
 const options = firstOption < 0 ? [] : args.slice(firstOption);
-const selected = names.length ? names : Object.keys(suites);
+const selected = names.length ? names : Object.keys(suites).filter((name) => !LONG.has(name));
 const rows: (BenchRow & { suite: string })[] = [];
 for (const name of selected) {
   const load = suites[name];

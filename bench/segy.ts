@@ -2,8 +2,8 @@
 // folder dataset, in MB/s of SEG-Y read and with the peak resident memory, next to a plain
 // sequential read of the same file in the same run.
 import { createReadStream } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import * as vds from '../src/index.js';
 import type { BenchRow } from './bench.js';
 
@@ -13,10 +13,11 @@ const crosslines = Number(process.env.RXVDS_BENCH_SEGY_CROSSLINES ?? 500);
 const inlines = Number(process.env.RXVDS_BENCH_SEGY_INLINES ?? 540);
 
 /** Writes a big-endian IEEE-float (format 5) SEG-Y file, inline sorted, trace by trace in batches. */
-async function generate(path: string): Promise<void> {
+export async function generate(path: string): Promise<void> {
   const traceBytes = 240 + samples * 4;
   const expected = 3600 + inlines * crosslines * traceBytes;
   if ((await stat(path).catch(() => undefined))?.size === expected) return;
+  await mkdir(dirname(path), { recursive: true });
   const file = await open(path, 'w');
   try {
     const head = Buffer.alloc(3600, 0x40);  // EBCDIC spaces
@@ -57,8 +58,11 @@ async function sequentialReadMs(path: string): Promise<number> {
   return performance.now() - start;
 }
 
+/** The generated file, shared with the distributed import's bench. */
+export const GENERATED_SEGY = resolve('bench-out', 'generated.sgy');
+
 export default async function segyBench(): Promise<BenchRow[]> {
-  const input = resolve('bench-out', 'generated.sgy');
+  const input = GENERATED_SEGY;
   const output = resolve('bench-out', 'generated-import');
   await generate(input);
   const bytes = (await stat(input)).size;

@@ -58,6 +58,7 @@ export { writeBackPages, type ChunkWrite, type ChunkWriteTarget, type ChunkWritt
 export { ChunkWriter, type ChunkWriterLimits } from './engine/chunkWriter.js';
 export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
 export * as segy from './segy/index.js';
+export * as distributed from './distributed/index.js';
 export { IJKCoordinateTransformer, getVDSIJKGridDefinitionFromMetadata, type VDSIJKGridDefinition } from './model/coordinates.js';
 export { copyConflict, copyDataset, copyDataset$, type CopyOptions, type CopyProgress } from './api/copyDataset.js';
 export { annotationSlice, annotationPosition, type VoxelBox, type AnnotationSelection, type AnnotationValue } from './api/annotation.js';

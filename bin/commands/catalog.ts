@@ -19,6 +19,8 @@ export const catalog: readonly CommandEntry[] = [
     load: async () => (await import('./copy.js')).copyCommand },
   { name: 'import-segy', summary: 'import a SEG-Y file or URL (post-stack, pre-stack, 2D or gathers) into a dataset (SEGYImport\'s options; --scan)',
     load: async () => (await import('./importSegy.js')).importSegyCommand },
+  { name: 'worker', summary: 'work for distributed jobs (import-segy --distributed) from a Redis job queue, until Ctrl-C',
+    load: async () => (await import('./worker.js')).workerCommand },
   { name: 'export-segy', summary: 'write a dataset imported from SEG-Y back to a SEG-Y file',
     load: async () => (await import('./exportSegy.js')).exportSegyCommand },
   { name: 'serve', summary: 'serve datasets over HTTP: metadata, slices (float32, PNG, streamed with progress), fences, samples, horizon attributes',

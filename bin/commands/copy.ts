@@ -9,18 +9,22 @@ import { interruption } from '../lib/interrupt.js';
 import { overwriteOption, refuse } from '../lib/outputs.js';
 import { ProgressBar } from '../lib/progress.js';
 import { compressionMethod, compressionTolerance } from '../lib/compression.js';
+import { type DistributedCopyOptions, startCopyDistributed } from '../../src/distributed/copyDistributed.js';
 
 const MB = 1024 * 1024;
 
 export const copyCommand: Command = {
   usage: 'rxvds copy SRC DST [--connection STRING] [--destination-connection STRING] [--concurrency N] [--no-verify] [--overwrite]\n' +
-    '  [--compression-method None|RLE|Zip|Wavelet|WaveletLossless] [--tolerance T]',
+    '  [--compression-method None|RLE|Zip|Wavelet|WaveletLossless] [--tolerance T]\n' +
+    '  [--distributed redis://HOST:PORT [--chunks-per-part N]]   (the work goes to `rxvds worker` processes, which must reach both datasets)',
   options: {
     'destination-connection': { type: 'string' },
     concurrency: { type: 'string' },
     'no-verify': { type: 'boolean' },
     'compression-method': { type: 'string' },
     tolerance: { type: 'string' },
+    distributed: { type: 'string' },
+    'chunks-per-part': { type: 'string' },
     ...overwriteOption,
   },
   async run(positionals, values) {
@@ -30,6 +34,13 @@ export const copyCommand: Command = {
     const destinationConnection = String(values['destination-connection'] ?? values.connection ?? '');
     const overwrite = values.overwrite === true;
     const concurrency = integerOption(values, 'concurrency', 8, 1);
+    if (values.distributed !== undefined) {
+      if (values['destination-connection'] !== undefined) throw new UsageError('--distributed copies use one --connection for both datasets (each worker has its own)');
+      return copyDistributed(src, dst, {
+        redis: String(values.distributed), connectionString: connection, overwrite, verify: values['no-verify'] !== true, ...recompression(values),
+        chunksPerPart: values['chunks-per-part'] === undefined ? undefined : integerOption(values, 'chunks-per-part', 1024, 1),
+      });
+    }
     // A missing or broken source fails here, before a destination `.vds` file is created.
     await vds.close(await vds.open(src, connection), false);
     const source = vdsFileDatasetFor(src) ?? vds.openStore(src, connection).store;
@@ -68,6 +79,29 @@ export const copyCommand: Command = {
     }
   },
 };
+
+/** The copy runs on the workers of the queue; this process plans it, enqueues it and follows it. */
+async function copyDistributed(src: string, dst: string, options: DistributedCopyOptions): Promise<void> {
+  const start = performance.now();
+  const run = startCopyDistributed(src, dst, options);
+  const tracked = interruption.track(async () => `the copy goes on in the workers: run the same command again to follow it (job ${run.id})`);
+  let bar: ProgressBar | undefined;
+  run.progress.subscribe({
+    next: (p) => {
+      bar ??= new ProgressBar('copy', { total: p.chunks, unit: 'chunks' });
+      bar.update(p.chunksDone / p.chunks, `${p.partsDone}/${p.parts} parts`);
+    },
+    error: () => undefined,
+  });
+  try {
+    const result = await run.result;
+    bar?.done(`${result.parts}/${result.parts} parts`);
+    console.log(`copied ${redactUrl(src)} → ${redactUrl(dst)} on the workers of ${redactUrl(options.redis)}: ${result.parts} parts, ` +
+      `${result.chunksCopied} chunks (${result.skipped} already there), ${(result.bytesCopied / MB).toFixed(1)} MB in ${((performance.now() - start) / 1000).toFixed(2)} s`);
+  } finally {
+    tracked.release();
+  }
+}
 
 /** `--compression-method` (and `--tolerance`): re-encode every chunk; without it chunks are copied as stored. */
 function recompression(values: OptionValues): Pick<vds.CopyOptions, 'compressionMethod' | 'compressionTolerance'> {

@@ -12,7 +12,12 @@ import { fileInfoJson, scanFromFileInfo } from '../../src/segy/scanFile.js';
 import { SEGYFile } from '../../src/segy/segyFile.js';
 import { AcknowledgedWrites } from '../lib/acknowledgedWrites.js';
 import { type Command, integerOption, type OptionValues, stringOption, UsageError } from '../lib/command.js';
-import { DatasetOutput, overwriteOption } from '../lib/outputs.js';
+import { DatasetOutput, overwriteOption, refuse } from '../lib/outputs.js';
+import { interruption } from '../lib/interrupt.js';
+import { type DistributedImportOptions, importJobId, startImportSegyDistributed } from '../../src/distributed/importSegyDistributed.js';
+import { flowExists } from '../../src/distributed/flow.js';
+import { openStore } from '../../sources/stores/openStore.js';
+import { objectInfo } from '../../sources/stores/store.js';
 import { ProgressBar } from '../lib/progress.js';
 
 export const importSegyCommand: Command = {
@@ -20,7 +25,8 @@ export const importSegyCommand: Command = {
     '  [--prestack] [--2d] [--header-field NAME=BYTE[:WIDTH]]… [--header-format FILE.json] [-l|--little-endian] [--scale N]\n' +
     '  [--sample-unit ms|m|ft] [--compression-method None|RLE|Zip|Wavelet|WaveletLossless] [--tolerance T] [-b|--brick-size 32|64|128|256] [--margin N] [--lod-levels N]\n' +
     '  [--scan [-i|--file-info OUT.json]] [-i|--file-info SCAN.json] [--attribute-name NAME] [--attribute-unit UNIT] [--crs-wkt WKT] [--persistentID HEX] [--ignore-warnings] [--overwrite]\n' +
-    '  [-c|--connection|--url-connection STRING] [--input-connection STRING] [--single-connection] [-q|--quiet] [--progress bar|plain|json|none]',
+    '  [-c|--connection|--url-connection STRING] [--input-connection STRING] [--single-connection] [-q|--quiet] [--progress bar|plain|json|none]\n' +
+    '  [--distributed redis://HOST:PORT]   (the work goes to `rxvds worker` processes; input and output must be reachable by every worker)',
   options: {
     url: { type: 'string' }, vdsfile: { type: 'string' }, 'url-connection': { type: 'string' }, 'input-connection': { type: 'string' },
     'single-connection': { type: 'boolean' },
@@ -31,6 +37,7 @@ export const importSegyCommand: Command = {
     'brick-size': { type: 'string', short: 'b' }, margin: { type: 'string' }, 'lod-levels': { type: 'string' },
     'attribute-name': { type: 'string' }, 'attribute-unit': { type: 'string' }, 'crs-wkt': { type: 'string' },
     scan: { type: 'boolean' }, 'file-info': { type: 'string', short: 'i' }, persistentID: { type: 'string' }, 'disable-persistentID': { type: 'boolean' }, 'ignore-warnings': { type: 'boolean' },
+    distributed: { type: 'string' },
     ...overwriteOption,
   },
   async run(positionals, values) {
@@ -71,6 +78,9 @@ export const importSegyCommand: Command = {
     if (scanOnly) return writeScan(input, options, fileInfo, values.persistentID as string | undefined);
 
     const { size, scan } = await inspect(input, options, fileInfo);
+    if (values.distributed !== undefined) {
+      return importDistributed(input, url!, { ...options, scan, redis: String(values.distributed) }, values.overwrite === true);
+    }
     const output = await DatasetOutput.prepare(url!, connectionString, values.overwrite === true);
     let result: ImportSegyResult;
     try {
@@ -89,6 +99,36 @@ export const importSegyCommand: Command = {
       `value range [${g.valueRange.join(', ')}]`);
   },
 };
+
+/**
+ * The import runs on the workers of the queue; this process plans it, enqueues it and follows it.
+ * The dataset is written in place (every worker writes into it), and opens only once complete.
+ */
+async function importDistributed(input: string, url: string, options: DistributedImportOptions, overwrite: boolean): Promise<void> {
+  const store = openStore(url, options.connectionString ?? '', 'open').store;
+  const exists = await objectInfo(store, 'VolumeDataLayout').finally(() => store.close?.());
+  // The same command run again follows its import, which may have published the dataset meanwhile.
+  if (exists && !overwrite && !await flowExists(options.redis, importJobId(input, url, options))) refuse(redactUrl(url));
+  const run = startImportSegyDistributed(input, url, options);
+  // Interrupting this process leaves the import to the workers: the same command follows it again.
+  const tracked = interruption.track(async () => `the import goes on in the workers: run the same command again to follow it (job ${run.id})`);
+  let bar: ProgressBar | undefined;
+  run.progress.subscribe({
+    next: (p) => {
+      bar ??= new ProgressBar('import-segy', { total: p.chunks, unit: 'chunks' });
+      bar.update(p.chunksDone / p.chunks, `${p.partsDone}/${p.parts} parts`);
+    },
+    error: () => undefined,
+  });
+  try {
+    const result = await run.result;
+    bar?.done(`${result.parts}/${result.parts} parts`);
+    console.log(`imported ${input} → ${redactUrl(url)} on the workers of ${redactUrl(options.redis)}: ${result.parts} parts, ` +
+      `${result.tracesWritten} traces${result.tracesIgnored ? ` (${result.tracesIgnored} off-grid traces left out)` : ''}, ${result.chunksWritten} chunks`);
+  } finally {
+    tracked.release();
+  }
+}
 
 /** The input's size (for the progress total) and, from a --file-info file, its scan checked against it. */
 async function inspect(input: string, options: ImportSegyOptions, fileInfo: string | undefined): Promise<{ size: number; scan?: SEGYScan }> {

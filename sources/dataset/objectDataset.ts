@@ -135,15 +135,28 @@ export class ObjectDataset implements DatasetStore {
 
   async writeChunk(layer: VolumeDataLayer, chunkIndex: number, serialized: Uint8Array, metadata: ChunkMetadata,
     uncompressedSize: number, { signal, ifChanged = false }: WriteChunkOptions = {}): Promise<boolean> {
-    const state = this.states.get(layer.name);
-    const pages = state && this.pagesOf(state, layer);
-    if (!pages) throw new InvalidOperationError(`Cannot write chunk ${chunkIndex} of ${layer.name}: the layer is not being produced`);
+    const pages = this.producedPages(layer, chunkIndex, 'write');
     const key = chunkKey(layer, chunkIndex);
     const header = encodeBase64(encodeChunkRecord(metadata, pages.isWavelet));
     const stored = ifChanged && await this.holds(key, serialized, header, signal);
     if (!stored) await this.store.set(key, serialized, { contentType: BINARY_TYPE, metadata: { [CHUNK_METADATA_KEY]: header }, signal });
     await pages.write(chunkIndex, metadata, serialized.byteLength, uncompressedSize);
     return !stored;
+  }
+
+  /**
+   * Records a chunk another handle stored (a distributed import's workers write chunk objects,
+   * one process writes the pages): the next flush publishes it as if written here.
+   */
+  async recordChunk(layer: VolumeDataLayer, chunkIndex: number, metadata: ChunkMetadata, serializedSize: number, uncompressedSize: number): Promise<void> {
+    await this.producedPages(layer, chunkIndex, 'record').write(chunkIndex, metadata, serializedSize, uncompressedSize);
+  }
+
+  private producedPages(layer: VolumeDataLayer, chunkIndex: number, verb: string): ChunkMetadataPages {
+    const state = this.states.get(layer.name);
+    const pages = state && this.pagesOf(state, layer);
+    if (!pages) throw new InvalidOperationError(`Cannot ${verb} chunk ${chunkIndex} of ${layer.name}: the layer is not being produced`);
+    return pages;
   }
 
   /** Whether the object at `key` is already `serialized` with record `header` (by its bytes where the store keeps no record). */

@@ -19,7 +19,7 @@ import { writeChunk } from '../../sinks/writeChunks.js';
 import { errorMessage, InvalidOperationError, NotFoundError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import { serializeVolumeDataLayoutJson } from '../model/layout/layoutJson.js';
-import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
+import { layersOf, type VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { UNRECORDED_CHUNK_HASH } from '../../sources/dataset/chunkMetadataPages.js';
 import { datasetFor } from '../../sources/dataset/datasetFor.js';
 import { fetchChunk } from '../../sources/fetchChunks.js';
@@ -63,6 +63,23 @@ export interface CopyOptions {
   compressionMethod?: CompressionMethod;
   compressionTolerance?: number;
   onProgress?: (progress: CopyProgress) => void;
+  /**
+   * Copies only the chunks at positions [first, end) of the source's chunk sequence (every
+   * non-virtual layer's chunks, layer after layer): one part of a distributed copy, whose
+   * destination publishes what its parts wrote (src/distributed). Every layer is produced all the same.
+   */
+  range?: ChunkRange;
+}
+
+/** Positions in the sequence of every non-virtual layer's chunks, layer after layer (see `copyPositions`). */
+export interface ChunkRange {
+  first: number;
+  end: number;
+}
+
+/** How many positions the chunk sequence of `layout` has: what a distributed copy cuts into ranges. */
+export function copyPositions(layout: VolumeDataLayout): number {
+  return layersOf(layout).all.filter((layer) => !layer.isVirtual).reduce((sum, layer) => sum + layer.chunkCount, 0);
 }
 
 /** What a copy reads from or writes to (a writable one): a key/value store, or a dataset layer of its own (a `.vds` file). */
@@ -81,7 +98,7 @@ export async function copyDataset(source: CopyEnd, destination: CopyEnd, options
     }
     await target.create(dataset.layout, { signal, deferred: conflict === undefined });
     const recompress = recompression(options);
-    const chunks = await writtenChunks(dataset, target, recompress, signal);
+    const chunks = await writtenChunks(dataset, target, recompress, signal, options.range);
     let progress: CopyProgress = { objectsDone: 0, objectCount: chunks.length + 1, bytesCopied: 0, skipped: 0 };
     const report = (p: CopyProgress) => { progress = p; options.onProgress?.(p); };
     await lastValueFrom(from(chunks).pipe(
@@ -146,11 +163,15 @@ interface ChunkToCopy {
  * whose chunks only their objects know.
  */
 async function writtenChunks(dataset: VDS, target: DatasetStore, recompress: Recompression | undefined,
-  signal: AbortSignal | undefined): Promise<ChunkToCopy[]> {
+  signal: AbortSignal | undefined, range: ChunkRange = { first: 0, end: Infinity }): Promise<ChunkToCopy[]> {
   const chunks: ChunkToCopy[] = [];
+  let position = 0;
   for (const layer of dataset.layers.all) {
+    if (layer.isVirtual) continue;
+    const layerStart = position;
+    position += layer.chunkCount;
     const entry = dataset.layerStatusEntry(layer);
-    if (layer.isVirtual || (!entry && dataset.produceStatus(layer.dimensionsND) !== VDSProduceStatus.Normal)) continue;
+    if (!entry && dataset.produceStatus(layer.dimensionsND) !== VDSProduceStatus.Normal) continue;
     const compression = recompress ? layerCompression(recompress, layer) : entry ?? dataset.layerCompression(layer);
     target.produceLayer(layer, {
       compressionMethod: compression.compressionMethod,
@@ -158,7 +179,8 @@ async function writtenChunks(dataset: VDS, target: DatasetStore, recompress: Rec
       chunkMetadataPageSize: entry?.chunkMetadata?.chunkMetadataPageSize ?? 1024,
     });
     const reader = dataset.reader(layer);
-    for (let chunkIndex = 0; chunkIndex < layer.chunkCount; chunkIndex++) {
+    const last = Math.min(layer.chunkCount, range.end - layerStart);
+    for (let chunkIndex = Math.max(0, range.first - layerStart); chunkIndex < last; chunkIndex++) {
       throwIfAborted(signal);
       const hash = await reader.chunkMetadata(chunkIndex, signal).then((m) => m.hash, (error: unknown) => {
         // An unlisted layer's missing object is a chunk nobody wrote.

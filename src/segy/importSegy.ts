@@ -21,6 +21,9 @@ import type { DatasetStore } from '../engine/datasetStore.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
 import type { VolumeDataPage } from '../api/page.js';
 import type { VolumeDataPageAccessor } from '../api/pageAccessor.js';
+import type { VDS } from '../api/vds.js';
+import type { VolumeDataLayer } from '../model/geometry/layers.js';
+import { layersOf, type VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { close, create, getAccessManager } from '../api/entryPoints.js';
 import { CanceledError, SegyFormatError } from '../model/errors.js';
 import { AmplitudeDecoder, type AmplitudeElements, amplitudeElements, amplitudeFormat } from './amplitudeFormat.js';
@@ -166,7 +169,7 @@ async function unpublish(target: Store | DatasetStore): Promise<void> {
   else if (!isDatasetStore(target) && isDeletable(target)) await target.delete('VolumeDataLayout').catch(() => undefined);
 }
 
-function checkGeometry(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, options: ImportSegyOptions): void {
+export function checkGeometry(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, options: ImportSegyOptions): void {
   if (options.ignoreWarnings) return;
   if (!is2D(scan.segyType) && scan.segments.length === 1) {
     throw new SegyFormatError(`${file.name}: there is only one ${scan.primaryKeyName} segment: this is 2D data (import it as 2D) or the header byte ` +
@@ -179,18 +182,18 @@ function checkGeometry(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry,
   }
 }
 
-function layoutDescriptor(type: SEGYType, options: ImportSegyOptions): VolumeDataLayoutDescriptor {
+export function layoutDescriptor(type: SEGYType, options: ImportSegyOptions): VolumeDataLayoutDescriptor {
   const lodLevels = options.lodLevels ?? (type === SEGYType.Poststack ? LODLevels.LODLevels_4 : LODLevels.LODLevels_2);
   const layoutOptions = type === SEGYType.Poststack2D ? LayoutOptions.Options_Create2DLODs : LayoutOptions.Options_None;
   const margin = options.margin ?? 0;
   return new VolumeDataLayoutDescriptor(options.brickSize ?? BrickSize.BrickSize_64, margin, margin, 4, lodLevels, layoutOptions);
 }
 
-function axisDescriptors(geometry: SurveyGeometry): VolumeDataAxisDescriptor[] {
+export function axisDescriptors(geometry: SurveyGeometry): VolumeDataAxisDescriptor[] {
   return geometry.axes.map((a) => new VolumeDataAxisDescriptor(a.numSamples, a.name, a.unit, a.coordinateMin, a.coordinateMax));
 }
 
-function channelDescriptors(file: SEGYFile, geometry: SurveyGeometry, scan: SEGYScan, options: ImportSegyOptions,
+export function channelDescriptors(file: SEGYFile, geometry: SurveyGeometry, scan: SEGYScan, options: ImportSegyOptions,
   convert: (distance: number) => number): VolumeDataChannelDescriptor[] {
   const U8 = VolumeDataFormat.Format_U8;
   const one = VolumeDataComponents.Components_1;
@@ -217,7 +220,7 @@ function primaryKeyAxisName(scan: SEGYScan, geometry: SurveyGeometry): string {
   return geometry.primaryKey;
 }
 
-function importMetadata(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, options: ImportSegyOptions,
+export function importMetadata(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, options: ImportSegyOptions,
   convert: (distance: number) => number): MetadataContainer {
   const metadata = new MetadataContainer();
   const K = KnownMetadata;
@@ -266,13 +269,47 @@ function wholeSecondTimeStamp(time: Date): string {
   return new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString();
 }
 
-/** Distinct chunk starts (margins excluded) of every dimension, from the accessor's chunk grid. */
-function chunkStarts(accessor: VolumeDataPageAccessor): number[][] {
-  const starts = accessor.getNumSamples().slice(0, accessor.dimensionality).map(() => new Set<number>());
-  for (let chunk = 0; chunk < accessor.getChunkCount(); chunk++) {
-    accessor.getChunkMinMaxExcludingMargin(chunk)[0].slice(0, accessor.dimensionality).forEach((v, d) => starts[d]!.add(v));
+/** Distinct chunk starts (margins excluded) of every dimension, from the layer's chunk grid. */
+function chunkStarts(layer: VolumeDataLayer, dimensionality: number): number[][] {
+  const starts = Array.from({ length: dimensionality }, () => new Set<number>());
+  for (let chunk = 0; chunk < layer.chunkCount; chunk++) {
+    layer.partition.chunkMinMax(chunk, false).min.slice(0, dimensionality).forEach((v, d) => starts[d]!.add(v));
   }
   return starts.map((s) => [...s].sort((a, b) => a - b));
+}
+
+/** The primary channel's LOD layers of the volume's full dimension group, LOD 0 first. */
+function amplitudeLODLayers(layout: VolumeDataLayout): VolumeDataLayer[] {
+  const group = layout.getDimensionality() === 2 ? DimensionsND.Dimensions_01 : DimensionsND.Dimensions_012;
+  return layersOf(layout).lodLayers(group, 0);
+}
+
+/**
+ * The import's columns in parts that share no LOD chunk: a part holds every column under one chunk
+ * of the top LOD, so it builds its whole LOD pyramid from its own traces (the columns of a
+ * part are aligned to 2^LODs bricks laterally). Parts come in the file's order.
+ */
+export function importParts(layout: VolumeDataLayout, scan: SEGYScan): number[][][] {
+  const lods = amplitudeLODLayers(layout);
+  const layer = lods[0]!;
+  const top = lods.length - 1;
+  const p = layer.partition;
+  const roles = dimensionRoles(scan.segyType, scan.primaryKeyName === 'crosslinenumber');
+  const parts = new Map<string, number[][]>();
+  for (const column of lateralColumns(chunkStarts(layer, layout.getDimensionality()), roles)) {
+    const index = p.chunkIndexToIndexArray(p.chunkIndexOfVoxel(column));
+    const key = index.map((i, d) => (d === 0 ? 0 : p.isDimensionChunked(d) && p.isDimensionLODDecimated(d) ? i >> top : i)).join(',');
+    let part = parts.get(key);
+    if (!part) parts.set(key, part = []);
+    part.push(column);
+  }
+  return [...parts.values()];
+}
+
+/** LOD 0 chunks of the primary channel in one column. */
+export function chunksPerColumn(layout: VolumeDataLayout): number {
+  const layer = amplitudeLODLayers(layout)[0]!;
+  return layer.partition.chunksInDimension[0]!;
 }
 
 /** Every combination of the lateral chunk starts, the primary dimension outermost (the file's order). */
@@ -284,8 +321,12 @@ function lateralColumns(starts: number[][], roles: DimensionRoles): number[][] {
   return columns;
 }
 
-async function writeTraces(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, dataset: Awaited<ReturnType<typeof create>>,
-  options: ImportSegyOptions, convert: (distance: number) => number): Promise<ImportSegyResult> {
+/**
+ * Writes the traces of every column, or with `part` those of one of `importParts` (a distributed
+ * import): the dataset gets that part's chunks and their LODs.
+ */
+export async function writeTraces(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeometry, dataset: VDS,
+  options: ImportSegyOptions, convert: (distance: number) => number, part?: number): Promise<ImportSegyResult> {
   const dims = geometry.axes.length;
   const group = dims === 2 ? DimensionsND.Dimensions_01 : DimensionsND.Dimensions_012;
   const manager = getAccessManager(dataset);
@@ -296,9 +337,9 @@ async function writeTraces(file: SEGYFile, scan: SEGYScan, geometry: SurveyGeome
   const offsets = hasGatherOffset(scan.segyType) ? manager.createVolumeDataPageAccessor(group, 0, 3, 2, mode) : undefined;
 
   const roles = dimensionRoles(scan.segyType, scan.primaryKeyName === 'crosslinenumber');
-  const starts = chunkStarts(amplitude);
+  const starts = chunkStarts(amplitude.layer, dims);
   amplitude.setMaxPages(starts[0]!.length);
-  const columns = lateralColumns(starts, roles);
+  const columns = part === undefined ? lateralColumns(starts, roles) : importParts(dataset.layout, scan)[part]!;
   const locator = new TraceLocator(file, scan, geometry, roles, options.maxReadBytes, options.signal);
   const decoder = new AmplitudeDecoder(file.dataSampleFormatCode, file.dataEndianness, file.sampleCount);
   const samples = amplitudeElements(decoder.format, file.sampleCount);
@@ -423,6 +464,7 @@ class TraceLocator {
       const count = Math.min(perRead, segment.traceStop - trace + 1);
       throwIfAborted(this.signal);
       const bytes = await this.file.readTraces(trace, count);
+      this.checkPrimaryKeys(segment, trace, bytes, count);
       for (let t = 0; t < count; t++, trace++) {
         const traceData = bytes.subarray(t * traceBytes, (t + 1) * traceBytes);
         const key = this.secondaryKeyOf(traceData, trace, segment);
@@ -446,6 +488,23 @@ class TraceLocator {
         yield { position, bytes: traceData, inChunkInterior: this.firstVisit(trace) };
       }
     }
+  }
+
+  /**
+   * Every trace of a segment carries its primary key: one that does not is corrupt, or the file
+   * changed since it was scanned. Refused, naming the traces, rather than written to the wrong line.
+   */
+  private checkPrimaryKeys(segment: SEGYSegment, first: number, bytes: Uint8Array, count: number): void {
+    if (is2D(this.scan.segyType)) return;
+    const traceBytes = this.file.traceByteSize;
+    const wrong: number[] = [];
+    for (let t = 0; t < count; t++) {
+      if (readHeaderField(bytes.subarray(t * traceBytes), this.scan.fields.primaryKey, this.endianness) !== segment.primaryKey) wrong.push(first + t);
+    }
+    if (!wrong.length) return;
+    const traces = wrong.length === 1 ? `trace ${wrong[0]}` : `${wrong.length} traces from ${wrong[0]} to ${wrong.at(-1)}`;
+    throw new SegyFormatError(`${this.file.name}: ${traces} of the ${this.scan.primaryKeyName} ${segment.primaryKey} segment (traces ` +
+      `${segment.traceStart}–${segment.traceStop}) have another ${this.scan.primaryKeyName}: the traces are corrupt, or the file changed since it was scanned`);
   }
 
   private countIgnored(trace: number): void {

@@ -23,3 +23,6 @@ export {
 export { fileInfoJson, scanFromFileInfo, type SEGYFileInfoJson } from './scanFile.js';
 export { SEGYFile, type SEGYOpenOptions } from './segyFile.js';
 export { TextEncoding, detectTextEncoding, textHeaderToString, textHeaderFromString } from './textHeader.js';
+export {
+  importSegyDistributed, startImportSegyDistributed, type DistributedImportOptions, type DistributedImportResult, type DistributedProgress,
+} from '../distributed/importSegyDistributed.js';
