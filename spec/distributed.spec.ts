@@ -230,7 +230,7 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
   it('tells what to install when the optional bullmq package is missing', async () => {
     const result = await rxvds(['worker', redis.url], path(), { nodeArgs: ['--import', new URL('./support/hideBullmq.mjs', import.meta.url).href] });
     expect(result.code).to.equal(1);
-    expect(result.stderr).to.equal('rxvds: Distributed jobs need the optional package bullmq, which is not installed: run "npm install bullmq" next to rxvds\n');
+    expect(result.stderr).to.equal('rxvds: Distributed jobs need the optional packages bullmq and ioredis; bullmq is not installed: run "npm install bullmq ioredis" next to rxvds\n');
   });
 
   it('refuses a .vds file output (many writers) and a URL that is not Redis, before enqueuing anything', async () => {
