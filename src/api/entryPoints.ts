@@ -22,7 +22,7 @@ import { datasetFor, isDatasetStore } from '../../sources/dataset/datasetFor.js'
 import { vdsFileDatasetAt, vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
 import { defaultEngineOptions, type EngineOptions, engineOptionsFrom } from '../engine/engineOptions.js';
-import { workerCount } from '../workers/pool.js';
+import { chunkPool, workerCount } from '../workers/pool.js';
 import type { WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
 
 const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
@@ -222,7 +222,11 @@ export function getLayout(vds: VDS): VolumeDataLayout {
 
 export function getAccessManager(vds: VDS): VolumeDataAccessManager {
   let manager = accessManagers.get(vds);
-  if (!manager) accessManagers.set(vds, manager = new VolumeDataAccessManager(vds));
+  if (!manager) {
+    accessManagers.set(vds, manager = new VolumeDataAccessManager(vds));
+    // Requests follow: their first chunks find the workers started rather than wait for them.
+    void chunkPool().warm();
+  }
   return manager;
 }
 

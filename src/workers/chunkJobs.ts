@@ -57,6 +57,7 @@ export function siblingModule(name: string): URL {
 registerChunkJob('decode', siblingModule('decodeJob'));
 registerChunkJob('encode', siblingModule('encodeJob'));
 registerChunkJob('decimate', siblingModule('decimateJob'));
+registerChunkJob('warm', siblingModule('warmJob'));
 
 /** Small Node buffers share a pool that must never be moved; a job's result in one is copied out first. */
 export function movable(result: Uint8Array, input: Uint8Array): Uint8Array {

@@ -29,6 +29,8 @@ export interface ChunkPoolOptions {
 
 export interface ChunkPoolStats {
   workers: number;
+  /** Worker threads running now (they start with the first jobs, or `warm`, and exit when idle). */
+  started: number;
   /** Jobs waiting in the pool's queue. */
   queued: number;
   /** Jobs handed to workers and not finished (a cancelled one stays until its worker is done with it). */
@@ -89,8 +91,21 @@ export class ChunkPool {
     });
   }
 
+  /**
+   * Starts every worker and loads the decode job in it, unless they run already: what a cold
+   * process would otherwise wait for (thread start-up, module loading) on its first chunks. Not
+   * counted in `stats`; resolves once every worker is ready.
+   */
+  async warm(): Promise<void> {
+    if (this.piscina && this.piscina.threads.length >= this.workers) return;
+    const threads = this.threads();
+    const task: WorkerTask = { module: chunkJobModule('warm'), job: { kind: 'warm' } };
+    // As many at once as there are workers: Piscina starts a thread for each job no idle one can take.
+    await Promise.all(Array.from({ length: this.workers }, () => threads.run(task).catch(() => undefined)));
+  }
+
   stats(): ChunkPoolStats {
-    return { workers: this.workers, queued: this.queue.length, running: this.running };
+    return { workers: this.workers, started: this.piscina?.threads.length ?? 0, queued: this.queue.length, running: this.running };
   }
 
   /** Stops the workers (tests and the CLI use it to exit promptly); a later job starts fresh ones. */
