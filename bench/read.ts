@@ -1,7 +1,7 @@
 // Read benchmarks on a 512³ R32 dataset (64³ bricks) in the local folder, Zip and None: the whole
-// volume, a slab of 100 inlines, 100 random boxes ≤ 128³ (8 in flight), slice latency and random
-// samples; chunk cache off, so every figure decodes. Baseline: inflating (Zip, 2 at a time: the
-// machine's 2 cores) or copying (None) the chunk objects the workload touches, objects already in
+// volume, a slab of 100 inlines, 100 random boxes ≤ 128³ (8 in flight), slice latency (also right
+// after a fresh open, and in a cold pool) and random samples; chunk cache off, so every figure
+// decodes. Baseline: inflating (Zip, 2 at a time: the machine's 2 cores) or copying (None) the chunk objects the workload touches, objects already in
 // memory — the limit of this machine for that work. Each request is timed right after its baseline
 // so that both see the same load on a shared machine.
 import { execFile } from 'node:child_process';
@@ -163,6 +163,26 @@ export default async function readBench(): Promise<BenchRow[]> {
       for (const [dim, label] of [[2, 'inline'], [1, 'crossline'], [0, 'time']] as const) {
         rows.push({ name: `random ${label} slice latency ${size}² Zip`, value: await slices(dim)(), unit: 'ms',
           baseline: { name: 'inflate of one slice of chunks', value: sliceBaseline }, notes: 'median of 7, lower is better' });
+      }
+      // An inline right after a fresh open (nothing cached, the pool warm), and as the first request
+      // of a cold pool: what a new process pays, worker start-up included. The open is not timed.
+      const freshInline = async (coldPool: boolean) => {
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          if (coldPool) await vds.destroyChunkPool();
+          const fresh = await vds.open(url);
+          const index = Math.floor(random() * size);
+          const start = performance.now();
+          const request = vds.getAccessManager(fresh).requestVolumeSubset([0, 0, index], [size, size, index + 1]);
+          if (!(await request.waitForCompletion())) throw new Error(request.errorMessage);
+          times.push(performance.now() - start);
+          await vds.close(fresh, false);
+        }
+        return median(times);
+      };
+      for (const [coldPool, label] of [[false, 'after a fresh open'], [true, 'first request of a cold pool']] as const) {
+        rows.push({ name: `random inline slice latency ${size}² Zip, ${label}`, value: await freshInline(coldPool), unit: 'ms',
+          baseline: { name: 'inflate of one slice of chunks', value: sliceBaseline }, notes: 'median of 5, lower is better' });
       }
     }
     await vds.close(dataset, false);
