@@ -1,9 +1,10 @@
 // Read benchmarks on a 512³ R32 dataset (64³ bricks) in the local folder, Zip and None: the whole
 // volume, a slab of 100 inlines, 100 random boxes ≤ 128³ (8 in flight), slice latency (also right
 // after a fresh open, and in a cold pool) and random samples; chunk cache off, so every figure
-// decodes. Baseline: inflating (Zip, 2 at a time: the machine's 2 cores) or copying (None) the chunk objects the workload touches, objects already in
-// memory — the limit of this machine for that work. Each request is timed right after its baseline
-// so that both see the same load on a shared machine.
+// decodes. Baseline: inflating (Zip, 2 at a time: the machine's 2 cores) or copying (None) the
+// chunk objects the workload touches, objects already in memory — the limit of this machine for
+// that work. Each request is timed right after its baseline so that both see the same load on a
+// shared machine.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
