@@ -108,6 +108,24 @@ describe('chunk jobs registered like codecs', function () {
     expect(() => new vds.ChunkPool({ workers: 0 })).to.throw(vds.InvalidArgumentError, 'A chunk pool needs a positive integer number of workers, got 0');
   });
 
+  it('an `ahead` job starts before the jobs already queued, after earlier `ahead` ones (how decimations pass queued encodes)', async () => {
+    const pool = new vds.ChunkPool({ workers: 1 });
+    try {
+      const done: string[] = [];
+      const job = (name: string, ahead: boolean) => {
+        const samples = new Float32Array(1 << 18).fill(1);
+        return pool.run({ kind: 'rms', samples } satisfies RmsJob, [samples.buffer], undefined, { ahead }).then(() => { done.push(name); });
+      };
+      // Two run at once (two per worker); the rest wait in the pool's queue.
+      const jobs = [job('first', false), job('second', false), job('queued 1', false), job('queued 2', false), job('ahead 1', true), job('ahead 2', true)];
+      expect(pool.stats()).to.include({ queued: 4, running: 2 });
+      await Promise.all(jobs);
+      expect(done).to.deep.equal(['first', 'second', 'ahead 1', 'ahead 2', 'queued 1', 'queued 2']);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
   it('warm starts every worker with the decode job loaded, counts as no job, and does nothing once they run', async () => {
     const pool = new vds.ChunkPool({ workers: 2 });
     try {

@@ -39,7 +39,7 @@ export { VolumeDataPage } from './api/page.js';
 import './api/nestedEnums.js';
 export type { VolumeDataTypedArray } from './model/formats.js';
 export { parseConnectionString } from '../sources/stores/connectionString.js';
-export { ChunkPool, chunkPool, destroyChunkPool, type ChunkPoolOptions, type ChunkPoolStats } from './workers/pool.js';
+export { ChunkPool, chunkPool, destroyChunkPool, type ChunkJobRunOptions, type ChunkPoolOptions, type ChunkPoolStats } from './workers/pool.js';
 export { registerChunkJob, type ChunkJob, type ChunkJobHandler } from './workers/chunkJobs.js';
 
 // Building blocks for custom reactive pipelines.

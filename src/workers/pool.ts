@@ -37,6 +37,14 @@ export interface ChunkPoolStats {
   running: number;
 }
 
+export interface ChunkJobRunOptions {
+  /**
+   * Queue the job ahead of the others waiting (after earlier such jobs): for short jobs that other
+   * work waits on, such as a decimation that a chunk's encode and its parent's write wait for.
+   */
+  ahead?: boolean;
+}
+
 interface QueuedJob {
   task: WorkerTask;
   transfer: ArrayBufferLike[];
@@ -54,6 +62,8 @@ export class ChunkPool {
   readonly workers: number;
   private piscina: Piscina | undefined;
   private readonly queue: QueuedJob[] = [];
+  /** Jobs run with `ahead`: they start before anything in `queue`. */
+  private readonly aheadQueue: QueuedJob[] = [];
   private running = 0;
 
   constructor(options: ChunkPoolOptions = {}) {
@@ -66,18 +76,19 @@ export class ChunkPool {
    * Runs a job in a worker; `transfer` buffers are moved, not copied. Aborting drops a job that has
    * not started, and rejects with CanceledError at once either way.
    */
-  run(job: DecodeJob, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<DecodeReply>;
-  run(job: EncodeJob, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<EncodeReply>;
-  run(job: DecimateJob, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<DecimateReply>;
+  run(job: DecodeJob, transfer?: ArrayBufferLike[], signal?: AbortSignal, options?: ChunkJobRunOptions): Promise<DecodeReply>;
+  run(job: EncodeJob, transfer?: ArrayBufferLike[], signal?: AbortSignal, options?: ChunkJobRunOptions): Promise<EncodeReply>;
+  run(job: DecimateJob, transfer?: ArrayBufferLike[], signal?: AbortSignal, options?: ChunkJobRunOptions): Promise<DecimateReply>;
   /** A job of a kind of one's own resolves to what its handler returned. */
-  run<J extends ChunkJob>(job: J, transfer?: ArrayBufferLike[], signal?: AbortSignal): Promise<unknown>;
-  async run(job: ChunkJob, transfer: ArrayBufferLike[] = [], signal?: AbortSignal): Promise<unknown> {
+  run<J extends ChunkJob>(job: J, transfer?: ArrayBufferLike[], signal?: AbortSignal, options?: ChunkJobRunOptions): Promise<unknown>;
+  async run(job: ChunkJob, transfer: ArrayBufferLike[] = [], signal?: AbortSignal, options: ChunkJobRunOptions = {}): Promise<unknown> {
     throwIfAborted(signal);
     const task: WorkerTask = { module: chunkJobModule(job.kind), job };
+    const queue = options.ahead ? this.aheadQueue : this.queue;
     return new Promise<unknown>((resolve, reject) => {
       const onAbort = () => {
-        const at = this.queue.indexOf(queued);
-        if (at >= 0) this.queue.splice(at, 1);
+        const at = queue.indexOf(queued);
+        if (at >= 0) queue.splice(at, 1);
         reject(new CanceledError());
       };
       const settle = <T>(done: (value: T) => void) => (value: T) => {
@@ -86,7 +97,7 @@ export class ChunkPool {
       };
       const queued: QueuedJob = { task, transfer, resolve: settle(resolve), reject: settle(reject) };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(queued);
+      queue.push(queued);
       this.startQueued();
     });
   }
@@ -105,7 +116,7 @@ export class ChunkPool {
   }
 
   stats(): ChunkPoolStats {
-    return { workers: this.workers, started: this.piscina?.threads.length ?? 0, queued: this.queue.length, running: this.running };
+    return { workers: this.workers, started: this.piscina?.threads.length ?? 0, queued: this.aheadQueue.length + this.queue.length, running: this.running };
   }
 
   /** Stops the workers (tests and the CLI use it to exit promptly); a later job starts fresh ones. */
@@ -117,8 +128,8 @@ export class ChunkPool {
 
   /** Two jobs per worker are handed over at once, so a worker never waits for the main thread. */
   private startQueued(): void {
-    while (this.running < this.workers * 2 && this.queue.length > 0) {
-      const next = this.queue.shift()!;
+    while (this.running < this.workers * 2 && this.aheadQueue.length + this.queue.length > 0) {
+      const next = this.aheadQueue.shift() ?? this.queue.shift()!;
       this.running++;
       this.threads().run(next.task, { transferList: next.transfer as ArrayBuffer[] })
         .then(next.resolve, (error: unknown) => next.reject(fromErrorRecord(error)))
@@ -163,6 +174,7 @@ export function decimateOn(pool: ChunkPool): Decimate {
   return (decimation) => {
     const parent = ownedBytes(decimation.parent.bytes), child = ownedBytes(decimation.child.bytes);
     const job: DecimateJob = { ...decimation, kind: 'decimate', parent: { ...decimation.parent, bytes: parent }, child: { ...decimation.child, bytes: child } };
-    return pool.run(job, [parent.buffer, child.buffer]);
+    // Ahead of queued encodes: the child's own encode and its parent's completion wait for it.
+    return pool.run(job, [parent.buffer, child.buffer], undefined, { ahead: true });
   };
 }
