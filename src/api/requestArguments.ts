@@ -166,12 +166,13 @@ export function positionsArgument(input: unknown, dimensionality: number, name: 
   } else {
     throw new InvalidArgumentError(`${name} must be an array of positions or a flat Float32Array/Float64Array, got ${describe(input)}`);
   }
+  // Messages are built only on failure: this loop sees every coordinate of a million-sample request.
+  const at = (i: number, d: number) => `${name}[${(i - d) / Dimensionality_Max}]`;
   for (let i = 0; i < positions.length; i++) {
     const v = positions[i]!, d = i % Dimensionality_Max;
-    const at = `${name}[${(i - d) / Dimensionality_Max}]`;
-    if (!Number.isFinite(v)) throw new InvalidArgumentError(`${at} has a non-finite coordinate ${v} in dimension ${d}`);
+    if (!Number.isFinite(v)) throw new InvalidArgumentError(`${at(i, d)} has a non-finite coordinate ${v} in dimension ${d}`);
     if (d >= dimensionality && (v < 0 || v >= 1)) {
-      throw new InvalidArgumentError(`${at} has coordinate ${v} in dimension ${d}, which the layout (${dimensionality} dimensions) ` +
+      throw new InvalidArgumentError(`${at(i, d)} has coordinate ${v} in dimension ${d}, which the layout (${dimensionality} dimensions) ` +
         'does not have: it must be in [0, 1)');
     }
   }

@@ -50,14 +50,16 @@ export function planSamples(layer: VolumeDataLayer, positions: Float64Array, unu
   const p = layer.partition;
   const axes = p.chunkedDimensions.slice(0, 3);
   const builder = new PlanBuilder(layer, positions.length / 6);
+  const scales = axes.map((d) => Math.fround(1 / (1 << p.lodShift(d))));
   const voxel = [0, 0, 0, 0, 0, 0];
   for (let i = 0; i < builder.count; i++) {
     const origin = builder.add(i, sampleChunk(p, positions, i, voxel));
     builder.local[i * 3 + 2] = unusedCoordinate;
     // OpenVDS takes positions as f32 and scales them in f32.
-    axes.forEach((d, k) => {
-      builder.local[i * 3 + k] = Math.fround(Math.fround(Math.fround(positions[i * 6 + d]!) - origin[d]!) * Math.fround(1 / (1 << p.lodShift(d))));
-    });
+    for (let k = 0; k < axes.length; k++) {
+      const d = axes[k]!;
+      builder.local[i * 3 + k] = Math.fround(Math.fround(Math.fround(positions[i * 6 + d]!) - origin[d]!) * scales[k]!);
+    }
   }
   return builder.plan();
 }
