@@ -34,6 +34,7 @@ const EXPECTED: Record<string, Kind> = {
   'ChunkFormatError': 'class',
   'ChunkJob': 'interface',
   'ChunkJobHandler': 'type',
+  'ChunkJobRunOptions': 'interface',
   'ChunkPool': 'class',
   'ChunkPoolOptions': 'interface',
   'ChunkPoolStats': 'interface',
