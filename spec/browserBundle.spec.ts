@@ -52,7 +52,7 @@ describe('the browser bundle', () => {
     expect(main.gzipBytes + worker.gzipBytes).to.be.below(BUDGET_BYTES);
   });
 
-  it('package.json sends the browser condition to dist/src/browser.js and maps every browser form, for the sources and for dist', () => {
+  it('package.json sends the browser condition to dist/src/browser.js, exports the worker as rxvds/worker, and maps every browser form', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       exports: Record<string, Record<string, unknown>>; browser: Record<string, string>;
     };
@@ -62,6 +62,8 @@ describe('the browser bundle', () => {
       types: './dist/src/index.d.ts',
       default: './dist/src/index.js',
     });
+    // The pool's worker, for bundlers that do not follow `new Worker(new URL(…))` (esbuild): browsers only.
+    expect(pkg.exports['./worker']).to.deep.equal({ browser: './dist/src/workers/webChunkWorker.js' });
     const browserForms = ['src', 'sources'].flatMap(sourceFiles).filter((path) => path.endsWith('.browser.ts'));
     expect(browserForms.length).to.equal(5);
     const expected: Record<string, string> = {};
