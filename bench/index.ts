@@ -14,6 +14,8 @@ const suites: Record<string, () => Promise<{ default: BenchSuite }>> = {
   s3: () => import('./s3.js'),
   serve: () => import('./serve.js'),
   distributed: () => import('./distributed.js'),
+  'browser-zip': () => import('./browserZip.js'),
+
 };
 /** Suites that write a ≥ 1 GiB input first and run for minutes: only when named. */
 const LONG = new Set(['serve', 'distributed']);
