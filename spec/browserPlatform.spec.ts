@@ -157,7 +157,7 @@ describe('browser platform modules, in Node', () => {
       const replies = await Promise.all([1, 2, 3, 4, 5].map(() => pool.run(decodeJob())));
       expect(replies.map((r) => sha256(r.bytes!))).to.deep.equal(Array(5).fill(sha256(replies[0]!.bytes!)));
       expect(spawned()).to.equal(2);
-      expect(pool.stats()).to.deep.equal({ workers: 2, queued: 0, running: 0 });
+      expect(pool.stats()).to.deep.equal({ workers: 2, started: 2, queued: 0, running: 0 });
     });
 
     it('keeps a failed job\'s error class and code, and runs a kind of one\'s own from its module URL', async () => {
@@ -181,7 +181,7 @@ describe('browser platform modules, in Node', () => {
       const controller = new AbortController();
       // One worker takes two jobs at once; the other four wait in the pool's queue.
       const jobs = [0, 1, 2, 3, 4, 5].map(() => pool.run(decodeJob(), [], controller.signal).then(() => 'done', (error: unknown) => error));
-      expect(pool.stats()).to.deep.equal({ workers: 1, queued: 4, running: 2 });
+      expect(pool.stats()).to.deep.equal({ workers: 1, started: 1, queued: 4, running: 2 });
       controller.abort();
       const outcomes = await Promise.all(jobs);
       expect(outcomes.every((outcome) => outcome instanceof vds.CanceledError)).to.equal(true);

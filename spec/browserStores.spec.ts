@@ -179,7 +179,7 @@ describe('the browser build\'s stores, in Chromium', function () {
       'InvalidOperationError: A gs:// dataset with a service account, HMAC key or signed URL cannot be read in a browser: use a Token, or a public bucket',
       'InvalidOperationError: file:///data/survey cannot be read in a browser: open the dataset by an http(s):// URL',
       'InvalidOperationError: The local path data/survey cannot be read in a browser: open the dataset by an http(s):// URL',
-      'InvalidOperationError: OSDU Seismic DMS (sd://, DMSOpenOptions) datasets are not supported yet',
+      'InvalidOperationError: The Seismic DMS dataset sd://tenant/survey cannot be read in a browser: serve it with rxvds serve, or copy it to storage the page can reach over https://',
       'opened',
       'opened',
     ]);
