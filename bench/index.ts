@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<{ default: BenchSuite }>> = {
   copy: () => import('./copy.js'),
   segy: () => import('./segy.js'),
   s3: () => import('./s3.js'),
+  browser: () => import('./browser.js'),
 
 };
 

@@ -66,3 +66,42 @@ export async function readProbes(vds: ReadApi, url: string): Promise<ReadProbe[]
     await vds.close(handle, false);
   }
 }
+
+export interface ReadTimes {
+  /** Milliseconds of each whole-volume read. */
+  readonly wholeMs: number[];
+  /** Milliseconds of each inline read, at random inlines. */
+  readonly inlineMs: number[];
+  readonly bytes: { whole: number; inline: number };
+}
+
+/**
+ * The browser benchmark's workload, alike in Node and Chromium: the primary channel's whole LOD 0
+ * as R32 `repeat` times, then `repeat` inlines at seeded random positions. The chunk cache of the
+ * opened dataset is off, so every read fetches and decodes.
+ */
+export async function timeReads(vds: ReadApi, url: string, repeat: number, seed = 1): Promise<ReadTimes> {
+  const handle = await vds.open(url);
+  try {
+    handle.chunkCache.setMaxBytes(0);
+    const manager = vds.getAccessManager(handle);
+    const size = [0, 1, 2].map((d) => vds.getLayout(handle).getDimensionNumSamples(d));
+    const time = async (min: number[], max: number[]) => {
+      const started = performance.now();
+      const request = manager.requestVolumeSubset(min, max);
+      if (!(await request.waitForCompletion())) throw new Error(request.errorMessage);
+      return performance.now() - started;
+    };
+    const wholeMs: number[] = [], inlineMs: number[] = [];
+    for (let i = 0; i < repeat; i++) wholeMs.push(await time([0, 0, 0], size));
+    let state = seed >>> 0;
+    for (let i = 0; i < repeat; i++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      const inline = Math.floor((state / 2 ** 32) * size[2]!);
+      inlineMs.push(await time([0, 0, inline], [size[0]!, size[1]!, inline + 1]));
+    }
+    return { wholeMs, inlineMs, bytes: { whole: size[0]! * size[1]! * size[2]! * 4, inline: size[0]! * size[1]! * 4 } };
+  } finally {
+    await vds.close(handle, false);
+  }
+}

@@ -1,0 +1,165 @@
+// rxvds in a real browser: headless Chromium reads Zip, RLE and wavelet folder datasets over HTTP
+// and gets the Node reads' bytes; canceling a request aborts its fetches at the server; the demo
+// page draws a slice (checked on a screenshot) and a new selection cancels the previous read. One
+// browser for the whole file; every page is checked for console errors and page errors.
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import * as vds from '../src/index.js';
+import { bundleDemo } from '../examples/browser/bundle.js';
+import { type BrowserDatasetName, writeBrowserDatasets, ZIP_CHUNKS, ZIP_SIZE } from './support/browserDatasets.js';
+import { type BrowserServer, startBrowserServer } from './support/browserServer.js';
+import { chromiumInstalled, chromiumPath, launchChromium } from './support/chromium.js';
+import { harnessFiles, type HarnessGlobal } from './support/harnessPage.js';
+import { decodePNG } from './support/pngDecode.js';
+import { type ReadProbe, readProbes } from './support/readProbes.js';
+import { useTempFolder } from './support/tempFolder.js';
+
+const DATASETS: BrowserDatasetName[] = ['zip', 'rle', 'wavelet'];
+const CHUNKS = '/datasets/zip/Dimensions_012LOD0/';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+describe('rxvds in Chromium', function () {
+  const folder = useTempFolder('browser');
+  let browser: Browser | undefined;
+  let server: BrowserServer;
+  const nodeReads = new Map<BrowserDatasetName, ReadProbe[]>();
+  /** Console errors and uncaught page errors of every page opened, checked after each test. */
+  let problems: string[] = [];
+  let page: Page | undefined;
+
+  before(async function () {
+    if (!chromiumInstalled()) {
+      console.warn(`    (skipped: no Chromium at ${chromiumPath}; apt-get install chromium, or set CHROMIUM)`);
+      this.skip();
+    }
+    await writeBrowserDatasets((name) => folder(name));
+    const [demo, harness] = await Promise.all([bundleDemo(), harnessFiles()]);
+    server = await startBrowserServer({ datasets: Object.fromEntries(DATASETS.map((name) => [name, folder(name)])), files: { ...demo, ...harness } });
+    browser = await launchChromium();
+    for (const name of DATASETS) nodeReads.set(name, await readProbes(vds, folder(name)));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  afterEach(async () => {
+    await page?.close();
+    page = undefined;
+    server.objectDelayMs = 0;
+    const seen = problems;
+    problems = [];
+    expect(seen, 'console and page errors').to.deep.equal([]);
+  });
+
+  async function open(path: string): Promise<Page> {
+    page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
+    page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
+    page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+    await page.goto(`${server.url}${path}`);
+    return page;
+  }
+
+  const harnessPage = async (isolated: boolean) => {
+    const harness = await open(`${isolated ? '/isolated' : ''}/harness.html`);
+    await harness.waitForFunction(() => 'harness' in globalThis);
+    expect(await harness.evaluate(() => crossOriginIsolated)).to.equal(isolated);
+    return harness;
+  };
+
+  for (const isolated of [false, true]) {
+    it(`reads every codec's dataset bit for bit as Node does (${isolated ? 'cross-origin isolated: SharedArrayBuffer' : 'not isolated: transfer'})`, async () => {
+      const harness = await harnessPage(isolated);
+      for (const name of DATASETS) {
+        const url = `${server.url}/datasets/${name}`;
+        const reads = await harness.evaluate((at) => (globalThis as HarnessGlobal).harness.readProbes(at), url);
+        expect(reads, name).to.deep.equal(nodeReads.get(name));
+      }
+      // The wavelet dataset is OpenVDS's subset.vds: its amplitude LODs decode to the payloads an
+      // independent decoder gives (testdata README).
+      expect(nodeReads.get('wavelet')!.slice(0, 3).map((p) => p.sha256)).to.deep.equal([
+        'b2ed81aa3872e93787bab2e3c3351f079c4d7963027fcff268c814deb5bf346f',
+        '4bc80642ac4469713c6c6c133a360ede1dc56c6939e218e76b92e0f51503ac54',
+        'b623f016a7a7b0d9018a33fbe935ee7510722beae75f01fab7f27e1d75c687c0',
+      ]);
+    });
+  }
+
+  for (const how of ['cancel()', 'unsubscribing'] as const) {
+    it(`${how} aborts the request's fetches: the server sees them end and no more come`, async () => {
+      const harness = await harnessPage(false);
+      server.resetCounts();
+      await harness.evaluate(async (at) => {
+        Object.assign(globalThis, { dataset: await (globalThis as HarnessGlobal).harness.vds.open(at) });
+      }, `${server.url}/datasets/zip`);
+      // Held at the server, the first chunk requests are in flight when the request stops.
+      server.objectDelayMs = 400;
+      await harness.evaluate(([how, size]) => {
+        const { harness: { vds }, dataset } = globalThis as HarnessGlobal & { dataset: vds.VDS };
+        const request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], size);
+        const events = request.subscribe({ error: () => undefined });
+        Object.assign(globalThis, { pending: { request, stop: how === 'cancel()' ? () => request.cancel() : () => events.unsubscribe() } });
+      }, [how, [...ZIP_SIZE]] as const);
+      await until(() => server.requestCount(CHUNKS) > 0, 'the first chunk request');
+      const outcome = await harness.evaluate(async () => {
+        const { pending } = globalThis as unknown as { pending: { request: vds.VolumeDataRequest<unknown>; stop: () => void } };
+        pending.stop();
+        const completed = await pending.request.waitForCompletion();
+        return { completed, canceled: pending.request.isCanceled(), errorCode: pending.request.errorCode };
+      });
+      expect(outcome).to.deep.equal({ completed: false, canceled: true, errorCode: -2 });
+      const requested = server.requestCount(CHUNKS);
+      await until(() => server.abortedCount(CHUNKS) > 0, 'the server to see an aborted fetch', 2000);
+      await sleep(3 * server.objectDelayMs);
+      expect(server.requestCount(CHUNKS), 'chunk requests after the cancellation').to.equal(requested);
+      expect(requested, 'chunk requests made').to.be.below(ZIP_CHUNKS);
+    });
+  }
+
+  it('the demo page draws the selected slice, and a new selection cancels the read under way', async () => {
+    const demo = await open('/?url=/datasets/zip');
+    const drawn = (key: string) => demo.waitForSelector(`canvas[data-drawn="${key}"]`, { timeout: 15_000 });
+    // The middle inline first.
+    await drawn(`2:${ZIP_SIZE[2] >> 1}`);
+    const canvas = demo.locator('#slice');
+    const plot = JSON.parse((await canvas.getAttribute('data-plot'))!) as { x: number; y: number; width: number; height: number };
+    const shot = decodePNG(await canvas.screenshot());
+    const colours = new Set<number>();
+    let white = 0;
+    for (let y = plot.y; y < plot.y + plot.height; y++) {
+      for (let x = plot.x; x < plot.x + plot.width; x++) {
+        const at = 4 * (x + y * shot.width);
+        const rgb = (shot.rgba[at]! << 16) | (shot.rgba[at + 1]! << 8) | shot.rgba[at + 2]!;
+        colours.add(rgb);
+        if (rgb === 0xFFFFFF) white++;
+      }
+    }
+    // Seismic amplitudes in the blue–white–red map: many colours, hardly any pure white.
+    expect(colours.size, 'colours in the plot').to.be.above(200);
+    expect(white / (plot.width * plot.height), 'white share of the plot').to.be.below(0.05);
+
+    // A read held at the server, then another selection: the first read's fetches are aborted.
+    server.resetCounts();
+    server.objectDelayMs = 400;
+    const select = (index: number) => demo.locator('#index').evaluate((input: HTMLInputElement, value) => {
+      input.value = String(value);
+      input.dispatchEvent(new Event('input'));
+    }, index);
+    await select(10);
+    await until(() => server.requestCount(CHUNKS) > 0, 'the chunk requests of inline 10');
+    await select(100);
+    await drawn('2:100');
+    expect(server.abortedCount(CHUNKS), 'aborted chunk fetches').to.be.above(0);
+    expect(await demo.locator('#status').textContent()).to.match(/^Inline 2100: 192 × 128 samples in \d+ ms$/);
+  });
+});
