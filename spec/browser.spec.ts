@@ -73,7 +73,7 @@ describe('rxvds in Chromium', function () {
   const harnessPage = async (isolated: boolean) => {
     const harness = await open(`${isolated ? '/isolated' : ''}/harness.html`);
     await harness.waitForFunction(() => 'harness' in globalThis);
-    expect(await harness.evaluate(() => crossOriginIsolated)).to.equal(isolated);
+    expect(await harness.evaluate(() => (globalThis as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated)).to.equal(isolated);
     return harness;
   };
 
@@ -151,7 +151,7 @@ describe('rxvds in Chromium', function () {
     // A read held at the server, then another selection: the first read's fetches are aborted.
     server.resetCounts();
     server.objectDelayMs = 400;
-    const select = (index: number) => demo.locator('#index').evaluate((input: HTMLInputElement, value) => {
+    const select = (index: number) => demo.locator('#index').evaluate((input: { value: string; dispatchEvent(event: Event): boolean }, value) => {
       input.value = String(value);
       input.dispatchEvent(new Event('input'));
     }, index);
@@ -161,5 +161,23 @@ describe('rxvds in Chromium', function () {
     await drawn('2:100');
     expect(server.abortedCount(CHUNKS), 'aborted chunk fetches').to.be.above(0);
     expect(await demo.locator('#status').textContent()).to.match(/^Inline 2100: 192 × 128 samples in \d+ ms$/);
+  });
+});
+
+describe('decodePNG (the browser spec reads screenshots with it)', () => {
+  it('reads back the pixels of a picture encodePNG wrote, whatever the filter of each row', () => {
+    const [width, height] = [37, 23];
+    // Noise rows (filter None wins), ramps (Sub), repeated rows (Up) and gradients (Average, Paeth).
+    const rgb = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let i = 0; i < width * 3; i++) {
+        rgb[y * width * 3 + i] = y % 4 === 0 ? (Math.imul(i + 1, 2654435761) >>> (y % 24)) & 0xFF : y % 4 === 1 ? i * 5 : y % 4 === 2 ? rgb[(y - 1) * width * 3 + i]! : (i * 3 + y * 7) & 0xFF;
+      }
+    }
+    const picture = decodePNG(vds.encodePNG({ width, height, rgb }));
+    expect([picture.width, picture.height]).to.deep.equal([width, height]);
+    const expected = new Uint8Array(width * height * 4);
+    for (let p = 0; p < width * height; p++) expected.set([rgb[3 * p]!, rgb[3 * p + 1]!, rgb[3 * p + 2]!, 255], 4 * p);
+    expect(Buffer.from(picture.rgba).equals(Buffer.from(expected))).to.equal(true);
   });
 });
