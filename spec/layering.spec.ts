@@ -2,7 +2,7 @@
 //   src/{model,async} → src/codecs → src/engine → src/workers   the model and the engine
 //   sources/ (stores, the dataset layer, source operators)
 //   operators/ (transforms)  →  sinks/ (assembly, write-back)
-//   src/api (the OpenVDS facade)  →  src/{segy,render}, src/index.ts, src/stores.ts   applications and entry points
+//   src/api (the OpenVDS facade)  →  src/{segy,render}, src/index.ts, src/browser.ts, src/stores.ts   applications and entry points
 // A file may import its own layer or any below it. This spec reads the import lines of every
 // library file and fails on an import that runs back up, so the rule cannot erode unnoticed.
 import { expect } from 'chai';
@@ -22,7 +22,7 @@ const LAYERS: [name: string, prefixes: string[]][] = [
   ['operators', ['operators/']],
   ['sinks', ['sinks/']],
   ['api', ['src/api/']],
-  ['applications', ['src/segy/', 'src/render/', 'src/serve/', 'src/distributed/', 'src/index.ts', 'src/stores.ts']],
+  ['applications', ['src/segy/', 'src/render/', 'src/serve/', 'src/distributed/', 'src/index.ts', 'src/browser.ts', 'src/stores.ts']],
 ];
 
 function layerOf(path: string): number {

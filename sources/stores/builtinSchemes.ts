@@ -1,9 +1,11 @@
 // The URL schemes rxvds knows out of the box, each turned into a store the way OpenVDS reads its
 // URL and connection string: local paths and file://, inmemory://, s3://, azure:// (az://),
 // azuresas://, gs://, http(s):// and sd://. They register through registerStoreScheme like any
-// other, at the end of this file. The parsing helpers also serve OpenOptions (openStore.ts).
-import { fileURLToPath } from 'node:url';
-import { InvalidArgumentError, InvalidOperationError } from '../../src/model/errors.js';
+// other, at the end of this file. The store makers also serve OpenOptions (openStore.ts). A browser
+// bundle gets builtinSchemes.browser.ts instead (package.json "browser"): the same schemes on fetch.
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { InvalidArgumentError } from '../../src/model/errors.js';
 import { AzureStore } from './azureStore.js';
 import { ENGINE_KEYS } from './connectionString.js';
 import { FolderStore } from './folderStore.js';
@@ -12,47 +14,28 @@ import { parseServiceAccount, readServiceAccountFile, serviceAccountTokens } fro
 import { HttpStore } from './httpStore.js';
 import { MemoryStore } from './memoryStore.js';
 import { GoogleCredentialsType, type GoogleOpenOptions } from './openOptions.js';
+import {
+  ACCESS_KEY_ID, disableInitApiUnsupported, dmsUnsupported, milliseconds, type S3Fields, SECRET_KEY, splitLocation, vdsFileIsNoStore,
+} from './schemeArguments.js';
 import { withRemoteDefaults } from './remoteDefaults.js';
 import { S3Store } from './s3Store.js';
 import type { Store } from './store.js';
 import { registerStoreScheme, type StoreRequest } from './storeSchemes.js';
 
+/** The `file://` URL of a path (relative to the working directory). */
+export function localPathUrl(path: string): string {
+  return pathToFileURL(resolve(path)).href;
+}
+
+/** A path as messages name it: absolute. */
+export function absolutePath(path: string): string {
+  return resolve(path);
+}
+
 /** A path: a folder of objects. */
 function localStore(path: string): Store {
   if (path.toLowerCase().endsWith('.vds')) throw vdsFileIsNoStore(path);
   return new FolderStore(path);
-}
-
-/**
- * A `.vds` file is a dataset layer of its own (sources/dataset/vdsFileDataset.ts, found by
- * vdsFileDatasetFor), as in OpenVDS, where no IOManager reads one.
- */
-export function vdsFileIsNoStore(path: string): InvalidArgumentError {
-  return new InvalidArgumentError(`${path} is a .vds file: a dataset, not a store of objects; open it with open() or create()`);
-}
-
-export function dmsUnsupported(): InvalidOperationError {
-  return new InvalidOperationError('OSDU Seismic DMS (sd://, DMSOpenOptions) datasets are not supported yet');
-}
-
-/** `bucket/prefix` (or `container/prefix`). */
-export function splitLocation(rest: string, service: string, what: string): { name: string; prefix: string } {
-  const slash = rest.indexOf('/');
-  const name = slash < 0 ? rest : rest.slice(0, slash);
-  if (name === '') throw new InvalidArgumentError(`${service} url is missing ${what}`);
-  return { name, prefix: slash < 0 ? '' : rest.slice(slash + 1) };
-}
-
-const ACCESS_KEY_ID = ['accesskeyid', 'access_key_id', 'awsaccesskeyid', 'aws_access_key_id'];
-const SECRET_KEY = [
-  'secretkey', 'secretaccesskey', 'secret_key', 'secret_access_key', 'awssecretkey', 'awssecretaccesskey', 'aws_secret_key', 'aws_secret_access_key',
-];
-
-function milliseconds(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms <= 0) throw new InvalidArgumentError(`Invalid ${name} connection string parameter: "${value}"`);
-  return ms;
 }
 
 function s3Store(request: StoreRequest): S3Store {
@@ -74,17 +57,6 @@ function s3Store(request: StoreRequest): S3Store {
     connectionTimeoutMs: milliseconds(values.connectionTimeoutMs, 'connectionTimeoutMs'),
     requestTimeoutMs: milliseconds(values.requestTimeoutMs, 'requestTimeoutMs'),
   });
-}
-
-// OpenVDS's DisableInitApi stops it calling Aws::InitAPI (for hosts that call it themselves); the
-// AWS SDK for JavaScript has no such global initialization, so there is nothing the key could do.
-export function disableInitApiUnsupported(): InvalidArgumentError {
-  return new InvalidArgumentError('DisableInitApi is not supported: the AWS SDK for JavaScript has no InitAPI to disable; leave it out');
-}
-
-export interface S3Fields {
-  region?: string; endpoint?: string; accessKeyId?: string; secretKey?: string; sessionToken?: string; expiration?: string;
-  connectionTimeoutMs?: number; requestTimeoutMs?: number;
 }
 
 export function s3FromFields(bucket: string, prefix: string, values: S3Fields): S3Store {
@@ -129,6 +101,14 @@ function azureStore(request: StoreRequest): AzureStore {
     throw new InvalidArgumentError('An Azure dataset needs a connection string: an Azure Storage one (AccountName=...;AccountKey=...), or AccountName with BearerToken or SasToken');
   }
   return AzureStore.fromConnectionString(azureConnection, container, prefix);
+}
+
+export function azureBearerStore(accountName: string, bearerToken: string, container: string, prefix: string): AzureStore {
+  return AzureStore.withBearerToken(accountName, bearerToken, container, prefix);
+}
+
+export function azureConnectionStringStore(connectionString: string, container: string, prefix: string): AzureStore {
+  return AzureStore.fromConnectionString(connectionString, container, prefix);
 }
 
 /** `azuresas://host/container/prefix` with `Suffix=?<SAS>` appended to every URL. */

@@ -1,8 +1,8 @@
 // `http(s)://...`: a dataset behind any web server, read-only: no set, delete or list (a plain web
 // server has none of them). Object URL = the base URL without its query string + `/` + key + that
-// query string (so a signed query reaches every object).
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+// query string (so a signed query, an S3 presigned or Azure SAS one, reaches every object). On
+// `fetch`, so the same store serves Node and browsers; a byte range is one Range request.
+import { encodeBase64 } from '../../src/model/base64.js';
 import { InvalidArgumentError } from '../../src/model/errors.js';
 import { throwIfAborted } from '../../src/async/abort.js';
 import { assertSafeKey } from './keys.js';
@@ -13,7 +13,7 @@ import { storeFailure, truncatedBody } from './storeErrors.js';
 interface Answer {
   status: number;
   statusText: string;
-  headers: IncomingHttpHeaders;
+  headers: Record<string, string>;
   body?: Uint8Array;
 }
 
@@ -23,10 +23,12 @@ export class HttpStore implements ReadableStore {
   /** The base path without its trailing slashes (`''` for a server root). */
   private readonly basePath: string;
   private readonly query: string;
-  private readonly agent: HttpAgent;
+  /** The options' headers, and Basic credentials from the URL's user info (fetch refuses URLs that carry them). */
+  private readonly headers: Record<string, string>;
   private readonly secrets: string[];
 
-  constructor(url: string) {
+  /** `headers` go with every request (e.g. `authorization`, whose credentials are kept out of messages). */
+  constructor(url: string, options: { headers?: Record<string, string> } = {}) {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -36,12 +38,19 @@ export class HttpStore implements ReadableStore {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidArgumentError(`Not an http(s) URL: ${parsed.protocol}`);
     this.query = parsed.search;
     this.secrets = [parsed.search.slice(1), decodeURIComponent(parsed.password)].filter((s) => s !== '');
+    const userInfo = parsed.username === '' && parsed.password === '' ? undefined
+      : `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+    const basic = userInfo === undefined ? undefined : encodeBase64(new TextEncoder().encode(userInfo));
+    this.headers = { ...options.headers, ...(basic && { authorization: `Basic ${basic}` }) };
+    const token = options.headers?.authorization?.replace(/^\w+ /, '');
+    this.secrets.push(...[basic, token].filter((secret): secret is string => secret !== undefined && secret !== ''));
     parsed.search = '';
     parsed.hash = '';
+    parsed.username = '';
+    parsed.password = '';
     this.basePath = parsed.pathname.replace(/\/+$/, '');
     this.base = parsed;
     this.description = `${parsed.origin}${this.basePath}`;
-    this.agent = parsed.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   }
 
   async get(key: string, options?: ReadOptions): Promise<Uint8Array | undefined> {
@@ -61,9 +70,8 @@ export class HttpStore implements ReadableStore {
     return { size: Number(answer.headers['content-length'] ?? 0), ...(metadata && { metadata }) };
   }
 
-  async close(): Promise<void> {
-    this.agent.destroy();
-  }
+  /** Nothing to release: fetch pools its connections itself. */
+  async close(): Promise<void> {}
 
   private async read(key: string, range: ByteRange | undefined, options?: ReadOptions): Promise<Uint8Array | undefined> {
     const headers: Record<string, string> = {};
@@ -80,29 +88,29 @@ export class HttpStore implements ReadableStore {
     return answer.body!;
   }
 
-  private request(method: 'GET' | 'HEAD', key: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Answer> {
+  private async request(method: 'GET' | 'HEAD', key: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Answer> {
     assertSafeKey(key);
     throwIfAborted(signal);
     const url = new URL(this.base);
     url.pathname = `${this.basePath}/${key.split('/').map(encodeURIComponent).join('/')}`;
     url.search = this.query;
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise<Answer>((resolve, reject) => {
-      const fail = (error: unknown) => reject(storeFailure(error, 'read', `${key} in ${this.description}`, this.secrets, signal));
-      const req = send(url, { method, headers, agent: this.agent, signal }, (res) => {
-        const status = res.statusCode ?? 0;
-        const statusText = res.statusMessage || 'unexpected response';
-        if (method === 'HEAD' || status < 200 || status >= 300) {
-          res.resume();
-          res.once('end', () => resolve({ status, statusText, headers: res.headers }));
-          res.once('error', fail);
-          return;
-        }
-        readBody(res).then((body) => resolve({ status, statusText, headers: res.headers, body }), fail);
-      });
-      req.once('error', fail);
-      req.end();
-    });
+    const subject = `${key} in ${this.description}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers: { ...headers, ...this.headers }, signal });
+    } catch (error) {
+      throw storeFailure(fetchFailure(error), 'read', subject, this.secrets, signal);
+    }
+    const answer: Answer = { status: response.status, statusText: response.statusText || 'unexpected response', headers: Object.fromEntries(response.headers) };
+    if (method === 'HEAD' || !response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      return answer;
+    }
+    try {
+      return { ...answer, body: await readBody(response, answer.headers) };
+    } catch (error) {
+      throw storeFailure(error, 'read', subject, this.secrets, signal);
+    }
   }
 
   private statusFailure(answer: Answer, key: string, signal: AbortSignal | undefined) {
@@ -111,24 +119,28 @@ export class HttpStore implements ReadableStore {
   }
 }
 
+/**
+ * The error behind a failed fetch: Node's fetch wraps the socket's (with its code, ECONNREFUSED or
+ * ECONNRESET, which withRetry reads) in a TypeError; a browser's says nothing more than that the
+ * request failed (also when CORS refused it), which is retried like a reset connection.
+ */
+function fetchFailure(error: unknown): unknown {
+  if (!(error instanceof TypeError)) return error;
+  const cause = error.cause as { code?: unknown } | undefined;
+  if (cause && typeof cause.code === 'string') return cause;
+  return Object.assign(new Error(`the request failed (${error.message}; in a browser, also a server that refuses CORS)`), { code: 'ECONNRESET' });
+}
+
 /** The whole body, in a buffer of its own; a body shorter than its Content-Length is an error. */
-function readBody(res: IncomingMessage): Promise<Uint8Array> {
-  const declared = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let received = 0;
-    res.on('data', (part: Buffer) => { parts.push(part); received += part.length; });
-    res.once('error', reject);
-    res.once('end', () => {
-      if (!res.complete || (declared !== undefined && received !== declared)) {
-        reject(truncatedBody(`${received} of ${declared ?? 'unknown'} bytes`));
-        return;
-      }
-      const body = new Uint8Array(received);
-      let offset = 0;
-      for (const part of parts) { body.set(part, offset); offset += part.length; }
-      resolve(body);
-    });
-    res.once('close', () => { if (!res.complete) reject(truncatedBody(`${received} of ${declared ?? 'unknown'} bytes`)); });
-  });
+async function readBody(response: Response, headers: Record<string, string>): Promise<Uint8Array> {
+  const declared = headers['content-length'] === undefined || headers['content-encoding'] !== undefined ? undefined : Number(headers['content-length']);
+  let body: Uint8Array;
+  try {
+    body = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    // The connection closed before the body's end (fetch says "terminated").
+    throw Object.assign(truncatedBody(`fewer than ${declared ?? 'the announced'} bytes`), { cause: error });
+  }
+  if (declared !== undefined && body.byteLength !== declared) throw truncatedBody(`${body.byteLength} of ${declared} bytes`);
+  return body;
 }

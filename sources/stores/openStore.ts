@@ -1,8 +1,6 @@
 // Maps an OpenVDS URL (plus connection string), or OpenOptions, to a store. URL schemes are looked
 // up in the registry (storeSchemes.ts, filled by builtinSchemes.ts and by users); OpenOptions are
 // OpenVDS's closed set of classes. Remote stores come wrapped in withRetry and withConcurrencyLimit.
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ENGINE_KEYS, parseConnectionString, pickConnectionKeys, type ConnectionOptions } from './connectionString.js';
 import { LogLevel } from '../../src/model/enums.js';
 import { InvalidArgumentError, InvalidOperationError } from '../../src/model/errors.js';
@@ -10,10 +8,10 @@ import {
   AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, DMSOpenOptions, GoogleOpenOptions, HttpOpenOptions, InMemoryOpenOptions,
   type OpenOptions, VDSFileOpenOptions,
 } from './openOptions.js';
-import { AzureStore } from './azureStore.js';
 import {
-  azurePresignedStore, disableInitApiUnsupported, dmsUnsupported, googleStore, s3FromFields, splitLocation, vdsFileIsNoStore,
+  absolutePath, azureBearerStore, azureConnectionStringStore, azurePresignedStore, googleStore, localPathUrl, s3FromFields,
 } from './builtinSchemes.js';
+import { disableInitApiUnsupported, dmsUnsupported, splitLocation, vdsFileIsNoStore } from './schemeArguments.js';
 import { HttpStore } from './httpStore.js';
 import { MemoryStore } from './memoryStore.js';
 import { redactUrl } from './redact.js';
@@ -86,7 +84,7 @@ export function openStore(url: string, connectionString = '', intent: StoreInten
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
   // A path is a file:// URL without the scheme.
   const request = scheme === undefined
-    ? storeRequest(pathToFileURL(resolve(url)).href, 'file', connectionString, options, intent)
+    ? storeRequest(localPathUrl(url), 'file', connectionString, options, intent)
     : storeRequest(url, scheme, connectionString, options, intent);
   const factory = storeFactory(request.scheme);
   if (!factory) throw new InvalidArgumentError(`Unknown URL scheme "${scheme}" in ${redactUrl(url)}`);
@@ -131,10 +129,10 @@ function storeFromOptions(options: OpenOptions, _intent: StoreIntent): { store: 
     const url = `azure://${container}/${options.blob}`;
     if (options.bearerToken !== '') {
       if (options.accountName === '') throw new InvalidArgumentError('AzureOpenOptions with a bearerToken needs accountName');
-      return { store: withRemoteDefaults(AzureStore.withBearerToken(options.accountName, options.bearerToken, container, options.blob), retry), url };
+      return { store: withRemoteDefaults(azureBearerStore(options.accountName, options.bearerToken, container, options.blob), retry), url };
     }
     if (options.connectionString === '') throw new InvalidArgumentError('AzureOpenOptions needs a connectionString, or accountName and bearerToken');
-    return { store: withRemoteDefaults(AzureStore.fromConnectionString(options.connectionString, container, options.blob), retry), url };
+    return { store: withRemoteDefaults(azureConnectionStringStore(options.connectionString, container, options.blob), retry), url };
   }
   if (options instanceof AzurePresignedOpenOptions) {
     return { store: withRemoteDefaults(azurePresignedStore(options.baseUrl, options.urlSuffix)), url: redactUrl(options.baseUrl) };
@@ -144,7 +142,7 @@ function storeFromOptions(options: OpenOptions, _intent: StoreIntent): { store: 
   if (options instanceof InMemoryOpenOptions) return { store: new MemoryStore(options.name), url: `inmemory://${options.name}` };
   if (options instanceof VDSFileOpenOptions) {
     if (options.fileName === '') throw new InvalidArgumentError('VDSFileOpenOptions needs a fileName');
-    throw vdsFileIsNoStore(resolve(options.fileName));
+    throw vdsFileIsNoStore(absolutePath(options.fileName));
   }
   if (options instanceof DMSOpenOptions) throw dmsUnsupported();
   throw new InvalidArgumentError('Unknown OpenOptions: use AWSOpenOptions, AzureOpenOptions, AzurePresignedOpenOptions, GoogleOpenOptions, HttpOpenOptions, InMemoryOpenOptions or VDSFileOpenOptions');

@@ -15,6 +15,7 @@ import { throwIfAborted } from '../async/abort.js';
 import { bytesOf, typedView, type VolumeDataTypedArray } from '../model/formats.js';
 import type { VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { MAX_CHUNK_METADATA_PAGE_SIZE } from '../model/layout/layerStatus.js';
+import { requestMemory } from '../model/sharedMemory.js';
 import { VolumeDataPageAccessor } from './pageAccessor.js';
 import { type RequestEvent, VolumeDataRequest } from './request.js';
 import {
@@ -185,7 +186,7 @@ export class VolumeDataAccessManager {
     return {
       format, byteSize, signal,
       // A shared buffer lets workers copy decoded chunks into it directly, off the main thread.
-      allocate: () => options.dataOut ?? typedView(format, new SharedArrayBuffer(byteSize), 0, byteSize),
+      allocate: () => options.dataOut ?? typedView(format, requestMemory(byteSize), 0, byteSize),
       run: (data, cancel) => defer(() => {
         const destination = new SubsetDestination(plan, bytesOf(data).subarray(0, byteSize), format);
         const target = { format, replacementNoValue: options.replacementNoValue, deliver: (i: number) => destination.deliveryFor(i), skipDeliveredBytes: true } as const;
@@ -284,7 +285,7 @@ export class VolumeDataAccessManager {
       run: (data, cancel) => defer(() => {
         // Doubles: R64/U32 channels interpolate in double, and R64 output keeps it. Shared, so
         // workers can interpolate into them.
-        const destination = new SampleDestination(plan, new Float64Array(new SharedArrayBuffer(plan.count * 8)),
+        const destination = new SampleDestination(plan, new Float64Array(requestMemory(plan.count * 8)),
           chunkSampling(rules, layer.channelDescriptor));
         // Only this thread writes `data` (the conversion): the request settles without waiting
         // for the workers to leave `values`, which nothing reads once it ended.
@@ -357,7 +358,7 @@ export class VolumeDataAccessManager {
     return {
       format: VolumeDataFormat.Format_R32, byteSize: count * 4, signal,
       // A shared buffer lets workers interpolate into it directly, off the main thread.
-      allocate: () => options.dataOut ?? new Float32Array(new SharedArrayBuffer(count * 4)),
+      allocate: () => options.dataOut ?? new Float32Array(requestMemory(count * 4)),
       run: (out, cancel) => defer(() => {
         const destination = new SampleDestination(plan, out, chunkSampling(rules, layer.channelDescriptor));
         return settled(this.interpolated$(destination, rules).pipe(reportProgress(plan.byChunk.size)), destination, out, signal, cancel);

@@ -1,12 +1,12 @@
 // The argument rules of every request kind and of the page accessor, in one place. Each check
 // runs synchronously, before anything is allocated, and throws an InvalidArgumentError that names
 // the argument, the value it got and what is allowed.
-import { constants as bufferConstants } from 'node:buffer';
 import { CompressionMethod, Dimensionality_Max, VolumeDataFormat } from '../model/enums.js';
 import { InvalidArgumentError } from '../model/errors.js';
 import { canEncode } from '../codecs/registry.js';
 import { bytesOf, typedArrayOf, type VolumeDataTypedArray } from '../model/formats.js';
 import type { Index6 } from '../model/geometry/partition.js';
+import { MAX_RUNTIME_BUFFER_BYTES } from './runtimeLimits.js';
 
 export interface RequestLimits {
   /**
@@ -21,7 +21,7 @@ export interface RequestLimits {
 
 /** Beyond this a chunk list nears V8's array length limit (and such a request would take days). */
 const CHUNK_LIST_CEILING = 2 ** 26;
-const limits: RequestLimits = { maxBufferBytes: Math.min(2 ** 32, bufferConstants.MAX_LENGTH), maxRequestChunks: 2 ** 24 };
+const limits: RequestLimits = { maxBufferBytes: Math.min(2 ** 32, MAX_RUNTIME_BUFFER_BYTES), maxRequestChunks: 2 ** 24 };
 
 export function getRequestLimits(): RequestLimits {
   return { ...limits };
@@ -30,7 +30,7 @@ export function getRequestLimits(): RequestLimits {
 /** Changes the limits for every dataset in this process; `maxBufferBytes` cannot exceed what the runtime allows. */
 export function setRequestLimits(changes: Partial<RequestLimits>): void {
   const next = { ...limits, ...changes };
-  integerArgument(next.maxBufferBytes, 'maxBufferBytes', 1, bufferConstants.MAX_LENGTH);
+  integerArgument(next.maxBufferBytes, 'maxBufferBytes', 1, MAX_RUNTIME_BUFFER_BYTES);
   integerArgument(next.maxRequestChunks, 'maxRequestChunks', 1, CHUNK_LIST_CEILING);
   Object.assign(limits, next);
 }

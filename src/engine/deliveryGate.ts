@@ -2,13 +2,15 @@
 // into its buffer. Closing it refuses later copies and reports when those under way have ended,
 // so once a request is cancelled (or done) nothing writes into its buffer any more. The main
 // thread never blocks on it: a close that finds a copy under way waits asynchronously.
+import { requestMemory } from '../model/sharedMemory.js';
 
 const CLOSED = 1 << 30;
 /** How often a close polls when the platform has no Atomics.waitAsync (a chunk copy takes well under this). */
 const POLL_MS = 1;
 
 export function createDeliveryGate(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(4));
+  // Plain memory where the runtime shares none: then no worker copies, and closing never waits.
+  return new Int32Array(requestMemory(4));
 }
 
 /** Worker side: runs `copy` unless the gate is closed; returns whether it ran. */

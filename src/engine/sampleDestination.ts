@@ -7,6 +7,7 @@ import type { ChunkDestination, DecodedChunk, DeliveredChunk } from './chunkDest
 import { undeliveredChunkError } from './chunkDestination.js';
 import { closeGate, createDeliveryGate } from './deliveryGate.js';
 import type { SamplePlan } from './samplePlan.js';
+import { isSharedMemory } from '../model/sharedMemory.js';
 import { type ChunkSampling, sampleChunk } from './sampleRules.js';
 
 /** What a worker needs to sample one chunk into the result: plain data. */
@@ -49,7 +50,7 @@ export class SampleDestination implements ChunkDestination<SampleDelivery> {
 
   deliveryFor(chunkIndex: number): SampleDelivery | undefined {
     // Indices copied into shared memory only for a worker: the main thread reads the plan's list.
-    return this.buffer instanceof SharedArrayBuffer ? this.share(chunkIndex, Int32Array.from(this.indices(chunkIndex))) : undefined;
+    return isSharedMemory(this.buffer) ? this.share(chunkIndex, Int32Array.from(this.indices(chunkIndex))) : undefined;
   }
 
   receive(chunk: DecodedChunk | DeliveredChunk): void {

@@ -4,6 +4,7 @@
 // and the plane's (f32) intersection with its column.
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import type { Index6 } from '../model/geometry/partition.js';
+import { requestMemory } from '../model/sharedMemory.js';
 
 export interface SamplePlan {
   layer: VolumeDataLayer;
@@ -24,7 +25,7 @@ class PlanBuilder {
   private readonly origins = new Map<number, Index6>();
 
   constructor(readonly layer: VolumeDataLayer, readonly count: number) {
-    this.local = new Float32Array(new SharedArrayBuffer(count * 3 * Float32Array.BYTES_PER_ELEMENT));
+    this.local = new Float32Array(requestMemory(count * 3 * Float32Array.BYTES_PER_ELEMENT));
   }
 
   /** Adds sample `i` to `chunk`; returns the chunk's first voxel including margins. */

@@ -5,6 +5,7 @@
 import { VolumeDataFormat } from '../model/enums.js';
 import { formatByteSize } from '../model/formats.js';
 import type { Index6 } from '../model/geometry/partition.js';
+import { isSharedMemory } from '../model/sharedMemory.js';
 import { copyBitBox, copyBox } from './boxCopy.js';
 import { type ChunkDestination, type DecodedChunk, type DeliveredChunk, undeliveredChunkError } from './chunkDestination.js';
 import { closeGate, createDeliveryGate } from './deliveryGate.js';
@@ -48,7 +49,7 @@ export class SubsetDestination implements ChunkDestination<SubsetDelivery> {
   constructor(private readonly plan: SubsetPlan, private readonly out: Uint8Array, private readonly format: VolumeDataFormat) {
     this.buffer = out.buffer;
     // Not 1Bit: neighbouring chunks share output bytes there, so only one thread may write them.
-    this.shared = out.buffer instanceof SharedArrayBuffer && format !== VolumeDataFormat.Format_1Bit;
+    this.shared = isSharedMemory(out.buffer) && format !== VolumeDataFormat.Format_1Bit;
   }
 
   deliveryFor(chunkIndex: number): SubsetDelivery | undefined {

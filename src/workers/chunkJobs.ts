@@ -58,7 +58,13 @@ registerChunkJob('decode', siblingModule('decodeJob'));
 registerChunkJob('encode', siblingModule('encodeJob'));
 registerChunkJob('decimate', siblingModule('decimateJob'));
 
-/** Small Node buffers share a pool that must never be moved; a job's result in one is copied out first. */
+/** The slab Node's Buffer pool carves small buffers from (`Buffer.poolSize`'s default). */
+const NODE_BUFFER_POOL_BYTES = 8 * 1024;
+
+/**
+ * Small Node buffers share a pool slab that must never be moved; a job's result in one is copied
+ * out first. (Written without `Buffer`, which browsers lack: their results never live in a slab.)
+ */
 export function movable(result: Uint8Array, input: Uint8Array): Uint8Array {
-  return result.buffer === input.buffer || result.buffer.byteLength > Buffer.poolSize ? result : result.slice();
+  return result.buffer === input.buffer || result.buffer.byteLength > NODE_BUFFER_POOL_BYTES ? result : result.slice();
 }

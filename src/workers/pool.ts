@@ -1,29 +1,25 @@
 // The worker pool that runs chunk jobs (decode, encode, decimate, and kinds of one's own) off the
-// main thread. Jobs wait in the pool's own queue and reach Piscina only when a worker can take
-// them, so cancelling a job that has not started simply drops it; a job already running finishes
-// (a chunk takes milliseconds) and its result is discarded. Piscina's own abort would terminate
-// the worker thread instead. One process-wide pool serves by default (`chunkPool()`, sized by
-// RXVDS_WORKERS); a ChunkPool of one's own can be passed wherever a pool is taken.
-import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+// main thread. Jobs wait in the pool's own queue and reach a thread only when one can take them,
+// so cancelling a job that has not started simply drops it; a job already running finishes (a
+// chunk takes milliseconds) and its result is discarded. Terminating the thread instead would lose
+// a warm worker. The threads are Piscina's in Node and Web Workers in a browser (threads.ts). One
+// pool serves by default (`chunkPool()`, sized by RXVDS_WORKERS in Node); a ChunkPool of one's own
+// can be passed wherever a pool is taken.
 import { throwIfAborted } from '../async/abort.js';
 import { CanceledError, InvalidArgumentError } from '../model/errors.js';
-import { type ChunkJob, chunkJobModule, siblingModule } from './chunkJobs.js';
+import { type ChunkJob, chunkJobModule } from './chunkJobs.js';
 import type { DecimateJob, DecimateReply } from './decimateJob.js';
 import type { DecodeJob, DecodeReply } from './decodeJob.js';
 import type { EncodeJob, EncodeReply } from './encodeJob.js';
-import type { WorkerTask } from './chunkWorker.js';
+import type { WorkerTask } from './jobRunner.js';
 import { fromErrorRecord } from './errorTransport.js';
 import { ownedBytes } from './chunkBuffers.js';
 import type { Decimate } from '../engine/lodPyramid.js';
-
-const workerFile = siblingModule('chunkWorker');
-
-/** Idle workers exit after this, so a process that stops reading can exit. */
-const IDLE_TIMEOUT_MS = 2000;
+import type { PoolThreads } from './poolThreads.js';
+import { createThreads, defaultWorkerCount } from './threads.js';
 
 export interface ChunkPoolOptions {
-  /** Worker threads: RXVDS_WORKERS if set, else one per core. */
+  /** Worker threads: RXVDS_WORKERS if set (Node), else one per core. */
   workers?: number;
 }
 
@@ -42,19 +38,19 @@ interface QueuedJob {
   reject(error: unknown): void;
 }
 
-/** Worker threads of the process-wide pool: RXVDS_WORKERS, or one per core. */
+/** Worker threads of the process-wide pool: RXVDS_WORKERS (Node), or one per core. */
 export function workerCount(): number {
-  const fromEnv = Number(process.env.RXVDS_WORKERS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.max(1, availableParallelism());
+  return defaultWorkerCount();
 }
 
 export class ChunkPool {
   readonly workers: number;
-  private piscina: Piscina | undefined;
+  private threads: PoolThreads | undefined;
   private readonly queue: QueuedJob[] = [];
   private running = 0;
 
-  constructor(options: ChunkPoolOptions = {}) {
+  /** `makeThreads`: where the jobs run, by default the platform's threads (tests give their own). */
+  constructor(options: ChunkPoolOptions = {}, private readonly makeThreads: (workers: number) => PoolThreads = createThreads) {
     const workers = options.workers ?? workerCount();
     if (!Number.isInteger(workers) || workers < 1) throw new InvalidArgumentError(`A chunk pool needs a positive integer number of workers, got ${workers}`);
     this.workers = workers;
@@ -95,8 +91,8 @@ export class ChunkPool {
 
   /** Stops the workers (tests and the CLI use it to exit promptly); a later job starts fresh ones. */
   async destroy(): Promise<void> {
-    const closing = this.piscina;
-    this.piscina = undefined;
+    const closing = this.threads;
+    this.threads = undefined;
     await closing?.destroy();
   }
 
@@ -105,26 +101,13 @@ export class ChunkPool {
     while (this.running < this.workers * 2 && this.queue.length > 0) {
       const next = this.queue.shift()!;
       this.running++;
-      this.threads().run(next.task, { transferList: next.transfer as ArrayBuffer[] })
+      (this.threads ??= this.makeThreads(this.workers)).run(next.task, next.transfer as ArrayBuffer[])
         .then(next.resolve, (error: unknown) => next.reject(fromErrorRecord(error)))
         .finally(() => {
           this.running--;
           this.startQueued();
         });
     }
-  }
-
-  private threads(): Piscina {
-    if (!this.piscina) {
-      const created = new Piscina({ filename: workerFile.href, minThreads: 0, maxThreads: this.workers, idleTimeout: IDLE_TIMEOUT_MS });
-      // A worker that fails to load would otherwise crash the process; its jobs reject, the next ones get a fresh pool.
-      created.on('error', () => {
-        if (this.piscina === created) this.piscina = undefined;
-        void created.destroy();
-      });
-      this.piscina = created;
-    }
-    return this.piscina;
   }
 }
 

@@ -1,0 +1,50 @@
+// What a pool worker does with a task, on any platform: loads the module of the job's kind (once
+// per worker), runs the job, and collects the buffers the job marked for moving back. A failure
+// is thrown as an error record, so the main thread can rebuild its class and code. The worker
+// entries (chunkWorker.ts under Piscina, webChunkWorker.ts in a Web Worker) only differ in how
+// they load a module and post the reply.
+import type { ChunkJob, ChunkJobHandler } from './chunkJobs.js';
+import { InvalidArgumentError } from '../model/errors.js';
+import { toErrorRecord } from './errorTransport.js';
+
+/** What the pool posts: the job, and the module its kind was registered with. */
+export interface WorkerTask {
+  module: string;
+  job: ChunkJob;
+}
+
+/** A job's result and the buffers of it to move rather than copy. */
+export interface JobOutcome {
+  result: unknown;
+  transfer: ArrayBuffer[];
+}
+
+/** Imports a job module: `kind` is the job kind it was registered for. */
+export type LoadJobModule = (module: string, kind: string) => Promise<{ default?: unknown }>;
+
+const handlers = new Map<string, Promise<ChunkJobHandler>>();
+
+export async function runJob({ module, job }: WorkerTask, load: LoadJobModule): Promise<JobOutcome> {
+  const transfer: ArrayBuffer[] = [];
+  try {
+    const handler = await handlerOf(module, job.kind, load);
+    const result = await handler(job, (buffer) => { transfer.push(buffer); });
+    return { result, transfer };
+  } catch (error) {
+    throw toErrorRecord(error);
+  }
+}
+
+function handlerOf(module: string, kind: string, load: LoadJobModule): Promise<ChunkJobHandler> {
+  let handler = handlers.get(module);
+  if (!handler) {
+    handler = load(module, kind).then((loaded) => {
+      if (typeof loaded.default !== 'function') throw new InvalidArgumentError(`Chunk job module ${module} (kind "${kind}") has no default export function`);
+      return loaded.default as ChunkJobHandler;
+    });
+    // A module that failed to load is tried again by the next job rather than failing every later one.
+    handler.catch(() => handlers.delete(module));
+    handlers.set(module, handler);
+  }
+  return handler;
+}
