@@ -64,7 +64,7 @@ describe('rxvds in Chromium', function () {
 
   async function open(path: string): Promise<Page> {
     page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
-    page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
+    page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`); });
     page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
     await page.goto(`${server.url}${path}`);
     return page;
@@ -99,24 +99,12 @@ describe('rxvds in Chromium', function () {
     it(`${how} aborts the request's fetches: the server sees them end and no more come`, async () => {
       const harness = await harnessPage(false);
       server.resetCounts();
-      await harness.evaluate(async (at) => {
-        Object.assign(globalThis, { dataset: await (globalThis as HarnessGlobal).harness.vds.open(at) });
-      }, `${server.url}/datasets/zip`);
+      await harness.evaluate((at) => (globalThis as HarnessGlobal).harness.open(at), `${server.url}/datasets/zip`);
       // Held at the server, the first chunk requests are in flight when the request stops.
       server.objectDelayMs = 400;
-      await harness.evaluate(([how, size]) => {
-        const { harness: { vds }, dataset } = globalThis as HarnessGlobal & { dataset: vds.VDS };
-        const request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], size);
-        const events = request.subscribe({ error: () => undefined });
-        Object.assign(globalThis, { pending: { request, stop: how === 'cancel()' ? () => request.cancel() : () => events.unsubscribe() } });
-      }, [how, [...ZIP_SIZE]] as const);
+      await harness.evaluate((stop) => (globalThis as HarnessGlobal).harness.startWholeRead(stop), how);
       await until(() => server.requestCount(CHUNKS) > 0, 'the first chunk request');
-      const outcome = await harness.evaluate(async () => {
-        const { pending } = globalThis as unknown as { pending: { request: vds.VolumeDataRequest<unknown>; stop: () => void } };
-        pending.stop();
-        const completed = await pending.request.waitForCompletion();
-        return { completed, canceled: pending.request.isCanceled(), errorCode: pending.request.errorCode };
-      });
+      const outcome = await harness.evaluate(() => (globalThis as HarnessGlobal).harness.stopRead());
       expect(outcome).to.deep.equal({ completed: false, canceled: true, errorCode: -2 });
       const requested = server.requestCount(CHUNKS);
       await until(() => server.abortedCount(CHUNKS) > 0, 'the server to see an aborted fetch', 2000);

@@ -5,6 +5,7 @@
 // In an application: `import * as vds from 'rxvds'` (a bundler picks the browser build).
 import { catchError, combineLatest, EMPTY, filter, finalize, fromEvent, map, merge, type Observable, of, startWith, switchMap, tap } from 'rxjs';
 import * as vds from '../../src/browser.js';
+import { renderSlice } from '../../src/render/slicePicture.js';
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = element<HTMLFormElement>('open');
@@ -57,21 +58,23 @@ function readSlice(dataset: vds.VDS, layout: vds.VolumeDataLayout, position: Sli
   const min = [0, 0, 0], max = [0, 1, 2].map((d) => layout.getDimensionNumSamples(d));
   min[position.dimension] = position.index;
   max[position.dimension] = position.index + 1;
+  const title = axisLabel(layout, position.dimension, position.index);
   const started = performance.now();
   progress.value = 0;
+  report(`Reading ${title}…`);
   return vds.requestShapedSubset(dataset, { min, max }).asObservable().pipe(
     tap((event) => { if (event.kind === 'progress') progress.value = event.completionFactor; }),
     filter((event) => event.kind === 'data'),
-    map((event) => ({ position, subset: event.data, title: axisLabel(layout, position.dimension, position.index), ms: performance.now() - started })),
+    map((event) => ({ position, subset: event.data, title, ms: performance.now() - started })),
     catchError((error: unknown) => {
-      report(`${axisLabel(layout, position.dimension, position.index)}: ${error instanceof Error ? error.message : String(error)}`, error);
+      report(`${title}: ${error instanceof Error ? error.message : String(error)}`, error);
       return EMPTY;
     }),
   );
 }
 
 function draw({ position, subset, title, ms }: DrawnSlice, colorMap: vds.ColorMapName): void {
-  const picture = vds.renderSlice(subset, { colorMap, title, width: 800 });
+  const picture = renderSlice(subset, { colorMap, title, width: 800 });
   canvas.width = picture.width;
   canvas.height = picture.height;
   const image = new ImageData(picture.width, picture.height);

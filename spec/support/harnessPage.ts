@@ -11,7 +11,7 @@ export type HarnessGlobal = typeof globalThis & { harness: Harness };
 /** `/harness.html`, `/harness.js` and the chunk worker. */
 export async function harnessFiles(): Promise<Record<string, ServedFile>> {
   return {
-    '/harness.html': { body: '<!doctype html><meta charset="utf-8"><title>rxvds harness</title><script type="module" src="harness.js"></script>', type: 'text/html; charset=utf-8' },
+    '/harness.html': { body: '<!doctype html><meta charset="utf-8"><title>rxvds harness</title><link rel="icon" href="data:,"><script type="module" src="harness.js"></script>', type: 'text/html; charset=utf-8' },
     ...await bundlePage('harness', fileURLToPath(new URL('harnessEntry.ts', import.meta.url)), { minify: false }),
   };
 }

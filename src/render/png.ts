@@ -1,6 +1,9 @@
-// PNG encoding of an RGB picture (8-bit truecolour, one IDAT, zlib from Node).
+// PNG files: an RGB picture (8-bit truecolour, one IDAT, zlib from Node), or a slice drawn by renderSlice.
 import { crc32, deflateSync } from 'node:zlib';
 import { InvalidArgumentError } from '../model/errors.js';
+import type { VolumeDataTypedArray } from '../model/formats.js';
+import type { ShapedSubset } from '../api/shapedSubset.js';
+import { renderSlice, type SlicePictureOptions } from './slicePicture.js';
 
 /** An 8-bit RGB picture: `rgb[3·(x + y·width) + c]`, rows top to bottom. */
 export interface RGBImage {
@@ -73,4 +76,9 @@ export function encodePNG(image: RGBImage): Uint8Array {
   let at = 0;
   for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
+}
+
+/** `renderSlice` as a PNG file. */
+export function slicePNG(slice: ShapedSubset<VolumeDataTypedArray>, options: SlicePictureOptions = {}): Uint8Array {
+  return encodePNG(renderSlice(slice, options));
 }
