@@ -2,11 +2,15 @@
 // same loopback HTTP server with the same code (spec/support/readProbes.ts timeReads): the whole
 // volume and a random inline, chunk cache off. Chromium runs the browser build in a page that is
 // not cross-origin isolated (workers transfer their buffers) and in one that is
-// (SharedArrayBuffer). Baseline: Node reading over HTTP, runs alternated with the browser's.
+// (SharedArrayBuffer). Baseline: Node reading over HTTP, runs alternated with the browser's. The
+// server runs in a process of its own, so that it takes no time from the Node reader.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import * as vds from '../src/index.js';
-import { startBrowserServer } from '../spec/support/browserServer.js';
 import { chromiumInstalled, chromiumPath, launchChromium } from '../spec/support/chromium.js';
-import { harnessFiles, type HarnessGlobal } from '../spec/support/harnessPage.js';
+import type { HarnessGlobal } from '../spec/support/harnessPage.js';
 import { type ReadTimes, timeReads } from '../spec/support/readProbes.js';
 import { type BenchRow, median } from './bench.js';
 import { ensureDataset } from './read.js';
@@ -15,13 +19,24 @@ const MB = 1024 * 1024;
 const EDGE = 256;
 const REPEAT = 5;
 
+/** spec/support/browserServerProcess.ts serving `folder` as `zip`: its URL, and how to stop it. */
+async function startServerProcess(folder: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const script = fileURLToPath(new URL('../spec/support/browserServerProcess.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import=tsx', script, `zip=${folder}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  return {
+    url: (JSON.parse(line) as { url: string }).url,
+    stop: async () => { child.kill('SIGTERM'); if (child.exitCode === null) await once(child, 'exit'); },
+  };
+}
+
 export default async function browserBench(): Promise<BenchRow[]> {
   if (!chromiumInstalled()) {
     console.warn(`browser bench skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM)`);
     return [];
   }
   const folder = await ensureDataset(vds.CompressionMethod.Zip, EDGE);
-  const server = await startBrowserServer({ datasets: { zip: folder }, files: await harnessFiles() });
+  const server = await startServerProcess(folder);
   const browser = await launchChromium();
   try {
     const url = `${server.url}/datasets/zip`;

@@ -74,7 +74,8 @@ function readSlice(dataset: vds.VDS, layout: vds.VolumeDataLayout, position: Sli
 }
 
 function draw({ position, subset, title, ms }: DrawnSlice, colorMap: vds.ColorMapName): void {
-  const picture = renderSlice(subset, { colorMap, title, width: 800 });
+  // As wide as the page allows, up to 800 pixels.
+  const picture = renderSlice(subset, { colorMap, title, width: Math.max(240, Math.min(800, document.body.clientWidth)) });
   canvas.width = picture.width;
   canvas.height = picture.height;
   const image = new ImageData(picture.width, picture.height);
