@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<{ default: BenchSuite }>> = {
   segy: () => import('./segy.js'),
   s3: () => import('./s3.js'),
   browser: () => import('./browser.js'),
+  'browser-zip': () => import('./browserZip.js'),
 
 };
 
