@@ -80,6 +80,8 @@ describe('rxvds in Chromium', function () {
   for (const isolated of [false, true]) {
     it(`reads every codec's dataset bit for bit as Node does (${isolated ? 'cross-origin isolated: SharedArrayBuffer' : 'not isolated: transfer'})`, async () => {
       const harness = await harnessPage(isolated);
+      const buffer = await harness.evaluate((at) => (globalThis as HarnessGlobal).harness.bufferKind(at), `${server.url}/datasets/zip`);
+      expect(buffer).to.equal(isolated ? 'SharedArrayBuffer' : 'ArrayBuffer');
       for (const name of DATASETS) {
         const url = `${server.url}/datasets/${name}`;
         const reads = await harness.evaluate((at) => (globalThis as HarnessGlobal).harness.readProbes(at), url);
@@ -113,6 +115,19 @@ describe('rxvds in Chromium', function () {
       expect(requested, 'chunk requests made').to.be.below(ZIP_CHUNKS);
     });
   }
+
+  it('the demo page says why a dataset does not open, and logs the error', async () => {
+    const demo = await open('/?url=/datasets/missing');
+    const status = demo.locator('#status');
+    const expected = `Cannot open ${server.url}/datasets/missing: it has no VolumeDataLayout object (is it a VDS dataset?)`;
+    await demo.waitForFunction((text) => (globalThis as unknown as { document: { getElementById(id: string): { textContent: string } } })
+      .document.getElementById('status').textContent === text, expected, { timeout: 10_000 }).catch(() => undefined);
+    expect(await status.textContent()).to.equal(expected);
+    // The browser reports the 404s of the objects rxvds looked for; the page logs the ReadError.
+    expect(problems.filter((p) => !p.includes('status of 404 (Not Found)'))).to.satisfy((rest: string[]) =>
+      rest.length === 1 && rest[0]!.startsWith(`console: ReadError: ${expected}`));
+    problems = [];
+  });
 
   it('the demo page draws the selected slice, and a new selection cancels the read under way', async () => {
     const demo = await open('/?url=/datasets/zip');

@@ -120,7 +120,8 @@ merge(
     return vds.fromAbortable((signal) => vds.open(url, { signal })).pipe(
       switchMap(showDataset),
       catchError((error: unknown) => {
-        report(`Cannot open ${url}: ${error instanceof Error ? error.message : String(error)}`, error);
+        // rxvds's errors name the dataset and the cause.
+        report(error instanceof Error ? error.message : `Cannot open ${url}: ${String(error)}`, error);
         return EMPTY;
       }),
     );

@@ -16,6 +16,14 @@ export const harness = {
   vds,
   readProbes: (url: string) => readProbes(vds, url),
   timeReads: (url: string, repeat: number, seed?: number) => timeReads(vds, url, repeat, seed),
+  /** What holds a request's data: SharedArrayBuffer where the page may share memory with its workers, else ArrayBuffer. */
+  async bufferKind(url: string): Promise<string> {
+    const dataset = await vds.open(url);
+    const request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], [1, 1, 1]);
+    await request.waitForCompletion();
+    await vds.close(dataset, false);
+    return request.data.buffer.constructor.name;
+  },
   /** Opens the dataset whose primary channel `startWholeRead` reads. */
   async open(url: string): Promise<void> {
     opened = await vds.open(url);
