@@ -182,6 +182,7 @@ describe('rxvds in Chromium', function () {
     await drawn('2:100');
     expect(server.abortedCount(CHUNKS), 'aborted chunk fetches').to.be.above(0);
     expect(await demo.locator('#status').textContent()).to.match(/^Inline 2100: 192 × 128 samples in \d+ ms$/);
+    expect(await demo.locator('#progress').evaluate((bar: { value: number }) => bar.value), 'the progress bar').to.equal(1);
   });
 });
 
