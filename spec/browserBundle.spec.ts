@@ -81,7 +81,7 @@ describe('the browser bundle', () => {
       expect(browser[name], name).to.equal(name in index ? index[name] : stores[name]);
     }
     // What the page cannot use is left out.
-    for (const name of ['FolderStore', 'segy', 'create', 'copyDataset', 'slicePNG', 'S3Store', 'AzureStore', 'VDSFileOpenOptions']) {
+    for (const name of ['FolderStore', 'segy', 'create', 'copyDataset', 'S3Store', 'AzureStore', 'VDSFileOpenOptions']) {
       expect(browser, name).not.to.have.property(name);
     }
   });

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { deflateSync, inflateSync } from 'node:zlib';
 import * as vds from '../src/index.js';
-import { deflateZlib, inflateZlib } from '../src/codecs/zlib.browser.js';
+import { deflateZlib, inflateZlib, inflateZlibAsync } from '../src/codecs/zlib.browser.js';
 import { MAX_RUNTIME_BUFFER_BYTES } from '../src/api/runtimeLimits.browser.js';
 import { vdsFileDatasetAt, vdsFileDatasetFor } from '../sources/dataset/vdsFileDataset.browser.js';
 import { ChunkPool } from '../src/workers/pool.js';
@@ -29,7 +29,7 @@ function decodeJob(chunk = ZIP_CHUNK.slice()): DecodeJob {
 }
 
 describe('browser platform modules, in Node', () => {
-  describe('zlib.browser.ts (fflate)', () => {
+  describe('zlib.browser.ts (DecompressionStream, fflate)', () => {
     const expected = new Uint8Array(inflateSync(STREAM));
 
     it('inflates the Zip test chunk to the bytes Node\'s zlib gives', () => {
@@ -47,6 +47,21 @@ describe('browser platform modules, in Node', () => {
       expect(() => inflateZlib(new Uint8Array([1, 2, 3, 4, 5, 6]), 10)).to.throw(Error);
       // A stream that holds fewer bytes inflates to them; the codec then names both sizes.
       expect(inflateZlib(new Uint8Array(deflateSync(new Uint8Array([9, 8, 7]))), 10)).to.deep.equal(new Uint8Array([9, 8, 7]));
+    });
+
+    it('inflates asynchronously on DecompressionStream to the same bytes, refusing the same streams', async () => {
+      const inflated = await inflateZlibAsync(STREAM, 4_000_000);
+      expect(inflated.byteLength).to.equal(4_000_000);
+      expect(sha256(inflated)).to.equal(sha256(expected));
+      const badCheck = STREAM.slice();
+      badCheck[badCheck.length - 1]! ^= 1;
+      const refused = await Promise.all([
+        inflateZlibAsync(badCheck, 4_000_000), inflateZlibAsync(STREAM, 3_999_999), inflateZlibAsync(STREAM.subarray(0, 1000), 4_000_000),
+        inflateZlibAsync(new Uint8Array([1, 2, 3, 4, 5, 6]), 10),
+      ].map((inflating) => inflating.then(() => 'inflated', (error: Error) => error.message)));
+      expect(refused[1]).to.equal('the stream inflates to more than 3999999 bytes');
+      expect(refused.every((outcome) => outcome !== 'inflated'), refused.join('; ')).to.equal(true);
+      expect(await inflateZlibAsync(new Uint8Array(deflateSync(new Uint8Array([9, 8, 7]))), 10)).to.deep.equal(new Uint8Array([9, 8, 7]));
     });
 
     it('deflates to a zlib stream Node inflates back, at level 6', () => {

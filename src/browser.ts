@@ -1,7 +1,7 @@
 // rxvds in a browser: the read path of the public API (index.ts) for web pages, picked by the
 // "browser" condition of package.json's exports (`import * as vds from 'rxvds'` in a bundler).
 // Everything here runs unchanged in Node; what needs Node (folder and .vds datasets, node:zlib,
-// Piscina, the cloud SDKs, SEG-Y files, PNG files) is left out, and the modules it reaches that
+// Piscina, the cloud SDKs, SEG-Y files) is left out, and the modules it reaches that
 // have a Node and a browser form come in their browser form (package.json "browser" maps them:
 // zlib on fflate, the pool on Web Workers, the URL schemes on fetch).
 //
@@ -74,4 +74,8 @@ export { annotationSlice, annotationPosition, type VoxelBox, type AnnotationSele
 export {
   requestShapedSubset, type ShapedSubset, type ShapedAxis, type ShapedSubsetOptions, type ShapedFormat, type VolumeDataFormatArray,
 } from './api/shapedSubset.js';
+export {
+  renderSlice, slicePNG, displayRange, type SlicePictureOptions, type SlicePicture, type PictureRect,
+} from './render/slicePicture.js';
 export { colorAt, colorMapNames, type ColorMapName } from './render/colorMaps.js';
+export { encodePNG, type RGBImage } from './render/png.js';

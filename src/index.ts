@@ -65,7 +65,7 @@ export {
   requestShapedSubset, type ShapedSubset, type ShapedAxis, type ShapedSubsetOptions, type ShapedFormat, type VolumeDataFormatArray,
 } from './api/shapedSubset.js';
 export {
-  renderSlice, displayRange, type SlicePictureOptions, type SlicePicture, type PictureRect,
+  renderSlice, slicePNG, displayRange, type SlicePictureOptions, type SlicePicture, type PictureRect,
 } from './render/slicePicture.js';
 export { colorAt, colorMapNames, type ColorMapName } from './render/colorMaps.js';
-export { encodePNG, slicePNG, type RGBImage } from './render/png.js';
+export { encodePNG, type RGBImage } from './render/png.js';

@@ -5,7 +5,6 @@
 // In an application: `import * as vds from 'rxvds'` (a bundler picks the browser build).
 import { catchError, combineLatest, EMPTY, filter, finalize, fromEvent, map, merge, type Observable, of, startWith, switchMap, tap } from 'rxjs';
 import * as vds from '../../src/browser.js';
-import { renderSlice } from '../../src/render/slicePicture.js';
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = element<HTMLFormElement>('open');
@@ -75,7 +74,7 @@ function readSlice(dataset: vds.VDS, layout: vds.VolumeDataLayout, position: Sli
 
 function draw({ position, subset, title, ms }: DrawnSlice, colorMap: vds.ColorMapName): void {
   // As wide as the page allows, up to 800 pixels.
-  const picture = renderSlice(subset, { colorMap, title, width: Math.max(240, Math.min(800, document.body.clientWidth)) });
+  const picture = vds.renderSlice(subset, { colorMap, title, width: Math.max(240, Math.min(800, document.body.clientWidth)) });
   canvas.width = picture.width;
   canvas.height = picture.height;
   const image = new ImageData(picture.width, picture.height);

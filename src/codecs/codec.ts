@@ -1,6 +1,6 @@
 // The interface every chunk codec implements. A codec is one file plus one registerCodec call
 // (registry.ts); it carries its method's traits, so nothing outside the codec re-derives them.
-// Codecs are pure and synchronous: they run inside pool workers.
+// Codecs are pure and synchronous (with an optional asynchronous decode): they run inside pool workers.
 import { CompressionMethod, compressionMethodTraits, type CompressionMethodTraits } from '../model/enums.js';
 import { InvalidArgumentError } from '../model/errors.js';
 import type { BlockShape, ChannelValues, DecodedBlock, DecodeOptions } from '../model/block.js';
@@ -27,6 +27,11 @@ export interface ChunkCodec extends CompressionMethodTraits {
   readonly method: CompressionMethod;
   /** Decodes one serialized chunk object; throws ChunkFormatError on anything malformed. */
   decode(chunk: Uint8Array, options: DecodeOptions): DecodedBlock;
+  /**
+   * The same decode where the platform does it faster asynchronously (Zip in browsers, on their
+   * native DecompressionStream); pool workers use it when present.
+   */
+  decodeAsync?(chunk: Uint8Array, options: DecodeOptions): Promise<DecodedBlock>;
   /** Serializes a non-constant payload; absent for decode-only codecs (the method cannot be written). */
   encode?(payload: Uint8Array, options: EncodeOptions): EncodedChunk;
 }

@@ -1,26 +1,37 @@
 // CompressionMethod Zip (format sheet 3.4): descriptor + one zlib stream of the payload. Inflation is
 // bounded by the size the layer says the payload has, so a corrupt stream cannot allocate more.
-import { CompressionMethod } from '../model/enums.js';
+import type { BlockShape, DecodedBlock, DecodeOptions } from '../model/block.js';
+import { CompressionMethod, type VolumeDataFormat } from '../model/enums.js';
 import { ChunkFormatError, errorMessage } from '../model/errors.js';
 import { type ChunkCodec, formatTraits } from './codec.js';
 import { DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, readDataBlockDescriptor, writeDataBlockDescriptor } from './dataBlock.js';
-import { deflateZlib, inflateZlib } from './zlib.js';
+import { deflateZlib, inflateZlib, inflateZlibAsync } from './zlib.js';
 
 export const zipCodec: ChunkCodec = {
   method: CompressionMethod.Zip,
   ...formatTraits(CompressionMethod.Zip),
   decode(chunk, { shape }) {
-    const stored = readDataBlockDescriptor(chunk, shape);
-    const expected = payloadByteSize(stored);
+    const { format, stream, expected } = zipParts(chunk, shape);
     let inflated: Uint8Array;
     try {
-      inflated = inflateZlib(chunk.subarray(DATA_BLOCK_DESCRIPTOR_BYTES), expected);
+      inflated = inflateZlib(stream, expected);
     } catch (error) {
-      throw new ChunkFormatError(`Zip chunk does not inflate: ${errorMessage(error)}`);
+      throw inflateError(error);
     }
-    if (inflated.byteLength !== expected) throw new ChunkFormatError(`Zip chunk inflates to ${inflated.byteLength} bytes, expected ${expected}`);
-    return { format: stored.format, bytes: inflated, converted: false };
+    return zipBlock(format, inflated, expected);
   },
+  ...(inflateZlibAsync && {
+    async decodeAsync(chunk: Uint8Array, { shape }: DecodeOptions): Promise<DecodedBlock> {
+      const { format, stream, expected } = zipParts(chunk, shape);
+      let inflated: Uint8Array;
+      try {
+        inflated = await inflateZlibAsync!(stream, expected);
+      } catch (error) {
+        throw inflateError(error);
+      }
+      return zipBlock(format, inflated, expected);
+    },
+  }),
   encode(payload, { shape }) {
     const deflated = deflateZlib(payload);
     const out = new Uint8Array(DATA_BLOCK_DESCRIPTOR_BYTES + deflated.byteLength);
@@ -29,3 +40,18 @@ export const zipCodec: ChunkCodec = {
     return { bytes: out };
   },
 };
+
+/** The chunk's stored format, its zlib stream, and the payload size its descriptor gives. */
+function zipParts(chunk: Uint8Array, shape: BlockShape): { format: VolumeDataFormat; stream: Uint8Array; expected: number } {
+  const stored = readDataBlockDescriptor(chunk, shape);
+  return { format: stored.format, stream: chunk.subarray(DATA_BLOCK_DESCRIPTOR_BYTES), expected: payloadByteSize(stored) };
+}
+
+function inflateError(error: unknown): ChunkFormatError {
+  return new ChunkFormatError(`Zip chunk does not inflate: ${errorMessage(error)}`);
+}
+
+function zipBlock(format: VolumeDataFormat, inflated: Uint8Array, expected: number): DecodedBlock {
+  if (inflated.byteLength !== expected) throw new ChunkFormatError(`Zip chunk inflates to ${inflated.byteLength} bytes, expected ${expected}`);
+  return { format, bytes: inflated, converted: false };
+}

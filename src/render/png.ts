@@ -1,9 +1,7 @@
-// PNG files: an RGB picture (8-bit truecolour, one IDAT, zlib from Node), or a slice drawn by renderSlice.
-import { crc32, deflateSync } from 'node:zlib';
+// PNG encoding of an RGB picture (8-bit truecolour, one IDAT, on the Zip codec's zlib: Node's, or
+// fflate's in a browser).
+import { deflateZlib } from '../codecs/zlib.js';
 import { InvalidArgumentError } from '../model/errors.js';
-import type { VolumeDataTypedArray } from '../model/formats.js';
-import type { ShapedSubset } from '../api/shapedSubset.js';
-import { renderSlice, type SlicePictureOptions } from './slicePicture.js';
 
 /** An 8-bit RGB picture: `rgb[3·(x + y·width) + c]`, rows top to bottom. */
 export interface RGBImage {
@@ -20,6 +18,19 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   out.set(data, 8);
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
+}
+
+/** CRC-32 (ISO 3309, as PNG chunks carry it), one table lookup per byte. */
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xFFFFFFFF;
+  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xFF]! ^ (c >>> 8);
+  return (c ^ 0xFFFFFFFF) >>> 0;
 }
 
 const paeth = (a: number, b: number, c: number): number => {
@@ -71,14 +82,9 @@ export function encodePNG(image: RGBImage): Uint8Array {
   header.set([8, 2, 0, 0, 0], 8); // 8-bit, truecolour, deflate, no filter method, no interlace
   const raw = filterRows(width, height, rgb);
   const parts = [new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))];
+    chunk('IDAT', deflateZlib(raw)), chunk('IEND', new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
-}
-
-/** `renderSlice` as a PNG file. */
-export function slicePNG(slice: ShapedSubset<VolumeDataTypedArray>, options: SlicePictureOptions = {}): Uint8Array {
-  return encodePNG(renderSlice(slice, options));
 }

@@ -1,12 +1,11 @@
 // Pictures of slices: a shaped 2D subset drawn with a colour map, annotated axes (ticks and labels in
-// annotation coordinates), a colour bar with values, and resampling to a readable size. No Node
-// import, so that pages draw with it too (the PNG file, on node:zlib, is png.ts's slicePNG).
+// annotation coordinates), a colour bar with values, and resampling to a readable size.
 import { InvalidArgumentError } from '../model/errors.js';
 import type { VolumeDataTypedArray } from '../model/formats.js';
 import type { ShapedAxis, ShapedSubset } from '../api/shapedSubset.js';
 import { advance, type Canvas, drawText, lineHeight, setPixel, textWidth } from './bitmapFont.js';
 import { colorAt, type ColorMapName, colorMapNames, type RGB } from './colorMaps.js';
-import type { RGBImage } from './png.js';
+import { encodePNG, type RGBImage } from './png.js';
 
 export interface SlicePictureOptions {
   /** `seismic` (blue–white–red, the default), `grey` or `viridis`. */
@@ -253,4 +252,9 @@ export function renderSlice(slice: ShapedSubset<VolumeDataTypedArray>, options: 
     drawText(canvas, label, barLeft + barWidth + 2 * gap, Math.min(height - line, Math.max(0, at - Math.floor(line / 2))), s, INK);
   });
   return { ...canvas, plot: { x: left, y: top, width: plotWidth, height: plotHeight }, colorBar: { x: barLeft, y: top, width: barWidth, height: plotHeight } };
+}
+
+/** `renderSlice` as a PNG file. */
+export function slicePNG(slice: ShapedSubset<VolumeDataTypedArray>, options: SlicePictureOptions = {}): Uint8Array {
+  return encodePNG(renderSlice(slice, options));
 }

@@ -1,7 +1,7 @@
 // The decode job: one chunk object decoded and converted to the target format in a worker, and,
 // when the request's buffer is shared memory, its share of the request copied (or its samples
 // interpolated) straight into it.
-import type { DecodeOptions } from '../model/block.js';
+import type { DecodedBlock, DecodeOptions } from '../model/block.js';
 import { chunkCodec } from '../codecs/registry.js';
 import { convertBlock } from '../model/convert.js';
 import type { CompressionMethod } from '../model/enums.js';
@@ -32,9 +32,14 @@ export interface DecodeReply {
   spent?: ArrayBuffer;
 }
 
-/** Decodes, delivers, and moves back the block (if wanted) and the chunk's own buffer when the block does not live in it. */
+/** Decodes (asynchronously where the codec can do it faster), delivers, and moves back the block (if wanted) and the chunk's own buffer when the block does not live in it. */
 const decode: ChunkJobHandler<DecodeJob, DecodeReply> = (job, transfer) => {
-  const decoded = chunkCodec(job.method).decode(job.chunk, job.options);
+  const codec = chunkCodec(job.method);
+  return codec.decodeAsync ? codec.decodeAsync(job.chunk, job.options).then((decoded) => finish(job, decoded, transfer))
+    : finish(job, codec.decode(job.chunk, job.options), transfer);
+};
+
+function finish(job: DecodeJob, decoded: DecodedBlock, transfer: (buffer: ArrayBuffer) => void): DecodeReply {
   const block = decoded.converted ? decoded.bytes : convertBlock(decoded, job.options);
   const deliver = job.deliver;
   if (deliver) {
@@ -46,5 +51,5 @@ const decode: ChunkJobHandler<DecodeJob, DecodeReply> = (job, transfer) => {
   if (bytes) transfer(bytes.buffer as ArrayBuffer);
   if (reply.spent) transfer(reply.spent);
   return reply;
-};
+}
 export default decode;
