@@ -1,6 +1,7 @@
-// The reads the browser spec compares bit for bit: one function that runs unchanged in Node (with
-// the Node entry) and in Chromium (bundled with the browser entry), so both sides read the same
-// subsets and samples and hash the bytes the same way (Web Crypto, global in both).
+// Reads that run unchanged in Node (with the Node entry) and in Chromium (bundled with the browser
+// entry): readProbes, which the browser spec compares bit for bit (both sides read the same subsets
+// and samples and hash the bytes the same way, with Web Crypto, global in both), and timeReads,
+// the browser benchmark's workload.
 import type * as Rxvds from '../../src/index.js';
 
 /** The part of the rxvds module the probes use: the Node and browser entries both have it. */
