@@ -1,7 +1,10 @@
-// The browser forms of the platform modules, run in Node: the Zip codec's zlib on fflate, and the
+// The browser forms of the platform modules, run in Node: the Zip codec's zlib (DecompressionStream,
+// fflate), S3 request signing on Web Crypto, and the
 // chunk pool on Web Workers (WebWorkerThreads over Node worker threads shaped as Web Workers,
 // running webChunkWorker.ts). Chromium runs the same code in the browser specs.
 import { expect } from 'chai';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { deflateSync, inflateSync } from 'node:zlib';
 import * as vds from '../src/index.js';
 import { deflateZlib, inflateZlib, inflateZlibAsync } from '../src/codecs/zlib.browser.js';
@@ -12,6 +15,8 @@ import type { DecodeJob } from '../src/workers/decodeJob.js';
 import { WebWorkerThreads, type WorkerLike } from '../src/workers/webWorkerThreads.js';
 import { zipCodec } from '../src/codecs/zip.js';
 import type { DecodeOptions } from '../src/model/block.js';
+import { HttpStore } from '../sources/stores/httpStore.js';
+import { signS3Request } from '../sources/stores/s3Signature.js';
 import { nodeWebWorker } from './support/nodeWebWorker.js';
 import { readVector, sha256 } from './support/testdata.js';
 
@@ -80,6 +85,41 @@ describe('browser platform modules, in Node', () => {
       '/data/survey.VDS is a .vds file, which cannot be read in a browser: copy it to a folder dataset on a web server (rxvds copy) and open that by URL');
     expect(() => vdsFileDatasetFor('file:///data/survey.vds')).to.throw(vds.InvalidOperationError, 'file:///data/survey.vds is a .vds file');
     expect(() => vdsFileDatasetAt('survey')).to.throw(vds.InvalidOperationError, 'survey is a .vds file');
+  });
+
+  it('s3Signature.ts signs as AWS\'s own example (S3 docs, Signature Version 4, GET Object with a Range)', async () => {
+    const headers = await signS3Request('GET', new URL('https://examplebucket.s3.amazonaws.com/test.txt'), { range: 'bytes=0-9' }, 'us-east-1',
+      { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }, new Date('2013-05-24T00:00:00Z'));
+    expect(headers).to.deep.equal({
+      'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      'x-amz-date': '20130524T000000Z',
+      authorization: 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, ' +
+        'SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
+    });
+    const withToken = await signS3Request('HEAD', new URL('https://b.s3.amazonaws.com/k'), {}, 'eu-west-1',
+      { accessKeyId: 'A', secretAccessKey: 'S', sessionToken: 'T' }, new Date('2013-05-24T00:00:00Z'));
+    expect(withToken['x-amz-security-token']).to.equal('T');
+    expect(withToken.authorization).to.match(/^AWS4-HMAC-SHA256 Credential=A\/20130524\/eu-west-1\/s3\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
+  });
+
+  it('HttpStore on fetch sends a URL\'s user info as Basic credentials, and keeps them out of its description and errors', async () => {
+    const authorizations: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      authorizations.push(req.headers.authorization);
+      res.writeHead(req.url === '/ds/a' ? 200 : 500, { 'content-length': 2 }).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const store = new HttpStore(`http://reader:p%40ss@127.0.0.1:${(server.address() as AddressInfo).port}/ds`);
+      expect(store.description).to.equal(`http://127.0.0.1:${(server.address() as AddressInfo).port}/ds`);
+      expect(new TextDecoder().decode(await store.get('a'))).to.equal('ok');
+      const failure = await store.get('b').catch((error: unknown) => error);
+      expect(failure).to.be.instanceOf(vds.StoreError);
+      expect((failure as Error).message).to.equal(`Cannot read b in ${store.description}: HTTP 500 Internal Server Error`);
+      expect(authorizations).to.deep.equal(Array(2).fill(`Basic ${btoa('reader:p@ss')}`));
+    } finally {
+      server.close();
+    }
   });
 
   describe('the chunk pool on Web Workers (WebWorkerThreads)', () => {

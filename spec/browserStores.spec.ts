@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import * as vds from '../src/index.js';
 import { openStore } from '../sources/stores/openStore.js';
+import { signS3Request } from '../sources/stores/s3Signature.js';
 import type { ReadableStore } from '../sources/stores/store.js';
 import { bundleBrowser } from './support/browserBundle.js';
 import { chromiumInstalled, launchChromium } from './support/chromium.js';
@@ -17,8 +18,9 @@ import { writeTestVolume } from './support/volumes.js';
 const SIZE: [number, number, number] = [64, 48, 40];
 const SAS = 'sv=2021-08-06&sig=s3cr3t';
 const TOKEN = 'bearer-t0ken';
+const KEYS = { accessKeyId: 'AKIASPEC', secretAccessKey: 'spec/secret+key' };
 
-interface Seen { path: string; range?: string; authorization?: string; version?: string }
+interface Seen { path: string; range?: string; authorization?: string; version?: string; signatureValid?: boolean }
 
 describe('the browser build\'s stores, in Chromium', function () {
   let browser: Browser, page: Page, server: Server, origin: string, store: ReadableStore, expectedSha: string;
@@ -43,10 +45,20 @@ describe('the browser build\'s stores, in Chromium', function () {
       if (url.pathname === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>rxvds</title>');
       if (url.pathname === '/rxvds.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(app.code);
       if (url.pathname === '/webChunkWorker.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(worker.code);
-      const match = /^\/(http|s3|sas|bearer|flaky|stall)\/(?:[^/]+\/)?survey\/(.+)$/.exec(url.pathname);
+      const match = /^\/(http|s3|signed|sas|bearer|flaky|stall)\/(?:[^/]+\/)?survey\/(.+)$/.exec(url.pathname);
       if (!match) return void res.writeHead(404).end();
       const [, route, key] = match as unknown as [string, string, string];
-      seen.push({ path: `${url.pathname}${url.search}`, range: req.headers.range, authorization: req.headers.authorization, version: req.headers['x-ms-version'] as string | undefined });
+      const entry: Seen = { path: `${url.pathname}${url.search}`, range: req.headers.range, authorization: req.headers.authorization, version: req.headers['x-ms-version'] as string | undefined };
+      seen.push(entry);
+      if (route === 'signed') {
+        // The signature Node computes for the request as it arrived: the page signed what it sent.
+        const date = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(String(req.headers['x-amz-date']));
+        const at = date ? new Date(`${date[1]}-${date[2]}-${date[3]}T${date[4]}:${date[5]}:${date[6]}Z`) : new Date(0);
+        const expected = await signS3Request(req.method as 'GET', new URL(`http://${req.headers.host}${req.url}`),
+          req.headers.range ? { range: req.headers.range } : {}, 'eu-west-1', KEYS, at);
+        entry.signatureValid = expected.authorization === req.headers.authorization;
+        if (!entry.signatureValid) return void res.writeHead(403).end();
+      }
       if (route === 'sas' && url.search !== `?${SAS}`) return void res.writeHead(403).end();
       if (route === 'bearer' && (req.headers.authorization !== `Bearer ${TOKEN}` || !req.headers['x-ms-version'])) return void res.writeHead(401).end();
       if (route === 'flaky' && !flaky.has(key)) { flaky.add(key); return void res.writeHead(503).end(); }
@@ -107,9 +119,14 @@ describe('the browser build\'s stores, in Chromium', function () {
     expect(seen.at(-1)).to.deep.include({ path: '/http/survey/Dimensions_012LOD0/0', range: 'bytes=10-109' });
   });
 
-  it('reads s3:// of a public bucket at EndpointOverride, azure:// with a SasToken and with a BearerToken', async () => {
+  it('reads s3:// of a public bucket and signed with keys, azure:// with a SasToken and with a BearerToken', async () => {
     expect(await readInPage('s3://bucket/survey', `EndpointOverride=${origin}/s3;Region=eu-west-1`)).to.deep.equal({ sha: expectedSha });
     expect(seen.every((s) => s.path.startsWith('/s3/bucket/survey/') && s.authorization === undefined)).to.equal(true);
+    seen.length = 0;
+    expect(await readInPage('s3://bucket/survey', `EndpointOverride=${origin}/signed;Region=eu-west-1;AccessKeyId=${KEYS.accessKeyId};SecretKey=${KEYS.secretAccessKey}`))
+      .to.deep.equal({ sha: expectedSha });
+    expect(seen.length).to.be.above(2);
+    expect(seen.filter((s) => !s.signatureValid || !s.authorization!.startsWith('AWS4-HMAC-SHA256 Credential=AKIASPEC/'))).to.deep.equal([]);
     seen.length = 0;
     expect(await readInPage('azure://container/survey', `BlobEndpoint=${origin}/sas;SasToken=?${SAS}`)).to.deep.equal({ sha: expectedSha });
     expect(seen.every((s) => s.path.startsWith('/sas/container/survey/') && s.path.endsWith(`?${SAS}`))).to.equal(true);
@@ -147,7 +164,7 @@ describe('the browser build\'s stores, in Chromium', function () {
       const vds = (globalThis as unknown as { vds: typeof import('../src/browser.js') }).vds;
       try { vds.openStore(url!, connection); return 'opened'; } catch (error) { return `${(error as Error).name}: ${(error as Error).message}`; }
     }), [
-      ['s3://bucket/survey', 'AccessKeyId=AKIA;SecretKey=secret'],
+      ['s3://bucket/survey', 'AccessKeyId=AKIA'],
       ['azure://container/survey', 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=a2V5'],
       ['gs://bucket/survey', 'CredentialsFile=/key.json'],
       ['file:///data/survey', ''],
@@ -157,7 +174,7 @@ describe('the browser build\'s stores, in Chromium', function () {
       ['gs://bucket/survey', 'Token=t'],
     ]);
     expect(refusals).to.deep.equal([
-      'InvalidOperationError: An S3 dataset with AccessKeyId and SecretKey cannot be read in a browser: read a public bucket, or an https:// URL with a presigned query',
+      'InvalidArgumentError: An S3 connection string needs both AccessKeyId and SecretKey, or neither (for a public bucket)',
       'InvalidOperationError: An Azure dataset with an account key cannot be read in a browser: use a SAS (azuresas://, or SasToken) or a BearerToken',
       'InvalidOperationError: A gs:// dataset with a service account, HMAC key or signed URL cannot be read in a browser: use a Token, or a public bucket',
       'InvalidOperationError: file:///data/survey cannot be read in a browser: open the dataset by an http(s):// URL',

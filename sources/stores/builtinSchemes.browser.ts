@@ -1,7 +1,7 @@
 // The built-in URL schemes in a browser (package.json "browser" maps builtinSchemes.ts here): the
 // same URLs and connection-string keys as in Node, read over fetch with no cloud SDK. What a page
-// can read: http(s):// (Range requests; a query string such as an S3 presigned or Azure SAS one
-// goes to every object), public S3 and Cloud Storage buckets, Cloud Storage with an OAuth Token,
+// can read: http(s):// (Range requests; a query string such as an Azure SAS goes to every object),
+// S3 buckets (public, or signed with AccessKeyId and SecretKey), public Cloud Storage buckets or with an OAuth Token,
 // Azure with a SAS (azuresas://, or azure:// with SasToken) or a BearerToken, and inmemory://.
 // What needs a signing key, a file system or an SDK is refused with what to use instead.
 import { InvalidArgumentError, InvalidOperationError } from '../../src/model/errors.js';
@@ -11,6 +11,7 @@ import { GoogleCredentialsType, type GoogleOpenOptions } from './openOptions.js'
 import { withRemoteDefaults } from './remoteDefaults.js';
 import { ACCESS_KEY_ID, disableInitApiUnsupported, dmsUnsupported, type S3Fields, SECRET_KEY, splitLocation } from './schemeArguments.js';
 import type { ReadableStore } from './store.js';
+import { signS3Request } from './s3Signature.js';
 import { registerStoreScheme, type StoreRequest } from './storeSchemes.js';
 import type * as node from './builtinSchemes.js';
 
@@ -29,16 +30,23 @@ export function absolutePath(path: string): string {
   throw needsNode(`The .vds file ${path}`, 'copy it to a folder dataset on a web server (rxvds copy) and open that by URL');
 }
 
-/** Public buckets: the anonymous S3 REST endpoint; a signed read needs the AWS SDK, which the browser build leaves out. */
+/**
+ * The S3 REST endpoint: a public bucket anonymously, a private one signed (Signature Version 4 on
+ * Web Crypto) with the keys given. The bucket must allow the page's origin (CORS).
+ */
 export function s3FromFields(bucket: string, prefix: string, values: S3Fields): ReadableStore {
-  if (values.accessKeyId !== undefined || values.secretKey !== undefined || values.sessionToken !== undefined) {
-    throw needsNode('An S3 dataset with AccessKeyId and SecretKey', 'read a public bucket, or an https:// URL with a presigned query');
+  if ((values.accessKeyId === undefined) !== (values.secretKey === undefined)) {
+    throw new InvalidArgumentError('An S3 connection string needs both AccessKeyId and SecretKey, or neither (for a public bucket)');
   }
   const region = values.region ?? 'us-east-1';
   // Path-style where a dotted bucket name would not match the wildcard certificate.
   const base = values.endpoint !== undefined ? `${values.endpoint.replace(/\/+$/, '')}/${bucket}`
     : bucket.includes('.') ? `https://s3.${region}.amazonaws.com/${bucket}` : `https://${bucket}.s3.${region}.amazonaws.com`;
-  return new HttpStore(joinPrefix(base, prefix));
+  const credentials = values.accessKeyId === undefined ? undefined
+    : { accessKeyId: values.accessKeyId, secretAccessKey: values.secretKey!, sessionToken: values.sessionToken };
+  return new HttpStore(joinPrefix(base, prefix), credentials && {
+    sign: (method, url, headers) => signS3Request(method, url, headers, region, credentials),
+  });
 }
 
 export function azureBearerStore(accountName: string, bearerToken: string, container: string, prefix: string, blobEndpoint?: string): ReadableStore {

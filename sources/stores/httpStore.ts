@@ -17,6 +17,11 @@ interface Answer {
   body?: Uint8Array;
 }
 
+export interface HttpStoreOptions {
+  headers?: Record<string, string>;
+  sign?: (method: 'GET' | 'HEAD', url: URL, headers: Record<string, string>) => Promise<Record<string, string>>;
+}
+
 export class HttpStore implements ReadableStore {
   readonly description: string;
   private readonly base: URL;
@@ -26,9 +31,13 @@ export class HttpStore implements ReadableStore {
   /** The options' headers, and Basic credentials from the URL's user info (fetch refuses URLs that carry them). */
   private readonly headers: Record<string, string>;
   private readonly secrets: string[];
+  private readonly sign: HttpStoreOptions['sign'];
 
-  /** `headers` go with every request (e.g. `authorization`, whose credentials are kept out of messages). */
-  constructor(url: string, options: { headers?: Record<string, string> } = {}) {
+  /**
+   * `headers` go with every request (e.g. `authorization`, whose credentials are kept out of
+   * messages); `sign` gives the headers that sign a request (S3's Signature Version 4).
+   */
+  constructor(url: string, options: HttpStoreOptions = {}) {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -51,6 +60,7 @@ export class HttpStore implements ReadableStore {
     this.basePath = parsed.pathname.replace(/\/+$/, '');
     this.base = parsed;
     this.description = `${parsed.origin}${this.basePath}`;
+    this.sign = options.sign;
   }
 
   async get(key: string, options?: ReadOptions): Promise<Uint8Array | undefined> {
@@ -97,7 +107,8 @@ export class HttpStore implements ReadableStore {
     const subject = `${key} in ${this.description}`;
     let response: Response;
     try {
-      response = await fetch(url, { method, headers: { ...headers, ...this.headers }, signal });
+      const signature = this.sign ? await this.sign(method, url, headers) : {};
+      response = await fetch(url, { method, headers: { ...headers, ...this.headers, ...signature }, signal });
     } catch (error) {
       throw storeFailure(fetchFailure(error), 'read', subject, this.secrets, signal);
     }

@@ -8,7 +8,9 @@ const bootstrap = new URL('./webWorkerBootstrap.mjs', import.meta.url);
 
 /** A worker running `script` (a module URL; webChunkWorker.ts by default). */
 export function nodeWebWorker(script: URL = new URL('../../src/workers/webChunkWorker.ts', import.meta.url)): WorkerLike {
-  const worker = new Worker(bootstrap, { workerData: { script: script.href } });
+  // No coverage from these threads: they compile the sources as ES modules, the pool's Piscina
+  // threads as CommonJS, and c8 cannot merge two compilations of a file (checkCoverageData.mjs).
+  const worker = new Worker(bootstrap, { workerData: { script: script.href }, env: { ...process.env, NODE_V8_COVERAGE: '' } });
   return {
     postMessage: (message, transfer) => worker.postMessage(message, transfer),
     addEventListener: (type: 'message' | 'error' | 'messageerror', listener: (event: { data: unknown; message?: string }) => void) => {
