@@ -6,8 +6,8 @@
 // zlib on fflate, the pool on Web Workers, the URL schemes on fetch).
 //
 // The pool's workers run webChunkWorker.js: bundlers that follow `new Worker(new URL(…))` bundle it
-// themselves; otherwise bundle src/workers/webChunkWorker.ts next to this bundle, or say where it
-// is with setChunkWorkerUrl. On a cross-origin isolated page the workers copy decoded chunks
+// themselves; otherwise bundle `rxvds/worker` as webChunkWorker.js next to this bundle, or say
+// where it is with setChunkWorkerUrl. On a cross-origin isolated page the workers copy decoded chunks
 // straight into a request's SharedArrayBuffer; otherwise its chunks come back by transfer.
 export * from './model/enums.js';
 export {

@@ -1,7 +1,7 @@
 // The pool's threads in a browser (package.json "browser" maps threads.ts here): Web Workers
 // running webChunkWorker.js. The literal `new Worker(new URL(…, import.meta.url))` is the form
 // bundlers (Vite, webpack, Parcel) recognise and bundle as a worker of its own; with esbuild,
-// bundle src/workers/webChunkWorker.ts next to the page's bundle, or name its URL with
+// bundle `rxvds/worker` as webChunkWorker.js next to the page's bundle, or name its URL with
 // setChunkWorkerUrl (exported by the browser entry).
 import { chunkWorkerUrl } from './webWorkerScript.js';
 import { WebWorkerThreads, type WorkerLike } from './webWorkerThreads.js';
