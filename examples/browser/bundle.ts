@@ -1,8 +1,9 @@
 // Bundles a page's script for the browser with esbuild, in memory, the way an application would:
-// its entry and rxvds's chunk worker (src/workers/webChunkWorker.ts), which the browser build's
-// pool starts from `webChunkWorker.js` next to the bundle. esbuild picks rxvds's browser modules
-// by the package.json "browser" field (platform: 'browser'). Used by serve.ts, the browser spec
-// and the browser benchmark.
+// its entry and rxvds's chunk worker (here src/workers/webChunkWorker.ts; in an application the
+// package's `rxvds/worker`), which the browser build's pool starts from `webChunkWorker.js` next
+// to the bundle (esbuild does not follow `new Worker(new URL(…))` itself). esbuild picks rxvds's
+// browser modules by the package.json "browser" field (platform: 'browser'). Used by serve.ts, the
+// browser spec and the browser benchmark.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
