@@ -14,6 +14,7 @@ const suites: Record<string, () => Promise<{ default: BenchSuite }>> = {
   s3: () => import('./s3.js'),
   serve: () => import('./serve.js'),
   distributed: () => import('./distributed.js'),
+  browser: () => import('./browser.js'),
   'browser-zip': () => import('./browserZip.js'),
 
 };

@@ -19,15 +19,16 @@ const MB = 1024 * 1024;
 const size = Number(process.env.RXVDS_BENCH_SIZE ?? 512);
 const brick = 64;
 
-async function ensureDataset(method: vds.CompressionMethod): Promise<string> {
-  const url = resolve('bench-out', `${vds.CompressionMethod[method].toLowerCase()}${size}`);
+/** The synthetic survey of `edge`³ samples in `bench-out/` (written on first use; the browser bench reads one too). */
+export async function ensureDataset(method: vds.CompressionMethod, edge = size): Promise<string> {
+  const url = resolve('bench-out', `${vds.CompressionMethod[method].toLowerCase()}${edge}`);
   try {
     const existing = await vds.open(url);
-    const complete = vds.getLayout(existing).getDimensionNumSamples(0) === size;
+    const complete = vds.getLayout(existing).getDimensionNumSamples(0) === edge;
     await vds.close(existing, false);
     if (complete) return url;
   } catch { /* not there yet */ }
-  await writeSyntheticSurvey(url, new SyntheticSurvey(size, size, size), method);
+  await writeSyntheticSurvey(url, new SyntheticSurvey(edge, edge, edge), method);
   return url;
 }
 

@@ -95,7 +95,8 @@ export async function startStaticServer(store: Store, options: StaticServerOptio
   return listen(server);
 }
 
-async function serveObject(store: Store, base: string, options: StaticServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Answers one GET or HEAD for an object of `store` under the path `base` (also used by browserServer.ts). */
+export async function serveObject(store: Store, base: string, options: StaticServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (options.requiredQuery !== undefined && url.search !== `?${options.requiredQuery}`) return void res.writeHead(403).end('Forbidden');
   if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end();
@@ -229,8 +230,9 @@ function errorXml(status: number): string {
   return `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InjectedFault</Code><Message>injected HTTP ${status}</Message></Error>`;
 }
 
-async function listen(server: Server): Promise<RunningServer> {
-  server.listen(0, '127.0.0.1');
+/** Starts `server` on 127.0.0.1 on a free port (or `wantedPort`); `stop` closes its connections too. */
+export async function listen(server: Server, wantedPort = 0): Promise<RunningServer> {
+  server.listen(wantedPort, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
