@@ -127,7 +127,7 @@ export async function startWorker(redisUrl: string, options: WorkerOptions = {})
       if (typeof loaded.default !== 'function') throw new TypeError('it has no default export function');
     } catch (error) {
       throw new UnrecoverableError(unrecoverableReason(new InvalidArgumentError(
-        `The chunk transform "${kind}" cannot run on this worker: its module ${module} ${errorMessage(error)}`)));
+        `The chunk transform "${kind}" cannot run on this worker: its module ${module} does not load: ${errorMessage(error)}`)));
     }
   };
 
