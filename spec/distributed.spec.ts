@@ -202,6 +202,19 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
       await Promise.all([vds.close(from), vds.close(to)]);
     });
 
+    it('takes the transform from the command line (--transform KIND=MODULE --transform-options JSON)', async () => {
+      const out = path('scaled-cli');
+      const result = await rxvds(['copy', path('generated-distributed'), out, '--distributed', redis.url, '--chunks-per-part', '64',
+        '--compression-method', 'None', '--transform', `scale=${new URL('./support/scaleJob.mjs', import.meta.url).pathname}`,
+        '--transform-options', '{"factor":-2}'], path());
+      expect(result.stderr).to.equal('');
+      expect(result.code).to.equal(0);
+      expect(await expectSameChunks(out, path('scaled-single'))).to.equal(246);
+      const usage = await rxvds(['copy', path('generated-distributed'), path('x'), '--transform', 'scale'], path());
+      expect(usage.code).to.equal(2);
+      expect(usage.stderr).to.include('rxvds: --transform takes KIND=MODULE, got "scale"');
+    });
+
     it('fails a transformed copy whose job module the workers cannot load, naming it, and publishes nothing', async () => {
       const missing = new URL('./support/noSuchTransform.mjs', import.meta.url);
       vds.registerChunkJob('no-such-transform', missing);
