@@ -184,7 +184,7 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
       const out = path('scaled-distributed');
       const transform = { kind: 'scale', options: { factor: -2 } };
       const result = await copyDistributed(source, out, { redis: redis.url, chunksPerPart: 64, compressionMethod: CompressionMethod.None, transform });
-      expect(result.chunksCopied).to.equal(246);
+      expect(result.chunksCopied, JSON.stringify(result)).to.equal(246);
       const expected = path('scaled-single');
       await vds.copyDataset(openStore(source, '', 'open').store, openStore(expected, '', 'create').store,
         { compressionMethod: CompressionMethod.None, transform });

@@ -114,7 +114,8 @@ async function follow<D, R>(queue: Queue<D>, kind: FlowKind<D>, id: string, poll
     const rate = chunksDone > 0 && elapsed > 0 ? chunksDone / elapsed : undefined;
     report({ partsDone, parts, chunksDone, chunks, elapsed, rate, eta: rate ? (chunks - chunksDone) / rate : undefined });
     if (state === 'completed') {
-      const result = job.returnvalue as R;
+      // Read again: the job fetched above may predate its completion, and then lacks its return value.
+      const result = (await queue.getJob(id))?.returnvalue as R;
       // Done and published: the flow leaves Redis, so the same command later does the work again.
       await job.remove({ removeChildren: true }).catch(() => undefined);
       return { ...result, id, parts };
