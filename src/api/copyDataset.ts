@@ -77,6 +77,8 @@ export interface CopyOptions {
    * produced layer (LODs and channels included, each as it is stored) is decoded on the pool, handed
    * to the job as a ChunkTransformJob, and what it returns is encoded as the layer's compression (or
    * `compressionMethod`) and written. The destination keeps the source's layout and value ranges.
+   * A LOD's chunks are thus the transform of the source's LOD, not a decimation of the transformed
+   * LOD 0: the same for a linear function such as a scale, an approximation for others.
    */
   transform?: ChunkTransform;
 }
