@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hashDefinesData } from '../src/codecs/volumeDataHash.js';
 import { type DistributedImportOptions, type DistributedProgress, importSegyDistributed, startImportSegyDistributed } from '../src/distributed/importSegyDistributed.js';
+import { copyDistributed } from '../src/distributed/copyDistributed.js';
 import { redisConnections, QUEUE_NAME, loadBullMQ } from '../src/distributed/engine.js';
 import { BrickSize, CompressionMethod, LODLevels } from '../src/model/enums.js';
 import { InvalidArgumentError, NotFoundError, ReadError, SegyFormatError } from '../src/model/errors.js';
@@ -175,6 +176,57 @@ describe('distributed SEG-Y import (BullMQ on redis-server, worker processes)', 
       const copied = await vds.open(out, '');
       expect(copied.layerStatusEntry(copied.layers.byLayerName('Dimensions_012LOD0')!)?.compressionMethod).to.equal(CompressionMethod.None);
       await vds.close(copied);
+    });
+
+    it('copies with a chunk transform on the workers (its module URL travels with the job), the same as one machine', async () => {
+      vds.registerChunkJob('scale', new URL('./support/scaleJob.mjs', import.meta.url));
+      const source = path('generated-distributed');
+      const out = path('scaled-distributed');
+      const transform = { kind: 'scale', options: { factor: -2 } };
+      const result = await copyDistributed(source, out, { redis: redis.url, chunksPerPart: 64, compressionMethod: CompressionMethod.None, transform });
+      expect(result.chunksCopied, JSON.stringify(result)).to.equal(246);
+      const expected = path('scaled-single');
+      await vds.copyDataset(openStore(source, '', 'open').store, openStore(expected, '', 'create').store,
+        { compressionMethod: CompressionMethod.None, transform });
+      expect(await expectSameChunks(out, expected)).to.equal(246);
+      // The transform ran: a sample of the copy is −2 times the source's.
+      const [from, to] = await Promise.all([source, out].map((url) => vds.open(url, '')));
+      const sample = async (handle: typeof from) => {
+        const dataOut = new Float32Array(1);
+        await vds.getAccessManager(handle!).requestVolumeSubset([40, 20, 30], [41, 21, 31], { dataOut }).waitForCompletion();
+        return dataOut[0]!;
+      };
+      const value = await sample(from);
+      expect(value).to.not.equal(0);
+      expect(await sample(to)).to.equal(-2 * value);
+      await Promise.all([vds.close(from), vds.close(to)]);
+    });
+
+    it('takes the transform from the command line (--transform KIND=MODULE --transform-options JSON)', async () => {
+      const out = path('scaled-cli');
+      const result = await rxvds(['copy', path('generated-distributed'), out, '--distributed', redis.url, '--chunks-per-part', '64',
+        '--compression-method', 'None', '--transform', `scale=${new URL('./support/scaleJob.mjs', import.meta.url).pathname}`,
+        '--transform-options', '{"factor":-2}'], path());
+      expect(result.stderr).to.equal('');
+      expect(result.code).to.equal(0);
+      expect(await expectSameChunks(out, path('scaled-single'))).to.equal(246);
+      const usage = await rxvds(['copy', path('generated-distributed'), path('x'), '--transform', 'scale'], path());
+      expect(usage.code).to.equal(2);
+      expect(usage.stderr).to.include('rxvds: --transform takes KIND=MODULE, got "scale"');
+    });
+
+    it('fails a transformed copy whose job module the workers cannot load, naming it, and publishes nothing', async () => {
+      const missing = new URL('./support/noSuchTransform.mjs', import.meta.url);
+      vds.registerChunkJob('no-such-transform', missing);
+      const out = path('unloadable-transform');
+      const error = await copyDistributed(path('generated-distributed'), out, { redis: redis.url, transform: { kind: 'no-such-transform' } })
+        .then(() => expect.fail('the copy ran'), (e: unknown) => e as Error);
+      expect(error).to.be.instanceOf(InvalidArgumentError);
+      expect(error.message).to.match(/^Distributed run copy-\w+ failed in part \d+ of \d+; nothing was published, the dataset does not open: /);
+      expect(error.message).to.include(`The chunk transform "no-such-transform" cannot run on this worker: its module ${missing.href} does not load: Cannot find module`);
+      const opening = await vds.open(out, '').then(() => expect.fail('it opened'), (e: unknown) => e as ReadError);
+      expect(opening).to.be.instanceOf(ReadError);
+      expect(opening.cause).to.be.instanceOf(NotFoundError);
     });
 
     it('resumes an import after its coordinator is killed: the flow it enqueued is followed, not enqueued again', async () => {

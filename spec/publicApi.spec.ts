@@ -38,6 +38,8 @@ const EXPECTED: Record<string, Kind> = {
   'ChunkPool': 'class',
   'ChunkPoolOptions': 'interface',
   'ChunkPoolStats': 'interface',
+  'ChunkTransform': 'interface',
+  'ChunkTransformJob': 'interface',
   'ChunkWrite': 'interface',
   'ChunkWriteTarget': 'interface',
   'ChunkWriter': 'class',

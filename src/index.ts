@@ -60,7 +60,7 @@ export { planSubset, type SubsetPlan } from './engine/subsetPlan.js';
 export * as segy from './segy/index.js';
 export * as distributed from './distributed/index.js';
 export { IJKCoordinateTransformer, getVDSIJKGridDefinitionFromMetadata, type VDSIJKGridDefinition } from './model/coordinates.js';
-export { copyConflict, copyDataset, copyDataset$, type CopyOptions, type CopyProgress } from './api/copyDataset.js';
+export { copyConflict, copyDataset, copyDataset$, type ChunkTransform, type ChunkTransformJob, type CopyOptions, type CopyProgress } from './api/copyDataset.js';
 export { annotationSlice, annotationPosition, type VoxelBox, type AnnotationSelection, type AnnotationValue } from './api/annotation.js';
 export {
   requestShapedSubset, type ShapedSubset, type ShapedAxis, type ShapedSubsetOptions, type ShapedFormat, type VolumeDataFormatArray,

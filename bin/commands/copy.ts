@@ -11,11 +11,15 @@ import { ProgressBar } from '../lib/progress.js';
 import { compressionMethod, compressionTolerance } from '../lib/compression.js';
 import { type DistributedCopyOptions, startCopyDistributed } from '../../src/distributed/copyDistributed.js';
 
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 const MB = 1024 * 1024;
 
 export const copyCommand: Command = {
   usage: 'rxvds copy SRC DST [--connection STRING] [--destination-connection STRING] [--concurrency N] [--no-verify] [--overwrite]\n' +
     '  [--compression-method None|RLE|Zip|Wavelet|WaveletLossless] [--tolerance T]\n' +
+    '  [--transform KIND=MODULE [--transform-options JSON]]   (every chunk through a chunk job module of one\'s own: a path or URL its workers can import)\n' +
     '  [--distributed redis://HOST:PORT [--chunks-per-part N]]   (the work goes to `rxvds worker` processes, which must reach both datasets)',
   options: {
     'destination-connection': { type: 'string' },
@@ -25,6 +29,8 @@ export const copyCommand: Command = {
     tolerance: { type: 'string' },
     distributed: { type: 'string' },
     'chunks-per-part': { type: 'string' },
+    transform: { type: 'string' },
+    'transform-options': { type: 'string' },
     ...overwriteOption,
   },
   async run(positionals, values) {
@@ -37,7 +43,7 @@ export const copyCommand: Command = {
     if (values.distributed !== undefined) {
       if (values['destination-connection'] !== undefined) throw new UsageError('--distributed copies use one --connection for both datasets (each worker has its own)');
       return copyDistributed(src, dst, {
-        redis: String(values.distributed), connectionString: connection, overwrite, verify: values['no-verify'] !== true, ...recompression(values),
+        redis: String(values.distributed), connectionString: connection, overwrite, verify: values['no-verify'] !== true, ...recompression(values), ...transform(values),
         chunksPerPart: values['chunks-per-part'] === undefined ? undefined : integerOption(values, 'chunks-per-part', 1024, 1),
       });
     }
@@ -63,6 +69,7 @@ export const copyCommand: Command = {
         overwrite,
         verify: values['no-verify'] !== true,
         ...recompression(values),
+        ...transform(values),
         signal: interruption.signal,
         onProgress: (p) => bar.update(p.objectsDone / p.objectCount, `${Math.min(p.objectsDone, p.objectCount - 1)}/${p.objectCount - 1} chunks`),
       });
@@ -111,4 +118,23 @@ function recompression(values: OptionValues): Pick<vds.CopyOptions, 'compression
   }
   const method = compressionMethod(values);
   return { compressionMethod: method, compressionTolerance: compressionTolerance(values, method) };
+}
+
+/** `--transform KIND=MODULE` (and `--transform-options JSON`): registers the job module and names it. */
+function transform(values: OptionValues): Pick<vds.CopyOptions, 'transform'> {
+  if (values.transform === undefined) {
+    if (values['transform-options'] !== undefined) throw new UsageError('--transform-options goes with --transform');
+    return {};
+  }
+  const [, kind, module] = /^([^=]+)=(.+)$/.exec(String(values.transform)) ?? [];
+  if (kind === undefined || module === undefined) throw new UsageError(`--transform takes KIND=MODULE, got "${String(values.transform)}"`);
+  let options: unknown;
+  try {
+    options = values['transform-options'] === undefined ? undefined : JSON.parse(String(values['transform-options'])) as unknown;
+  } catch {
+    throw new UsageError(`--transform-options must be JSON, got ${String(values['transform-options'])}`);
+  }
+  // A path becomes an absolute file URL: the workers (and pool threads) import it from anywhere.
+  vds.registerChunkJob(kind, /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(module) ? module : pathToFileURL(resolve(module)));
+  return { transform: { kind, options } };
 }

@@ -12,9 +12,10 @@ import { fromAbortable } from '../async/fromAbortable.js';
 import { isDefinedHash, UNKNOWN_HASH, uniqueChunkHash } from '../codecs/volumeDataHash.js';
 import { payloadByteSize } from '../codecs/dataBlock.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
-import { CompressionMethod, isWaveletCompression, VDSProduceStatus } from '../model/enums.js';
+import { CompressionMethod, type DimensionsND, isWaveletCompression, VDSProduceStatus } from '../model/enums.js';
 import { effectiveCompression } from '../model/geometry/layers.js';
 import { chunkPool } from '../workers/pool.js';
+import { ownedBytes } from '../workers/chunkBuffers.js';
 import { writeChunk } from '../../sinks/writeChunks.js';
 import { errorMessage, InvalidOperationError, NotFoundError } from '../model/errors.js';
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
@@ -24,6 +25,8 @@ import { UNRECORDED_CHUNK_HASH } from '../../sources/dataset/chunkMetadataPages.
 import { datasetFor } from '../../sources/dataset/datasetFor.js';
 import { fetchChunk } from '../../sources/fetchChunks.js';
 import type { ReadableStore } from '../../sources/stores/store.js';
+import type { BlockShape } from '../model/block.js';
+import { type ChunkJob, chunkJobModule } from '../workers/chunkJobs.js';
 import { withSignal } from '../../sources/stores/withSignal.js';
 import { decodeChunk } from '../../operators/decodeChunks.js';
 import { open } from './entryPoints.js';
@@ -69,6 +72,42 @@ export interface CopyOptions {
    * destination publishes what its parts wrote (src/distributed). Every layer is produced all the same.
    */
   range?: ChunkRange;
+  /**
+   * Writes every chunk through a chunk job of one's own (`registerChunkJob`): each chunk of every
+   * produced layer (LODs and channels included, each as it is stored) is decoded on the pool, handed
+   * to the job as a ChunkTransformJob, and what it returns is encoded as the layer's compression (or
+   * `compressionMethod`) and written. The destination keeps the source's layout and value ranges.
+   * A LOD's chunks are thus the transform of the source's LOD, not a decimation of the transformed
+   * LOD 0: the same for a linear function such as a scale, an approximation for others.
+   */
+  transform?: ChunkTransform;
+}
+
+/** A per-chunk function applied while copying: a registered chunk job kind and what it is given. */
+export interface ChunkTransform<O = unknown> {
+  kind: string;
+  /** Passed to every job as it is (structured-cloned: plain data). */
+  options?: O;
+}
+
+/**
+ * The job a transform's handler gets, in a pool worker. It returns the chunk's new samples: a
+ * Uint8Array (or any typed array) of the same byte length, in the same format and layout.
+ */
+export interface ChunkTransformJob<O = unknown> extends ChunkJob {
+  /** The decoded chunk, margins included: dimension 0 fastest, little-endian, in `shape.format`. */
+  bytes: Uint8Array;
+  /** Size along the chunk's dimensions, format and components. */
+  shape: BlockShape;
+  /** The chunk's voxel extent with margins (min inclusive, max exclusive, 6 dimensions; `getChunkMinMax`'s). */
+  min: number[];
+  max: number[];
+  /** The chunk's layer: its channel, LOD and dimension group, and its index there. */
+  channel: number;
+  lod: number;
+  dimensionsND: DimensionsND;
+  chunkIndex: number;
+  options: O | undefined;
 }
 
 /** Positions in the sequence of every non-virtual layer's chunks, layer after layer (see `copyPositions`). */
@@ -98,11 +137,13 @@ export async function copyDataset(source: CopyEnd, destination: CopyEnd, options
     }
     await target.create(dataset.layout, { signal, deferred: conflict === undefined });
     const recompress = recompression(options);
-    const chunks = await writtenChunks(dataset, target, recompress, signal, options.range);
+    // An unregistered kind fails now, not at the first chunk.
+    if (options.transform) chunkJobModule(options.transform.kind);
+    const chunks = await writtenChunks(dataset, target, recompress, options.transform !== undefined, signal, options.range);
     let progress: CopyProgress = { objectsDone: 0, objectCount: chunks.length + 1, bytesCopied: 0, skipped: 0 };
     const report = (p: CopyProgress) => { progress = p; options.onProgress?.(p); };
     await lastValueFrom(from(chunks).pipe(
-      mergeMap((chunk) => fromAbortable((chunkSignal) => copyChunk(dataset, target, chunk, options.verify ?? true, anySignal(chunkSignal, signal), recompress)),
+      mergeMap((chunk) => fromAbortable((chunkSignal) => copyChunk(dataset, target, chunk, options.verify ?? true, anySignal(chunkSignal, signal), options.transform)),
         options.concurrency ?? 8),
       scan((p, copied) => ({ ...p, objectsDone: p.objectsDone + 1, bytesCopied: p.bytesCopied + (copied ?? 0), skipped: p.skipped + (copied === undefined ? 1 : 0) }), progress),
       tap(report),
@@ -154,6 +195,8 @@ function anySignal(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
 interface ChunkToCopy {
   layer: VolumeDataLayer;
   chunkIndex: number;
+  /** Set when the chunk is decoded and encoded again (re-encoding, a transform): the compression it is written with. */
+  reencode?: Recompression;
 }
 
 /**
@@ -162,7 +205,7 @@ interface ChunkToCopy {
  * those the layer status lists, and those of a Normal group it does not list (format sheet 1.4),
  * whose chunks only their objects know.
  */
-async function writtenChunks(dataset: VDS, target: DatasetStore, recompress: Recompression | undefined,
+async function writtenChunks(dataset: VDS, target: DatasetStore, recompress: Recompression | undefined, transform: boolean,
   signal: AbortSignal | undefined, range: ChunkRange = { first: 0, end: Infinity }): Promise<ChunkToCopy[]> {
   const chunks: ChunkToCopy[] = [];
   let position = 0;
@@ -173,6 +216,8 @@ async function writtenChunks(dataset: VDS, target: DatasetStore, recompress: Rec
     const entry = dataset.layerStatusEntry(layer);
     if (!entry && dataset.produceStatus(layer.dimensionsND) !== VDSProduceStatus.Normal) continue;
     const compression = recompress ? layerCompression(recompress, layer) : entry ?? dataset.layerCompression(layer);
+    const reencode = recompress || transform
+      ? { compressionMethod: compression.compressionMethod, compressionTolerance: compression.compressionTolerance } : undefined;
     target.produceLayer(layer, {
       compressionMethod: compression.compressionMethod,
       compressionTolerance: compression.compressionTolerance,
@@ -187,7 +232,7 @@ async function writtenChunks(dataset: VDS, target: DatasetStore, recompress: Rec
         if (!entry && error instanceof NotFoundError) return UNKNOWN_HASH;
         throw error;
       });
-      if (isDefinedHash(hash)) chunks.push({ layer, chunkIndex });
+      if (isDefinedHash(hash)) chunks.push({ layer, chunkIndex, reencode });
     }
   }
   return chunks;
@@ -211,14 +256,15 @@ function layerCompression({ compressionMethod, compressionTolerance }: Recompres
 }
 
 /** Bytes written, or undefined when the destination already held the chunk. */
-async function copyChunk(dataset: VDS, target: DatasetStore, { layer, chunkIndex }: ChunkToCopy, verify: boolean,
-  signal: AbortSignal, recompress: Recompression | undefined): Promise<number | undefined> {
+async function copyChunk(dataset: VDS, target: DatasetStore, { layer, chunkIndex, reencode }: ChunkToCopy, verify: boolean,
+  signal: AbortSignal, transform: ChunkTransform | undefined): Promise<number | undefined> {
   const reader = dataset.reader(layer);
   const fetched = await fetchChunk(reader, chunkIndex, signal);
-  if (recompress) {
-    // Decoded to the channel's own format on the pool, then encoded there as a page write would be.
-    const { bytes: payload } = await decodeChunk(reader, fetched, { format: layer.channelDescriptor.format }, signal);
-    const { compressionMethod, compressionTolerance } = layerCompression(recompress, layer);
+  if (reencode) {
+    // Decoded to the channel's own format on the pool, transformed there, then encoded there as a page write would be.
+    let { bytes: payload } = await decodeChunk(reader, fetched, { format: layer.channelDescriptor.format }, signal);
+    if (transform) payload = await transformChunk(transform, layer, chunkIndex, payload, signal);
+    const { compressionMethod, compressionTolerance } = reencode;
     return writeChunk({ target: { dataset: target, layer, compressionMethod, compressionTolerance, pool: chunkPool() }, chunkIndex, payload }, { signal });
   }
   const bytes = fetched.bytes ?? new Uint8Array(0);
@@ -232,6 +278,24 @@ async function copyChunk(dataset: VDS, target: DatasetStore, { layer, chunkIndex
   const written = await target.writeChunk(layer, chunkIndex, bytes, metadata, payloadByteSize(layer.blockShape(chunkIndex)),
     { signal, ifChanged: true });
   return written ? bytes.byteLength : undefined;
+}
+
+/** Runs `transform`'s job on one decoded chunk; its reply must be the chunk's size. */
+async function transformChunk({ kind, options }: ChunkTransform, layer: VolumeDataLayer, chunkIndex: number, payload: Uint8Array,
+  signal: AbortSignal): Promise<Uint8Array> {
+  const size = payload.byteLength;
+  const bytes = ownedBytes(payload);
+  const { min, max } = layer.partition.chunkMinMax(chunkIndex, true);
+  const job: ChunkTransformJob = {
+    kind, bytes, shape: layer.blockShape(chunkIndex), min: [...min], max: [...max],
+    channel: layer.channel, lod: layer.lod, dimensionsND: layer.dimensionsND, chunkIndex, options,
+  };
+  const reply = await chunkPool().run(job, [bytes.buffer], signal);
+  if (!ArrayBuffer.isView(reply) || reply.byteLength !== size) {
+    const got = ArrayBuffer.isView(reply) ? `${reply.byteLength} bytes` : typeof reply;
+    throw new InvalidOperationError(`Chunk transform "${kind}" returned ${got} for chunk ${layer.name}/${chunkIndex}, not its ${size} bytes`);
+  }
+  return new Uint8Array(reply.buffer, reply.byteOffset, reply.byteLength);
 }
 
 /** The same copy as an Observable of progress, for pipelines and UIs; unsubscribing aborts it. */

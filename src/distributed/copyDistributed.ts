@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { copyConflict, copyPositions, type CopyOptions } from '../api/copyDataset.js';
 import { InvalidArgumentError, InvalidOperationError } from '../model/errors.js';
+import { chunkJobModule } from '../workers/chunkJobs.js';
 import { datasetFor } from '../../sources/dataset/datasetFor.js';
 import { vdsFileDatasetFor } from '../../sources/dataset/vdsFileDataset.js';
 import { openStore } from '../../sources/stores/openStore.js';
@@ -14,7 +15,7 @@ import type { DatasetStore } from '../engine/datasetStore.js';
 import { absolute, type DistributedRun, type FlowKind, type FlowOptions, runFlow, unpublish } from './flow.js';
 import { COPY_JOB, COPY_PART_JOB, type CopyJobData, type CopyJobResult } from './jobs.js';
 
-export interface DistributedCopyOptions extends FlowOptions, Pick<CopyOptions, 'compressionMethod' | 'compressionTolerance' | 'verify' | 'overwrite'> {
+export interface DistributedCopyOptions extends FlowOptions, Pick<CopyOptions, 'compressionMethod' | 'compressionTolerance' | 'verify' | 'overwrite' | 'transform'> {
   /** Connection string of both datasets' stores (the coordinator's; each worker has its own). */
   connectionString?: string;
   /** Positions of the chunk sequence per part (default 1024: about one chunk-metadata page each). */
@@ -44,7 +45,9 @@ export function startCopyDistributed(source: string, destination: string, option
   }
   const perPart = options.chunksPerPart ?? 1024;
   if (!Number.isInteger(perPart) || perPart < 1) throw new InvalidArgumentError(`chunksPerPart must be a positive integer, got ${perPart}`);
-  const copyOptions = { compressionMethod: options.compressionMethod, compressionTolerance: options.compressionTolerance, verify: options.verify };
+  // The transform's kind as registered here: the workers register the same module (a URL each of them can import).
+  const transform = options.transform && { ...options.transform, module: chunkJobModule(options.transform.kind) };
+  const copyOptions = { compressionMethod: options.compressionMethod, compressionTolerance: options.compressionTolerance, verify: options.verify, transform };
   const digest = createHash('sha256').update(JSON.stringify({ source, destination, copyOptions, perPart })).digest('hex').slice(0, 16);
   return runFlow<CopyJobData, CopyJobResult>(COPY, `${COPY_JOB}-${digest}`, options, async () => {
     const connection = options.connectionString ?? '';

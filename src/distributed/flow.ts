@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { Observable, ReplaySubject } from 'rxjs';
 import type { Queue } from 'bullmq';
-import { ChunkFormatError, SegyFormatError, WriteError } from '../model/errors.js';
+import { ChunkFormatError, InvalidArgumentError, SegyFormatError, WriteError } from '../model/errors.js';
 import { openStore } from '../../sources/stores/openStore.js';
 import { isDeletable } from '../../sources/stores/store.js';
 import { loadBullMQ, QUEUE_NAME, redisConnections } from './engine.js';
@@ -114,7 +114,8 @@ async function follow<D, R>(queue: Queue<D>, kind: FlowKind<D>, id: string, poll
     const rate = chunksDone > 0 && elapsed > 0 ? chunksDone / elapsed : undefined;
     report({ partsDone, parts, chunksDone, chunks, elapsed, rate, eta: rate ? (chunks - chunksDone) / rate : undefined });
     if (state === 'completed') {
-      const result = job.returnvalue as R;
+      // Read again: the job fetched above may predate its completion, and then lacks its return value.
+      const result = (await queue.getJob(id))?.returnvalue as R;
       // Done and published: the flow leaves Redis, so the same command later does the work again.
       await job.remove({ removeChildren: true }).catch(() => undefined);
       return { ...result, id, parts };
@@ -124,8 +125,8 @@ async function follow<D, R>(queue: Queue<D>, kind: FlowKind<D>, id: string, poll
   }
 }
 
-/** Errors a part fails with at once, by the class name its reason starts with (see `unrecoverableReason`). */
-const INPUT_ERRORS = { SegyFormatError, ChunkFormatError } as const;
+/** Errors a part fails with at once (bad input, a transform module a worker cannot use), by the class name its reason starts with (see `unrecoverableReason`). */
+const INPUT_ERRORS = { SegyFormatError, ChunkFormatError, InvalidArgumentError } as const;
 
 /** The reason of the part that failed the run, as the input error it was where it was one. */
 async function failure<D>(queue: Queue<D>, id: string, parts: number, reason: string): Promise<Error> {

@@ -2,7 +2,7 @@
 // a parent job holding what the parts share (and, once they are done, publishing the dataset)
 // over one child job per part. Job ids are derived from the work, so a coordinator started again
 // finds its flow instead of enqueuing a second one.
-import type { CopyOptions } from '../api/copyDataset.js';
+import type { ChunkTransform, CopyOptions } from '../api/copyDataset.js';
 import type { SegyImportPlan } from '../segy/importParts.js';
 
 export const IMPORT_JOB = 'import-segy';
@@ -25,9 +25,14 @@ export interface ImportJobData {
 export interface CopyJobData {
   readonly source: string;
   readonly destination: string;
-  readonly options: Pick<CopyOptions, 'compressionMethod' | 'compressionTolerance' | 'verify'>;
+  readonly options: Pick<CopyOptions, 'compressionMethod' | 'compressionTolerance' | 'verify'> & { readonly transform?: DistributedTransform };
   /** Chunks per part (the last may have fewer, and parts count only written chunks). */
   readonly partChunks: readonly number[];
+}
+
+/** A transform as it travels: with the URL of its job module, which every worker registers and imports. */
+export interface DistributedTransform extends ChunkTransform {
+  readonly module: string;
 }
 
 /** What every parent returns once the dataset is published. */

@@ -3,13 +3,14 @@
 // import publishes the dataset from those records once every part has finished. A worker that
 // dies (kill -9, a lost machine) stops renewing its job's lock; after `lockDuration` BullMQ's
 // stalled-job check hands the job to another worker, which writes the part again from the start.
-import { ChunkFormatError, SegyFormatError } from '../model/errors.js';
+import { ChunkFormatError, errorMessage, InvalidArgumentError, SegyFormatError } from '../model/errors.js';
+import { registerChunkJob } from '../workers/chunkJobs.js';
 import { importSegyPart, type PartResult, planLayout } from '../segy/importParts.js';
 import { openStore } from '../../sources/stores/openStore.js';
 import { loadBullMQ, QUEUE_NAME, redisConnections } from './engine.js';
 import { type PartChunks, PartDataset, publishParts } from './partDataset.js';
 import {
-  COPY_JOB, COPY_PART_JOB, type CopyJobData, type CopyJobResult, IMPORT_JOB, IMPORT_PART_JOB, type ImportJobData, type ImportJobResult,
+  COPY_JOB, COPY_PART_JOB, type CopyJobData, type DistributedTransform, type CopyJobResult, IMPORT_JOB, IMPORT_PART_JOB, type ImportJobData, type ImportJobResult,
   type PartJobData, type PublishedResult, unrecoverableReason,
 } from './jobs.js';
 import { copyDataset } from '../api/copyDataset.js';
@@ -118,8 +119,21 @@ export async function startWorker(redisUrl: string, options: WorkerOptions = {})
       tracesWritten: sum(parts, (p) => p.tracesWritten), tracesIgnored: sum(parts, (p) => p.tracesIgnored), chunksWritten: sum(parts, (p) => p.chunksWritten),
     }));
 
+  /** A transform's job module, registered here and loaded once to see that it is one: if not, every try would fail the same way. */
+  const useTransform = async ({ kind, module }: DistributedTransform) => {
+    try {
+      registerChunkJob(kind, module);
+      const loaded = await import(module) as { default?: unknown };
+      if (typeof loaded.default !== 'function') throw new TypeError('it has no default export function');
+    } catch (error) {
+      throw new UnrecoverableError(unrecoverableReason(new InvalidArgumentError(
+        `The chunk transform "${kind}" cannot run on this worker: its module ${module} does not load: ${errorMessage(error)}`)));
+    }
+  };
+
   const copyPart = async (job: Job<PartJobData>) => {
     const { source, destination, options: copyOptions, partChunks } = await parentData<CopyJobData>(job);
+    if (copyOptions.transform) await useTransform(copyOptions.transform);
     const first = sum(partChunks.slice(0, job.data.part), (n) => n);
     return runPart(job, destination, async (dataset, onProgress) => {
       // The part's destination publishes nothing, and opens nothing: overwrite spares it the question.

@@ -4,7 +4,7 @@
 // entries (chunkWorker.ts under Piscina, webChunkWorker.ts in a Web Worker) only differ in how
 // they load a module and post the reply.
 import type { ChunkJob, ChunkJobHandler } from './chunkJobs.js';
-import { InvalidArgumentError } from '../model/errors.js';
+import { errorMessage, InvalidArgumentError } from '../model/errors.js';
 import { toErrorRecord } from './errorTransport.js';
 
 /** What the pool posts: the job, and the module its kind was registered with. */
@@ -38,7 +38,9 @@ export async function runJob({ module, job }: WorkerTask, load: LoadJobModule): 
 function handlerOf(module: string, kind: string, load: LoadJobModule): Promise<ChunkJobHandler> {
   let handler = handlers.get(module);
   if (!handler) {
-    handler = load(module, kind).then((loaded) => {
+    handler = load(module, kind).catch((error: unknown) => {
+      throw new InvalidArgumentError(`Chunk job module ${module} (kind "${kind}") does not load: ${errorMessage(error)}`);
+    }).then((loaded) => {
       if (typeof loaded.default !== 'function') throw new InvalidArgumentError(`Chunk job module ${module} (kind "${kind}") has no default export function`);
       return loaded.default as ChunkJobHandler;
     });
