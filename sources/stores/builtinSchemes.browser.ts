@@ -9,7 +9,7 @@ import { HttpStore } from './httpStore.js';
 import { MemoryStore } from './memoryStore.js';
 import { GoogleCredentialsType, type DMSOpenOptions, type GoogleOpenOptions } from './openOptions.js';
 import { withRemoteDefaults } from './remoteDefaults.js';
-import { ACCESS_KEY_ID, disableInitApiUnsupported, type S3Fields, SECRET_KEY, splitLocation } from './schemeArguments.js';
+import { ACCESS_KEY_ID, azureSasUrl, disableInitApiUnsupported, type S3Fields, SECRET_KEY, splitLocation } from './schemeArguments.js';
 import type { ReadableStore } from './store.js';
 import { signS3Request } from './s3Signature.js';
 import { registerStoreScheme, type StoreIntent, type StoreRequest } from './storeSchemes.js';
@@ -70,12 +70,7 @@ export function azureConnectionStringStore(_connectionString: string, _container
 
 /** A container URL (`https://host/container/prefix`) whose requests all carry `suffix` (a SAS query). */
 export function azurePresignedStore(baseUrl: string, suffix: string): ReadableStore {
-  let base: URL;
-  try {
-    base = new URL(baseUrl);
-  } catch {
-    throw new InvalidArgumentError('Invalid azuresas:// URL');
-  }
+  const base = azureSasUrl(baseUrl);
   if (base.pathname.split('/').every((s) => s === '')) throw new InvalidArgumentError('An azuresas:// URL needs a container');
   const query = suffix === '' || suffix.startsWith('?') ? suffix : `?${suffix}`;
   return new HttpStore(`${base.origin}${base.pathname}${query}`);

@@ -15,7 +15,7 @@ import { HttpStore } from './httpStore.js';
 import { MemoryStore } from './memoryStore.js';
 import { GoogleCredentialsType, type DMSOpenOptions, type GoogleOpenOptions } from './openOptions.js';
 import {
-  ACCESS_KEY_ID, disableInitApiUnsupported, milliseconds, type S3Fields, SECRET_KEY, splitLocation, vdsFileIsNoStore,
+  ACCESS_KEY_ID, azureSasUrl, disableInitApiUnsupported, milliseconds, type S3Fields, SECRET_KEY, splitLocation, vdsFileIsNoStore,
 } from './schemeArguments.js';
 import { withRemoteDefaults } from './remoteDefaults.js';
 import { S3Store } from './s3Store.js';
@@ -125,12 +125,7 @@ export function dmsStoreFromOptions(options: DMSOpenOptions, intent: StoreIntent
 }
 
 export function azurePresignedStore(baseUrl: string, suffix: string): AzureStore {
-  let base: URL;
-  try {
-    base = new URL(baseUrl);
-  } catch {
-    throw new InvalidArgumentError('Invalid azuresas:// URL');
-  }
+  const base = azureSasUrl(baseUrl);
   const segments = base.pathname.split('/').filter((s) => s !== '');
   // Emulators and IP endpoints put the account name in the path.
   const accountSegments = /^(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:.]+\]|localhost)$/i.test(base.hostname) ? 1 : 0;

@@ -10,6 +10,15 @@ export function vdsFileIsNoStore(path: string): InvalidArgumentError {
   return new InvalidArgumentError(`${path} is a .vds file: a dataset, not a store of objects; open it with open() or create()`);
 }
 
+/** The container URL of an azuresas:// dataset (`https://host/container/prefix`). */
+export function azureSasUrl(baseUrl: string): URL {
+  try {
+    return new URL(baseUrl);
+  } catch {
+    throw new InvalidArgumentError('Invalid azuresas:// URL');
+  }
+}
+
 /** `bucket/prefix` (or `container/prefix`). */
 export function splitLocation(rest: string, service: string, what: string): { name: string; prefix: string } {
   const slash = rest.indexOf('/');
