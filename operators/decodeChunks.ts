@@ -2,16 +2,16 @@
 // conversion run on the worker pool; the chunk bytes are moved there, never copied.
 import { mergeMap, type OperatorFunction } from 'rxjs';
 import type { DecodeOptions } from '../src/model/block.js';
-import { CompressionMethod, type VolumeDataFormat } from '../src/model/enums.js';
+import { CompressionMethod, isWaveletCompression, type VolumeDataFormat } from '../src/model/enums.js';
 import { constantBlock } from '../src/codecs/constantBlock.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
 import { BEST_QUALITY } from '../src/model/adaptiveLevels.js';
 import { CanceledError, ChunkFormatError, errorMessage, ReadError, StoreError } from '../src/model/errors.js';
 import type { DecodedChunk, DeliveredChunk } from '../src/engine/chunkDestination.js';
-import type { Delivery } from '../src/workers/decodeJob.js';
+import type { DecodeJob, DecodeReply, Delivery } from '../src/workers/decodeJob.js';
 import { chunkBuffers, ownedBytes } from '../src/workers/chunkBuffers.js';
 import { chunkPool } from '../src/workers/pool.js';
-import type { FetchedChunk } from '../sources/fetchChunks.js';
+import { fetchChunk, type FetchedChunk } from '../sources/fetchChunks.js';
 import { fromAbortable } from '../src/async/fromAbortable.js';
 
 export type { DecodedChunk, DeliveredChunk };
@@ -49,22 +49,31 @@ export function decodeChunks(reader: LayerReader, target: DecodeTarget): Operato
 export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, target: BytesTarget, signal?: AbortSignal): Promise<DecodedChunk>;
 export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, target: DeliveringTarget, signal?: AbortSignal): Promise<DecodedChunk | DeliveredChunk>;
 export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, target: DecodeTarget, signal?: AbortSignal): Promise<DecodedChunk | DeliveredChunk> {
-  const { chunkIndex } = fetched;
+  const { chunkIndex, file } = fetched;
   const options = decodeOptions(reader, chunkIndex, target);
-  if (!fetched.bytes) return { chunkIndex, bytes: constantBlock(fetched.metadata.hash, options, reader.layer.chunkVoxelCount(chunkIndex)) };
+  if (!fetched.bytes && !file) return { chunkIndex, bytes: constantBlock(fetched.metadata.hash, options, reader.layer.chunkVoxelCount(chunkIndex)) };
   // A pooled read buffer moves to the worker whole; it comes back as `spent` unless the block lives in it.
-  const chunk = chunkBuffers.issuedBuffer(fetched.bytes.buffer) ? fetched.bytes : ownedBytes(fetched.bytes);
+  const chunk = !fetched.bytes || chunkBuffers.issuedBuffer(fetched.bytes.buffer) ? fetched.bytes : ownedBytes(fetched.bytes);
   const deliver = target.deliver?.(chunkIndex);
   const returnBytes = !(deliver && target.skipDeliveredBytes);
+  let reply: DecodeReply;
   try {
-    const { bytes, spent } = await chunkPool().run({ kind: 'decode', method: reader.compressionMethod, chunk, options, deliver, returnBytes },
-      [chunk.buffer], signal);
-    if (spent) chunkBuffers.give(spent);
-    // The worker leaves out the bytes only of a delivered chunk, and only when asked to.
-    return bytes ? { chunkIndex, bytes, deliveredTo: deliver?.buffer } : { chunkIndex, deliveredTo: deliver!.buffer };
+    reply = await chunkPool().run({ kind: decodeJobKind(reader.compressionMethod), method: reader.compressionMethod, chunk, file, options, deliver, returnBytes },
+      chunk ? [chunk.buffer] : [], signal);
   } catch (error) {
     throw chunkDecodeError(error, reader, chunkIndex);
   }
+  const { bytes, spent, unread } = reply;
+  // The worker found the file missing or short: fetch it here, which says what is wrong.
+  if (unread) return decodeChunk(reader, await fetchChunk(reader, chunkIndex, signal, fetched.metadata), target as DeliveringTarget, signal);
+  if (spent) chunkBuffers.give(spent);
+  // The worker leaves out the bytes only of a delivered chunk, and only when asked to.
+  return bytes ? { chunkIndex, bytes, deliveredTo: deliver?.buffer } : { chunkIndex, deliveredTo: deliver!.buffer };
+}
+
+/** The decode job of a method's chunks: the wavelet codecs load only in workers that meet them. */
+export function decodeJobKind(method: CompressionMethod): DecodeJob['kind'] {
+  return isWaveletCompression(method) ? 'decodeWavelet' : 'decode';
 }
 
 /**

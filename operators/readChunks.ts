@@ -1,12 +1,13 @@
 // Chunk indices in, decoded chunks out: the one way anything reads a chunk (requests, page reads,
 // Remapped boxes, prefetch). Per chunk: its metadata once (the cache key needs its hash, and the
 // fetch its size and adaptive levels), then a ChunkCache shared by concurrent readers so one chunk
-// is fetched and decoded once, else the fetch and the decode on the worker pool; unsubscribing
-// cancels both. Cache keys carry the chunk's hash, so a rewritten chunk is never served stale.
+// is fetched and decoded once, else the fetch and the decode on the worker pool (a chunk in a
+// local file is read by its worker: locateChunk); unsubscribing cancels both. Cache keys carry the
+// chunk's hash, so a rewritten chunk is never served stale.
 import { mergeMap, type Observable, of, type OperatorFunction } from 'rxjs';
 import type { ChunkCache } from '../src/engine/chunkCache.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
-import { fetchChunk } from '../sources/fetchChunks.js';
+import { locateChunk } from '../sources/fetchChunks.js';
 import { type BytesTarget, type DecodedChunk, decodeChunk, type DecodeTarget, type DeliveredChunk, type DeliveringTarget } from './decodeChunks.js';
 import { fromAbortable } from '../src/async/fromAbortable.js';
 
@@ -24,7 +25,7 @@ export function readChunk(reader: LayerReader, chunkIndex: number, target: Decod
   const skip = target.skipDeliveredBytes === true && !cache?.keepsChunks;
   return fromAbortable((signal) => reader.chunkMetadata(chunkIndex, signal)).pipe(mergeMap((metadata) => {
     const decode = (skipDeliveredBytes: boolean) => fromAbortable(async (signal) =>
-      decodeChunk(reader, await fetchChunk(reader, chunkIndex, signal, metadata), { ...target, skipDeliveredBytes } as DeliveringTarget, signal));
+      decodeChunk(reader, await locateChunk(reader, chunkIndex, signal, metadata), { ...target, skipDeliveredBytes } as DeliveringTarget, signal));
     if (!cache) return decode(skip);
     const variant = `${target.format}/${target.replacementNoValue ?? ''}/${reader.adaptiveLevel}`;
     return cache.get(`${reader.layer.name}/${chunkIndex}/${metadata.hash}/${variant}`, () => decode(skip)).pipe(

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as vds from '../src/index.js';
 import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
-import type { ReadChunkOptions } from '../src/engine/datasetStore.js';
+import type { FileExtent, ReadChunkOptions } from '../src/engine/datasetStore.js';
 import type { VolumeDataLayer } from '../src/model/geometry/layers.js';
 import { openvdsVector } from './support/testdata.js';
 
@@ -12,6 +12,13 @@ class CountingVdsFile extends VdsFileDataset {
     const bytes = await super.readChunk(layer, chunkIndex, options);
     this.chunkBytes += bytes.byteLength;
     return bytes;
+  }
+
+  /** What a pool worker reads from the file instead (a local file is read there, not through readChunk). */
+  override async chunkFile(layer: VolumeDataLayer, chunkIndex: number, options: Omit<ReadChunkOptions, 'into'>): Promise<FileExtent | undefined> {
+    const file = await super.chunkFile(layer, chunkIndex, options);
+    this.chunkBytes += file?.length ?? 0;
+    return file;
   }
 }
 

@@ -142,7 +142,7 @@ describe('chunk jobs registered like codecs', function () {
   it('errors: unknown kinds, bad registrations, a job that throws, a module without a handler', async () => {
     const unknown = await rejection(vds.chunkPool().run({ kind: 'nope' }));
     expect(unknown).to.be.instanceOf(vds.InvalidArgumentError);
-    expect(unknown.message).to.match(/^No chunk job kind "nope" is registered \(have: decode, encode, decimate, .*rms.*; see registerChunkJob\)$/);
+    expect(unknown.message).to.match(/^No chunk job kind "nope" is registered \(have: decode, decodeWavelet, encode, decimate, .*rms.*; see registerChunkJob\)$/);
     expect(() => vds.registerChunkJob('rms', rmsModule)).not.to.throw();
     expect(() => vds.registerChunkJob('rms', new URL('./support/brokenJob.ts', import.meta.url)))
       .to.throw(vds.InvalidOperationError, `Chunk job kind "rms" is already registered with ${rmsModule.href}`);

@@ -94,6 +94,11 @@ describe('decode errors across the worker boundary', function () {
           if (layer.name === 'Dimensions_012LOD0') corrupt(bytes);
           return bytes;
         }
+
+        /** None: the corruption happens in readChunk, so no worker reads the file itself. */
+        override chunkFile(): Promise<undefined> {
+          return Promise.resolve(undefined);
+        }
       }(openvdsVector('subset.vds'));
     }
 

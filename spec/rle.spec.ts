@@ -33,11 +33,11 @@ describe('RLE encoder', () => {
     expect(Buffer.from(rleDecode(encoded, payload.byteLength, 2)).equals(Buffer.from(payload))).to.equal(true);
   });
 
-  it('writes and reads such data as a U16 RLE chunk', () => {
+  it('writes and reads such data as a U16 RLE chunk', async () => {
     const shape: BlockShape = { dimensionality: 3, size: [67, 10, 3], format: F.Format_U16, components: 1 };
     const payload = new Uint8Array(longLiteralsThenPairs(30).buffer);
     const channel = { valueRangeMin: 0, valueRangeMax: 65535, integerScale: 1, integerOffset: 0, useNoValue: false, noValue: 0 };
-    const chunk = encodeChunk(vds.CompressionMethod.RLE, payload, { shape, channel, tolerance: 0 }).bytes;
+    const { bytes: chunk } = await encodeChunk(vds.CompressionMethod.RLE, payload, { shape, channel, tolerance: 0 });
     const back = rleCodec.decode(chunk, { shape, channel, targetFormat: F.Format_U16 });
     expect(Buffer.from(back.bytes).equals(Buffer.from(payload))).to.equal(true);
     expect(chunk.byteLength).to.equal(24 + 12 + 30 * 135);

@@ -12,7 +12,7 @@ import { parseLayerStatusJson, parseVolumeDataLayoutJson, serializeLayerStatusJs
 import { layersOf, VolumeDataLayout } from '../../src/model/layout/volumeDataLayout.js';
 import { isDefinedHash, UNKNOWN_HASH } from '../../src/codecs/volumeDataHash.js';
 import type {
-  ChunkMetadata, CreateOptions, DatasetStore, LayerProduction, ReadChunkOptions, SignalOptions, WriteChunkOptions,
+  ChunkMetadata, CreateOptions, DatasetStore, FileExtent, LayerProduction, ReadChunkOptions, SignalOptions, WriteChunkOptions,
 } from '../../src/engine/datasetStore.js';
 import { throwIfAborted } from '../../src/async/abort.js';
 import { CHUNK_METADATA_KEY } from '../stores/metadataHeaders.js';
@@ -106,14 +106,18 @@ export class ObjectDataset implements DatasetStore {
 
   async readChunk(layer: VolumeDataLayer, chunkIndex: number, { metadata, adaptiveLevel = BEST_QUALITY, signal, into }: ReadChunkOptions): Promise<Uint8Array> {
     const key = chunkKey(layer, chunkIndex);
-    const size = metadata.serializedSize;
-    const prefix = adaptiveLevel !== BEST_QUALITY && metadata.adaptiveLevels && size && this.store.getRange
-      ? adaptivePrefixSize(size, adaptiveLevel, metadata.adaptiveLevels) : undefined;
-    const bytes = prefix !== undefined && prefix < size!
+    const prefix = this.store.getRange ? prefixSize(metadata, adaptiveLevel) : undefined;
+    const bytes = prefix !== undefined
       ? await this.store.getRange!(key, { offset: 0, length: prefix }, { signal })
       : await this.store.get(key, { signal, into });
     if (!bytes) throw new NotFoundError(`Chunk ${key} is missing from ${this.description}`);
     return bytes;
+  }
+
+  async chunkFile(layer: VolumeDataLayer, chunkIndex: number, { metadata, adaptiveLevel = BEST_QUALITY }: Omit<ReadChunkOptions, 'into'>): Promise<FileExtent | undefined> {
+    const file = this.store.localFile?.(chunkKey(layer, chunkIndex));
+    const prefix = prefixSize(metadata, adaptiveLevel);
+    return file && (prefix === undefined ? file : { ...file, length: prefix });
   }
 
   produceLayer(layer: VolumeDataLayer, production: LayerProduction): LayerStatusEntry {
@@ -253,4 +257,11 @@ function decodeText(bytes: Uint8Array, what: string): string {
   } catch {
     throw new ReadError(`${what} is not UTF-8 text`);
   }
+}
+
+/** Bytes of a wavelet chunk to fetch for a coarser adaptive level: undefined for the whole object. */
+function prefixSize({ serializedSize: size, adaptiveLevels }: ChunkMetadata, adaptiveLevel: number): number | undefined {
+  if (adaptiveLevel === BEST_QUALITY || !adaptiveLevels || !size) return undefined;
+  const prefix = adaptivePrefixSize(size, adaptiveLevel, adaptiveLevels);
+  return prefix < size ? prefix : undefined;
 }

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { throwIfAborted } from '../../src/async/abort.js';
 import type {
-  ChunkMetadata, CreateOptions, DatasetStore, LayerProduction, ReadChunkOptions, SignalOptions, WriteChunkOptions,
+  ChunkMetadata, CreateOptions, DatasetStore, FileExtent, LayerProduction, ReadChunkOptions, SignalOptions, WriteChunkOptions,
 } from '../../src/engine/datasetStore.js';
 import { adaptivePrefixSize, WAVELET_ADAPTIVE_LEVELS } from '../../src/model/adaptiveLevels.js';
 import { isWaveletCompression } from '../../src/model/enums.js';
@@ -161,6 +161,17 @@ export class VdsFileDataset implements DatasetStore {
     const bytes = await container.readData(entry, `chunk ${chunkIndex} of "${layer.name}"`, size, options.into);
     throwIfAborted(options.signal);
     return bytes;
+  }
+
+  async chunkFile(layer: VolumeDataLayer, chunkIndex: number, options: Omit<ReadChunkOptions, 'into'>): Promise<FileExtent | undefined> {
+    throwIfAborted(options.signal);
+    const { file, wavelet } = this.producedLayer(layer, chunkIndex);
+    const entry = await this.openedContainer().readIndexEntry(file, chunkIndex);
+    // A chunk never written is readChunk's NotFoundError.
+    if (entry.length === 0) return undefined;
+    const { adaptiveLevels } = chunkMetadataOf(entry);
+    const length = wavelet && adaptiveLevels ? adaptivePrefixSize(entry.length, options.adaptiveLevel ?? -1, adaptiveLevels) : entry.length;
+    return { path: this.path, offset: entry.offset, length };
   }
 
   produceLayer(layer: VolumeDataLayer, production: LayerProduction): LayerStatusEntry {

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { CanceledError, InvalidArgumentError, StoreError, WriteError } from '../../src/model/errors.js';
 import { throwIfAborted } from '../../src/async/abort.js';
 import { assertSafeKey } from './keys.js';
+import type { FileExtent } from '../../src/engine/datasetStore.js';
 import type { ByteRange, DeletableStore, ListableStore, ObjectInfo, ReadOptions, Store, WriteOptions } from './store.js';
 
 const TEMP_SUFFIX = '.rxvds-tmp';
@@ -61,6 +62,10 @@ export class FolderStore implements Store, ListableStore, DeletableStore {
     } finally {
       await closeFd(fd);
     }
+  }
+
+  localFile(key: string): FileExtent {
+    return { path: this.path(key), offset: 0 };
   }
 
   async getRange(key: string, range: ByteRange, options?: ReadOptions): Promise<Uint8Array | undefined> {

@@ -4,6 +4,8 @@
 // `<layer>/<chunk>`, `<layer>/ChunkMetadata/<page>`). A store offers only what it can do, so
 // asking a read-only store to write is a type error, not a rejection at run time.
 
+import type { FileExtent } from '../../src/engine/datasetStore.js';
+
 export interface ByteRange {
   offset: number;
   /** Number of bytes; reads to the end of the object when omitted. */
@@ -37,6 +39,11 @@ export interface ReadableStore {
   get(key: string, options?: ReadOptions): Promise<Uint8Array | undefined>;
   /** Part of an object (for prefix reads of wavelet chunks); `undefined` when it does not exist. */
   getRange?(key: string, range: ByteRange, options?: ReadOptions): Promise<Uint8Array | undefined>;
+  /**
+   * The local file that holds the object, when the store keeps objects as files (whether it
+   * exists is not checked): a pool worker can then read it without the main thread.
+   */
+  localFile?(key: string): FileExtent;
   /** Size and user metadata without the bytes, or `undefined` when it does not exist. */
   head?(key: string, options?: ReadOptions): Promise<ObjectInfo | undefined>;
   /** Releases connections and handles. */

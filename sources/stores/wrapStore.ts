@@ -35,6 +35,7 @@ export function wrapStore<S extends ReadableStore>(store: S, around: StoreAround
     get: (key: string, o?: ReadOptions) => call('get', key, o, (options) => store.get(key, options)),
   };
   if (store.getRange) wrapped.getRange = (key: string, range: ByteRange, o?: ReadOptions) => call('getRange', key, o, (options) => store.getRange!(key, range, options));
+  if (store.localFile) wrapped.localFile = (key: string) => store.localFile!(key);
   if (store.head) wrapped.head = (key: string, o?: ReadOptions) => call('head', key, o, (options) => store.head!(key, options));
   if (isWritable(store)) wrapped.set = (key: string, data: Uint8Array, o?: WriteOptions) => call('set', key, o, (options) => store.set(key, data, options));
   if (isDeletable(store)) wrapped.delete = (key: string, o?: ReadOptions) => call('delete', key, o, (options) => store.delete(key, options));

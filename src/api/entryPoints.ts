@@ -23,6 +23,7 @@ import { vdsFileDatasetAt, vdsFileDatasetFor } from '../../sources/dataset/vdsFi
 import type { DatasetStore } from '../engine/datasetStore.js';
 import { defaultEngineOptions, type EngineOptions, engineOptionsFrom } from '../engine/engineOptions.js';
 import { chunkPool, workerCount } from '../workers/pool.js';
+import { decodeJobKind } from '../../operators/decodeChunks.js';
 import type { WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
 
 const accessManagers = new WeakMap<VDS, VolumeDataAccessManager>();
@@ -225,7 +226,7 @@ export function getAccessManager(vds: VDS): VolumeDataAccessManager {
   if (!manager) {
     accessManagers.set(vds, manager = new VolumeDataAccessManager(vds));
     // Requests follow: their first chunks find the workers started rather than wait for them.
-    void chunkPool().warm();
+    void chunkPool().warm(decodeJobKind(vds.compressionMethod));
   }
   return manager;
 }

@@ -36,6 +36,18 @@ export interface ChunkCodec extends CompressionMethodTraits {
   encode?(payload: Uint8Array, options: EncodeOptions): EncodedChunk;
 }
 
+/**
+ * A codec registered by the module that makes it, loaded on first use: what keeps the wavelet
+ * decoder and encoder (two thirds of the decode job's load time) out of a worker that never meets
+ * a wavelet chunk.
+ */
+export interface LazyCodec extends CompressionMethodTraits {
+  readonly method: CompressionMethod;
+  /** Whether the codec it loads has an encoder. */
+  readonly encodes: boolean;
+  load(): Promise<ChunkCodec>;
+}
+
 /** The traits the format gives one of OpenVDS's methods, for a codec of that method to carry. */
 export function formatTraits(method: CompressionMethod): CompressionMethodTraits {
   const traits = compressionMethodTraits(method);

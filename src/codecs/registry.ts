@@ -1,17 +1,17 @@
 // CompressionMethod → codec: the one place that says which methods exist, which are wavelet or
 // lossless, and which can be written. Adding a codec is one file implementing ChunkCodec plus one
-// registerCodec call. A registration holds in the thread that makes it: a codec the pool workers
+// registerCodec call (of the codec, or of a LazyCodec that imports it on first use, as the
+// wavelet codecs are). A registration holds in the thread that makes it: a codec the pool workers
 // use must be registered by a module they load too.
 import { CompressionMethod, compressionMethodTraits } from '../model/enums.js';
 import { ChunkFormatError, InvalidArgumentError, InvalidOperationError } from '../model/errors.js';
 import { WAVELET_ADAPTIVE_LEVELS } from '../model/adaptiveLevels.js';
-import type { ChunkCodec, EncodedChunk, EncodeOptions } from './codec.js';
+import { type ChunkCodec, type EncodedChunk, type EncodeOptions, formatTraits, type LazyCodec } from './codec.js';
 import { noneCodec } from './none.js';
 import { rleCodec } from './rle.js';
 import { zipCodec } from './zip.js';
-import { waveletCodecs } from './waveletCodecs.js';
 
-const codecs = new Map<CompressionMethod, ChunkCodec>();
+const codecs = new Map<CompressionMethod, ChunkCodec | LazyCodec>();
 
 function methodName(method: CompressionMethod): string {
   return CompressionMethod[method] ?? `compression method ${method}`;
@@ -22,7 +22,7 @@ function methodName(method: CompressionMethod): string {
  * the earlier one back. A codec for one of OpenVDS's methods must have that method's traits
  * (model/enums.ts), because the model reads them there.
  */
-export function registerCodec(codec: ChunkCodec): () => void {
+export function registerCodec(codec: ChunkCodec | LazyCodec): () => void {
   if (!Number.isInteger(codec.method) || codec.method < 0) throw new InvalidArgumentError(`A codec's method must be a non-negative integer, got ${codec.method}`);
   const format = compressionMethodTraits(codec.method);
   if (format && (format.isWavelet !== codec.isWavelet || format.isLossless !== codec.isLossless)) {
@@ -38,27 +38,57 @@ export function registerCodec(codec: ChunkCodec): () => void {
   };
 }
 
-[noneCodec, rleCodec, zipCodec, ...waveletCodecs]
-  .forEach(registerCodec);
+const WAVELET_METHODS = [CompressionMethod.Wavelet, CompressionMethod.WaveletLossless,
+  CompressionMethod.WaveletNormalizeBlock, CompressionMethod.WaveletNormalizeBlockLossless] as const;
 
-/** The codec of `method`; a ChunkFormatError when none is registered (a chunk that cannot be decoded). */
-export function chunkCodec(method: CompressionMethod): ChunkCodec {
+[noneCodec, rleCodec, zipCodec].forEach(registerCodec);
+WAVELET_METHODS.forEach((method) => registerCodec({
+  method, ...formatTraits(method), encodes: true,
+  load: async () => (await import('./waveletCodecs.js')).waveletCodec(method),
+}));
+
+function isLazy(codec: ChunkCodec | LazyCodec): codec is LazyCodec {
+  return 'load' in codec;
+}
+
+/**
+ * Codecs a module made, in place of their methods' lazy entries (never of a codec registered
+ * since): a module that registers lazily calls it when it loads, however it was loaded.
+ */
+export function provideLoadedCodecs(loaded: readonly ChunkCodec[]): void {
+  for (const codec of loaded) {
+    const entry = codecs.get(codec.method);
+    if (entry && isLazy(entry)) codecs.set(codec.method, codec);
+  }
+}
+
+/**
+ * The codec of `method`, a promise of it while its module loads the first time; a ChunkFormatError
+ * when none is registered (a chunk that cannot be decoded).
+ */
+export function chunkCodec(method: CompressionMethod): ChunkCodec | Promise<ChunkCodec> {
   const codec = codecs.get(method);
   if (!codec) throw new ChunkFormatError(`No decoder for ${methodName(method)}`);
-  return codec;
+  if (!isLazy(codec)) return codec;
+  return codec.load().then((loaded) => {
+    // In place of the lazy entry, unless another registration replaced it meanwhile.
+    if (codecs.get(method) === codec) codecs.set(method, loaded);
+    return loaded;
+  });
 }
 
 /** Whether chunks of `method` can be written: its codec has an encoder. */
 export function canEncode(method: CompressionMethod): boolean {
-  return codecs.get(method)?.encode !== undefined;
+  const codec = codecs.get(method);
+  return codec !== undefined && (isLazy(codec) ? codec.encodes : codec.encode !== undefined);
 }
 
 /**
  * Serializes a non-constant payload with `method`'s codec, and checks the result keeps the
  * codec contract: a wavelet chunk comes with its 16 adaptive-level bytes, any other without.
  */
-export function encodeChunk(method: CompressionMethod, payload: Uint8Array, options: EncodeOptions): EncodedChunk {
-  const codec = codecs.get(method);
+export async function encodeChunk(method: CompressionMethod, payload: Uint8Array, options: EncodeOptions): Promise<EncodedChunk> {
+  const codec = codecs.has(method) ? await chunkCodec(method) : undefined;
   if (!codec?.encode) throw new InvalidOperationError(`Chunks of ${methodName(method)} cannot be written: ${codec ? 'its codec only decodes' : 'no codec is registered for it'}`);
   const encoded = codec.encode(payload, options);
   const levels = encoded.adaptiveLevels?.byteLength;

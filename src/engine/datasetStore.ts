@@ -20,6 +20,18 @@ export interface ChunkMetadata {
   adaptiveLevels?: Uint8Array;
 }
 
+/**
+ * Where a chunk object's bytes lie in a local file: what a pool worker needs to read them itself,
+ * so they never pass through the main thread.
+ */
+export interface FileExtent {
+  path: string;
+  /** Byte offset of the object in the file. */
+  offset: number;
+  /** The object's bytes (or the prefix to read); to the end of the file when absent. */
+  length?: number;
+}
+
 export interface SignalOptions {
   signal?: AbortSignal;
 }
@@ -81,6 +93,13 @@ export interface DatasetStore {
   chunkMetadata(layer: VolumeDataLayer, chunkIndex: number, options?: SignalOptions): Promise<ChunkMetadata>;
   /** The chunk's serialized bytes (the caller owns them). NotFoundError when the object is missing. */
   readChunk(layer: VolumeDataLayer, chunkIndex: number, options: ReadChunkOptions): Promise<Uint8Array>;
+
+  /**
+   * Where to read the chunk's bytes (at `options.adaptiveLevel`) straight from a local file, for
+   * datasets whose storage is one (a folder, a `.vds` file); undefined when it must be read with
+   * `readChunk`. The file may still turn out to be missing or short: the caller then reads it so.
+   */
+  chunkFile?(layer: VolumeDataLayer, chunkIndex: number, options: Omit<ReadChunkOptions, 'into'>): Promise<FileExtent | undefined>;
 
   /** Starts (or, for AccessMode_Create, restarts) producing a layer: it gets empty metadata and a layer status. */
   produceLayer(layer: VolumeDataLayer, production: LayerProduction): LayerStatusEntry;

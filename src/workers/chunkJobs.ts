@@ -1,5 +1,5 @@
 // Chunk job kinds, registered like codecs: a kind names the module a pool worker imports to run
-// it. The built-in kinds (decode, encode, decimate) register here exactly as a user's kind does,
+// it. The built-in kinds (decode, decodeWavelet, encode, decimate) register here exactly as a user's kind does,
 // so a per-chunk job of one's own (an attribute, a checksum) runs on the pool with no library edit:
 // one job module plus one `registerChunkJob` call.
 import { InvalidArgumentError, InvalidOperationError } from '../model/errors.js';
@@ -55,9 +55,9 @@ export function siblingModule(name: string): URL {
 }
 
 registerChunkJob('decode', siblingModule('decodeJob'));
+registerChunkJob('decodeWavelet', siblingModule('decodeWaveletJob'));
 registerChunkJob('encode', siblingModule('encodeJob'));
 registerChunkJob('decimate', siblingModule('decimateJob'));
-registerChunkJob('warm', siblingModule('warmJob'));
 
 /** The slab Node's Buffer pool carves small buffers from (`Buffer.poolSize`'s default). */
 const NODE_BUFFER_POOL_BYTES = 8 * 1024;

@@ -1,22 +1,29 @@
-// The decode job: one chunk object decoded and converted to the target format in a worker, and,
-// when the request's buffer is shared memory, its share of the request copied (or its samples
-// interpolated) straight into it.
+// The decode job: one chunk object (given, or read here from its local file) decoded and converted
+// to the target format in a worker, and, when the request's buffer is shared memory, its share of
+// the request copied (or its samples interpolated) straight into it.
 import type { DecodedBlock, DecodeOptions } from '../model/block.js';
 import { chunkCodec } from '../codecs/registry.js';
+import type { ChunkCodec } from '../codecs/codec.js';
 import { convertBlock } from '../model/convert.js';
 import type { CompressionMethod } from '../model/enums.js';
 import { throughGate } from '../engine/deliveryGate.js';
 import { copyShare, type SubsetDelivery } from '../engine/subsetDestination.js';
 import { type SampleDelivery, sampleShare } from '../engine/sampleDestination.js';
 import { type ChunkJobHandler, movable } from './chunkJobs.js';
+import type { FileExtent } from '../engine/datasetStore.js';
+import { readChunkFile, releaseChunkFileBuffer } from './readChunkFile.js';
 
 /** Where a worker delivers a decoded chunk itself: a subset's share of it, or the samples it serves. */
 export type Delivery = SubsetDelivery | SampleDelivery;
 
 export interface DecodeJob {
-  kind: 'decode';
+  /** decodeWavelet for wavelet methods (that job loads their codecs). */
+  kind: 'decode' | 'decodeWavelet';
   method: CompressionMethod;
-  chunk: Uint8Array;
+  /** The chunk object, moved here with its whole buffer; or */
+  chunk?: Uint8Array;
+  /** where to read it: the worker reads it itself. */
+  file?: FileExtent;
   options: DecodeOptions;
   /** Also deliver the decoded chunk straight into its request's shared destination (behind the destination's gate). */
   deliver?: Delivery;
@@ -28,27 +35,40 @@ export interface DecodeJob {
 export interface DecodeReply {
   /** The block in the target format, unless the job said not to return it. */
   bytes?: Uint8Array;
-  /** The chunk object's buffer, back for reuse when the reply's block does not live in it. */
+  /** The chunk object's buffer, back for reuse when the reply's block does not live in it (a given chunk only). */
   spent?: ArrayBuffer;
+  /** The job's file could not be read whole (see readChunkFile): nothing was decoded. */
+  unread?: boolean;
 }
 
 /** Decodes (asynchronously where the codec can do it faster), delivers, and moves back the block (if wanted) and the chunk's own buffer when the block does not live in it. */
 const decode: ChunkJobHandler<DecodeJob, DecodeReply> = (job, transfer) => {
+  const chunk = job.chunk ?? (job.file && readChunkFile(job.file));
+  if (!chunk) return { unread: true };
   const codec = chunkCodec(job.method);
-  return codec.decodeAsync ? codec.decodeAsync(job.chunk, job.options).then((decoded) => finish(job, decoded, transfer))
-    : finish(job, codec.decode(job.chunk, job.options), transfer);
+  if (codec instanceof Promise) return codec.then((loaded) => decodeWith(loaded, job, chunk, transfer));
+  return decodeWith(codec, job, chunk, transfer);
 };
 
-function finish(job: DecodeJob, decoded: DecodedBlock, transfer: (buffer: ArrayBuffer) => void): DecodeReply {
+function decodeWith(codec: ChunkCodec, job: DecodeJob, chunk: Uint8Array, transfer: (buffer: ArrayBuffer) => void): DecodeReply | Promise<DecodeReply> {
+  return codec.decodeAsync ? codec.decodeAsync(chunk, job.options).then((decoded) => finish(job, chunk, decoded, transfer))
+    : finish(job, chunk, codec.decode(chunk, job.options), transfer);
+}
+
+function finish(job: DecodeJob, chunk: Uint8Array, decoded: DecodedBlock, transfer: (buffer: ArrayBuffer) => void): DecodeReply {
   const block = decoded.converted ? decoded.bytes : convertBlock(decoded, job.options);
   const deliver = job.deliver;
   if (deliver) {
     throughGate(deliver.gate, () => (deliver.kind === 'samples' ? sampleShare(block, deliver) : copyShare(block, deliver)));
   }
-  const input = job.chunk.buffer as ArrayBuffer;
-  const bytes = job.returnBytes === false && deliver ? undefined : movable(block, job.chunk);
-  const reply: DecodeReply = { bytes, spent: bytes?.buffer === input ? undefined : input };
-  if (bytes) transfer(bytes.buffer as ArrayBuffer);
+  const input = chunk.buffer as ArrayBuffer;
+  const bytes = job.returnBytes === false && deliver ? undefined : movable(block, chunk);
+  // A chunk read here stays in this worker's read buffer unless the block lives in it.
+  const reply: DecodeReply = { bytes, spent: bytes?.buffer === input || !job.chunk ? undefined : input };
+  if (bytes) {
+    releaseChunkFileBuffer(bytes.buffer);
+    transfer(bytes.buffer as ArrayBuffer);
+  }
   if (reply.spent) transfer(reply.spent);
   return reply;
 }

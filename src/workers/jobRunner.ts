@@ -13,6 +13,15 @@ export interface WorkerTask {
   job: ChunkJob;
 }
 
+/**
+ * Loads the module of kind `warms` and runs nothing (ChunkPool.warm): what a worker would
+ * otherwise do on its first job of that kind.
+ */
+export interface WarmJob {
+  kind: 'warm';
+  warms: string;
+}
+
 /** A job's result and the buffers of it to move rather than copy. */
 export interface JobOutcome {
   result: unknown;
@@ -27,7 +36,9 @@ const handlers = new Map<string, Promise<ChunkJobHandler>>();
 export async function runJob({ module, job }: WorkerTask, load: LoadJobModule): Promise<JobOutcome> {
   const transfer: ArrayBuffer[] = [];
   try {
-    const handler = await handlerOf(module, job.kind, load);
+    const warms = job.kind === 'warm' ? (job as WarmJob).warms : undefined;
+    const handler = await handlerOf(module, warms ?? job.kind, load);
+    if (warms !== undefined) return { result: undefined, transfer };
     const result = await handler(job, (buffer) => { transfer.push(buffer); });
     return { result, transfer };
   } catch (error) {

@@ -11,7 +11,7 @@ import { type ChunkJob, chunkJobModule } from './chunkJobs.js';
 import type { DecimateJob, DecimateReply } from './decimateJob.js';
 import type { DecodeJob, DecodeReply } from './decodeJob.js';
 import type { EncodeJob, EncodeReply } from './encodeJob.js';
-import type { WorkerTask } from './jobRunner.js';
+import type { WarmJob, WorkerTask } from './jobRunner.js';
 import { fromErrorRecord } from './errorTransport.js';
 import { ownedBytes } from './chunkBuffers.js';
 import type { Decimate } from '../engine/lodPyramid.js';
@@ -99,14 +99,15 @@ export class ChunkPool {
   }
 
   /**
-   * Starts every worker and loads the decode job in it, unless they run already: what a cold
-   * process would otherwise wait for (thread start-up, module loading) on its first chunks. Not
-   * counted in `stats`; resolves once every worker is ready.
+   * Starts every worker and loads the job of `kind` in it (the decode job by default), unless they
+   * run already: what a cold process would otherwise wait for (thread start-up, module loading)
+   * on its first chunks. Not counted in `stats`; resolves once every worker is ready.
    */
-  async warm(): Promise<void> {
+  async warm(kind = 'decode'): Promise<void> {
     const threads = (this.threads ??= this.makeThreads(this.workers));
     if (threads.started() >= this.workers) return;
-    const task: WorkerTask = { module: chunkJobModule('warm'), job: { kind: 'warm' } };
+    const warmJob: WarmJob = { kind: 'warm', warms: kind };
+    const task: WorkerTask = { module: chunkJobModule(kind), job: warmJob };
     // As many at once as there are workers: both kinds of threads start one for each job no idle one can take.
     await Promise.all(Array.from({ length: this.workers }, () => threads.run(task, []).catch(() => undefined)));
   }

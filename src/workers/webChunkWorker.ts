@@ -2,14 +2,16 @@
 // buffers the job marked back. The built-in job kinds are bundled in (a bundle has no module file
 // per kind to import); a kind of one's own is imported from the URL it was registered with.
 import decode from './decodeJob.js';
+import decodeWavelet from './decodeWaveletJob.js';
 import decimate from './decimateJob.js';
 import encode from './encodeJob.js';
-import warm from './warmJob.js';
 import type { ErrorRecord } from './errorTransport.js';
 import { type LoadJobModule, runJob } from './jobRunner.js';
 import type { ReplyMessage, TaskMessage } from './webWorkerThreads.js';
 
-const BUILT_IN: ReadonlyMap<string, unknown> = new Map<string, unknown>([['decode', decode], ['encode', encode], ['decimate', decimate], ['warm', warm]]);
+const BUILT_IN: ReadonlyMap<string, unknown> = new Map<string, unknown>([
+  ['decode', decode], ['decodeWavelet', decodeWavelet], ['encode', encode], ['decimate', decimate],
+]);
 
 /** The part of a dedicated worker's global scope this uses. */
 interface WorkerScope {

@@ -1,0 +1,175 @@
+import { expect } from 'chai';
+import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
+import * as vds from '../src/index.js';
+import { FolderStore } from '../sources/stores/folderStore.js';
+import { wrapStore, type StoreOperation } from '../sources/stores/wrapStore.js';
+import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
+import { readChunkFile } from '../src/workers/readChunkFile.js';
+import { lastValueFrom } from 'rxjs';
+import { layersOf } from '../src/model/layout/volumeDataLayout.js';
+import { rejection } from './support/rejection.js';
+import { useTempFolder } from './support/tempFolder.js';
+import { openvdsVector } from './support/testdata.js';
+import { writeTestVolume } from './support/volumes.js';
+
+const F = vds.VolumeDataFormat;
+const size: [number, number, number] = [37, 29, 23];
+const value = (x: number, y: number, z: number) => x + 40 * y + 1200 * z;
+
+/** A folder store that logs every operation but localFile, which it forwards as wrappers do. */
+function loggedFolder(path: string): { store: FolderStore; log: string[] } {
+  const log: string[] = [];
+  const store = wrapStore(new FolderStore(path), {
+    call: (operation: StoreOperation, key, options, run) => {
+      log.push(`${operation} ${key}`);
+      return run(options);
+    },
+  }) as FolderStore;
+  return { store, log };
+}
+
+async function readSubset(store: vds.IOManager | string, min: number[], max: number[], options: vds.VolumeSubsetOptions = {}) {
+  const dataset = await vds.open(store);
+  dataset.chunkCache.setMaxBytes(0);
+  try {
+    const request = vds.getAccessManager(dataset).requestVolumeSubset(min, max, options);
+    if (!(await request.waitForCompletion())) await lastValueFrom(request.asObservable());
+    return request.data;
+  } finally {
+    await vds.close(dataset, false);
+  }
+}
+
+/** The expected subset, dimension 0 fastest, `components` interleaved (value + c, as the volume was written). */
+function expected(min: number[], max: number[], components = 1, map = (v: number) => v): number[] {
+  const out: number[] = [];
+  for (let z = min[2]!; z < max[2]!; z++) for (let y = min[1]!; y < max[1]!; y++) for (let x = min[0]!; x < max[0]!; x++) {
+    for (let c = 0; c < components; c++) out.push(map(value(x, y, z) + c));
+  }
+  return out;
+}
+
+describe('chunk objects read by the pool workers from their local files (issue 15)', function () {
+  this.timeout(60_000);
+  const temp = useTempFolder('chunkfile');
+
+  describe('readChunkFile', () => {
+    it('reads an extent inside a larger file, or a whole file from an offset', async () => {
+      await mkdir(temp('raw'), { recursive: true });
+      const bytes = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7) & 255);
+      await writeFile(temp('raw', 'file'), bytes);
+      expect([...(await readChunkFile({ path: temp('raw', 'file'), offset: 1000, length: 300 }))!]).to.deep.equal([...bytes.subarray(1000, 1300)]);
+      expect([...(await readChunkFile({ path: temp('raw', 'file'), offset: 4990 }))!]).to.deep.equal([...bytes.subarray(4990)]);
+      expect((await readChunkFile({ path: temp('raw', 'file'), offset: 5000 }))!.byteLength).to.equal(0);
+    });
+
+    it('gives undefined (read it the usual way) for a missing file, an extent past the end, a folder', async () => {
+      await mkdir(temp('raw'), { recursive: true });
+      await writeFile(temp('raw', 'short'), new Uint8Array(100));
+      expect(await readChunkFile({ path: temp('raw', 'missing'), offset: 0 })).to.equal(undefined);
+      expect(await readChunkFile({ path: temp('raw', 'short'), offset: 50, length: 51 })).to.equal(undefined);
+      expect(await readChunkFile({ path: temp('raw', 'short'), offset: 101 })).to.equal(undefined);
+      expect(await readChunkFile({ path: temp('raw'), offset: 0 })).to.equal(undefined);
+    });
+  });
+
+  describe('folder datasets', () => {
+    const cases: { name: string; method: vds.CompressionMethod; format: vds.VolumeDataFormat; components?: vds.VolumeDataComponents; margin?: number }[] = [
+      { name: 'None R32, 4-sample margins', method: vds.CompressionMethod.None, format: F.Format_R32, margin: 4 },
+      { name: 'Zip R32', method: vds.CompressionMethod.Zip, format: F.Format_R32 },
+      { name: 'RLE U16, 2 components', method: vds.CompressionMethod.RLE, format: F.Format_U16, components: vds.VolumeDataComponents.Components_2 },
+    ];
+    for (const c of cases) {
+      it(`${c.name}: workers read every chunk file (the store is asked for none) and the subset is exact`, async () => {
+        const path = temp(c.name.replace(/\W+/g, '-'));
+        await writeTestVolume({ url: path, size, format: c.format, method: c.method, value, margin: c.margin, components: c.components,
+          valueRange: [0, 65535] });
+        const { store, log } = loggedFolder(path);
+        const min = [3, 1, 2], max = [36, 29, 21];
+        const data = await readSubset(store, min, max);
+        expect(Array.from(data as ArrayLike<number>)).to.deep.equal(expected(min, max, c.components ?? 1));
+        expect(log.filter((entry) => /LOD0\/\d+$/.test(entry))).to.deep.equal([]);
+      });
+    }
+
+    it('converts in the worker too: U8 codes read as R32 through integer scale and offset', async () => {
+      const path = temp('u8');
+      const code = (x: number, y: number, z: number) => (x * 3 + y * 5 + z * 7) % 251;
+      await writeTestVolume({ url: path, size, format: F.Format_U8, method: vds.CompressionMethod.None, value: code,
+        valueRange: [10, 10 + 0.5 * 255], integerScale: 0.5, integerOffset: 10 });
+      const { store, log } = loggedFolder(path);
+      const data = await readSubset(store, [0, 0, 0], size, { format: F.Format_R32 });
+      const out: number[] = [];
+      for (let z = 0; z < size[2]; z++) for (let y = 0; y < size[1]; y++) for (let x = 0; x < size[0]; x++) out.push(Math.fround(10 + Math.fround(0.5 * code(x, y, z))));
+      expect([...data as Float32Array]).to.deep.equal(out);
+      expect(log.filter((entry) => /LOD0\/\d+$/.test(entry))).to.deep.equal([]);
+    });
+
+    it('a chunk file that is gone is the NotFoundError of a read through the store', async () => {
+      const path = temp('gone');
+      await writeTestVolume({ url: path, size, format: F.Format_R32, method: vds.CompressionMethod.Zip, value });
+      await rm(temp('gone', 'Dimensions_012LOD0', '1'));
+      const { store, log } = loggedFolder(path);
+      const error = await rejection(readSubset(store, [0, 0, 0], size));
+      expect(error).to.be.instanceOf(vds.NotFoundError);
+      expect(error.message).to.contain(`Chunk Dimensions_012LOD0/1 is missing from ${path}`);
+      // Only the missing chunk was fetched through the store, after its worker found no file.
+      expect(log.filter((entry) => /LOD0\/\d+$/.test(entry))).to.deep.equal(['get Dimensions_012LOD0/1']);
+    });
+
+    it('a None chunk file cut short fails with the codec\'s size error, as through the store', async () => {
+      const path = temp('short');
+      await writeTestVolume({ url: path, size, format: F.Format_R32, method: vds.CompressionMethod.None, value });
+      await truncate(temp('short', 'Dimensions_012LOD0', '0'), 24 + 100);
+      const error = await rejection(readSubset(path, [0, 0, 0], size));
+      expect(error).to.be.instanceOf(vds.ChunkFormatError);
+      expect(error.message).to.equal(`Cannot decode chunk Dimensions_012LOD0/0 of ${path}: ` +
+        `Required size of uncompressed chunk is not present: 100 payload bytes, expected ${32 * 29 * 23 * 4}`);
+    });
+  });
+
+  describe('.vds files', () => {
+    /** subset.vds read only through readChunk (what every read did before). */
+    class ThroughReadChunk extends VdsFileDataset {
+      override chunkFile(): Promise<undefined> {
+        return Promise.resolve(undefined);
+      }
+    }
+
+    it('chunkFile names the extent readChunk reads, at full quality and as an adaptive-level prefix', async () => {
+      const dataset = new VdsFileDataset(openvdsVector('subset.vds'));
+      const layout = await dataset.open();
+      try {
+        const layer = layersOf(layout).byLayerName('Dimensions_012LOD0')!;
+        const metadata = await dataset.chunkMetadata(layer, 0);
+        for (const adaptiveLevel of [-1, 2]) {
+          const file = (await dataset.chunkFile(layer, 0, { metadata, adaptiveLevel }))!;
+          const bytes = await dataset.readChunk(layer, 0, { metadata, adaptiveLevel });
+          expect(file.path).to.equal(openvdsVector('subset.vds'));
+          expect(file.length).to.equal(bytes.byteLength);
+          expect(Buffer.from((await readChunkFile(file))!).equals(bytes)).to.equal(true);
+        }
+      } finally {
+        await dataset.close();
+      }
+    });
+
+    it('subsets read by the workers from the file equal those read through readChunk, bit for bit', async () => {
+      for (const tolerance of [undefined, 1]) {
+        const open = (store: VdsFileDataset) => (tolerance === undefined ? vds.open(store) : vds.openWithAdaptiveCompressionTolerance(store, '', tolerance));
+        const read = async (store: VdsFileDataset) => {
+          const dataset = await open(store);
+          dataset.chunkCache.setMaxBytes(0);
+          const request = vds.getAccessManager(dataset).requestVolumeSubset([0, 0, 0], [100, 100, 100]);
+          expect(await request.waitForCompletion(), request.errorMessage).to.equal(true);
+          await vds.close(dataset, false);
+          return new Uint32Array((request.data as Float32Array).slice().buffer);
+        };
+        const viaFile = await read(new VdsFileDataset(openvdsVector('subset.vds')));
+        const viaReadChunk = await read(new ThroughReadChunk(openvdsVector('subset.vds')));
+        expect(viaFile.length).to.equal(1_000_000);
+        expect(viaFile.every((word, i) => word === viaReadChunk[i]), `tolerance ${tolerance}`).to.equal(true);
+      }
+    });
+  });
+});

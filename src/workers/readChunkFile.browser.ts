@@ -1,0 +1,9 @@
+// readChunkFile.ts for browser bundles (package.json "browser"): no dataset there names a local
+// file, so a job never carries one; should one, the main thread reads the chunk after all.
+import type { FileExtent } from '../engine/datasetStore.js';
+
+export function readChunkFile(_file: FileExtent): Uint8Array | undefined {
+  return undefined;
+}
+
+export function releaseChunkFileBuffer(_buffer: ArrayBufferLike): void {}
