@@ -42,7 +42,12 @@ class PiscinaThreads implements PoolThreads {
 
   private threads(): Piscina {
     if (!this.piscina) {
-      const created = new Piscina({ filename: workerFile.href, minThreads: 0, maxThreads: this.workers, idleTimeout: IDLE_TIMEOUT_MS });
+      // Two tasks per worker (the pool hands over two each): the next one waits in the worker's own
+      // port, not for a round trip through the main thread after each reply.
+      const created = new Piscina({
+        filename: workerFile.href, minThreads: 0, maxThreads: this.workers, idleTimeout: IDLE_TIMEOUT_MS,
+        concurrentTasksPerWorker: 2,
+      });
       // A worker that fails to load would otherwise crash the process; its jobs reject, the next ones get a fresh pool.
       created.on('error', () => {
         if (this.piscina === created) this.piscina = undefined;
