@@ -5,7 +5,7 @@
 // they load a module and post the reply.
 import type { ChunkJob, ChunkJobHandler } from './chunkJobs.js';
 import { errorMessage, InvalidArgumentError } from '../model/errors.js';
-import { toErrorRecord } from './errorTransport.js';
+import { type ErrorRecord, toErrorRecord } from './errorTransport.js';
 
 /** What the pool posts: the job, and the module its kind was registered with. */
 export interface WorkerTask {
@@ -22,6 +22,18 @@ export interface WarmJob {
   warms: string;
 }
 
+/**
+ * Several tasks in one message (the pool batches jobs that wait while the workers are busy): they
+ * run in order, and each settles on its own (BatchReply).
+ */
+export interface BatchJob {
+  kind: 'batch';
+  tasks: WorkerTask[];
+}
+
+/** One entry per task of a BatchJob: its result, or the record of its error. */
+export type BatchReply = ({ result: unknown } | { error: ErrorRecord })[];
+
 /** A job's result and the buffers of it to move rather than copy. */
 export interface JobOutcome {
   result: unknown;
@@ -34,6 +46,7 @@ export type LoadJobModule = (module: string, kind: string) => Promise<{ default?
 const handlers = new Map<string, Promise<ChunkJobHandler>>();
 
 export async function runJob({ module, job }: WorkerTask, load: LoadJobModule): Promise<JobOutcome> {
+  if (job.kind === 'batch') return runBatch(job as BatchJob, load);
   const transfer: ArrayBuffer[] = [];
   try {
     const warms = job.kind === 'warm' ? (job as WarmJob).warms : undefined;
@@ -44,6 +57,21 @@ export async function runJob({ module, job }: WorkerTask, load: LoadJobModule): 
   } catch (error) {
     throw toErrorRecord(error);
   }
+}
+
+async function runBatch({ tasks }: BatchJob, load: LoadJobModule): Promise<JobOutcome> {
+  const replies: BatchReply = [];
+  const transfer: ArrayBuffer[] = [];
+  for (const task of tasks) {
+    try {
+      const outcome = await runJob(task, load);
+      replies.push({ result: outcome.result });
+      transfer.push(...outcome.transfer);
+    } catch (record) {
+      replies.push({ error: record as ErrorRecord });
+    }
+  }
+  return { result: replies, transfer };
 }
 
 function handlerOf(module: string, kind: string, load: LoadJobModule): Promise<ChunkJobHandler> {

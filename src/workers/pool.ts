@@ -11,7 +11,7 @@ import { type ChunkJob, chunkJobModule } from './chunkJobs.js';
 import type { DecimateJob, DecimateReply } from './decimateJob.js';
 import type { DecodeJob, DecodeReply } from './decodeJob.js';
 import type { EncodeJob, EncodeReply } from './encodeJob.js';
-import type { WarmJob, WorkerTask } from './jobRunner.js';
+import type { BatchJob, BatchReply, WarmJob, WorkerTask } from './jobRunner.js';
 import { fromErrorRecord } from './errorTransport.js';
 import { ownedBytes } from './chunkBuffers.js';
 import type { Decimate } from '../engine/lodPyramid.js';
@@ -48,6 +48,9 @@ interface QueuedJob {
   reject(error: unknown): void;
 }
 
+/** Most jobs one task carries: a chunk takes milliseconds, so a worker's last batch ends soon after the others. */
+const MAX_BATCH = 4;
+
 /** Worker threads of the process-wide pool: RXVDS_WORKERS (Node), or one per core. */
 export function workerCount(): number {
   return defaultWorkerCount();
@@ -59,7 +62,10 @@ export class ChunkPool {
   private readonly queue: QueuedJob[] = [];
   /** Jobs run with `ahead`: they start before anything in `queue`. */
   private readonly aheadQueue: QueuedJob[] = [];
+  /** Jobs handed to workers and not finished. */
   private running = 0;
+  /** Tasks (single jobs or batches) handed to workers and not finished. */
+  private tasks = 0;
 
   /** `makeThreads`: where the jobs run, by default the platform's threads (tests give their own). */
   constructor(options: ChunkPoolOptions = {}, private readonly makeThreads: (workers: number) => PoolThreads = createThreads) {
@@ -123,18 +129,41 @@ export class ChunkPool {
     await closing?.destroy();
   }
 
-  /** Two jobs per worker are handed over at once, so a worker never waits for the main thread. */
+  /**
+   * Two tasks per worker are handed over at once, so a worker never waits for the main thread.
+   * When more jobs wait than that, a task carries several (up to MAX_BATCH): every message wakes
+   * a thread, and on a machine with as many workers as cores each wake-up costs a context switch.
+   */
   private startQueued(): void {
-    while (this.running < this.workers * 2 && this.aheadQueue.length + this.queue.length > 0) {
-      const next = this.aheadQueue.shift() ?? this.queue.shift()!;
-      this.running++;
-      (this.threads ??= this.makeThreads(this.workers)).run(next.task, next.transfer as ArrayBuffer[])
-        .then(next.resolve, (error: unknown) => next.reject(fromErrorRecord(error)))
-        .finally(() => {
-          this.running--;
-          this.startQueued();
-        });
+    for (let waiting = this.aheadQueue.length + this.queue.length; this.tasks < this.workers * 2 && waiting > 0;) {
+      const size = Math.min(MAX_BATCH, Math.ceil(waiting / (this.workers * 2 - this.tasks)));
+      const jobs = Array.from({ length: size }, () => this.aheadQueue.shift() ?? this.queue.shift()!);
+      waiting -= size;
+      this.tasks++;
+      this.running += size;
+      const threads = (this.threads ??= this.makeThreads(this.workers));
+      const settled = size === 1 ? this.runOne(threads, jobs[0]!) : this.runBatch(threads, jobs);
+      void settled.finally(() => {
+        this.tasks--;
+        this.running -= size;
+        this.startQueued();
+      });
     }
+  }
+
+  private runOne(threads: PoolThreads, job: QueuedJob): Promise<void> {
+    return threads.run(job.task, job.transfer as ArrayBuffer[]).then(job.resolve, (error: unknown) => job.reject(fromErrorRecord(error)));
+  }
+
+  private runBatch(threads: PoolThreads, jobs: QueuedJob[]): Promise<void> {
+    const batch: BatchJob = { kind: 'batch', tasks: jobs.map((job) => job.task) };
+    return threads.run({ module: '', job: batch }, jobs.flatMap((job) => job.transfer) as ArrayBuffer[]).then(
+      (replies) => (replies as BatchReply).forEach((reply, i) => {
+        if ('error' in reply) jobs[i]!.reject(fromErrorRecord(reply.error));
+        else jobs[i]!.resolve(reply.result);
+      }),
+      (error: unknown) => jobs.forEach((job) => job.reject(fromErrorRecord(error))),
+    );
   }
 }
 
