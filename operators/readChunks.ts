@@ -10,6 +10,7 @@ import type { LayerReader } from '../src/engine/layerReader.js';
 import { locateChunk } from '../sources/fetchChunks.js';
 import { type BytesTarget, type DecodedChunk, decodeChunk, type DecodeTarget, type DeliveredChunk, type DeliveringTarget } from './decodeChunks.js';
 import { fromAbortable } from '../src/async/fromAbortable.js';
+import { CompressionMethod } from '../src/model/enums.js';
 
 export function readChunks(reader: LayerReader, target: BytesTarget, cache?: ChunkCache): OperatorFunction<number, DecodedChunk>;
 export function readChunks(reader: LayerReader, target: DeliveringTarget, cache?: ChunkCache): OperatorFunction<number, DecodedChunk | DeliveredChunk>;
@@ -21,6 +22,7 @@ export function readChunks(reader: LayerReader, target: DecodeTarget, cache?: Ch
 export function readChunk(reader: LayerReader, chunkIndex: number, target: BytesTarget, cache?: ChunkCache): Observable<DecodedChunk>;
 export function readChunk(reader: LayerReader, chunkIndex: number, target: DeliveringTarget, cache?: ChunkCache): Observable<DecodedChunk | DeliveredChunk>;
 export function readChunk(reader: LayerReader, chunkIndex: number, target: DecodeTarget, cache?: ChunkCache): Observable<DecodedChunk | DeliveredChunk> {
+  if (cache && !worthCaching(reader)) cache = undefined;
   // A delivering target leaves delivered bytes in the worker only when no cache keeps them.
   const skip = target.skipDeliveredBytes === true && !cache?.keepsChunks;
   return fromAbortable((signal) => reader.chunkMetadata(chunkIndex, signal)).pipe(mergeMap((metadata) => {
@@ -38,4 +40,13 @@ export function readChunk(reader: LayerReader, chunkIndex: number, target: Decod
       }),
     );
   }));
+}
+
+/**
+ * Whether keeping a layer's decoded chunks saves anything: not for uncompressed chunks in local
+ * files, which a worker reads again from the file system's cache faster than a kept copy comes
+ * back from the main thread (it would move there, and the worker allocate a new read buffer).
+ */
+function worthCaching(reader: LayerReader): boolean {
+  return !(reader.compressionMethod === CompressionMethod.None && reader.dataset.localFiles === true);
 }

@@ -110,6 +110,25 @@ describe('copyBox', () => {
     expectSameAsModel([64, 4, 2], [0, 0, 0], [128, 4, 2], [0, 0, 0], [64, 4, 2], 2, { src: 2, dst: 2 });
   });
 
+  it('moves NaN payloads bit for bit through the 8-byte loop, cold and after the engine has optimised it', () => {
+    // A brick of R32 rows (256 bytes, 8-byte aligned) whose words are NaNs a NaN-boxing engine would
+    // canonicalise: signalling, V8's hole pattern, negative quiet with a payload, and f32 NaNs in pairs.
+    const patterns = [[0x00000001, 0x7ff00000], [0xfff7ffff, 0xfff7ffff], [0x00000001, 0xfff80000], [0x7fc00001, 0xff800001]];
+    const src = new Uint8Array(64 * 64 * 4);
+    const words = new Uint32Array(src.buffer);
+    for (let i = 0; i < words.length; i += 2) [words[i], words[i + 1]] = patterns[(i / 2) % patterns.length]!;
+    for (let round = 0; round < 200; round++) {
+      const dst = new Uint8Array(128 * 64 * 4);
+      copyBox({ bytes: src, size: [64, 64] }, [0, 0], { bytes: dst, size: [128, 64] }, [64, 0], [64, 64], 4);
+      const out = new Uint32Array(dst.buffer);
+      for (let row = 0; row < 64; row++) {
+        for (let i = 0; i < 64; i++) {
+          if (out[row * 128 + 64 + i] !== words[row * 64 + i]) expect.fail(`round ${round}, row ${row}, word ${i}: ${out[row * 128 + 64 + i]} for ${words[row * 64 + i]}`);
+        }
+      }
+    }
+  });
+
   it('refuses boxes outside either array', () => {
     const bytes = new Uint8Array(8);
     expect(() => copyBox({ bytes, size: [8] }, [4], { bytes, size: [8] }, [0], [5], 1)).to.throw(InvalidArgumentError, 'Box copy out of bounds in dimension 0');

@@ -114,6 +114,10 @@ export class ObjectDataset implements DatasetStore {
     return bytes;
   }
 
+  get localFiles(): boolean {
+    return this.store.localFile !== undefined;
+  }
+
   async chunkFile(layer: VolumeDataLayer, chunkIndex: number, { metadata, adaptiveLevel = BEST_QUALITY }: Omit<ReadChunkOptions, 'into'>): Promise<FileExtent | undefined> {
     const file = this.store.localFile?.(chunkKey(layer, chunkIndex));
     const prefix = prefixSize(metadata, adaptiveLevel);

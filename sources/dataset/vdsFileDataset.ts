@@ -163,6 +163,8 @@ export class VdsFileDataset implements DatasetStore {
     return bytes;
   }
 
+  readonly localFiles = true;
+
   async chunkFile(layer: VolumeDataLayer, chunkIndex: number, options: Omit<ReadChunkOptions, 'into'>): Promise<FileExtent | undefined> {
     throwIfAborted(options.signal);
     const { file, wavelet } = this.producedLayer(layer, chunkIndex);

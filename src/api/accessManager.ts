@@ -192,7 +192,7 @@ export class VolumeDataAccessManager {
         const destination = new SubsetDestination(plan, bytesOf(data).subarray(0, byteSize), format);
         const target = { format, replacementNoValue: options.replacementNoValue, deliver: (i: number) => destination.deliveryFor(i), skipDeliveredBytes: true } as const;
         return settled(from(plan.chunks).pipe(
-          inFlight(this.vds.engine.chunksInFlight, readChunks(reader, target, this.vds.chunkCache)),
+          inFlight(this.vds.engine.chunksInFlight, readChunks(reader, target, this.vds.cacheFor(source, plan.chunks.length))),
           assembleSubset(destination, plan.chunks.length),
         ), destination, data, signal, cancel);
       }),
@@ -380,7 +380,7 @@ export class VolumeDataAccessManager {
     const target = { format: rules.decodeFormat, replacementNoValue: rules.decodeReplacement, deliver: (i: number) => destination.deliveryFor(i),
       skipDeliveredBytes: true } as const;
     return from(plan.byChunk.keys()).pipe(
-      inFlight(this.vds.engine.chunksInFlight, readChunks(reader, target, this.vds.chunkCache)),
+      inFlight(this.vds.engine.chunksInFlight, readChunks(reader, target, this.vds.cacheFor(plan.layer, plan.byChunk.size))),
       interpolateSamples(destination),
     );
   }

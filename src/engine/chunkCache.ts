@@ -24,6 +24,9 @@ export class ChunkCache {
   /** Whether decoded chunks are kept at all (otherwise only work in flight is shared). */
   get keepsChunks(): boolean { return this.maxBytes > 0; }
 
+  /** Whether `bytes` of decoded chunks fit in the cache together. */
+  holds(bytes: number): boolean { return bytes <= this.maxBytes; }
+
   /**
    * Changes the byte budget (0 disables keeping decoded chunks; sharing in-flight work remains,
    * except that a chunk a worker delivered straight into one request's buffer comes without its

@@ -100,6 +100,11 @@ export interface DatasetStore {
    * `readChunk`. The file may still turn out to be missing or short: the caller then reads it so.
    */
   chunkFile?(layer: VolumeDataLayer, chunkIndex: number, options: Omit<ReadChunkOptions, 'into'>): Promise<FileExtent | undefined>;
+  /**
+   * Whether chunkFile names local files: reading an uncompressed chunk again then costs a read
+   * from the file system's cache, less than keeping it in a chunk cache does.
+   */
+  readonly localFiles?: boolean;
 
   /** Starts (or, for AccessMode_Create, restarts) producing a layer: it gets empty metadata and a layer status. */
   produceLayer(layer: VolumeDataLayer, production: LayerProduction): LayerStatusEntry;
