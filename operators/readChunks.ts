@@ -23,14 +23,13 @@ export function readChunk(reader: LayerReader, chunkIndex: number, target: Bytes
 export function readChunk(reader: LayerReader, chunkIndex: number, target: DeliveringTarget, cache?: ChunkCache): Observable<DecodedChunk | DeliveredChunk>;
 export function readChunk(reader: LayerReader, chunkIndex: number, target: DecodeTarget, cache?: ChunkCache): Observable<DecodedChunk | DeliveredChunk> {
   if (cache && !worthCaching(reader)) cache = undefined;
-  // A delivering target leaves delivered bytes in the worker only when no cache keeps them.
-  const skip = target.skipDeliveredBytes === true && !cache?.keepsChunks;
   return fromAbortable((signal) => reader.chunkMetadata(chunkIndex, signal)).pipe(mergeMap((metadata) => {
     const decode = (skipDeliveredBytes: boolean) => fromAbortable(async (signal) =>
       decodeChunk(reader, await locateChunk(reader, chunkIndex, signal, metadata), { ...target, skipDeliveredBytes } as DeliveringTarget, signal));
-    if (!cache) return decode(skip);
+    // A delivering target leaves delivered bytes in the worker unless the cache keeps them.
+    if (!cache) return decode(target.skipDeliveredBytes === true);
     const variant = `${target.format}/${target.replacementNoValue ?? ''}/${reader.adaptiveLevel}`;
-    return cache.get(`${reader.layer.name}/${chunkIndex}/${metadata.hash}/${variant}`, () => decode(skip)).pipe(
+    return cache.get(`${reader.layer.name}/${chunkIndex}/${metadata.hash}/${variant}`, (keep) => decode(target.skipDeliveredBytes === true && !keep)).pipe(
       // `deliveredTo` may name another request's buffer (a shared decode): destinations copy unless
       // it is theirs, and a chunk that came without its bytes is decoded again for this request.
       mergeMap(({ bytes, deliveredTo }) => {

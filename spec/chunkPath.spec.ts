@@ -66,9 +66,30 @@ describe('the read path', function () {
       });
     }
 
+    it('keeps a chunk the second time it is wanted (by default), and serves it from then on', async () => {
+      dataset.chunkCache.setMaxBytes(64 * 1024 * 1024);
+      dataset.chunkCache.clear();
+      const manager = vds.getAccessManager(dataset);
+      const readsOf = async () => {
+        const before = store.reads;
+        const request = manager.requestVolumeSubset([32, 0, 0], [64, 32, 32], { format: F.Format_R32 });
+        expect(await request.waitForCompletion()).to.equal(true);
+        expect((request.data as Float32Array)[0]).to.equal(value(32, 0, 0));
+        return store.reads - before;
+      };
+      const first = await readsOf();
+      expect(first, 'the first read fetches its chunk').to.be.greaterThan(0);
+      expect(dataset.chunkCache.cachedBytes, 'a chunk wanted once is not kept').to.equal(0);
+      expect(await readsOf(), 'the second read fetches it again, and keeps it').to.equal(first);
+      expect(dataset.chunkCache.cachedBytes).to.be.greaterThan(0);
+      expect(await readsOf(), 'the third is served from the cache').to.equal(0);
+      dataset.chunkCache.setMaxBytes(0);
+    });
+
     it('serves page reads from the chunk cache, into bytes of their own', async () => {
       dataset.chunkCache.setMaxBytes(64 * 1024 * 1024);
       dataset.chunkCache.clear();
+      dataset.chunkCache.admission = 'first-use';
       const manager = vds.getAccessManager(dataset);
       const request = manager.requestVolumeSubset([32, 0, 0], [64, 32, 32], { format: F.Format_R32 });
       expect(await request.waitForCompletion()).to.equal(true);
@@ -85,6 +106,7 @@ describe('the read path', function () {
       expect(await again.waitForCompletion()).to.equal(true);
       expect(Array.from(again.data as Float32Array)).to.deep.equal([value(32, 0, 0)]);
       dataset.chunkCache.setMaxBytes(0);
+      dataset.chunkCache.admission = 'second-use';
     });
   });
 

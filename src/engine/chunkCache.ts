@@ -1,5 +1,7 @@
 // Decoded chunks shared between requests: a chunk wanted by several requests at once is fetched
-// and decoded once, and recently decoded chunks are kept (LRU, bounded in bytes). When every
+// and decoded once, and recently decoded chunks are kept (LRU, bounded in bytes). By default a
+// chunk is kept the second time it is wanted: keeping one costs fresh memory (page faults, a move
+// to the main thread, garbage collection), which a chunk read once never repays. When every
 // request that wants an in-flight chunk unsubscribes, its fetch and decode are cancelled.
 import { finalize, type Observable, of, share, tap } from 'rxjs';
 
@@ -12,12 +14,23 @@ export interface CachedChunk {
   deliveredTo?: ArrayBufferLike;
 }
 
+/**
+ * When a decoded chunk is kept: the second time it is wanted (for reads that mostly touch a
+ * chunk once), or the first (a server whose clients ask for the same slices).
+ */
+export type CacheAdmission = 'first-use' | 'second-use';
+
+/** Most chunks remembered as wanted once (keys only). */
+const MAX_WANTED_ONCE = 1 << 16;
+
 export class ChunkCache {
   private readonly inFlight = new Map<string, Observable<CachedChunk>>();
   private readonly done = new Map<string, Uint8Array>();
+  /** Chunks wanted once and not kept (admission 'second-use'), oldest first. */
+  private readonly wantedOnce = new Set<string>();
   private bytes = 0;
 
-  constructor(private maxBytes: number) {}
+  constructor(private maxBytes: number, public admission: CacheAdmission = 'second-use') {}
 
   get cachedBytes(): number { return this.bytes; }
 
@@ -37,8 +50,12 @@ export class ChunkCache {
     this.evict();
   }
 
-  /** The decoded chunk for `key`: from the cache, from work already under way, or from `decode()`. */
-  get(key: string, decode: () => Observable<CachedChunk>): Observable<CachedChunk> {
+  /**
+   * The decoded chunk for `key`: from the cache, from work already under way, or from
+   * `decode(keep)`, where `keep` says whether its bytes will be kept (else they may stay with the
+   * worker that delivered them).
+   */
+  get(key: string, decode: (keep: boolean) => Observable<CachedChunk>): Observable<CachedChunk> {
     const hit = this.done.get(key);
     if (hit) {
       this.done.delete(key);
@@ -47,8 +64,9 @@ export class ChunkCache {
     }
     let shared = this.inFlight.get(key);
     if (!shared) {
-      shared = decode().pipe(
-        tap(({ bytes }) => { if (bytes) this.keep(key, bytes); }),
+      const keep = this.admits(key);
+      shared = decode(keep).pipe(
+        tap(({ bytes }) => { if (keep && bytes) this.keep(key, bytes); }),
         finalize(() => this.inFlight.delete(key)),
         share({ resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
       );
@@ -59,7 +77,16 @@ export class ChunkCache {
 
   clear(): void {
     this.done.clear();
+    this.wantedOnce.clear();
     this.bytes = 0;
+  }
+
+  private admits(key: string): boolean {
+    if (!this.keepsChunks) return false;
+    if (this.admission === 'first-use' || this.wantedOnce.delete(key)) return true;
+    this.wantedOnce.add(key);
+    if (this.wantedOnce.size > MAX_WANTED_ONCE) this.wantedOnce.delete(this.wantedOnce.values().next().value!);
+    return false;
   }
 
   private keep(key: string, bytes: Uint8Array): void {

@@ -66,6 +66,8 @@ export class DatasetRegistry {
     if (this.closed) throw new InvalidOperationError('the server is closed');
     const dataset = 'url' in source ? await open(source.url, source.connection ?? '') : await open(source.store, source.connection ?? '');
     dataset.chunkCache.setMaxBytes(Math.floor(this.cacheBytes / this.sources.size));
+    // Clients ask for the same slices: keep a chunk the first time.
+    dataset.chunkCache.admission = 'first-use';
     return dataset;
   }
 }
