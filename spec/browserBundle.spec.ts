@@ -65,7 +65,7 @@ describe('the browser bundle', () => {
     // The pool's worker, for bundlers that do not follow `new Worker(new URL(…))` (esbuild): browsers only.
     expect(pkg.exports['./worker']).to.deep.equal({ browser: './dist/src/workers/webChunkWorker.js' });
     const browserForms = ['src', 'sources'].flatMap(sourceFiles).filter((path) => path.endsWith('.browser.ts'));
-    expect(browserForms.length).to.equal(5);
+    expect(browserForms.length).to.equal(6);
     const expected: Record<string, string> = {};
     for (const form of browserForms) {
       const nodeForm = form.replace(/\.browser\.ts$/, '.ts');

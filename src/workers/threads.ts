@@ -1,12 +1,17 @@
 // The pool's threads in Node: Piscina's worker threads running chunkWorker.ts. A browser bundle
 // gets threads.browser.ts instead (package.json "browser").
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { siblingModule } from './chunkJobs.js';
 import type { WorkerTask } from './jobRunner.js';
 import type { PoolThreads } from './poolThreads.js';
 
-const workerFile = siblingModule('chunkWorker');
+/** The worker entry: the build's one-file bundle of chunkWorker.js, else the module itself (sources run through tsx). */
+const workerFile = ((): URL => {
+  const bundle = siblingModule('chunkWorker.bundle');
+  return bundle.pathname.endsWith('.js') && existsSync(bundle) ? bundle : siblingModule('chunkWorker');
+})();
 
 /** Idle workers exit after this, so a process that stops reading can exit. */
 const IDLE_TIMEOUT_MS = 2000;

@@ -1,17 +1,10 @@
 // Web Worker entry: runs the tasks WebWorkerThreads posts, with jobRunner.ts, and moves the
 // buffers the job marked back. The built-in job kinds are bundled in (a bundle has no module file
 // per kind to import); a kind of one's own is imported from the URL it was registered with.
-import decode from './decodeJob.js';
-import decodeWavelet from './decodeWaveletJob.js';
-import decimate from './decimateJob.js';
-import encode from './encodeJob.js';
+import { BUILT_IN_JOBS } from './builtInJobs.js';
 import type { ErrorRecord } from './errorTransport.js';
 import { type LoadJobModule, runJob } from './jobRunner.js';
 import type { ReplyMessage, TaskMessage } from './webWorkerThreads.js';
-
-const BUILT_IN: ReadonlyMap<string, unknown> = new Map<string, unknown>([
-  ['decode', decode], ['decodeWavelet', decodeWavelet], ['encode', encode], ['decimate', decimate],
-]);
 
 /** The part of a dedicated worker's global scope this uses. */
 interface WorkerScope {
@@ -22,7 +15,7 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 
 const load: LoadJobModule = (module, kind) => {
-  const handler = BUILT_IN.get(kind);
+  const handler = BUILT_IN_JOBS.get(kind);
   return handler ? Promise.resolve({ default: handler }) : import(/* @vite-ignore */ module) as Promise<{ default?: unknown }>;
 };
 

@@ -1,0 +1,11 @@
+// The built-in job kinds' handlers, imported up front by the worker entries (chunkWorker.ts in
+// Node, webChunkWorker.ts in a browser): a bundle of an entry then holds them all in one file,
+// where loading each from the URL its kind is registered with would load dozens of modules.
+import decode from './decodeJob.js';
+import decodeWavelet from './decodeWaveletJob.js';
+import decimate from './decimateJob.js';
+import encode from './encodeJob.js';
+
+export const BUILT_IN_JOBS: ReadonlyMap<string, unknown> = new Map<string, unknown>([
+  ['decode', decode], ['decodeWavelet', decodeWavelet], ['encode', encode], ['decimate', decimate],
+]);
