@@ -22,14 +22,14 @@ export function readChunks(reader: LayerReader, target: DecodeTarget, cache?: Ch
 export function readChunk(reader: LayerReader, chunkIndex: number, target: BytesTarget, cache?: ChunkCache): Observable<DecodedChunk>;
 export function readChunk(reader: LayerReader, chunkIndex: number, target: DeliveringTarget, cache?: ChunkCache): Observable<DecodedChunk | DeliveredChunk>;
 export function readChunk(reader: LayerReader, chunkIndex: number, target: DecodeTarget, cache?: ChunkCache): Observable<DecodedChunk | DeliveredChunk> {
-  if (cache && !worthCaching(reader)) cache = undefined;
   return fromAbortable((signal) => reader.chunkMetadata(chunkIndex, signal)).pipe(mergeMap((metadata) => {
     const decode = (skipDeliveredBytes: boolean) => fromAbortable(async (signal) =>
       decodeChunk(reader, await locateChunk(reader, chunkIndex, signal, metadata), { ...target, skipDeliveredBytes } as DeliveringTarget, signal));
     // A delivering target leaves delivered bytes in the worker unless the cache keeps them.
     if (!cache) return decode(target.skipDeliveredBytes === true);
     const variant = `${target.format}/${target.replacementNoValue ?? ''}/${reader.adaptiveLevel}`;
-    return cache.get(`${reader.layer.name}/${chunkIndex}/${metadata.hash}/${variant}`, (keep) => decode(target.skipDeliveredBytes === true && !keep)).pipe(
+    return cache.get(`${reader.layer.name}/${chunkIndex}/${metadata.hash}/${variant}`, (keep) => decode(target.skipDeliveredBytes === true && !keep),
+      worthKeeping(reader)).pipe(
       // `deliveredTo` may name another request's buffer (a shared decode): destinations copy unless
       // it is theirs, and a chunk that came without its bytes is decoded again for this request.
       mergeMap(({ bytes, deliveredTo }) => {
@@ -45,7 +45,8 @@ export function readChunk(reader: LayerReader, chunkIndex: number, target: Decod
  * Whether keeping a layer's decoded chunks saves anything: not for uncompressed chunks in local
  * files, which a worker reads again from the file system's cache faster than a kept copy comes
  * back from the main thread (it would move there, and the worker allocate a new read buffer).
+ * Concurrent reads of such a chunk still share one decode.
  */
-function worthCaching(reader: LayerReader): boolean {
+function worthKeeping(reader: LayerReader): boolean {
   return !(reader.compressionMethod === CompressionMethod.None && reader.dataset.localFiles === true);
 }

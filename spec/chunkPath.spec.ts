@@ -266,7 +266,7 @@ describe('the read path', function () {
 
   describe('convertSamples', () => {
     it('converts the samples of each chunk that comes through, and only those', async () => {
-      const plan = { layer, byChunk: new Map([[5, [0, 2]], [7, [1]]]), local: new Float32Array(9), count: 3 } as SamplePlan;
+      const plan = { layer, byChunk: new Map([[5, Int32Array.of(0, 2)], [7, Int32Array.of(1)]]), local: new Float32Array(9), count: 3 } as SamplePlan;
       const values = new Float64Array([0.4, 2.6, 3]);
       const data = new Uint8Array([9, 9, 9]);
       await lastValueFrom(of(5).pipe(convertSamples(plan, values, data, F.Format_U8, (v) => Math.round(v))));

@@ -349,7 +349,7 @@ export class VolumeDataAccessManager {
     ));
   }
 
-  private preparedSampling(kind: SampleRequestKind, layer: VolumeDataLayer, positions: Float64Array, count: number, options: SampleOptions,
+  private preparedSampling(kind: SampleRequestKind, layer: VolumeDataLayer, positions: Float32Array | Float64Array, count: number, options: SampleOptions,
     unusedCoordinate = 0): PreparedRequest<Float32Array> {
     if (options.dataOut !== undefined) dataOutArgument(options.dataOut, VolumeDataFormat.Format_R32, count * 4);
     replacementNoValueArgument(options.replacementNoValue);

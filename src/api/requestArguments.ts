@@ -145,14 +145,14 @@ export function boxArgument(min: unknown, max: unknown, dimensionality: number, 
  * Float32Array/Float64Array of 6 per position. Coordinates must be finite; those past the
  * dimensionality must lie in [0, 1) (the one voxel of a missing dimension).
  */
-export function positionsArgument(input: unknown, dimensionality: number, name: string): Float64Array {
-  let positions: Float64Array;
+export function positionsArgument(input: unknown, dimensionality: number, name: string): Float32Array | Float64Array {
+  let positions: Float32Array | Float64Array;
   if (input instanceof Float32Array || input instanceof Float64Array) {
     if (input.length % Dimensionality_Max !== 0) {
       throw new InvalidArgumentError(`${name}: a flat position array holds 6 values per position, got ${input.length} values`);
     }
-    checkAllocation(`${name} (${input.length / Dimensionality_Max} positions)`, input.length * 8);
-    positions = Float64Array.from(input);
+    // Used as given, not copied: a request plans its samples before it returns.
+    positions = input;
   } else if (Array.isArray(input)) {
     checkAllocation(`${name} (${input.length} positions)`, input.length * Dimensionality_Max * 8);
     positions = new Float64Array(input.length * Dimensionality_Max);
@@ -167,13 +167,14 @@ export function positionsArgument(input: unknown, dimensionality: number, name: 
     throw new InvalidArgumentError(`${name} must be an array of positions or a flat Float32Array/Float64Array, got ${describe(input)}`);
   }
   // Messages are built only on failure: this loop sees every coordinate of a million-sample request.
-  const at = (i: number, d: number) => `${name}[${(i - d) / Dimensionality_Max}]`;
-  for (let i = 0; i < positions.length; i++) {
-    const v = positions[i]!, d = i % Dimensionality_Max;
-    if (!Number.isFinite(v)) throw new InvalidArgumentError(`${at(i, d)} has a non-finite coordinate ${v} in dimension ${d}`);
-    if (d >= dimensionality && (v < 0 || v >= 1)) {
-      throw new InvalidArgumentError(`${at(i, d)} has coordinate ${v} in dimension ${d}, which the layout (${dimensionality} dimensions) ` +
-        'does not have: it must be in [0, 1)');
+  for (let i = 0; i < positions.length; i += Dimensionality_Max) {
+    for (let d = 0; d < Dimensionality_Max; d++) {
+      const v = positions[i + d]!;
+      if (!Number.isFinite(v)) throw new InvalidArgumentError(`${name}[${i / Dimensionality_Max}] has a non-finite coordinate ${v} in dimension ${d}`);
+      if (d >= dimensionality && (v < 0 || v >= 1)) {
+        throw new InvalidArgumentError(`${name}[${i / Dimensionality_Max}] has coordinate ${v} in dimension ${d}, which the layout ` +
+          `(${dimensionality} dimensions) does not have: it must be in [0, 1)`);
+      }
     }
   }
   return positions;

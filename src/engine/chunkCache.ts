@@ -53,9 +53,9 @@ export class ChunkCache {
   /**
    * The decoded chunk for `key`: from the cache, from work already under way, or from
    * `decode(keep)`, where `keep` says whether its bytes will be kept (else they may stay with the
-   * worker that delivered them).
+   * worker that delivered them); never kept unless `mayKeep`.
    */
-  get(key: string, decode: (keep: boolean) => Observable<CachedChunk>): Observable<CachedChunk> {
+  get(key: string, decode: (keep: boolean) => Observable<CachedChunk>, mayKeep = true): Observable<CachedChunk> {
     const hit = this.done.get(key);
     if (hit) {
       this.done.delete(key);
@@ -64,7 +64,7 @@ export class ChunkCache {
     }
     let shared = this.inFlight.get(key);
     if (!shared) {
-      const keep = this.admits(key);
+      const keep = mayKeep && this.admits(key);
       shared = decode(keep).pipe(
         tap(({ bytes }) => { if (keep && bytes) this.keep(key, bytes); }),
         finalize(() => this.inFlight.delete(key)),

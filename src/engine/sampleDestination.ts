@@ -36,6 +36,8 @@ export function sampleShare(bytes: Uint8Array, delivery: SampleDelivery): void {
   sampleChunk(bytes, delivery.size, delivery.sampling, delivery.indices, delivery.local, out);
 }
 
+const NO_SAMPLES = new Int32Array(0);
+
 export class SampleDestination implements ChunkDestination<SampleDelivery> {
   readonly buffer: ArrayBufferLike;
   private readonly gate = createDeliveryGate();
@@ -49,8 +51,7 @@ export class SampleDestination implements ChunkDestination<SampleDelivery> {
   }
 
   deliveryFor(chunkIndex: number): SampleDelivery | undefined {
-    // Indices copied into shared memory only for a worker: the main thread reads the plan's list.
-    return isSharedMemory(this.buffer) ? this.share(chunkIndex, Int32Array.from(this.indices(chunkIndex))) : undefined;
+    return isSharedMemory(this.buffer) ? this.share(chunkIndex, this.indices(chunkIndex)) : undefined;
   }
 
   receive(chunk: DecodedChunk | DeliveredChunk): void {
@@ -63,8 +64,8 @@ export class SampleDestination implements ChunkDestination<SampleDelivery> {
     return closeGate(this.gate);
   }
 
-  private indices(chunkIndex: number): number[] {
-    return this.plan.byChunk.get(chunkIndex) ?? [];
+  private indices(chunkIndex: number): Int32Array {
+    return this.plan.byChunk.get(chunkIndex) ?? NO_SAMPLES;
   }
 
   private share(chunkIndex: number, indices: ArrayLike<number>): SampleDelivery {

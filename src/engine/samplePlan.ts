@@ -3,13 +3,16 @@
 // clamped to the volume; requestProjectedVolumeSubset (5.3) the chunk holding the output voxel
 // and the plane's (f32) intersection with its column.
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
-import type { Index6, VolumeDataPartition } from '../model/geometry/partition.js';
+import type { Index6 } from '../model/geometry/partition.js';
 import { requestMemory } from '../model/sharedMemory.js';
 
 export interface SamplePlan {
   layer: VolumeDataLayer;
-  /** Sample indices grouped by chunk. */
-  byChunk: Map<number, number[]>;
+  /**
+   * Sample indices grouped by chunk, chunks in ascending order: views of one array in shared
+   * memory, so a worker that samples a chunk is handed its indices without a copy.
+   */
+  byChunk: Map<number, Int32Array>;
   /**
    * Sampler coordinates inside the chunk (margins included), 3 per sample, f32 as OpenVDS computes
    * them. Shared memory, so the workers that sample chunks read them without a copy per job.
@@ -18,67 +21,110 @@ export interface SamplePlan {
   count: number;
 }
 
-/** Groups samples by chunk, with the local coordinates each chunk's sampler is handed. */
+/**
+ * Layers of at most this many chunks keep per-chunk tables in plain arrays indexed by chunk (a
+ * million-sample plan then does no Map lookup per sample); larger ones use Maps.
+ */
+const DENSE_CHUNK_TABLES = 1 << 22;
+
+/** Records the chunk serving each sample, with the local coordinates each chunk's sampler is handed, then groups the samples by chunk. */
 class PlanBuilder {
-  readonly byChunk = new Map<number, number[]>();
   readonly local: Float32Array;
-  private readonly origins = new Map<number, Index6>();
+  /** The chunk serving each sample; −1 for a sample no chunk serves. */
+  private readonly chunkOf: Float64Array;
+  /** First voxel (margins included) of each chunk met so far, 6 per slot; a chunk's slot is its index in dense tables. */
+  readonly origins: Float64Array;
+  private readonly dense: boolean;
+  private readonly slots = new Map<number, number>();
 
   constructor(readonly layer: VolumeDataLayer, readonly count: number) {
     this.local = new Float32Array(requestMemory(count * 3 * Float32Array.BYTES_PER_ELEMENT));
+    this.chunkOf = new Float64Array(count).fill(-1);
+    this.dense = layer.chunkCount <= DENSE_CHUNK_TABLES;
+    this.origins = new Float64Array((this.dense ? layer.chunkCount : Math.min(count, layer.chunkCount)) * 6).fill(NaN);
   }
 
-  /** Adds sample `i` to `chunk`; returns the chunk's first voxel including margins. */
-  add(i: number, chunk: number): Index6 {
-    let list = this.byChunk.get(chunk);
-    if (!list) this.byChunk.set(chunk, list = []);
-    list.push(i);
-    let origin = this.origins.get(chunk);
-    if (!origin) this.origins.set(chunk, origin = this.layer.partition.chunkMinMax(chunk, true).min);
-    return origin;
+  /** Adds sample `i` to `chunk`; returns where the chunk's first voxel (margins included) starts in `origins`. */
+  add(i: number, chunk: number): number {
+    this.chunkOf[i] = chunk;
+    let slot = chunk;
+    if (!this.dense) {
+      slot = this.slots.get(chunk) ?? this.slots.size;
+      if (slot === this.slots.size) this.slots.set(chunk, slot);
+    }
+    const at = slot * 6;
+    if (Number.isNaN(this.origins[at])) this.origins.set(this.layer.partition.chunkMinMax(chunk, true).min, at);
+    return at;
   }
 
   plan(): SamplePlan {
-    return { layer: this.layer, byChunk: this.byChunk, local: this.local, count: this.count };
+    return { layer: this.layer, byChunk: groupByChunk(this.chunkOf, this.layer.chunkCount), local: this.local, count: this.count };
   }
+}
+
+/** A counting sort of the sample indices by chunk: each chunk's indices in a view of one shared array. */
+function groupByChunk(chunkOf: Float64Array, chunkCount: number): Map<number, Int32Array> {
+  const counts = new Map<number, number>();
+  const dense = chunkCount <= DENSE_CHUNK_TABLES ? new Int32Array(chunkCount) : undefined;
+  let total = 0;
+  for (let i = 0; i < chunkOf.length; i++) {
+    const chunk = chunkOf[i]!;
+    if (chunk < 0) continue;
+    total++;
+    if (dense) dense[chunk]!++;
+    else counts.set(chunk, (counts.get(chunk) ?? 0) + 1);
+  }
+  if (dense) dense.forEach((count, chunk) => { if (count > 0) counts.set(chunk, count); });
+  const chunks = [...counts.keys()].sort((a, b) => a - b);
+  const sorted = new Int32Array(requestMemory(total * Int32Array.BYTES_PER_ELEMENT));
+  const next = new Map<number, number>();
+  const byChunk = new Map<number, Int32Array>();
+  let start = 0;
+  for (const chunk of chunks) {
+    const count = counts.get(chunk)!;
+    byChunk.set(chunk, sorted.subarray(start, start + count));
+    if (dense) dense[chunk] = start;
+    else next.set(chunk, start);
+    start += count;
+  }
+  for (let i = 0; i < chunkOf.length; i++) {
+    const chunk = chunkOf[i]!;
+    if (chunk < 0) continue;
+    if (dense) sorted[dense[chunk]!++] = i;
+    else { const at = next.get(chunk)!; sorted[at] = i; next.set(chunk, at + 1); }
+  }
+  return byChunk;
 }
 
 /**
  * Positions are LOD0 continuous coordinates, 6 per sample (voxel k spans [k, k+1)). The third
  * sampler coordinate of a 2D layer is fixed: OpenVDS uses 0 for samples, 0.5 for traces.
  */
-export function planSamples(layer: VolumeDataLayer, positions: Float64Array, unusedCoordinate = 0): SamplePlan {
+export function planSamples(layer: VolumeDataLayer, positions: Float32Array | Float64Array, unusedCoordinate = 0): SamplePlan {
   const p = layer.partition;
   const axes = p.chunkedDimensions.slice(0, 3);
   const builder = new PlanBuilder(layer, positions.length / 6);
+  const { local, origins } = builder;
   const scales = axes.map((d) => Math.fround(1 / (1 << p.lodShift(d))));
-  const voxel = [0, 0, 0, 0, 0, 0];
+  const chunks = p.chunkIndicesOfPositions(positions);
   for (let i = 0; i < builder.count; i++) {
-    const origin = builder.add(i, sampleChunk(p, positions, i, voxel));
-    builder.local[i * 3 + 2] = unusedCoordinate;
+    const origin = builder.add(i, chunks[i]!);
+    local[i * 3 + 2] = unusedCoordinate;
     // OpenVDS takes positions as f32 and scales them in f32.
     for (let k = 0; k < axes.length; k++) {
       const d = axes[k]!;
-      builder.local[i * 3 + k] = Math.fround(Math.fround(Math.fround(positions[i * 6 + d]!) - origin[d]!) * scales[k]!);
+      local[i * 3 + k] = Math.fround(Math.fround(Math.fround(positions[i * 6 + d]!) - origins[origin + d]!) * scales[k]!);
     }
   }
   return builder.plan();
-}
-
-/** The chunk serving sample `i`: the one whose interior holds floor(position), clamped to the volume. */
-function sampleChunk(p: VolumeDataPartition, positions: Float64Array, i: number, voxel: number[]): number {
-  for (let d = 0; d < 6; d++) voxel[d] = Math.min(Math.max(Math.floor(positions[i * 6 + d]!), 0), p.numSamples[d]! - 1);
-  return p.chunkIndexOfVoxel(voxel);
 }
 
 /**
  * How many chunks `planSamples` groups the samples into, counted by sorting instead of in a Map
  * (V8's Maps hold at most 2^24 keys), so a request can be refused before it is planned.
  */
-export function countSampleChunks(layer: VolumeDataLayer, positions: Float64Array): number {
-  const chunks = new Float64Array(positions.length / 6);
-  const voxel = [0, 0, 0, 0, 0, 0];
-  for (let i = 0; i < chunks.length; i++) chunks[i] = sampleChunk(layer.partition, positions, i, voxel);
+export function countSampleChunks(layer: VolumeDataLayer, positions: Float32Array | Float64Array): number {
+  const chunks = layer.partition.chunkIndicesOfPositions(positions);
   chunks.sort();
   let count = 0;
   for (let i = 0; i < chunks.length; i++) if (i === 0 || chunks[i] !== chunks[i - 1]) count++;
@@ -130,7 +176,8 @@ export function planProjection(layer: VolumeDataLayer, projection: Projection): 
       const origin = builder.add(i, p.chunkIndexOfVoxel(voxel));
       axes.forEach((d, k) => {
         const shift = p.lodShift(d);
-        builder.local[i * 3 + k] = d === z ? f(f(position - origin[d]!) / (1 << shift)) : Math.floor((voxel[d]! - origin[d]!) / (1 << shift)) + 0.5;
+        const first = builder.origins[origin + d]!;
+        builder.local[i * 3 + k] = d === z ? f(f(position - first) / (1 << shift)) : Math.floor((voxel[d]! - first) / (1 << shift)) + 0.5;
       });
     }
   }
@@ -143,7 +190,7 @@ export function planProjection(layer: VolumeDataLayer, projection: Projection): 
  * Outside the chunk group the layer keeps every LOD0 slice, and sample j is slice j·2^LOD (as in a
  * subset read), so the position is that slice's centre.
  */
-export function tracePositions(layer: VolumeDataLayer, traces: Float64Array, traceDimension: number): { positions: Float64Array; traceLength: number } {
+export function tracePositions(layer: VolumeDataLayer, traces: Float32Array | Float64Array, traceDimension: number): { positions: Float64Array; traceLength: number } {
   const p = layer.partition;
   const traceLength = p.requestLODSize(0, p.numSamples[traceDimension]!, traceDimension);
   const step = 1 << p.requestLODShift(traceDimension);

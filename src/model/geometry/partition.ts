@@ -92,6 +92,29 @@ export class VolumeDataPartition {
     return index;
   }
 
+  /**
+   * The chunk holding floor(position) clamped to the volume (interior, not margins), for each
+   * position of 6 coordinates: chunkIndexOfVoxel over a million positions without an array each.
+   */
+  chunkIndicesOfPositions(positions: Float32Array | Float64Array): Float64Array {
+    const count = positions.length / Dimensionality_Max;
+    const chunks = new Float64Array(count);
+    // Only dimensions with more than one voxel can contribute: the others always give chunk 0.
+    const dims = range6().filter((d) => this.numSamples[d]! > 1);
+    const top = dims.map((d) => this.numSamples[d]! - 1), pitch = dims.map((d) => this.pitch[d]!);
+    const brick = dims.map((d) => (this.chunked[d] ? this.brickSize[d]! : 1)), margin = dims.map((d) => (this.chunked[d] ? this.negativeMargin : 0));
+    const last = dims.map((d) => this.chunksInDimension[d]! - 1);
+    for (let i = 0; i < count; i++) {
+      let index = 0;
+      for (let k = 0; k < dims.length; k++) {
+        const voxel = Math.min(Math.max(Math.floor(positions[i * Dimensionality_Max + dims[k]!]!), 0), top[k]!);
+        index += Math.min(Math.max(Math.floor((voxel - margin[k]!) / brick[k]!), 0), last[k]!) * pitch[k]!;
+      }
+      chunks[i] = index;
+    }
+    return chunks;
+  }
+
   /** LOD0 extent of a chunk, with or without the margins it shares with its neighbours. */
   chunkMinMax(chunkIndex: number, includeMargin: boolean): ChunkExtent {
     const indices = this.chunkIndexToIndexArray(chunkIndex);
