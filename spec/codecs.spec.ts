@@ -80,6 +80,37 @@ describe('chunk codecs on the OpenVDS vectors', () => {
   });
 });
 
+describe('Zip into a scratch buffer (DecodeOptions.into)', () => {
+  const zip = readVector('chunk.CompressionMethod_Zip');
+  const opts = options(F.Format_R32);
+
+  it('inflates the vector into the given buffer, to the bytes of a decode into a buffer of its own', () => {
+    const scratch = new Uint8Array(4_000_000 + 64);
+    let asked = 0;
+    const block = codecOf(M.Zip).decode(zip, { ...opts, into: (size) => { asked = size; return scratch.subarray(0, size); } });
+    expect(asked).to.equal(4_000_000);
+    expect(block.bytes.buffer).to.equal(scratch.buffer);
+    expect(sha256(block.bytes)).to.equal(sha256(codecOf(M.Zip).decode(zip, opts).bytes)).and.to.equal(SHA_R32);
+  });
+
+  it('fails as the decode without it does on cut, corrupt and oversized streams', () => {
+    const into = (size: number) => new Uint8Array(size);
+    const cut = zip.subarray(0, zip.byteLength - 100);
+    const corrupt = zip.slice();
+    corrupt.fill(7, 40, 80);
+    const checksum = zip.slice();
+    checksum.fill(0, checksum.byteLength - 2);
+    for (const [what, chunk] of [['cut', cut], ['corrupt', corrupt], ['bad checksum', checksum]] as const) {
+      expect(() => codecOf(M.Zip).decode(chunk, { ...opts, into }), what).to.throw(vds.ChunkFormatError, /^Zip chunk does not inflate: /);
+    }
+    // A descriptor of a smaller block than the stream holds: more output than the buffer.
+    const small = zip.slice();
+    new DataView(small.buffer).setInt32(4, 50, true);
+    const smaller = { ...opts, shape: { ...opts.shape, size: [50, 100, 100] as [number, number, number] } };
+    expect(() => codecOf(M.Zip).decode(small, { ...smaller, into }), 'oversized').to.throw(vds.ChunkFormatError, /inflates to more than 2000000 bytes/);
+  });
+});
+
 describe('constant chunks and hashes', () => {
   const s = (format: vds.VolumeDataFormat): BlockShape => ({ dimensionality: 3, size: [4, 3, 2], format, components: 1 });
 

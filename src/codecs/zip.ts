@@ -7,16 +7,18 @@ import { type ChunkCodec, formatTraits } from './codec.js';
 import {
   DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, payloadSizeError, readDataBlockDescriptor, writeDataBlockDescriptor,
 } from './dataBlock.js';
-import { deflateZlib, inflateZlib, inflateZlibAsync } from './zlib.js';
+import { deflateZlib, inflateZlib, inflateZlibAsync, inflateZlibInto } from './zlib.js';
 
 export const zipCodec: ChunkCodec = {
   method: CompressionMethod.Zip,
   ...formatTraits(CompressionMethod.Zip),
-  decode(chunk, { shape }) {
+  decode(chunk, { shape, into }) {
     const { stored, stream, expected } = zipParts(chunk, shape);
     let inflated: Uint8Array;
     try {
-      inflated = inflateZlib(stream, expected);
+      const out = into?.(expected);
+      const written = out && inflateZlibInto(stream, out);
+      inflated = written !== undefined ? out!.subarray(0, written) : inflateZlib(stream, expected);
     } catch (error) {
       throw inflateError(error);
     }

@@ -42,6 +42,11 @@ export function deflateZlib(bytes: Uint8Array): Uint8Array {
   return zlibSync(bytes, { level: 6 });
 }
 
+/** No inflate into a given buffer here (DecompressionStream makes its own): the caller uses inflateZlib. */
+export function inflateZlibInto(_stream: Uint8Array, _out: Uint8Array): number | undefined {
+  return undefined;
+}
+
 /** RFC 1950's checksum; sums are folded every 5552 bytes, the most that cannot overflow 32 bits. */
 function adler32(bytes: Uint8Array): number {
   let a = 1, b = 0;
@@ -53,4 +58,4 @@ function adler32(bytes: Uint8Array): number {
   return ((b << 16) | a) >>> 0;
 }
 
-({ inflateZlib, inflateZlibAsync, deflateZlib }) satisfies typeof node;
+({ inflateZlib, inflateZlibInto, inflateZlibAsync, deflateZlib }) satisfies typeof node;

@@ -34,6 +34,11 @@ export interface DecodeOptions {
   lossless?: boolean;
   /** Wavelet only: adaptive level, 0 = full quality. */
   adaptiveLevel?: number;
+  /**
+   * A buffer of `size` bytes a codec may decode into (a worker's scratch, reused for its next
+   * chunk, so the block must not outlive that); without it, a block gets a buffer of its own.
+   */
+  into?: (size: number) => Uint8Array;
 }
 
 export interface DecodedBlock {

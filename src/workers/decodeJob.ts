@@ -51,8 +51,19 @@ const decode: ChunkJobHandler<DecodeJob, DecodeReply> = (job, transfer) => {
 };
 
 function decodeWith(codec: ChunkCodec, job: DecodeJob, chunk: Uint8Array, transfer: (buffer: ArrayBuffer) => void): DecodeReply | Promise<DecodeReply> {
-  return codec.decodeAsync ? codec.decodeAsync(chunk, job.options).then((decoded) => finish(job, chunk, decoded, transfer))
-    : finish(job, chunk, codec.decode(chunk, job.options), transfer);
+  if (codec.decodeAsync) return codec.decodeAsync(chunk, job.options).then((decoded) => finish(job, chunk, decoded, transfer));
+  // A block that is only delivered may live in the scratch buffer: a synchronous decode and its
+  // delivery end before the next job of this worker starts.
+  const options = job.deliver && job.returnBytes === false ? { ...job.options, into: intoScratch } : job.options;
+  return finish(job, chunk, codec.decode(chunk, options), transfer);
+}
+
+/** This worker's buffer for blocks that never leave it. */
+let scratch: Uint8Array | undefined;
+
+function intoScratch(size: number): Uint8Array {
+  if (!scratch || scratch.byteLength < size) scratch = new Uint8Array(size);
+  return scratch.subarray(0, size);
 }
 
 function finish(job: DecodeJob, chunk: Uint8Array, decoded: DecodedBlock, transfer: (buffer: ArrayBuffer) => void): DecodeReply {
