@@ -4,7 +4,7 @@
 // is fetched and decoded once, else the fetch and the decode on the worker pool (a chunk in a
 // local file is read by its worker: locateChunk); unsubscribing cancels both. Cache keys carry the
 // chunk's hash, so a rewritten chunk is never served stale.
-import { mergeMap, type Observable, of, type OperatorFunction } from 'rxjs';
+import { map, mergeMap, type Observable, type OperatorFunction } from 'rxjs';
 import type { ChunkCache } from '../src/engine/chunkCache.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
 import { locateChunk } from '../sources/fetchChunks.js';
@@ -30,13 +30,9 @@ export function readChunk(reader: LayerReader, chunkIndex: number, target: Decod
     const variant = `${target.format}/${target.replacementNoValue ?? ''}/${reader.adaptiveLevel}`;
     return cache.get(`${reader.layer.name}/${chunkIndex}/${metadata.hash}/${variant}`, (keep) => decode(target.skipDeliveredBytes === true && !keep),
       worthKeeping(reader)).pipe(
-      // `deliveredTo` may name another request's buffer (a shared decode): destinations copy unless
-      // it is theirs, and a chunk that came without its bytes is decoded again for this request.
-      mergeMap(({ bytes, deliveredTo }) => {
-        if (bytes) return of<DecodedChunk>({ chunkIndex, bytes, deliveredTo });
-        if (deliveredTo && deliveredTo === target.deliver?.(chunkIndex)?.buffer) return of<DeliveredChunk>({ chunkIndex, deliveredTo });
-        return decode(false);
-      }),
+      // A kept or shared chunk comes with its bytes (`deliveredTo` may name another request's
+      // buffer: destinations copy unless it is theirs); one decoded for this request alone was delivered.
+      map(({ bytes, deliveredTo }) => (bytes ? { chunkIndex, bytes, deliveredTo } : { chunkIndex, deliveredTo: deliveredTo! })),
     );
   }));
 }

@@ -1,5 +1,6 @@
-// Decoded chunks shared between requests: a chunk wanted by several requests at once is fetched
-// and decoded once, and recently decoded chunks are kept (LRU, bounded in bytes). By default a
+// Decoded chunks shared between requests: recently decoded chunks are kept (LRU, bounded in
+// bytes), and a chunk being decoded to be kept is fetched and decoded once for every request
+// that wants it meanwhile. By default a
 // chunk is kept the second time it is wanted: keeping one costs fresh memory (page faults, a move
 // to the main thread, garbage collection), which a chunk read once never repays. When every
 // request that wants an in-flight chunk unsubscribes, its fetch and decode are cancelled.
@@ -40,11 +41,7 @@ export class ChunkCache {
   /** Whether `bytes` of decoded chunks fit in the cache together. */
   holds(bytes: number): boolean { return bytes <= this.maxBytes; }
 
-  /**
-   * Changes the byte budget (0 disables keeping decoded chunks; sharing in-flight work remains,
-   * except that a chunk a worker delivered straight into one request's buffer comes without its
-   * bytes, so another request joining that decode decodes the chunk again).
-   */
+  /** Changes the byte budget (0 disables keeping decoded chunks, and with it sharing their decodes). */
   setMaxBytes(maxBytes: number): void {
     this.maxBytes = maxBytes;
     this.evict();
@@ -64,9 +61,11 @@ export class ChunkCache {
     }
     let shared = this.inFlight.get(key);
     if (!shared) {
-      const keep = mayKeep && this.admits(key);
-      shared = decode(keep).pipe(
-        tap(({ bytes }) => { if (keep && bytes) this.keep(key, bytes); }),
+      // Only a decode whose bytes are kept is shared: a read joining one that a worker delivered
+      // straight into another read's buffer would get no bytes, and decode the chunk again.
+      if (!(mayKeep && this.admits(key))) return decode(false);
+      shared = decode(true).pipe(
+        tap(({ bytes }) => { if (bytes) this.keep(key, bytes); }),
         finalize(() => this.inFlight.delete(key)),
         share({ resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
       );
