@@ -86,6 +86,9 @@ async function openDataset(dataset: Dataset, second: string | LogLevel | undefin
   const { store, url, engine, adaptive: fromDataset } = resolveStore(dataset, second);
   adaptive ??= fromDataset;
   const target = datasetFor(store);
+  // Reads follow an open: the workers start while the layout loads (a cold worker takes tens of
+  // milliseconds), and exit again when idle if none comes.
+  void chunkPool().warm();
   try {
     const layout = await target.open({ signal });
     const { method, tolerance } = datasetCompression(target.layerStatuses());
