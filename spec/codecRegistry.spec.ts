@@ -5,6 +5,9 @@ import { expect } from 'chai';
 import type { BlockShape, ChannelValues, DecodeOptions } from '../src/model/block.js';
 import type { ChunkCodec } from '../src/codecs/codec.js';
 import { canEncode, chunkCodec, encodeChunk, registerCodec } from '../src/codecs/registry.js';
+// Loaded here, not lazily by the registry: an import() from a required module would compile the
+// sources a second way in this process (spec/support/checkCoverageData.mjs).
+import '../src/codecs/waveletCodecs.js';
 import { zipCodec } from '../src/codecs/zip.js';
 import { ChannelFlags, CompressionMethod as M, compressionMethodTraits, isWaveletCompression, VolumeDataComponents, VolumeDataFormat as F } from '../src/model/enums.js';
 import { ChunkFormatError, InvalidArgumentError, InvalidOperationError } from '../src/model/errors.js';

@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import type { BlockShape, ChannelValues, DecodeOptions } from '../src/model/block.js';
 import { isConstantPayload, constantPayloadHash } from '../src/codecs/constant.js';
 import { chunkCodec, encodeChunk } from '../src/codecs/registry.js';
+// Loaded here, not lazily by the registry: an import() from a required module would compile the
+// sources a second way in this process (spec/support/checkCoverageData.mjs).
+import '../src/codecs/waveletCodecs.js';
 import type { ChunkCodec } from '../src/codecs/codec.js';
 import { constantHashValue, constantValueHash, isConstantHash, NOVALUE_HASH, uniqueChunkHash } from '../src/codecs/volumeDataHash.js';
 import { convertBlock, targetValueConverter } from '../src/model/convert.js';

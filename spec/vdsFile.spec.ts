@@ -11,6 +11,9 @@ import { decodeLayerMetadata } from '../sources/vdsFile/layerMetadata.js';
 import { parseVdsObject, VdsObjectBlob, VdsObjectNumber } from '../sources/vdsFile/vdsObjectParser.js';
 import { vdsObjectToLayoutJson } from '../sources/vdsFile/vdsObjectLayout.js';
 import { chunkCodec } from '../src/codecs/registry.js';
+// Loaded here, not lazily by the registry: an import() from a required module would compile the
+// sources a second way in this process (spec/support/checkCoverageData.mjs).
+import '../src/codecs/waveletCodecs.js';
 import type { ChunkMetadata } from '../src/engine/datasetStore.js';
 import type { VolumeDataLayer } from '../src/model/geometry/layers.js';
 import { layersOf } from '../src/model/layout/volumeDataLayout.js';
