@@ -1,6 +1,6 @@
-// The built-in job kinds' handlers, imported up front by the worker entries (chunkWorker.ts in
-// Node, webChunkWorker.ts in a browser): a bundle of an entry then holds them all in one file,
-// where loading each from the URL its kind is registered with would load dozens of modules.
+// The built-in job kinds' handlers, imported up front by the bundled worker entries
+// (bundledChunkWorker.ts in Node, webChunkWorker.ts in a browser): the bundle then holds them all
+// in one file, where loading each from the URL its kind is registered with loads dozens of modules.
 import decode from './decodeJob.js';
 import decodeWavelet from './decodeWaveletJob.js';
 import decimate from './decimateJob.js';

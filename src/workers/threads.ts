@@ -7,7 +7,7 @@ import { siblingModule } from './chunkJobs.js';
 import type { WorkerTask } from './jobRunner.js';
 import type { PoolThreads } from './poolThreads.js';
 
-/** The worker entry: the build's one-file bundle of chunkWorker.js, else the module itself (sources run through tsx). */
+/** The worker entry: the build's one-file bundle (bundledChunkWorker.ts), else chunkWorker.ts itself (sources run through tsx). */
 const workerFile = ((): URL => {
   const bundle = siblingModule('chunkWorker.bundle');
   return bundle.pathname.endsWith('.js') && existsSync(bundle) ? bundle : siblingModule('chunkWorker');
