@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import type { BlockShape, ChannelValues, DecodeOptions } from '../src/model/block.js';
 import type { ChunkCodec } from '../src/codecs/codec.js';
+import { rejection } from './support/rejection.js';
 import { canEncode, chunkCodec, encodeChunk, registerCodec } from '../src/codecs/registry.js';
 // Loaded here, not lazily by the registry: an import() from a required module would compile the
 // sources a second way in this process (spec/support/checkCoverageData.mjs).
@@ -165,8 +166,3 @@ describe('effective compression per layer (format sheet 2.5) from the method tra
     expect(effectiveCompression(M.RLE, 0.5, discrete, 0)).to.deep.equal({ method: M.RLE, tolerance: 0 });
   });
 });
-
-/** What `promise` rejects with; fails the test if it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(() => expect.fail('it resolved'), (error: unknown) => error as Error);
-}
