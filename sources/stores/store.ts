@@ -41,7 +41,8 @@ export interface ReadableStore {
   getRange?(key: string, range: ByteRange, options?: ReadOptions): Promise<Uint8Array | undefined>;
   /**
    * The local file that holds the object, when the store keeps objects as files (whether it
-   * exists is not checked): a pool worker can then read it without the main thread.
+   * exists is not checked): a pool worker can then read it without the main thread, and without
+   * `get`, so a store whose `get` changes the bytes must not offer it.
    */
   localFile?(key: string): FileExtent;
   /** Size and user metadata without the bytes, or `undefined` when it does not exist. */
