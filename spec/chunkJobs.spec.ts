@@ -2,11 +2,15 @@
 // (spec/support/rmsJob.ts) runs on the pool through the public registration, built-in kinds run
 // the same way, and a ChunkPool of one's own queues, drops and reports its jobs.
 import { expect } from 'chai';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { lastValueFrom, map, range, tap, toArray } from 'rxjs';
 import * as vds from '../src/index.js';
 import { type Decimation, downsampleRegion } from '../src/engine/lodDownsample.js';
 import type { RmsJob, RmsReply } from './support/rmsJob.js';
 import { rejection } from './support/rejection.js';
+import { type BatchJob, runJob } from '../src/workers/jobRunner.js';
+import type { PoolThreads } from '../src/workers/poolThreads.js';
 import { seededRandom } from './support/random.js';
 import { writeTestVolume } from './support/volumes.js';
 
@@ -124,6 +128,35 @@ describe('chunk jobs registered like codecs', function () {
     } finally {
       await pool.destroy();
     }
+  });
+
+  it('jobs that wait while every worker is busy go over in batches of up to four, and each settles on its own', async () => {
+    vds.registerChunkJob('throwing', new URL('./support/throwingJob.ts', import.meta.url));
+    const messages: number[] = [];
+    // Threads on this thread that record each message: how many jobs it carries.
+    const threads = (): PoolThreads => ({
+      run: async (task) => {
+        messages.push(task.job.kind === 'batch' ? (task.job as BatchJob).tasks.length : 1);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        // Required, as mocha loads the sources: an import() would compile them a second way (checkCoverageData.mjs).
+        return (await runJob(task, async (module) => createRequire(import.meta.url)(fileURLToPath(module)) as { default?: unknown })).result;
+      },
+      started: () => 1,
+      destroy: async () => undefined,
+    });
+    const pool = new vds.ChunkPool({ workers: 1 }, threads);
+    const jobs = Array.from({ length: 12 }, (_, i) => {
+      if (i === 6) return pool.run({ kind: 'throwing', what: 'job 6' } as vds.ChunkJob);
+      const samples = new Float32Array(16).fill(i);
+      return pool.run({ kind: 'rms', samples } satisfies RmsJob, [samples.buffer]);
+    });
+    const settled = await Promise.allSettled(jobs);
+    expect(messages, 'two single jobs while the rest queue, then batches').to.deep.equal([1, 1, 4, 4, 2]);
+    settled.forEach((outcome, i) => {
+      if (i === 6) expect(outcome.status === 'rejected' && outcome.reason, 'job 6').to.be.instanceOf(vds.InvalidArgumentError).with.property('message', 'throwingJob refuses job 6');
+      else expect(outcome.status === 'fulfilled' && (outcome.value as RmsReply).rms, `job ${i}`).to.equal(i);
+    });
+    expect(pool.stats()).to.include({ queued: 0, running: 0 });
   });
 
   it('warm starts every worker with the decode job loaded, counts as no job, and does nothing once they run', async () => {
