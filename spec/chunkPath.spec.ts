@@ -13,7 +13,8 @@ import { closeGate, createDeliveryGate, throughGate } from '../src/engine/delive
 import type { ChunkDestination } from '../src/engine/chunkDestination.js';
 import { SubsetDestination } from '../src/engine/subsetDestination.js';
 import { planSubset, subsetByteSize } from '../src/engine/subsetPlan.js';
-import type { SamplePlan } from '../src/engine/samplePlan.js';
+import { planSamples, type SamplePlan } from '../src/engine/samplePlan.js';
+import { seededRandom } from './support/random.js';
 import { projectedByteSize, projectionAxes, projectionOf } from '../src/engine/projectionPlan.js';
 import { readChunks } from '../operators/readChunks.js';
 import { convertSamples } from '../operators/convertSamples.js';
@@ -261,6 +262,27 @@ describe('the read path', function () {
         'voxelPlane has no component along the projected dimension 0');
       expect(() => projectionOf(layer, lo(0, 0, 0), hi(8, 8, 8), axes, [1, NaN, 1, 0])).to.throw(vds.InvalidArgumentError,
         'voxelPlane must be 4 finite numbers [X, Y, Z, T]');
+    });
+  });
+
+  describe('sample plan', () => {
+    const positionsOf = (points: number[][]) => Float64Array.from(points.flatMap((p) => [...p, 0, 0, 0]));
+
+    it('groups samples by chunk in ascending chunk order, with the same chunk and local coordinates from its array and its Map tables', () => {
+      // 100 samples on 8 chunks: tables indexed by chunk; 1 sample: a Map over the chunks met.
+      const next = seededRandom(3);
+      const points = Array.from({ length: 100 }, () => [0, 1, 2].map(() => Math.fround(next() * 64)));
+      const many = planSamples(layer, positionsOf(points));
+      expect([...many.byChunk.keys()]).to.deep.equal([...many.byChunk.keys()].sort((a, b) => a - b));
+      expect([...many.byChunk.values()].reduce((n, indices) => n + indices.length, 0)).to.equal(100);
+      for (const [chunk, indices] of many.byChunk) {
+        for (const i of indices) {
+          const one = planSamples(layer, positionsOf([points[i]!]));
+          expect([...one.byChunk.entries()].map(([c, v]) => [c, [...v]]), `sample ${i}`).to.deep.equal([[chunk, [0]]]);
+          expect([...one.local], `sample ${i}`).to.deep.equal([...many.local.subarray(i * 3, i * 3 + 3)]);
+          expect(layer.partition.chunkIndexOfVoxel(points[i]!.map(Math.floor).concat([0, 0, 0])), `sample ${i}`).to.equal(chunk);
+        }
+      }
     });
   });
 

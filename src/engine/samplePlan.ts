@@ -22,10 +22,11 @@ export interface SamplePlan {
 }
 
 /**
- * Layers of at most this many chunks keep per-chunk tables in plain arrays indexed by chunk (a
- * million-sample plan then does no Map lookup per sample); larger ones use Maps.
+ * Per-chunk tables are arrays indexed by chunk (a million-sample plan then does no Map lookup per
+ * sample) when the layer has at most this many chunks per planned sample, so they never outweigh
+ * the plan's own per-sample arrays; otherwise Maps over the chunks the samples meet.
  */
-const DENSE_CHUNK_TABLES = 1 << 22;
+const DENSE_CHUNKS_PER_SAMPLE = 4;
 
 /** Records the chunk serving each sample, with the local coordinates each chunk's sampler is handed, then groups the samples by chunk. */
 class PlanBuilder {
@@ -40,7 +41,7 @@ class PlanBuilder {
   constructor(readonly layer: VolumeDataLayer, readonly count: number) {
     this.local = new Float32Array(requestMemory(count * 3 * Float32Array.BYTES_PER_ELEMENT));
     this.chunkOf = new Float64Array(count).fill(-1);
-    this.dense = layer.chunkCount <= DENSE_CHUNK_TABLES;
+    this.dense = layer.chunkCount <= DENSE_CHUNKS_PER_SAMPLE * count;
     this.origins = new Float64Array((this.dense ? layer.chunkCount : Math.min(count, layer.chunkCount)) * 6).fill(NaN);
   }
 
@@ -58,14 +59,17 @@ class PlanBuilder {
   }
 
   plan(): SamplePlan {
-    return { layer: this.layer, byChunk: groupByChunk(this.chunkOf, this.layer.chunkCount), local: this.local, count: this.count };
+    return { layer: this.layer, byChunk: groupByChunk(this.chunkOf, this.dense ? this.layer.chunkCount : undefined), local: this.local, count: this.count };
   }
 }
 
-/** A counting sort of the sample indices by chunk: each chunk's indices in a view of one shared array. */
-function groupByChunk(chunkOf: Float64Array, chunkCount: number): Map<number, Int32Array> {
+/**
+ * A counting sort of the sample indices by chunk: each chunk's indices in a view of one shared
+ * array. Counts are kept in an array over the layer's `denseChunkCount` chunks when given.
+ */
+function groupByChunk(chunkOf: Float64Array, denseChunkCount: number | undefined): Map<number, Int32Array> {
   const counts = new Map<number, number>();
-  const dense = chunkCount <= DENSE_CHUNK_TABLES ? new Int32Array(chunkCount) : undefined;
+  const dense = denseChunkCount === undefined ? undefined : new Int32Array(denseChunkCount);
   let total = 0;
   for (let i = 0; i < chunkOf.length; i++) {
     const chunk = chunkOf[i]!;
