@@ -8,6 +8,7 @@ import { type Command, integerOption, type OptionValues, UsageError } from '../l
 import { interruption } from '../lib/interrupt.js';
 import { overwriteOption, refuse } from '../lib/outputs.js';
 import { ProgressBar } from '../lib/progress.js';
+import { followRun } from '../lib/followRun.js';
 import { compressionMethod, compressionTolerance } from '../lib/compression.js';
 import { type DistributedCopyOptions, startCopyDistributed } from '../../src/distributed/copyDistributed.js';
 
@@ -90,24 +91,9 @@ export const copyCommand: Command = {
 /** The copy runs on the workers of the queue; this process plans it, enqueues it and follows it. */
 async function copyDistributed(src: string, dst: string, options: DistributedCopyOptions): Promise<void> {
   const start = performance.now();
-  const run = startCopyDistributed(src, dst, options);
-  const tracked = interruption.track(async () => `the copy goes on in the workers: run the same command again to follow it (job ${run.id})`);
-  let bar: ProgressBar | undefined;
-  run.progress.subscribe({
-    next: (p) => {
-      bar ??= new ProgressBar('copy', { total: p.chunks, unit: 'chunks' });
-      bar.update(p.chunksDone / p.chunks, `${p.partsDone}/${p.parts} parts`);
-    },
-    error: () => undefined,
-  });
-  try {
-    const result = await run.result;
-    bar?.done(`${result.parts}/${result.parts} parts`);
-    console.log(`copied ${redactUrl(src)} → ${redactUrl(dst)} on the workers of ${redactUrl(options.redis)}: ${result.parts} parts, ` +
-      `${result.chunksCopied} chunks (${result.skipped} already there), ${(result.bytesCopied / MB).toFixed(1)} MB in ${((performance.now() - start) / 1000).toFixed(2)} s`);
-  } finally {
-    tracked.release();
-  }
+  const result = await followRun('copy', 'copy', startCopyDistributed(src, dst, options));
+  console.log(`copied ${redactUrl(src)} → ${redactUrl(dst)} on the workers of ${redactUrl(options.redis)}: ${result.parts} parts, ` +
+    `${result.chunksCopied} chunks (${result.skipped} already there), ${(result.bytesCopied / MB).toFixed(1)} MB in ${((performance.now() - start) / 1000).toFixed(2)} s`);
 }
 
 /** `--compression-method` (and `--tolerance`): re-encode every chunk; without it chunks are copied as stored. */

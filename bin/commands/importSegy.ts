@@ -13,12 +13,12 @@ import { SEGYFile } from '../../src/segy/segyFile.js';
 import { AcknowledgedWrites } from '../lib/acknowledgedWrites.js';
 import { type Command, integerOption, type OptionValues, stringOption, UsageError } from '../lib/command.js';
 import { DatasetOutput, overwriteOption, refuse } from '../lib/outputs.js';
-import { interruption } from '../lib/interrupt.js';
 import { type DistributedImportOptions, importJobId, startImportSegyDistributed } from '../../src/distributed/importSegyDistributed.js';
 import { flowExists } from '../../src/distributed/flow.js';
 import { openStore } from '../../sources/stores/openStore.js';
 import { objectInfo } from '../../sources/stores/store.js';
 import { ProgressBar } from '../lib/progress.js';
+import { followRun } from '../lib/followRun.js';
 
 export const importSegyCommand: Command = {
   usage: 'rxvds import-segy (FILE.sgy | URL.sgy) (DST | --url DST) [-p|--primary-key inline|crossline|NAME|BYTE:WIDTH] [-s|--secondary-key …]\n' +
@@ -109,25 +109,10 @@ async function importDistributed(input: string, url: string, options: Distribute
   const exists = await objectInfo(store, 'VolumeDataLayout').finally(() => store.close?.());
   // The same command run again follows its import, which may have published the dataset meanwhile.
   if (exists && !overwrite && !await flowExists(options.redis, importJobId(input, url, options))) refuse(redactUrl(url));
-  const run = startImportSegyDistributed(input, url, options);
   // Interrupting this process leaves the import to the workers: the same command follows it again.
-  const tracked = interruption.track(async () => `the import goes on in the workers: run the same command again to follow it (job ${run.id})`);
-  let bar: ProgressBar | undefined;
-  run.progress.subscribe({
-    next: (p) => {
-      bar ??= new ProgressBar('import-segy', { total: p.chunks, unit: 'chunks' });
-      bar.update(p.chunksDone / p.chunks, `${p.partsDone}/${p.parts} parts`);
-    },
-    error: () => undefined,
-  });
-  try {
-    const result = await run.result;
-    bar?.done(`${result.parts}/${result.parts} parts`);
-    console.log(`imported ${input} → ${redactUrl(url)} on the workers of ${redactUrl(options.redis)}: ${result.parts} parts, ` +
-      `${result.tracesWritten} traces${result.tracesIgnored ? ` (${result.tracesIgnored} off-grid traces left out)` : ''}, ${result.chunksWritten} chunks`);
-  } finally {
-    tracked.release();
-  }
+  const result = await followRun('import-segy', 'import', startImportSegyDistributed(input, url, options));
+  console.log(`imported ${input} → ${redactUrl(url)} on the workers of ${redactUrl(options.redis)}: ${result.parts} parts, ` +
+    `${result.tracesWritten} traces${result.tracesIgnored ? ` (${result.tracesIgnored} off-grid traces left out)` : ''}, ${result.chunksWritten} chunks`);
 }
 
 /** The input's size (for the progress total) and, from a --file-info file, its scan checked against it. */
