@@ -5,6 +5,8 @@ import { FolderStore } from '../sources/stores/folderStore.js';
 import { wrapStore, type StoreOperation } from '../sources/stores/wrapStore.js';
 import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
 import { readChunkFile } from '../src/workers/readChunkFile.js';
+import { noneCodec } from '../src/codecs/none.js';
+import type { DecodeOptions } from '../src/model/block.js';
 import { lastValueFrom } from 'rxjs';
 import { layersOf } from '../src/model/layout/volumeDataLayout.js';
 import { rejection } from './support/rejection.js';
@@ -63,6 +65,44 @@ describe('chunk objects read by the pool workers from their local files (issue 1
       expect((await readChunkFile({ path: temp('raw', 'file'), offset: 5000 }))!.byteLength).to.equal(0);
     });
 
+    it('with a part, reads the head and the span it leads to, and no other byte', async () => {
+      await mkdir(temp('raw'), { recursive: true });
+      const first = Uint8Array.from({ length: 4000 }, () => 0xaa);
+      const second = Uint8Array.from({ length: 4000 }, (_, i) => (i * 13) & 255);
+      await writeFile(temp('raw', 'first'), first);
+      await writeFile(temp('raw', 'second'), second);
+      readChunkFile({ path: temp('raw', 'first'), offset: 0 });
+      const heads: number[][] = [];
+      const bytes = readChunkFile({ path: temp('raw', 'second'), offset: 0 }, {
+        headBytes: 24, spanOf: (head) => (heads.push([...head]), { start: 1000, end: 1500 }),
+      })!;
+      expect(heads).to.deep.equal([[...second.subarray(0, 24)]]);
+      expect(bytes.byteLength).to.equal(4000);
+      expect([...bytes.subarray(0, 24)]).to.deep.equal([...second.subarray(0, 24)]);
+      expect([...bytes.subarray(1000, 1500)]).to.deep.equal([...second.subarray(1000, 1500)]);
+      // The rest is what the worker's buffer held before: it was never read.
+      expect([...bytes.subarray(24, 1000), ...bytes.subarray(1500)].every((b) => b === 0xaa)).to.equal(true);
+      // No span, or one outside the object: the whole object.
+      for (const span of [undefined, { start: 10, end: 100 }, { start: 3000, end: 4001 }]) {
+        const whole = readChunkFile({ path: temp('raw', 'second'), offset: 0 }, { headBytes: 24, spanOf: () => span })!;
+        expect(Buffer.from(whole).equals(second)).to.equal(true);
+      }
+    });
+
+    it('None names the span of a box: from its first sample to its last, after the 24-byte descriptor', () => {
+      const shape = { dimensionality: 3 as const, size: [40, 30, 20] as [number, number, number], format: F.Format_R32, components: 1 };
+      const options = { shape, channel: { valueRange: [0, 1], noValue: undefined }, targetFormat: F.Format_R32 } as unknown as DecodeOptions;
+      const head = noneCodec.encode!(new Uint8Array(40 * 30 * 20 * 4), { shape, channel: options.channel, tolerance: 0 }).bytes.subarray(0, 24);
+      const span = (start: number[], count: number[]) => noneCodec.part!.spanOf(head, options, [...start, 0, 0, 0] as never, [...count, 1, 1, 1] as never);
+      const plane = 40 * 30 * 4;
+      expect(span([0, 0, 7], [40, 30, 1])).to.deep.equal({ start: 24 + 7 * plane, end: 24 + 8 * plane });
+      expect(span([3, 2, 1], [1, 1, 1])).to.deep.equal({ start: 24 + (3 + 40 * 2) * 4 + plane, end: 24 + (4 + 40 * 2) * 4 + plane });
+      expect(span([0, 0, 0], [40, 30, 20])).to.deep.equal({ start: 24, end: 24 + 20 * plane });
+      expect(span([39, 0, 0], [1, 30, 20])).to.deep.equal({ start: 24 + 39 * 4, end: 24 + 20 * plane });
+      // A head that is not the chunk's descriptor: the whole object, so that decode says what is wrong.
+      expect(noneCodec.part!.spanOf(new Uint8Array(24), options, [0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1])).to.equal(undefined);
+    });
+
     it('gives undefined (read it the usual way) for a missing file, an extent past the end, a folder', async () => {
       await mkdir(temp('raw'), { recursive: true });
       await writeFile(temp('raw', 'short'), new Uint8Array(100));
@@ -91,6 +131,40 @@ describe('chunk objects read by the pool workers from their local files (issue 1
         expect(log.filter((entry) => /LOD0\/\d+$/.test(entry))).to.deep.equal([]);
       });
     }
+
+    it('None: a worker that only delivers a box reads just its span of the chunk file, for every box shape', async () => {
+      const cases: { format: vds.VolumeDataFormat; components?: vds.VolumeDataComponents; margin?: number; out?: vds.VolumeDataFormat }[] = [
+        { format: F.Format_R32, margin: 4 },
+        { format: F.Format_U16, components: vds.VolumeDataComponents.Components_2 },
+        { format: F.Format_R64 },
+        { format: F.Format_U8, out: F.Format_R32 },
+        { format: F.Format_1Bit, out: F.Format_1Bit },
+      ];
+      // Whole, an inline, a crossline, a time slice, one voxel, boxes across chunk borders.
+      const boxes = [
+        [[0, 0, 0], size], [[0, 0, 17], [37, 29, 18]], [[0, 11, 0], [37, 12, 23]], [[5, 0, 0], [6, 29, 23]],
+        [[36, 28, 22], [37, 29, 23]], [[30, 2, 11], [35, 27, 13]], [[31, 21, 0], [33, 22, 23]],
+      ];
+      for (const c of cases) {
+        const bit = c.format === F.Format_1Bit;
+        const code = (x: number, y: number, z: number) => (bit ? Number((x * 3 + y + z) % 3 === 0) : (x * 3 + y * 5 + z * 7) % 200);
+        const path = temp(`span-${c.format}-${c.components ?? 1}`);
+        await writeTestVolume({ url: path, size, format: c.format, method: vds.CompressionMethod.None, value: code, margin: c.margin,
+          components: c.components, valueRange: bit ? [0, 1] : [0, 255] });
+        for (const [min, max] of boxes) {
+          const { store, log } = loggedFolder(path);
+          const data = await readSubset(store, min!, max!, c.out === undefined ? {} : { format: c.out });
+          const want: number[] = [];
+          for (let z = min![2]!; z < max![2]!; z++) for (let y = min![1]!; y < max![1]!; y++) for (let x = min![0]!; x < max![0]!; x++) {
+            for (let k = 0; k < (c.components ?? 1); k++) want.push(code(x, y, z) + k);
+          }
+          const got = bit ? want.map((_, i) => ((data as Uint8Array)[i >> 3]! >> (i & 7)) & 1) : Array.from(data as ArrayLike<number>);
+          const bad = got.findIndex((v, i) => v !== want[i]);
+          expect(bad, `format ${c.format}, box ${min} – ${max}: ${got.slice(bad, bad + 8)} for ${want.slice(bad, bad + 8)}`).to.equal(-1);
+          expect(log.filter((entry) => /LOD0\/\d+$/.test(entry))).to.deep.equal([]);
+        }
+      }
+    });
 
     it('converts in the worker too: U8 codes read as R32 through integer scale and offset', async () => {
       const path = temp('u8');

@@ -8,6 +8,7 @@ import { lastValueFrom, map, range, tap, toArray } from 'rxjs';
 import * as vds from '../src/index.js';
 import { type Decimation, downsampleRegion } from '../src/engine/lodDownsample.js';
 import type { RmsJob, RmsReply } from './support/rmsJob.js';
+import type { MoveProbeReply } from './support/moveProbeJob.js';
 import { rejection } from './support/rejection.js';
 import { type BatchJob, runJob } from '../src/workers/jobRunner.js';
 import type { PoolThreads } from '../src/workers/poolThreads.js';
@@ -39,6 +40,14 @@ describe('chunk jobs registered like codecs', function () {
     expect(reply.count).to.equal(4);
     expect(samples.byteLength, 'moved to the worker, not copied').to.equal(0);
     expect([...reply.samples]).to.deep.equal([1, 2, 3, 4, -999]);
+  });
+
+  it('workers mark replies to move with the symbols Piscina\'s worker script loaded, not by importing Piscina', async () => {
+    vds.registerChunkJob('moveProbe', new URL('./support/moveProbeJob.ts', import.meta.url));
+    const reply = await vds.chunkPool().run({ kind: 'moveProbe' }) as MoveProbeReply;
+    expect(reply.marksThroughLoadedSymbols).to.equal(true);
+    expect(reply.bytes.byteLength).to.equal(1000);
+    expect(reply.bytes.every((b) => b === 7)).to.equal(true);
   });
 
   it('computes a per-chunk attribute of a dataset on the pool with onPool (RMS of each chunk)', async () => {

@@ -4,6 +4,7 @@
 import { CompressionMethod, compressionMethodTraits, type CompressionMethodTraits } from '../model/enums.js';
 import { InvalidArgumentError } from '../model/errors.js';
 import type { BlockShape, ChannelValues, DecodedBlock, DecodeOptions } from '../model/block.js';
+import type { Index6 } from '../model/geometry/partition.js';
 
 /** What encoding one non-constant chunk needs to know. */
 export interface EncodeOptions {
@@ -23,6 +24,24 @@ export interface EncodedChunk {
   adaptiveLevels?: Uint8Array;
 }
 
+/** Bytes `[start, end)` of a chunk object. */
+export interface ObjectSpan {
+  start: number;
+  end: number;
+}
+
+/** How to find the part of a chunk object that one box of the decoded chunk comes from. */
+export interface ObjectPart {
+  /** Bytes at the start of every object that `spanOf` needs to see. */
+  readonly headBytes: number;
+  /**
+   * The span of the object holding the box `[start, start + count)` of the decoded chunk (margins
+   * included), given the object's head; undefined when the whole object is needed (a malformed
+   * head among them, so that decode names the problem).
+   */
+  spanOf(head: Uint8Array, options: DecodeOptions, start: Index6, count: Index6): ObjectSpan | undefined;
+}
+
 export interface ChunkCodec extends CompressionMethodTraits {
   readonly method: CompressionMethod;
   /** Decodes one serialized chunk object; throws ChunkFormatError on anything malformed. */
@@ -32,6 +51,12 @@ export interface ChunkCodec extends CompressionMethodTraits {
    * native DecompressionStream); pool workers use it when present.
    */
   decodeAsync?(chunk: Uint8Array, options: DecodeOptions): Promise<DecodedBlock>;
+  /**
+   * For a method whose objects hold the samples in place (None): a worker that only delivers a box
+   * of the chunk reads just that part of a local file. `decode` then sees an object of full length
+   * whose bytes outside the part are stale: of what it makes of them, only the box is delivered.
+   */
+  readonly part?: ObjectPart;
   /** Serializes a non-constant payload; absent for decode-only codecs (the method cannot be written). */
   encode?(payload: Uint8Array, options: EncodeOptions): EncodedChunk;
 }

@@ -1,10 +1,10 @@
 // Piscina worker entry (Node): runs a task with jobRunner.ts, and moves the buffers the job marked
 // back without copying. Job modules load by the URL their kind is registered with, as each is
 // first needed; the built package starts chunkWorker.bundle.js instead (bundledChunkWorker.ts).
-import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type LoadJobModule, runJob, type WorkerTask } from './jobRunner.js';
+import { movingReply } from './movable.js';
 
 /** The task function of a worker whose `builtIn` kinds' handlers are at hand (the others are imported). */
 export function workerTask(builtIn: ReadonlyMap<string, unknown>): (task: WorkerTask) => Promise<unknown> {
@@ -28,7 +28,7 @@ export function workerTask(builtIn: ReadonlyMap<string, unknown>): (task: Worker
   };
   return async (task) => {
     const { result, transfer } = await runJob(task, load);
-    return transfer.length > 0 ? move({ [transferableSymbol]: transfer, [valueSymbol]: result as object }) : result;
+    return transfer.length > 0 ? movingReply(result, transfer) : result;
   };
 }
 

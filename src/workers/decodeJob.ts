@@ -11,7 +11,7 @@ import { copyShare, type SubsetDelivery } from '../engine/subsetDestination.js';
 import { type SampleDelivery, sampleShare } from '../engine/sampleDestination.js';
 import { type ChunkJobHandler, movable } from './chunkJobs.js';
 import type { FileExtent } from '../engine/datasetStore.js';
-import { readChunkFile, releaseChunkFileBuffer } from './readChunkFile.js';
+import { type PartToRead, readChunkFile, releaseChunkFileBuffer } from './readChunkFile.js';
 
 /** Where a worker delivers a decoded chunk itself: a subset's share of it, or the samples it serves. */
 export type Delivery = SubsetDelivery | SampleDelivery;
@@ -43,12 +43,23 @@ export interface DecodeReply {
 
 /** Decodes (asynchronously where the codec can do it faster), delivers, and moves back the block (if wanted) and the chunk's own buffer when the block does not live in it. */
 const decode: ChunkJobHandler<DecodeJob, DecodeReply> = (job, transfer) => {
-  const chunk = job.chunk ?? (job.file && readChunkFile(job.file));
-  if (!chunk) return { unread: true };
   const codec = chunkCodec(job.method);
+  const chunk = job.chunk ?? (job.file && readChunkFile(job.file, codec instanceof Promise ? undefined : partToRead(codec, job)));
+  if (!chunk) return { unread: true };
   if (codec instanceof Promise) return codec.then((loaded) => decodeWith(loaded, job, chunk, transfer));
   return decodeWith(codec, job, chunk, transfer);
 };
+
+/**
+ * A chunk only delivered into a subset needs just the part of its object the subset's box comes from,
+ * where the codec can name it (None): an inline read touches 1/64 of each 64³ chunk file.
+ */
+function partToRead(codec: ChunkCodec, job: DecodeJob): PartToRead | undefined {
+  const { part } = codec, deliver = job.deliver;
+  if (!part || deliver?.kind !== 'subset' || job.returnBytes !== false) return undefined;
+  const { chunkStart, count } = deliver.copy;
+  return { headBytes: part.headBytes, spanOf: (head) => part.spanOf(head, job.options, chunkStart, count) };
+}
 
 function decodeWith(codec: ChunkCodec, job: DecodeJob, chunk: Uint8Array, transfer: (buffer: ArrayBuffer) => void): DecodeReply | Promise<DecodeReply> {
   if (codec.decodeAsync) return codec.decodeAsync(chunk, job.options).then((decoded) => finish(job, chunk, decoded, transfer));

@@ -4,16 +4,24 @@
 // meanwhile. A browser bundle gets readChunkFile.browser.ts, as no dataset names files there.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileExtent } from '../engine/datasetStore.js';
+import type { ObjectSpan } from '../codecs/codec.js';
 
 /** This worker's read buffer, kept while no reply takes it away. */
 let spare: ArrayBuffer | undefined;
 
+/** The part of an object to read: its head, then the span the head leads to (all of it when none). */
+export interface PartToRead {
+  headBytes: number;
+  spanOf(head: Uint8Array): ObjectSpan | undefined;
+}
+
 /**
  * The object's bytes in a buffer of this worker's, or undefined when the file cannot give all of
  * them (missing, shorter than the extent, unreadable): the caller then reads it the usual way, which
- * names the problem as every path does.
+ * names the problem as every path does. With `part`, the buffer has the object's full length but
+ * holds only the head and the span read; the other bytes are stale.
  */
-export function readChunkFile({ path, offset, length }: FileExtent): Uint8Array | undefined {
+export function readChunkFile({ path, offset, length }: FileExtent, part?: PartToRead): Uint8Array | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -25,12 +33,19 @@ export function readChunkFile({ path, offset, length }: FileExtent): Uint8Array 
     if (size < 0) return undefined;
     if (!spare || spare.byteLength < size) spare = new ArrayBuffer(size);
     const bytes = new Uint8Array(spare, 0, size);
-    for (let done = 0; done < size;) {
-      const read = readSync(fd, bytes, done, size - done, offset + done);
-      if (read === 0) return undefined;
-      done += read;
-    }
-    return bytes;
+    const read = (start: number, end: number) => {
+      for (let done = start; done < end;) {
+        const count = readSync(fd, bytes, done, end - done, offset + done);
+        if (count === 0) return false;
+        done += count;
+      }
+      return true;
+    };
+    if (!part || size <= part.headBytes) return read(0, size) ? bytes : undefined;
+    if (!read(0, part.headBytes)) return undefined;
+    const span = part.spanOf(bytes.subarray(0, part.headBytes));
+    const ok = span && span.start >= part.headBytes && span.end <= size ? read(span.start, span.end) : read(part.headBytes, size);
+    return ok ? bytes : undefined;
   } catch {
     return undefined;
   } finally {
