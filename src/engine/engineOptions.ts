@@ -19,10 +19,15 @@ export const ENGINE_OPTION_KEYS: Readonly<Record<string, keyof EngineOptions>> =
   writesinflight: 'writesInFlight',
 };
 
-/** Defaults for a pool of `workers` threads: enough chunks in flight to keep every worker busy while others fetch. */
+/**
+ * Defaults for a pool of `workers` threads: enough chunks in flight to keep every worker busy while
+ * others fetch. At least 16: with fewer, the jobs waiting in the pool are too few to go over in
+ * batches, and a 2-worker pool idles between short jobs (whole uncompressed and slab reads took
+ * 6–11 % longer at 8).
+ */
 export function defaultEngineOptions(workers: number): EngineOptions {
   return {
-    chunksInFlight: Math.max(8, workers * 4),
+    chunksInFlight: Math.max(16, workers * 4),
     chunkCacheBytes: 256 * 1024 * 1024,
     writesInFlight: Math.max(2, workers * 2),
   };
