@@ -131,24 +131,29 @@ export default async function readBench(): Promise<BenchRow[]> {
           (boxes === whole ? `, peak RSS ${((await wholeVolumePeakRss(url)) / MB).toFixed(0)} MB (one read in a fresh process)` : ''),
       });
     }
-    if (method === vds.CompressionMethod.Zip) {
-      const slices = (dim: number) => {
-        const times: number[] = [];
-        return async () => {
-          for (let i = 0; i < 7; i++) {
-            const index = Math.floor(random() * size);
-            const min = [0, 0, 0], max = [size, size, size];
-            min[dim] = index; max[dim] = index + 1;
-            const start = performance.now();
-            const request = manager.requestVolumeSubset(min, max);
-            if (!(await request.waitForCompletion())) throw new Error(request.errorMessage);
-            times.push(performance.now() - start);
-          }
-          return median(times);
-        };
+    const slices = (dim: number) => {
+      const times: number[] = [];
+      return async () => {
+        for (let i = 0; i < 7; i++) {
+          const index = Math.floor(random() * size);
+          const min = [0, 0, 0], max = [size, size, size];
+          min[dim] = index; max[dim] = index + 1;
+          const start = performance.now();
+          const request = manager.requestVolumeSubset(min, max);
+          if (!(await request.waitForCompletion())) throw new Error(request.errorMessage);
+          times.push(performance.now() - start);
+        }
+        return median(times);
       };
-      const sliceObjects = await load([{ min: [0, 0, 0], max: [size, size, 1] }]);
-      const sliceBaseline = await medianMs(5, () => decodeObjects(sliceObjects, true));
+    };
+    const sliceObjects = await load([{ min: [0, 0, 0], max: [size, size, 1] }]);
+    const sliceBaseline = await medianMs(5, () => decodeObjects(sliceObjects, zip));
+    const sliceBaselineName = `${zip ? 'inflate' : 'copy'} of one slice of chunks`;
+    for (const [dim, label] of [[2, 'inline'], [1, 'crossline'], [0, 'time']] as const) {
+      rows.push({ name: `random ${label} slice latency ${size}² ${name}`, value: await slices(dim)(), unit: 'ms',
+        baseline: { name: sliceBaselineName, value: sliceBaseline }, notes: 'median of 7, lower is better' });
+    }
+    if (method === vds.CompressionMethod.Zip) {
       const positions = new Float32Array(1_000_000 * 6);
       for (let i = 0; i < 1_000_000; i++) for (let d = 0; d < 3; d++) positions[i * 6 + d] = random() * size;
       const allObjects = await load([{ min: [0, 0, 0], max: [size, size, size] }]);
@@ -161,10 +166,6 @@ export default async function readBench(): Promise<BenchRow[]> {
         rows.push({ name: `1,000,000 random ${vds.InterpolationMethod[method].toLowerCase()} samples ${size}³ Zip`, value: 1e6 / (samplesMs / 1000),
           unit: 'samples/s', baseline: { name: 'inflate of every chunk, in samples/s', value: 1e6 / (inflateAllMs / 1000) },
           notes: `${allObjects.length} chunks, median of 3` });
-      }
-      for (const [dim, label] of [[2, 'inline'], [1, 'crossline'], [0, 'time']] as const) {
-        rows.push({ name: `random ${label} slice latency ${size}² Zip`, value: await slices(dim)(), unit: 'ms',
-          baseline: { name: 'inflate of one slice of chunks', value: sliceBaseline }, notes: 'median of 7, lower is better' });
       }
       // An inline right after a fresh open (nothing cached, the pool warm), and as the first request
       // of a cold pool: what a new process pays, worker start-up included. The open is not timed.

@@ -13,6 +13,7 @@ import { chunkBuffers, ownedBytes } from '../src/workers/chunkBuffers.js';
 import { chunkPool } from '../src/workers/pool.js';
 import { fetchChunk, type FetchedChunk } from '../sources/fetchChunks.js';
 import { fromAbortable } from '../src/async/fromAbortable.js';
+import { deliverHere } from './deliverHere.js';
 
 export type { DecodedChunk, DeliveredChunk };
 
@@ -29,6 +30,8 @@ export interface DecodeTarget {
    * (no 1 MB buffer per chunk for the main thread to collect) and it comes out as a DeliveredChunk.
    */
   skipDeliveredBytes?: boolean;
+  /** The request's uncompressed local chunks are read and copied on the calling thread (servesHere). */
+  here?: boolean;
 }
 
 /** A target whose delivered chunks come back without their bytes. */
@@ -56,6 +59,13 @@ export async function decodeChunk(reader: LayerReader, fetched: FetchedChunk, ta
   const chunk = !fetched.bytes || chunkBuffers.issuedBuffer(fetched.bytes.buffer) ? fetched.bytes : ownedBytes(fetched.bytes);
   const deliver = target.deliver?.(chunkIndex);
   const returnBytes = !(deliver && target.skipDeliveredBytes);
+  if (file && target.here && !returnBytes && deliver.kind === 'subset') {
+    try {
+      if (deliverHere(reader, file, options, deliver)) return { chunkIndex, deliveredTo: deliver.buffer };
+    } catch (error) {
+      throw chunkDecodeError(error, reader, chunkIndex);
+    }
+  }
   let reply: DecodeReply;
   try {
     reply = await chunkPool().run({ kind: decodeJobKind(reader.compressionMethod), method: reader.compressionMethod, chunk, file, options, deliver, returnBytes },

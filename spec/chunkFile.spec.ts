@@ -6,7 +6,10 @@ import { wrapStore, type StoreOperation } from '../sources/stores/wrapStore.js';
 import { VdsFileDataset } from '../sources/dataset/vdsFileDataset.js';
 import { readChunkFile } from '../src/workers/readChunkFile.js';
 import { noneCodec } from '../src/codecs/none.js';
+import { HERE_BYTES, servesHere } from '../operators/deliverHere.js';
+import { type ChunkCopy, planSubset, type SubsetPlan } from '../src/engine/subsetPlan.js';
 import type { DecodeOptions } from '../src/model/block.js';
+import type { ChunkBox } from '../src/codecs/codec.js';
 import { lastValueFrom } from 'rxjs';
 import { layersOf } from '../src/model/layout/volumeDataLayout.js';
 import { rejection } from './support/rejection.js';
@@ -93,14 +96,21 @@ describe('chunk objects read by the pool workers from their local files (issue 1
       const shape = { dimensionality: 3 as const, size: [40, 30, 20] as [number, number, number], format: F.Format_R32, components: 1 };
       const options = { shape, channel: { valueRange: [0, 1], noValue: undefined }, targetFormat: F.Format_R32 } as unknown as DecodeOptions;
       const head = noneCodec.encode!(new Uint8Array(40 * 30 * 20 * 4), { shape, channel: options.channel, tolerance: 0 }).bytes.subarray(0, 24);
-      const span = (start: number[], count: number[]) => noneCodec.part!.spanOf(head, options, [...start, 0, 0, 0] as never, [...count, 1, 1, 1] as never);
+      const box = (start: number[], count: number[], size = [40, 30, 20]) =>
+        ({ size: [...size, 1, 1, 1], start: [...start, 0, 0, 0], count: [...count, 1, 1, 1] }) as unknown as ChunkBox;
+      const span = (start: number[], count: number[]) => noneCodec.part!.spanOf(head, options, box(start, count));
       const plane = 40 * 30 * 4;
       expect(span([0, 0, 7], [40, 30, 1])).to.deep.equal({ start: 24 + 7 * plane, end: 24 + 8 * plane });
       expect(span([3, 2, 1], [1, 1, 1])).to.deep.equal({ start: 24 + (3 + 40 * 2) * 4 + plane, end: 24 + (4 + 40 * 2) * 4 + plane });
       expect(span([0, 0, 0], [40, 30, 20])).to.deep.equal({ start: 24, end: 24 + 20 * plane });
       expect(span([39, 0, 0], [1, 30, 20])).to.deep.equal({ start: 24 + 39 * 4, end: 24 + 20 * plane });
       // A head that is not the chunk's descriptor: the whole object, so that decode says what is wrong.
-      expect(noneCodec.part!.spanOf(new Uint8Array(24), options, [0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1])).to.equal(undefined);
+      expect(noneCodec.part!.spanOf(new Uint8Array(24), options, box([0, 0, 0], [1, 1, 1]))).to.equal(undefined);
+      // A chunk of a 2D group (Dimensions_02): dimension 1 has size 1, the block's second is dimension 2.
+      const flat = { ...shape, dimensionality: 2 as const, size: [40, 20, 1] as [number, number, number] };
+      const flatHead = noneCodec.encode!(new Uint8Array(40 * 20 * 4), { shape: flat, channel: options.channel, tolerance: 0 }).bytes.subarray(0, 24);
+      expect(noneCodec.part!.spanOf(flatHead, { ...options, shape: flat }, box([2, 0, 5], [3, 1, 4], [40, 1, 20])))
+        .to.deep.equal({ start: 24 + (2 + 40 * 5) * 4, end: 24 + (4 + 40 * 8) * 4 + 4 });
     });
 
     it('gives undefined (read it the usual way) for a missing file, an extent past the end, a folder', async () => {
@@ -132,7 +142,7 @@ describe('chunk objects read by the pool workers from their local files (issue 1
       });
     }
 
-    it('None: a worker that only delivers a box reads just its span of the chunk file, for every box shape', async () => {
+    it('None: the calling thread or a worker that only delivers a box reads just its span of the chunk file, for every box shape', async () => {
       const cases: { format: vds.VolumeDataFormat; components?: vds.VolumeDataComponents; margin?: number; out?: vds.VolumeDataFormat }[] = [
         { format: F.Format_R32, margin: 4 },
         { format: F.Format_U16, components: vds.VolumeDataComponents.Components_2 },
@@ -152,17 +162,57 @@ describe('chunk objects read by the pool workers from their local files (issue 1
         await writeTestVolume({ url: path, size, format: c.format, method: vds.CompressionMethod.None, value: code, margin: c.margin,
           components: c.components, valueRange: bit ? [0, 1] : [0, 255] });
         for (const [min, max] of boxes) {
-          const { store, log } = loggedFolder(path);
-          const data = await readSubset(store, min!, max!, c.out === undefined ? {} : { format: c.out });
           const want: number[] = [];
           for (let z = min![2]!; z < max![2]!; z++) for (let y = min![1]!; y < max![1]!; y++) for (let x = min![0]!; x < max![0]!; x++) {
             for (let k = 0; k < (c.components ?? 1); k++) want.push(code(x, y, z) + k);
           }
-          const got = bit ? want.map((_, i) => ((data as Uint8Array)[i >> 3]! >> (i & 7)) & 1) : Array.from(data as ArrayLike<number>);
-          const bad = got.findIndex((v, i) => v !== want[i]);
-          expect(bad, `format ${c.format}, box ${min} – ${max}: ${got.slice(bad, bad + 8)} for ${want.slice(bad, bad + 8)}`).to.equal(-1);
-          expect(log.filter((entry) => /LOD0\/\d+$/.test(entry))).to.deep.equal([]);
+          // As stored, a subset this small is served on the calling thread (deliverHere); with a
+          // replacement no-value (the channel has none, so values are the same) the workers serve it.
+          for (const options of [{ format: c.out }, { format: c.out, replacementNoValue: 0 }]) {
+            const { store, log } = loggedFolder(path);
+            const data = await readSubset(store, min!, max!, options);
+            const got = bit ? want.map((_, i) => ((data as Uint8Array)[i >> 3]! >> (i & 7)) & 1) : Array.from(data as ArrayLike<number>);
+            const bad = got.findIndex((v, i) => v !== want[i]);
+            expect(bad, `format ${c.format}, box ${min} – ${max}, ${JSON.stringify(options)}: ${got.slice(bad, bad + 8)} for ${want.slice(bad, bad + 8)}`).to.equal(-1);
+            expect(log.filter((entry) => /LOD0\/\d+$/.test(entry))).to.deep.equal([]);
+          }
         }
+      }
+    });
+
+    it('None subsets of little work are served on the calling thread: local files, as stored, within HERE_BYTES', async () => {
+      const path = temp('here');
+      await writeTestVolume({ url: path, size, format: F.Format_R32, method: vds.CompressionMethod.None, value, margin: 2 });
+      const zip = temp('here-zip');
+      await writeTestVolume({ url: zip, size, format: F.Format_R32, method: vds.CompressionMethod.Zip, value });
+      const memory = (await writeTestVolume({ size, format: F.Format_R32, method: vds.CompressionMethod.None, value })).url;
+      const verdict = async (url: string, format = F.Format_R32, replacement?: number) => {
+        const dataset = await vds.open(url);
+        try {
+          const layer = layersOf(dataset.layout).byLayerName('Dimensions_012LOD0')!;
+          return servesHere(dataset.reader(layer), planSubset(layer, [0, 0, 0, 0, 0, 0], [...size, 1, 1, 1]), format, replacement);
+        } finally {
+          await vds.close(dataset, false);
+        }
+      };
+      expect(await verdict(path)).to.equal(true);
+      expect(await verdict(path, F.Format_U8), 'a conversion').to.equal(false);
+      expect(await verdict(path, F.Format_R32, -1), 'a replacement no-value').to.equal(false);
+      expect(await verdict(zip), 'Zip').to.equal(false);
+      expect(await verdict(memory), 'no local files').to.equal(false);
+      // Work beyond HERE_BYTES: 24 MiB of R32 copies go to the pool; a slice reading 64 chunks almost whole stays here.
+      const dataset = await vds.open(path);
+      try {
+        const layer = layersOf(dataset.layout).byLayerName('Dimensions_012LOD0')!;
+        const reader = dataset.reader(layer);
+        const full = { chunkSize: [64, 64, 64, 1, 1, 1], chunkStart: [0, 0, 0, 0, 0, 0], count: [64, 64, 64, 1, 1, 1] } as unknown as ChunkCopy;
+        const thin = { ...full, chunkStart: [0, 31, 0, 0, 0, 0], count: [64, 1, 64, 1, 1, 1] } as unknown as ChunkCopy;
+        const plan = (copy: ChunkCopy, n: number) => ({ copies: new Map(Array.from({ length: n }, (_, i) => [i, copy])) }) as unknown as SubsetPlan;
+        expect(servesHere(reader, plan(full, Math.floor(HERE_BYTES / (1.25 * 2 ** 20))), F.Format_R32, undefined)).to.equal(true);
+        expect(servesHere(reader, plan(full, Math.ceil(HERE_BYTES / (1.25 * 2 ** 20)) + 1), F.Format_R32, undefined)).to.equal(false);
+        expect(servesHere(reader, plan(thin, 64), F.Format_R32, undefined)).to.equal(true);
+      } finally {
+        await vds.close(dataset, false);
       }
     });
 
@@ -179,15 +229,15 @@ describe('chunk objects read by the pool workers from their local files (issue 1
       expect(log.filter((entry) => /LOD0\/\d+$/.test(entry))).to.deep.equal([]);
     });
 
-    it('a chunk file that is gone is the NotFoundError of a read through the store', async () => {
-      const path = temp('gone');
-      await writeTestVolume({ url: path, size, format: F.Format_R32, method: vds.CompressionMethod.Zip, value });
-      await rm(temp('gone', 'Dimensions_012LOD0', '1'));
+    for (const method of [vds.CompressionMethod.Zip, vds.CompressionMethod.None]) it(`a ${vds.CompressionMethod[method]} chunk file that is gone is the NotFoundError of a read through the store`, async () => {
+      const path = temp(`gone-${method}`);
+      await writeTestVolume({ url: path, size, format: F.Format_R32, method, value });
+      await rm(temp(`gone-${method}`, 'Dimensions_012LOD0', '1'));
       const { store, log } = loggedFolder(path);
       const error = await rejection(readSubset(store, [0, 0, 0], size));
       expect(error).to.be.instanceOf(vds.NotFoundError);
       expect(error.message).to.contain(`Chunk Dimensions_012LOD0/1 is missing from ${path}`);
-      // Only the missing chunk was fetched through the store, after its worker found no file.
+      // Only the missing chunk was fetched through the store, after its reader (a worker, or here) found no file.
       expect(log.filter((entry) => /LOD0\/\d+$/.test(entry))).to.deep.equal(['get Dimensions_012LOD0/1']);
     });
 

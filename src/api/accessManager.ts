@@ -29,6 +29,7 @@ import { closesDestination } from '../../sinks/closesDestination.js';
 import { reportProgress } from '../../sinks/reportProgress.js';
 import { readChunks } from '../../operators/readChunks.js';
 import { inFlight } from '../../operators/inFlight.js';
+import { servesHere } from '../../operators/deliverHere.js';
 import { interpolateSamples } from '../../operators/interpolateSamples.js';
 import { convertSamples, projectedValueConverter } from '../../operators/convertSamples.js';
 import { untilAborted } from '../../operators/untilAborted.js';
@@ -190,7 +191,8 @@ export class VolumeDataAccessManager {
       allocate: () => options.dataOut ?? typedView(format, requestMemory(byteSize), 0, byteSize),
       run: (data, cancel) => defer(() => {
         const destination = new SubsetDestination(plan, bytesOf(data).subarray(0, byteSize), format);
-        const target = { format, replacementNoValue: options.replacementNoValue, deliver: (i: number) => destination.deliveryFor(i), skipDeliveredBytes: true } as const;
+        const target = { format, replacementNoValue: options.replacementNoValue, deliver: (i: number) => destination.deliveryFor(i), skipDeliveredBytes: true,
+          here: servesHere(reader, plan, format, options.replacementNoValue) } as const;
         return settled(from(plan.chunks).pipe(
           inFlight(this.vds.engine.chunksInFlight, readChunks(reader, target, this.vds.cacheFor(source, plan.chunks.length))),
           assembleSubset(destination, plan.chunks.length),

@@ -30,16 +30,22 @@ export interface ObjectSpan {
   end: number;
 }
 
+/** A box of a decoded chunk: `[start, start + count)` of its `size` elements per dimension (margins included). */
+export interface ChunkBox {
+  size: Index6;
+  start: Index6;
+  count: Index6;
+}
+
 /** How to find the part of a chunk object that one box of the decoded chunk comes from. */
 export interface ObjectPart {
   /** Bytes at the start of every object that `spanOf` needs to see. */
   readonly headBytes: number;
   /**
-   * The span of the object holding the box `[start, start + count)` of the decoded chunk (margins
-   * included), given the object's head; undefined when the whole object is needed (a malformed
-   * head among them, so that decode names the problem).
+   * The span of the object holding `box`, given the object's head; undefined when the whole object
+   * is needed (a malformed head among them, so that decode names the problem).
    */
-  spanOf(head: Uint8Array, options: DecodeOptions, start: Index6, count: Index6): ObjectSpan | undefined;
+  spanOf(head: Uint8Array, options: DecodeOptions, box: ChunkBox): ObjectSpan | undefined;
 }
 
 export interface ChunkCodec extends CompressionMethodTraits {

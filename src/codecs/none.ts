@@ -6,10 +6,13 @@ import {
   DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, payloadSizeError, readDataBlockDescriptor, writeDataBlockDescriptor,
 } from './dataBlock.js';
 
-/** The payload is dense, dimension 0 fastest: a box lies between the bytes of its first and its last sample. */
+/**
+ * The payload is dense, dimension 0 fastest, in the decoded chunk's dimensions (those outside its
+ * chunk-dimension group have size 1): a box lies between the bytes of its first and its last sample.
+ */
 const part: ObjectPart = {
   headBytes: DATA_BLOCK_DESCRIPTOR_BYTES,
-  spanOf(head, { shape }, start, count) {
+  spanOf(head, { shape }, { size, start, count }) {
     let stored;
     try {
       stored = readDataBlockDescriptor(head, shape);
@@ -18,12 +21,13 @@ const part: ObjectPart = {
     }
     if (stored.format === VolumeDataFormat.Format_1Bit) return undefined;
     const element = formatByteSize(stored.format) * stored.components;
-    const [sizeX, sizeY] = stored.size;
-    const offset = (x: number, y: number, z: number) => DATA_BLOCK_DESCRIPTOR_BYTES + element * (x + sizeX * (y + sizeY * z));
-    return {
-      start: offset(start[0], start[1], start[2]),
-      end: offset(start[0] + count[0] - 1, start[1] + count[1] - 1, start[2] + count[2] - 1) + element,
-    };
+    let first = 0, last = 0, pitch = element;
+    for (let d = 0; d < size.length; d++) {
+      first += start[d]! * pitch;
+      last += (start[d]! + count[d]! - 1) * pitch;
+      pitch *= size[d]!;
+    }
+    return { start: DATA_BLOCK_DESCRIPTOR_BYTES + first, end: DATA_BLOCK_DESCRIPTOR_BYTES + last + element };
   },
 };
 

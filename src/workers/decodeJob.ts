@@ -57,8 +57,8 @@ const decode: ChunkJobHandler<DecodeJob, DecodeReply> = (job, transfer) => {
 function partToRead(codec: ChunkCodec, job: DecodeJob): PartToRead | undefined {
   const { part } = codec, deliver = job.deliver;
   if (!part || deliver?.kind !== 'subset' || job.returnBytes !== false) return undefined;
-  const { chunkStart, count } = deliver.copy;
-  return { headBytes: part.headBytes, spanOf: (head) => part.spanOf(head, job.options, chunkStart, count) };
+  const { chunkSize: size, chunkStart: start, count } = deliver.copy;
+  return { headBytes: part.headBytes, spanOf: (head) => part.spanOf(head, job.options, { size, start, count }) };
 }
 
 function decodeWith(codec: ChunkCodec, job: DecodeJob, chunk: Uint8Array, transfer: (buffer: ArrayBuffer) => void): DecodeReply | Promise<DecodeReply> {
