@@ -14,6 +14,7 @@ import type { SubsetPlan } from '../src/engine/subsetPlan.js';
 import { convertBlock } from '../src/model/convert.js';
 import type { VolumeDataFormat } from '../src/model/enums.js';
 import { formatByteSize } from '../src/model/formats.js';
+import { denseBoxExtent } from '../src/model/geometry/denseBox.js';
 import { readChunkFile } from '../src/workers/readChunkFile.js';
 
 /**
@@ -36,14 +37,8 @@ export function servesHere(reader: LayerReader, plan: SubsetPlan, format: Volume
   if (format !== channel.format || replacementNoValue !== undefined) return false;
   const element = formatByteSize(format) * channel.components;
   let work = 0;
-  for (const { chunkSize, chunkStart, count } of plan.copies.values()) {
-    let elements = 1, first = 0, last = 0, pitch = 1;
-    for (let d = 0; d < chunkSize.length; d++) {
-      elements *= count[d]!;
-      first += chunkStart[d]! * pitch;
-      last += (chunkStart[d]! + count[d]! - 1) * pitch;
-      pitch *= chunkSize[d]!;
-    }
+  for (const { chunkSize: size, chunkStart: start, count } of plan.copies.values()) {
+    const { elements, first, last } = denseBoxExtent({ size, start, count });
     work += element * ((last - first + 1) / 4 + elements);
     if (work > HERE_BYTES) return false;
   }

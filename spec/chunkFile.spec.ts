@@ -9,7 +9,7 @@ import { noneCodec } from '../src/codecs/none.js';
 import { HERE_BYTES, servesHere } from '../operators/deliverHere.js';
 import { type ChunkCopy, planSubset, type SubsetPlan } from '../src/engine/subsetPlan.js';
 import type { DecodeOptions } from '../src/model/block.js';
-import type { ChunkBox } from '../src/codecs/codec.js';
+import type { DenseBox } from '../src/model/geometry/denseBox.js';
 import { lastValueFrom } from 'rxjs';
 import { layersOf } from '../src/model/layout/volumeDataLayout.js';
 import { rejection } from './support/rejection.js';
@@ -97,7 +97,7 @@ describe('chunk objects read by the pool workers from their local files (issue 1
       const options = { shape, channel: { valueRange: [0, 1], noValue: undefined }, targetFormat: F.Format_R32 } as unknown as DecodeOptions;
       const head = noneCodec.encode!(new Uint8Array(40 * 30 * 20 * 4), { shape, channel: options.channel, tolerance: 0 }).bytes.subarray(0, 24);
       const box = (start: number[], count: number[], size = [40, 30, 20]) =>
-        ({ size: [...size, 1, 1, 1], start: [...start, 0, 0, 0], count: [...count, 1, 1, 1] }) as unknown as ChunkBox;
+        ({ size: [...size, 1, 1, 1], start: [...start, 0, 0, 0], count: [...count, 1, 1, 1] }) as DenseBox;
       const span = (start: number[], count: number[]) => noneCodec.part!.spanOf(head, options, box(start, count));
       const plane = 40 * 30 * 4;
       expect(span([0, 0, 7], [40, 30, 1])).to.deep.equal({ start: 24 + 7 * plane, end: 24 + 8 * plane });

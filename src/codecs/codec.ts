@@ -4,7 +4,7 @@
 import { CompressionMethod, compressionMethodTraits, type CompressionMethodTraits } from '../model/enums.js';
 import { InvalidArgumentError } from '../model/errors.js';
 import type { BlockShape, ChannelValues, DecodedBlock, DecodeOptions } from '../model/block.js';
-import type { Index6 } from '../model/geometry/partition.js';
+import type { DenseBox } from '../model/geometry/denseBox.js';
 
 /** What encoding one non-constant chunk needs to know. */
 export interface EncodeOptions {
@@ -30,22 +30,15 @@ export interface ObjectSpan {
   end: number;
 }
 
-/** A box of a decoded chunk: `[start, start + count)` of its `size` elements per dimension (margins included). */
-export interface ChunkBox {
-  size: Index6;
-  start: Index6;
-  count: Index6;
-}
-
 /** How to find the part of a chunk object that one box of the decoded chunk comes from. */
 export interface ObjectPart {
   /** Bytes at the start of every object that `spanOf` needs to see. */
   readonly headBytes: number;
   /**
-   * The span of the object holding `box`, given the object's head; undefined when the whole object
+   * The span of the object holding `box` of the decoded chunk (margins included), given the object's head; undefined when the whole object
    * is needed (a malformed head among them, so that decode names the problem).
    */
-  spanOf(head: Uint8Array, options: DecodeOptions, box: ChunkBox): ObjectSpan | undefined;
+  spanOf(head: Uint8Array, options: DecodeOptions, box: DenseBox): ObjectSpan | undefined;
 }
 
 export interface ChunkCodec extends CompressionMethodTraits {

@@ -1,6 +1,7 @@
 // CompressionMethod None: descriptor + raw payload (format sheet 3.2).
 import { CompressionMethod, VolumeDataFormat } from '../model/enums.js';
 import { formatByteSize } from '../model/formats.js';
+import { denseBoxExtent } from '../model/geometry/denseBox.js';
 import { type ChunkCodec, formatTraits, type ObjectPart } from './codec.js';
 import {
   DATA_BLOCK_DESCRIPTOR_BYTES, payloadByteSize, payloadSizeError, readDataBlockDescriptor, writeDataBlockDescriptor,
@@ -12,7 +13,7 @@ import {
  */
 const part: ObjectPart = {
   headBytes: DATA_BLOCK_DESCRIPTOR_BYTES,
-  spanOf(head, { shape }, { size, start, count }) {
+  spanOf(head, { shape }, box) {
     let stored;
     try {
       stored = readDataBlockDescriptor(head, shape);
@@ -21,13 +22,8 @@ const part: ObjectPart = {
     }
     if (stored.format === VolumeDataFormat.Format_1Bit) return undefined;
     const element = formatByteSize(stored.format) * stored.components;
-    let first = 0, last = 0, pitch = element;
-    for (let d = 0; d < size.length; d++) {
-      first += start[d]! * pitch;
-      last += (start[d]! + count[d]! - 1) * pitch;
-      pitch *= size[d]!;
-    }
-    return { start: DATA_BLOCK_DESCRIPTOR_BYTES + first, end: DATA_BLOCK_DESCRIPTOR_BYTES + last + element };
+    const { first, last } = denseBoxExtent(box);
+    return { start: DATA_BLOCK_DESCRIPTOR_BYTES + first * element, end: DATA_BLOCK_DESCRIPTOR_BYTES + (last + 1) * element };
   },
 };
 

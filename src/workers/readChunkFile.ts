@@ -1,12 +1,13 @@
 // A chunk object read by the pool worker that decodes it, from the local file a dataset named
 // (DatasetStore.chunkFile): the bytes go from the file system's cache to the worker with no
 // main-thread read, buffer or transfer. Synchronous, as the worker has nothing else to do
-// meanwhile. A browser bundle gets readChunkFile.browser.ts, as no dataset names files there.
+// meanwhile; the calling thread reads small uncompressed subsets the same way (deliverHere). A
+// browser bundle gets readChunkFile.browser.ts, as no dataset names files there.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileExtent } from '../engine/datasetStore.js';
 import type { ObjectSpan } from '../codecs/codec.js';
 
-/** This worker's read buffer, kept while no reply takes it away. */
+/** This thread's read buffer, kept while no reply takes it away. */
 let spare: ArrayBuffer | undefined;
 
 /** The part of an object to read: its head, then the span the head leads to (all of it when none). */
@@ -16,7 +17,7 @@ export interface PartToRead {
 }
 
 /**
- * The object's bytes in a buffer of this worker's, or undefined when the file cannot give all of
+ * The object's bytes in a buffer of this thread's, or undefined when the file cannot give all of
  * them (missing, shorter than the extent, unreadable): the caller then reads it the usual way, which
  * names the problem as every path does. With `part`, the buffer has the object's full length but
  * holds only the head and the span read; the other bytes are stale.
