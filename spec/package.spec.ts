@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildCli, REPO, type CliResult } from './support/cli.js';
@@ -39,6 +40,12 @@ describe('the npm package', function () {
       'dist/src/workers/decodeJob.js', 'dist/src/workers/encodeJob.js', 'dist/src/workers/decimateJob.js',
       'LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']) expect(files).to.include(file);
     expect(files.filter((f) => /^(spec|bench|examples)\/|^dist\/(spec|bench|examples)\/|\.tsbuildinfo$|(?<!\.d)\.ts$/.test(f))).to.deep.equal([]);
+  });
+
+  it('ships a worker bundle that require() refuses, so Piscina imports it (Node 20 can abort when a worker is terminated inside require() of an ES module)', () => {
+    expect(files).to.include('dist/src/workers/chunkWorker.bundle.js');
+    const bundle = join(installed, 'dist/src/workers/chunkWorker.bundle.js');
+    expect(() => createRequire(import.meta.url)(bundle)).to.throw().that.has.property('code').oneOf(['ERR_REQUIRE_ASYNC_MODULE', 'ERR_REQUIRE_ESM']);
   });
 
   it('runs from the install without TypeScript or the cloud SDKs, and says what to install for s3:// and azure://', async () => {
