@@ -5,7 +5,7 @@
 // done before a worker could have started. A larger one goes to the pool, whose workers copy in
 // parallel; splitting one request between the two would leave its last chunks waiting for the pool.
 import type { DecodeOptions } from '../src/model/block.js';
-import { chunkCodec } from '../src/codecs/registry.js';
+import { loadedCodec } from '../src/codecs/registry.js';
 import type { FileExtent } from '../src/engine/datasetStore.js';
 import { throughGate } from '../src/engine/deliveryGate.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
@@ -31,9 +31,10 @@ export const HERE_BYTES = 24 * 1024 * 1024;
  * conversion, and the work is within HERE_BYTES. Constant chunks count as work too (an upper bound).
  */
 export function servesHere(reader: LayerReader, plan: SubsetPlan, format: VolumeDataFormat, replacementNoValue: number | undefined): boolean {
-  const codec = chunkCodec(reader.compressionMethod);
+  // Not chunkCodec: asking must not load the wavelet codecs on this thread.
+  const codec = reader.dataset.localFiles === true ? loadedCodec(reader.compressionMethod) : undefined;
   const channel = reader.layer.channelDescriptor;
-  if (reader.dataset.localFiles !== true || codec instanceof Promise || !codec.part) return false;
+  if (!codec?.part) return false;
   if (format !== channel.format || replacementNoValue !== undefined) return false;
   const element = formatByteSize(format) * channel.components;
   let work = 0;
@@ -51,8 +52,8 @@ export function servesHere(reader: LayerReader, plan: SubsetPlan, format: Volume
  * problem. A malformed object throws as its decode would.
  */
 export function deliverHere(reader: LayerReader, file: FileExtent, options: DecodeOptions, deliver: SubsetDelivery): boolean {
-  const codec = chunkCodec(reader.compressionMethod);
-  if (codec instanceof Promise || !codec.part) return false;
+  const codec = loadedCodec(reader.compressionMethod);
+  if (!codec?.part) return false;
   const { part } = codec;
   const { chunkSize: size, chunkStart: start, count } = deliver.copy;
   const chunk = readChunkFile(file, { headBytes: part.headBytes, spanOf: (head) => part.spanOf(head, options, { size, start, count }) });

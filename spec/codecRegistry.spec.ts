@@ -5,11 +5,12 @@ import { expect } from 'chai';
 import type { BlockShape, ChannelValues, DecodeOptions } from '../src/model/block.js';
 import type { ChunkCodec } from '../src/codecs/codec.js';
 import { rejection } from './support/rejection.js';
-import { canEncode, chunkCodec, encodeChunk, registerCodec } from '../src/codecs/registry.js';
+import { canEncode, chunkCodec, encodeChunk, loadedCodec, registerCodec } from '../src/codecs/registry.js';
 // Loaded here, not lazily by the registry: an import() from a required module would compile the
 // sources a second way in this process (spec/support/checkCoverageData.mjs).
 import '../src/codecs/waveletCodecs.js';
 import { zipCodec } from '../src/codecs/zip.js';
+import { noneCodec } from '../src/codecs/none.js';
 import { ChannelFlags, CompressionMethod as M, compressionMethodTraits, isWaveletCompression, VolumeDataComponents, VolumeDataFormat as F } from '../src/model/enums.js';
 import { ChunkFormatError, InvalidArgumentError, InvalidOperationError } from '../src/model/errors.js';
 import { effectiveCompression } from '../src/model/geometry/layers.js';
@@ -92,6 +93,23 @@ describe('codec registry and method traits', () => {
       unregister();
     }
     expect(chunkCodec(M.Zip)).to.equal(zipCodec);
+  });
+
+  it('loadedCodec answers without loading a lazy codec; chunkCodec loads it', async () => {
+    let loads = 0;
+    const unregister = registerCodec({ method: UNUSED, isWavelet: false, isLossless: true, encodes: false,
+      load: async () => (loads++, { ...zipCodec, method: UNUSED }) });
+    try {
+      expect(loadedCodec(UNUSED)).to.equal(undefined);
+      expect(loads).to.equal(0);
+      const loaded = await chunkCodec(UNUSED);
+      expect(loads).to.equal(1);
+      expect(loadedCodec(UNUSED)).to.equal(loaded);
+    } finally {
+      unregister();
+    }
+    expect(loadedCodec(M.None)).to.equal(noneCodec);
+    expect(loadedCodec(UNUSED)).to.equal(undefined);
   });
 
   it('refuses a codec whose traits contradict the format, or whose method is not a method number', async () => {

@@ -12,6 +12,8 @@ import { rleCodec } from './rle.js';
 import { zipCodec } from './zip.js';
 
 const codecs = new Map<CompressionMethod, ChunkCodec | LazyCodec>();
+/** The lazy entry each loaded codec took the place of: unregistering that entry removes it too. */
+const loadedFrom = new WeakMap<ChunkCodec, LazyCodec>();
 
 function methodName(method: CompressionMethod): string {
   return CompressionMethod[method] ?? `compression method ${method}`;
@@ -32,7 +34,8 @@ export function registerCodec(codec: ChunkCodec | LazyCodec): () => void {
   const previous = codecs.get(codec.method);
   codecs.set(codec.method, codec);
   return () => {
-    if (codecs.get(codec.method) !== codec) return;
+    const current = codecs.get(codec.method);
+    if (current !== codec && !(current && !isLazy(current) && loadedFrom.get(current) === codec)) return;
     if (previous) codecs.set(codec.method, previous);
     else codecs.delete(codec.method);
   };
@@ -47,6 +50,11 @@ WAVELET_METHODS.forEach((method) => registerCodec({
   load: async () => (await import('./waveletCodecs.js')).waveletCodec(method),
 }));
 
+function replaceLoaded(lazy: LazyCodec, loaded: ChunkCodec): void {
+  codecs.set(lazy.method, loaded);
+  loadedFrom.set(loaded, lazy);
+}
+
 function isLazy(codec: ChunkCodec | LazyCodec): codec is LazyCodec {
   return 'load' in codec;
 }
@@ -58,7 +66,7 @@ function isLazy(codec: ChunkCodec | LazyCodec): codec is LazyCodec {
 export function provideLoadedCodecs(loaded: readonly ChunkCodec[]): void {
   for (const codec of loaded) {
     const entry = codecs.get(codec.method);
-    if (entry && isLazy(entry)) codecs.set(codec.method, codec);
+    if (entry && isLazy(entry)) replaceLoaded(entry, codec);
   }
 }
 
@@ -66,13 +74,22 @@ export function provideLoadedCodecs(loaded: readonly ChunkCodec[]): void {
  * The codec of `method`, a promise of it while its module loads the first time; a ChunkFormatError
  * when none is registered (a chunk that cannot be decoded).
  */
+/**
+ * The codec of `method` if it is at hand, without loading a lazy one (undefined then, and for an
+ * unregistered method): for questions about a codec that should not cost its load.
+ */
+export function loadedCodec(method: CompressionMethod): ChunkCodec | undefined {
+  const codec = codecs.get(method);
+  return codec && !isLazy(codec) ? codec : undefined;
+}
+
 export function chunkCodec(method: CompressionMethod): ChunkCodec | Promise<ChunkCodec> {
   const codec = codecs.get(method);
   if (!codec) throw new ChunkFormatError(`No decoder for ${methodName(method)}`);
   if (!isLazy(codec)) return codec;
   return codec.load().then((loaded) => {
     // In place of the lazy entry, unless another registration replaced it meanwhile.
-    if (codecs.get(method) === codec) codecs.set(method, loaded);
+    if (codecs.get(method) === codec) replaceLoaded(codec, loaded);
     return loaded;
   });
 }
