@@ -1,7 +1,7 @@
 // Uncompressed chunks in local files need no decoding: reading the span of the file a subset's box
 // lies in and copying it costs less than handing the chunk to a worker (a message each way and a
 // wake-up), and a cold pool takes ~50 ms to start. So a subset whose uncompressed local chunks are
-// little work (HERE_BYTES, about 15 ms) is served on the calling thread, synchronously: a slice is
+// little work (HERE_BYTES, about 20 ms) is served on the calling thread, synchronously: a slice is
 // done before a worker could have started. A larger one goes to the pool, whose workers copy in
 // parallel; splitting one request between the two would leave its last chunks waiting for the pool.
 import type { DecodeOptions } from '../src/model/block.js';
