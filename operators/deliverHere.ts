@@ -10,7 +10,8 @@ import type { FileExtent } from '../src/engine/datasetStore.js';
 import { throughGate } from '../src/engine/deliveryGate.js';
 import type { LayerReader } from '../src/engine/layerReader.js';
 import { copyShare, type SubsetDelivery } from '../src/engine/subsetDestination.js';
-import type { SubsetPlan } from '../src/engine/subsetPlan.js';
+import { chunkBox, type SubsetPlan } from '../src/engine/subsetPlan.js';
+import { partOfBox } from '../src/codecs/codec.js';
 import { convertBlock } from '../src/model/convert.js';
 import type { VolumeDataFormat } from '../src/model/enums.js';
 import { formatByteSize } from '../src/model/formats.js';
@@ -38,8 +39,8 @@ export function servesHere(reader: LayerReader, plan: SubsetPlan, format: Volume
   if (format !== channel.format || replacementNoValue !== undefined) return false;
   const element = formatByteSize(format) * channel.components;
   let work = 0;
-  for (const { chunkSize: size, chunkStart: start, count } of plan.copies.values()) {
-    const { elements, first, last } = denseBoxExtent({ size, start, count });
+  for (const copy of plan.copies.values()) {
+    const { elements, first, last } = denseBoxExtent(chunkBox(copy));
     work += element * ((last - first + 1) / 4 + elements);
     if (work > HERE_BYTES) return false;
   }
@@ -54,9 +55,7 @@ export function servesHere(reader: LayerReader, plan: SubsetPlan, format: Volume
 export function deliverHere(reader: LayerReader, file: FileExtent, options: DecodeOptions, deliver: SubsetDelivery): boolean {
   const codec = loadedCodec(reader.compressionMethod);
   if (!codec?.part) return false;
-  const { part } = codec;
-  const { chunkSize: size, chunkStart: start, count } = deliver.copy;
-  const chunk = readChunkFile(file, { headBytes: part.headBytes, spanOf: (head) => part.spanOf(head, options, { size, start, count }) });
+  const chunk = readChunkFile(file, partOfBox(codec.part, options, chunkBox(deliver.copy)));
   if (!chunk) return false;
   const decoded = codec.decode(chunk, options);
   const block = decoded.converted ? decoded.bytes : convertBlock(decoded, options);

@@ -35,10 +35,22 @@ export interface ObjectPart {
   /** Bytes at the start of every object that `spanOf` needs to see. */
   readonly headBytes: number;
   /**
-   * The span of the object holding `box` of the decoded chunk (margins included), given the object's head; undefined when the whole object
-   * is needed (a malformed head among them, so that decode names the problem).
+   * The span of the object holding `box` of the decoded chunk (margins included), given the
+   * object's head; undefined when the whole object is needed (a malformed head among them, so
+   * that decode names the problem).
    */
   spanOf(head: Uint8Array, options: DecodeOptions, box: DenseBox): ObjectSpan | undefined;
+}
+
+/** The part of an object to read: its head, then the span the head leads to (all of it when none). */
+export interface PartToRead {
+  headBytes: number;
+  spanOf(head: Uint8Array): ObjectSpan | undefined;
+}
+
+/** What to read of an object for `box` of its decoded chunk. */
+export function partOfBox(part: ObjectPart, options: DecodeOptions, box: DenseBox): PartToRead {
+  return { headBytes: part.headBytes, spanOf: (head) => part.spanOf(head, options, box) };
 }
 
 export interface ChunkCodec extends CompressionMethodTraits {

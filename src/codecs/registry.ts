@@ -13,7 +13,7 @@ import { zipCodec } from './zip.js';
 
 const codecs = new Map<CompressionMethod, ChunkCodec | LazyCodec>();
 /** The lazy entry each loaded codec took the place of: unregistering that entry removes it too. */
-const loadedFrom = new WeakMap<ChunkCodec, LazyCodec>();
+const loadedFrom = new WeakMap<ChunkCodec | LazyCodec, LazyCodec>();
 
 function methodName(method: CompressionMethod): string {
   return CompressionMethod[method] ?? `compression method ${method}`;
@@ -35,7 +35,7 @@ export function registerCodec(codec: ChunkCodec | LazyCodec): () => void {
   codecs.set(codec.method, codec);
   return () => {
     const current = codecs.get(codec.method);
-    if (current !== codec && !(current && !isLazy(current) && loadedFrom.get(current) === codec)) return;
+    if (!current || (current !== codec && loadedFrom.get(current) !== codec)) return;
     if (previous) codecs.set(codec.method, previous);
     else codecs.delete(codec.method);
   };
@@ -71,10 +71,6 @@ export function provideLoadedCodecs(loaded: readonly ChunkCodec[]): void {
 }
 
 /**
- * The codec of `method`, a promise of it while its module loads the first time; a ChunkFormatError
- * when none is registered (a chunk that cannot be decoded).
- */
-/**
  * The codec of `method` if it is at hand, without loading a lazy one (undefined then, and for an
  * unregistered method): for questions about a codec that should not cost its load.
  */
@@ -83,6 +79,10 @@ export function loadedCodec(method: CompressionMethod): ChunkCodec | undefined {
   return codec && !isLazy(codec) ? codec : undefined;
 }
 
+/**
+ * The codec of `method`, a promise of it while its module loads the first time; a ChunkFormatError
+ * when none is registered (a chunk that cannot be decoded).
+ */
 export function chunkCodec(method: CompressionMethod): ChunkCodec | Promise<ChunkCodec> {
   const codec = codecs.get(method);
   if (!codec) throw new ChunkFormatError(`No decoder for ${methodName(method)}`);

@@ -1,9 +1,9 @@
 // Decoded chunks shared between requests: recently decoded chunks are kept (LRU, bounded in
 // bytes), and a chunk being decoded to be kept is fetched and decoded once for every request
-// that wants it meanwhile. By default a
-// chunk is kept the second time it is wanted: keeping one costs fresh memory (page faults, a move
-// to the main thread, garbage collection), which a chunk read once never repays. When every
-// request that wants an in-flight chunk unsubscribes, its fetch and decode are cancelled.
+// that wants it meanwhile. By default a chunk is kept the second time it is wanted: keeping one
+// costs fresh memory (page faults, a move to the main thread, garbage collection), which a chunk
+// read once never repays. When every request that wants an in-flight chunk unsubscribes, its
+// fetch and decode are cancelled.
 import { finalize, type Observable, of, share, tap } from 'rxjs';
 
 /**

@@ -3,6 +3,7 @@
 // LOD voxel holding it in chunked dimensions; every dimension but the full-resolution one is decimated).
 import type { VolumeDataLayer } from '../model/geometry/layers.js';
 import type { Index6 } from '../model/geometry/partition.js';
+import type { DenseBox } from '../model/geometry/denseBox.js';
 import { VolumeDataFormat } from '../model/enums.js';
 import { bufferByteSize } from '../model/formats.js';
 
@@ -24,6 +25,11 @@ export interface ChunkCopy {
   chunkStart: Index6;
   outStart: Index6;
   count: Index6;
+}
+
+/** The box of its decoded chunk that a copy reads. */
+export function chunkBox({ chunkSize, chunkStart, count }: ChunkCopy): DenseBox {
+  return { size: chunkSize, start: chunkStart, count };
 }
 
 /** Per dimension, the first and last chunk index whose interior intersects `[min, max)`. */

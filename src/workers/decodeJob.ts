@@ -3,7 +3,8 @@
 // the request copied (or its samples interpolated) straight into it.
 import type { DecodedBlock, DecodeOptions } from '../model/block.js';
 import { chunkCodec } from '../codecs/registry.js';
-import type { ChunkCodec } from '../codecs/codec.js';
+import { type ChunkCodec, partOfBox, type PartToRead } from '../codecs/codec.js';
+import { chunkBox } from '../engine/subsetPlan.js';
 import { convertBlock } from '../model/convert.js';
 import type { CompressionMethod } from '../model/enums.js';
 import { throughGate } from '../engine/deliveryGate.js';
@@ -11,7 +12,7 @@ import { copyShare, type SubsetDelivery } from '../engine/subsetDestination.js';
 import { type SampleDelivery, sampleShare } from '../engine/sampleDestination.js';
 import { type ChunkJobHandler, movable } from './chunkJobs.js';
 import type { FileExtent } from '../engine/datasetStore.js';
-import { type PartToRead, readChunkFile, releaseChunkFileBuffer } from './readChunkFile.js';
+import { readChunkFile, releaseChunkFileBuffer } from './readChunkFile.js';
 
 /** Where a worker delivers a decoded chunk itself: a subset's share of it, or the samples it serves. */
 export type Delivery = SubsetDelivery | SampleDelivery;
@@ -57,8 +58,7 @@ const decode: ChunkJobHandler<DecodeJob, DecodeReply> = (job, transfer) => {
 function partToRead(codec: ChunkCodec, job: DecodeJob): PartToRead | undefined {
   const { part } = codec, deliver = job.deliver;
   if (!part || deliver?.kind !== 'subset' || job.returnBytes !== false) return undefined;
-  const { chunkSize: size, chunkStart: start, count } = deliver.copy;
-  return { headBytes: part.headBytes, spanOf: (head) => part.spanOf(head, job.options, { size, start, count }) };
+  return partOfBox(part, job.options, chunkBox(deliver.copy));
 }
 
 function decodeWith(codec: ChunkCodec, job: DecodeJob, chunk: Uint8Array, transfer: (buffer: ArrayBuffer) => void): DecodeReply | Promise<DecodeReply> {

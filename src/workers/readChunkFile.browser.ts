@@ -1,12 +1,7 @@
 // readChunkFile.ts for browser bundles (package.json "browser"): no dataset there names a local
 // file, so a job never carries one; should one, the main thread reads the chunk after all.
 import type { FileExtent } from '../engine/datasetStore.js';
-import type { ObjectSpan } from '../codecs/codec.js';
-
-export interface PartToRead {
-  headBytes: number;
-  spanOf(head: Uint8Array): ObjectSpan | undefined;
-}
+import type { PartToRead } from '../codecs/codec.js';
 
 export function readChunkFile(_file: FileExtent, _part?: PartToRead): Uint8Array | undefined {
   return undefined;

@@ -5,16 +5,10 @@
 // browser bundle gets readChunkFile.browser.ts, as no dataset names files there.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileExtent } from '../engine/datasetStore.js';
-import type { ObjectSpan } from '../codecs/codec.js';
+import type { PartToRead } from '../codecs/codec.js';
 
 /** This thread's read buffer, kept while no reply takes it away. */
 let spare: ArrayBuffer | undefined;
-
-/** The part of an object to read: its head, then the span the head leads to (all of it when none). */
-export interface PartToRead {
-  headBytes: number;
-  spanOf(head: Uint8Array): ObjectSpan | undefined;
-}
 
 /**
  * The object's bytes in a buffer of this thread's, or undefined when the file cannot give all of
