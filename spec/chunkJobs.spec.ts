@@ -139,7 +139,7 @@ describe('chunk jobs registered like codecs', function () {
     }
   });
 
-  it('jobs that wait while every worker is busy go over in batches of up to four, and each settles on its own', async () => {
+  it('jobs that wait while every worker is busy go over in batches of up to eight, and each settles on its own', async () => {
     vds.registerChunkJob('throwing', new URL('./support/throwingJob.ts', import.meta.url));
     const messages: number[] = [];
     // Threads on this thread that record each message: how many jobs it carries.
@@ -154,13 +154,13 @@ describe('chunk jobs registered like codecs', function () {
       destroy: async () => undefined,
     });
     const pool = new vds.ChunkPool({ workers: 1 }, threads);
-    const jobs = Array.from({ length: 12 }, (_, i) => {
+    const jobs = Array.from({ length: 20 }, (_, i) => {
       if (i === 6) return pool.run({ kind: 'throwing', what: 'job 6' } as vds.ChunkJob);
       const samples = new Float32Array(16).fill(i);
       return pool.run({ kind: 'rms', samples } satisfies RmsJob, [samples.buffer]);
     });
     const settled = await Promise.allSettled(jobs);
-    expect(messages, 'two single jobs while the rest queue, then batches').to.deep.equal([1, 1, 4, 4, 2]);
+    expect(messages, 'two single jobs while the rest queue, then batches').to.deep.equal([1, 1, 8, 8, 2]);
     settled.forEach((outcome, i) => {
       if (i === 6) expect(outcome.status === 'rejected' && outcome.reason, 'job 6').to.be.instanceOf(vds.InvalidArgumentError).with.property('message', 'throwingJob refuses job 6');
       else expect(outcome.status === 'fulfilled' && (outcome.value as RmsReply).rms, `job ${i}`).to.equal(i);

@@ -42,7 +42,7 @@ export class BufferPool {
   }
 }
 
-/** Enough for the chunks of a few requests in flight (16 each) of 1 MB objects. */
+/** Enough for the chunks of two requests in flight (32 each, ChunksInFlight) of 1 MB objects. */
 export const chunkBuffers = new BufferPool(64 * 1024 * 1024);
 
 /** A view that owns its whole ArrayBuffer, so it can be moved to a worker without detaching anything else. */
