@@ -11,7 +11,7 @@ import { writeTestVolume } from './support/volumes.js';
 describe('engine options', function () {
   this.timeout(60_000);
 
-  it('default to the pool size: 4 chunks in flight per worker (at least 16), 2 writes per worker (at least 2), a 256 MiB cache', () => {
+  it('default to the pool size: 4 chunks in flight per worker (at least 32), 2 writes per worker (at least 2), a 256 MiB cache', () => {
     expect(defaultEngineOptions(1)).to.deep.equal({ chunksInFlight: 32, chunkCacheBytes: 268_435_456, writesInFlight: 2 });
     expect(defaultEngineOptions(12)).to.deep.equal({ chunksInFlight: 48, chunkCacheBytes: 268_435_456, writesInFlight: 24 });
   });
