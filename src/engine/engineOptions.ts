@@ -23,8 +23,8 @@ export const ENGINE_OPTION_KEYS: Readonly<Record<string, keyof EngineOptions>> =
  * Defaults for a pool of `workers` threads: enough chunks in flight to keep every worker busy while
  * others fetch. At least 32: the jobs waiting in the pool go over in batches (up to 8 per message,
  * two tasks per worker), and with fewer waiting a 2-worker pool sends more, smaller messages and
- * idles between short jobs (whole uncompressed reads took 6–11 % longer at 8 than at 16, and 8–10 %
- * longer at 16 than at 32).
+ * idles between short jobs (whole uncompressed reads took 6–11 % longer at 8 than at 16, and at 16
+ * with batches of 4, 8–10 % longer than at 32 with batches of 8).
  */
 export function defaultEngineOptions(workers: number): EngineOptions {
   return {
